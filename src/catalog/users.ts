@@ -1,0 +1,224 @@
+import type {
+  CollectionElement,
+  CompositeElement,
+  ComputedElement,
+  Element,
+  ReferenceElement,
+  ResourceCatalog,
+  ScalarElement,
+  ScalarType,
+  ScalarValue,
+} from './types.js';
+
+/**
+ * The Users API elements, merged from seed 000 (the element table), Coupa's current
+ * element list (reference doc 0100) and the `User` Swagger definition. Where the seeds'
+ * sample payloads disagree with the tables the samples win: `active`, the license flags
+ * and `api-user` are rendered because the samples show them. Order is render order,
+ * following the seed samples.
+ */
+
+const column = (name: string): string => name.replaceAll('-', '_');
+
+type ScalarOpts = Partial<Omit<ScalarElement, 'kind' | 'name' | 'type' | 'column' | 'description'>>;
+
+function scalar(name: string, type: ScalarType, description: string, opts: ScalarOpts = {}): ScalarElement {
+  return { kind: 'scalar', name, type, description, column: column(name), in: true, out: true, ...opts };
+}
+
+function readOnly(name: string, type: ScalarType, description: string, opts: ScalarOpts = {}): ScalarElement {
+  return scalar(name, type, description, { in: false, ...opts });
+}
+
+function reference(name: string, target: string, description: string, opts: Partial<ReferenceElement> = {}): ReferenceElement {
+  return { kind: 'reference', name, target, description, column: `${column(name)}_id`, in: true, out: true, ...opts };
+}
+
+function collection(name: string, target: string, description: string, opts: Partial<CollectionElement> = {}): CollectionElement {
+  return { kind: 'collection', name, target, description, membership: name, in: true, out: true, ...opts };
+}
+
+function phone(name: string, description: string): CompositeElement {
+  const parts: ReadonlyArray<[string, number]> = [
+    ['country-code', 8],
+    ['area-code', 16],
+    ['number', 64],
+    ['extension', 16],
+  ];
+  return {
+    kind: 'composite',
+    name,
+    description,
+    in: true,
+    out: true,
+    fields: parts.map(([part, length]) => ({ name: part, column: `${column(name)}_${column(part)}`, length })),
+  };
+}
+
+/** A `flag?` element mirrors the stored `flag`, as Coupa renders both. */
+function mirror(of: string): ComputedElement {
+  return {
+    kind: 'computed',
+    name: `${of}?`,
+    type: 'boolean',
+    description: `${of}?`,
+    in: false,
+    out: true,
+    from: [of],
+    compute: (v) => v.get(of) === true,
+  };
+}
+
+const LICENSES = [
+  ['purchasing-user', 'Does the user have a Purchasing License?'],
+  ['expense-user', 'Does the user have an Expense License?'],
+  ['sourcing-user', 'Does the user have a Sourcing License?'],
+  ['inventory-user', 'Does the user have an Inventory License?'],
+  ['analytics-user', 'Does the user have an Analytics License?'],
+  ['aic-user', 'Does the user have an AI classification license?'],
+  ['ccw-user', 'Does the user have a Contingent Workforce License?'],
+  ['clm-advanced-user', 'Does the user have a CLM Advanced License?'],
+  ['contracts-user', 'Does the user have a Contracts License?'],
+  ['invoicing-user', 'Does the user have an Invoicing License?'],
+  ['risk-assess-user', 'Does the user have a Risk Assess License?'],
+  ['spend-guard-user', 'Does the user have a Spend Guard License?'],
+  ['supply-chain-user', 'Does the user have a Supply Chain License?'],
+  ['travel-user', 'Does the user have a Travel License?'],
+  ['treasury-user', 'Does the user have a Treasury License?'],
+  ['category-planner-user', 'Does the user have a Category Planner License?'],
+] as const;
+
+const APPROVAL_LIMITS: ReadonlyArray<[string, string, Partial<ReferenceElement>?]> = [
+  ['approval-limit', 'Maximum amount allowed to approve', { out: false, aliases: ['approval-limit-attributes'] }],
+  [
+    'self-approval-limit',
+    'Maximum amount allowed for self approvals',
+    { out: false, aliases: ['self-approval-limit-attributes'] },
+  ],
+  ['requisition-approval-limit', 'requisition_approval_limit', { aliases: ['requisition-approval-limit-attributes'] }],
+  [
+    'requisition-self-approval-limit',
+    'requisition_self_approval_limit',
+    { aliases: ['requisition-self-approval-limit-attributes'] },
+  ],
+  ['expense-approval-limit', 'expense_approval_limit', { aliases: ['expense-approval-limit-attributes'] }],
+  ['expense-self-approval-limit', 'expense_self_approval_limit', { aliases: ['expense-self-approval-limit-attributes'] }],
+  ['invoice-approval-limit', 'invoice_approval_limit', { aliases: ['invoice-approval-limit-attributes'] }],
+  [
+    'invoice-self-approval-limit',
+    'Maximum amount allowed for Invoice self approvals',
+    { aliases: ['invoice-self-approval-limit-attributes'] },
+  ],
+  ['contract-approval-limit', 'Contract approval limit'],
+  ['contract-self-approval-limit', 'Contract self approval limit'],
+  ['escalation-threshold', 'Escalation threshold'],
+  ['work-confirmation-approval-limit', 'work_confirmation_approval_limit'],
+];
+
+/** Union of the locale lists in seed 000 and reference doc 0100, duplicates removed. */
+const LOCALES = [
+  ...new Set(
+    (
+      'en-BORK vi uk en-SG en-US en-IND da-DK en-au-ocker ca ca-CAT en-UG nb-NO en-NZ fi-FI nep he sk fa ' +
+      'en tr ja bg cs es da de-AT de-BE de-CH de-LU de el en-AU en-CA en-CN en-GB en-HK en-IE en-IN en-ME en-MT ' +
+      'en-MY en-PH en_TW en-ZA es-CO es-MX es-PR et fi fr-BE fr-CA fr-CH fr-LU fr hr hu it-CH it ko lt lv mt nl-BE ' +
+      'nl no pl pt-BR pt ro ru sl sr sv zh-CN zh-HK zh-TW en-ZZ es-IC'
+    ).split(' '),
+  ),
+];
+
+const str = (v: ScalarValue | null | undefined): string => (typeof v === 'string' ? v : '');
+
+const ELEMENTS: readonly Element[] = [
+  readOnly('id', 'integer', 'Coupa unique identifier'),
+  readOnly('created-at', 'datetime', 'Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MMZ'),
+  readOnly('updated-at', 'datetime', 'Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MMZ'),
+  scalar('login', 'string', 'login', { length: 255, required: true, unique: true }),
+  scalar('email', 'string', 'email', { length: 255, required: true, unique: true }),
+  ...LICENSES.map(([name, description]) => scalar(name, 'boolean', description, { default: false })),
+  scalar('employee-number', 'string', 'employee number', { length: 255, unique: true }),
+  phone('phone-work', 'phone work'),
+  phone('phone-mobile', 'phone mobile'),
+  scalar('firstname', 'string', 'first name', { length: 40, required: true }),
+  scalar('middlename', 'string', 'middle name', { length: 255 }),
+  scalar('lastname', 'string', 'last name', { length: 40, required: true }),
+  {
+    kind: 'computed',
+    name: 'fullname',
+    type: 'string',
+    description: 'full name',
+    in: false,
+    out: true,
+    from: ['firstname', 'lastname'],
+    compute: (v) => `${str(v.get('firstname'))} ${str(v.get('lastname'))}`.trim(),
+  },
+  readOnly('api-user', 'boolean', 'Is an API User?', { default: false }),
+  scalar('active', 'boolean', 'A false value will inactivate the account making it no longer available to users.', {
+    default: true,
+  }),
+  scalar('salesforce-id', 'string', 'salesforce_id', { length: 255 }),
+  scalar('account-security-type', 'integer', 'account_security_type', { allowed: ['0', '1', '2'], default: 0 }),
+  scalar('authentication-method', 'symbol', 'What Authentication Method will be used (case-sensitive)?', {
+    length: 255,
+    allowed: ['coupa_credentials', 'ldap', 'saml'],
+    default: 'coupa_credentials',
+  }),
+  scalar('sso-identifier', 'string', "User's Single Sign-on ID (SSO ID)", { length: 255 }),
+  scalar('default-locale', 'string', 'Default locale', { length: 10, allowed: LOCALES }),
+  scalar('mention-name', 'string', 'Mention Name', { length: 255, unique: true }),
+  scalar('business-function', 'string', 'Business function', { length: 255 }),
+  scalar('seniority-level', 'string', "The employee's job grade or band in your company's hierarchy.", { length: 255 }),
+  scalar('employee-payment-channel', 'string', "How expenses are paid to the employee: 'ERP' or 'CoupaPay'.", {
+    length: 255,
+    allowed: ['ERP', 'CoupaPay'],
+    default: 'ERP',
+  }),
+  scalar('salesforce-enabled', 'boolean', 'salesforce_enabled', { out: false, default: false }),
+  scalar('allow-employee-payment-account-creation', 'boolean', 'Allow the user to create an Employee Payment Account.', {
+    default: false,
+  }),
+  scalar('allow-user-to-upload-invoice-from-mobile', 'boolean', 'Allow invoice image uploads from Coupa Mobile.', {
+    default: false,
+  }),
+  reference('default-account', 'accounts', 'default_account'),
+  scalar('business-group-security-type', 'integer', 'business_group_security_type', { allowed: ['0', '1'], default: 0 }),
+  scalar('edit-invoice-on-quick-entry', 'boolean', 'edit_invoice_on_quick_entry', { default: false }),
+  readOnly('avatar-thumb-url', 'string', 'Avatar url'),
+  { kind: 'secret', name: 'password', description: 'Changed password', in: true, out: false, column: 'password_digest' },
+  reference('default-account-type', 'account_types', 'default_account_type'),
+  reference('default-address', 'addresses', 'default_address'),
+  reference('default-currency', 'currencies', 'default_currency'),
+  reference('department', 'departments', 'department'),
+  reference('legal-entity', 'legal_entities', 'Legal entity for expense receipt retention'),
+  reference('country-of-residence', 'countries', 'Country of residence'),
+  reference('pcard', 'pcards', 'pcard'),
+  reference('manager', 'users', 'Manager'),
+  reference('parent', 'users', 'parent'),
+  collection('roles', 'roles', 'roles'),
+  collection('content-groups', 'business_groups', 'Content Groups', { aliases: ['business-groups'] }),
+  collection('account-groups', 'account_groups', 'account_groups'),
+  collection('approval-groups', 'user_groups', 'approval_groups'),
+  collection('user-groups', 'user_groups', 'User groups'),
+  collection('inventory-organizations', 'inventory_organizations', 'inventory_organizations'),
+  collection('working-warehouses', 'warehouses', 'working_warehouses'),
+  ...APPROVAL_LIMITS.map(([name, description, opts]) => reference(name, 'approval_limits', description, opts)),
+  mirror('active'),
+  mirror('api-user'),
+  ...LICENSES.map(([name]) => mirror(name)),
+  reference('created-by', 'users', 'User who created', { in: false }),
+  reference('updated-by', 'users', 'User who updated', { in: false }),
+];
+
+export const USERS: ResourceCatalog = { singular: 'user', plural: 'users', table: 'users', elements: ELEMENTS };
+
+/** Fields rendered when a user is nested in another object (Coupa's UserSimple). */
+export const USER_SIMPLE_FIELDS = [
+  'id',
+  'login',
+  'email',
+  'employee-number',
+  'firstname',
+  'lastname',
+  'fullname',
+  'salesforce-id',
+] as const;

@@ -1,0 +1,75 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { makeConfig, sqliteFile, type Config } from '../config.js';
+import { buildApp } from '../http/app.js';
+import { ApiKeyRepository, generateApiKey } from '../store/api-key-repository.js';
+import { storeOptionsFor } from '../store/database.js';
+import { openPreparedStore } from '../store/prepare.js';
+import { addDataOptions, type DataOptions } from './options.js';
+
+interface ServeOptions extends DataOptions {
+  readonly host: string;
+  readonly port: string;
+  readonly apiKey?: string[];
+  readonly logLevel: string;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export async function serve(config: Config): Promise<void> {
+  const pgUrl =
+    config.databaseUrl !== undefined && /^postgres/.test(config.databaseUrl) ? new URL(config.databaseUrl) : undefined;
+  if (!pgUrl) await mkdir(config.dataDir, { recursive: true });
+  const store = await openPreparedStore(storeOptionsFor(config.databaseUrl, sqliteFile(config)), { seedFile: config.seedFile });
+  const keys = new ApiKeyRepository(store);
+  for (const key of config.apiKeys) await keys.add(key, 'command line');
+  // First start: make a key so the server is usable at once; only its hash is kept.
+  let generated: string | undefined;
+  if ((await keys.countActive()) === 0) {
+    generated = generateApiKey();
+    await keys.add(generated, 'generated at first start');
+  }
+  const app = await buildApp({ config, store, logger: { level: config.logLevel } });
+  const address = await app.listen({ host: config.host, port: config.port });
+  const where = pgUrl ? `PostgreSQL at ${pgUrl.host}${pgUrl.pathname}` : path.resolve(sqliteFile(config));
+  const lines = [`Roster is serving Coupa's Users API at ${address}`, `  data:    ${where}`];
+  if (generated) lines.push(`  API key: ${generated}   (printed once; only its hash is stored)`);
+  else lines.push('  API key: use one you created before, or pass --api-key KEY');
+  lines.push(`  try:     curl -H "X-COUPA-API-KEY: <key>" ${address}/api/users`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  const stop = async () => {
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+export function serveCommand(program: Command): void {
+  const cmd = program.command('serve').description('serve the Coupa-compatible API');
+  cmd
+    .addOption(new Option('--host <host>', 'address to listen on').env('HOST').default('127.0.0.1'))
+    .addOption(new Option('--port <port>', 'port to listen on').env('PORT').default('3000'))
+    .addOption(
+      new Option('--api-key <key>', 'accept this full-access API key (repeatable)').env('ROSTER_API_KEY').argParser(collect),
+    )
+    .addOption(new Option('--log-level <level>', 'pino log level').env('LOG_LEVEL').default('info'));
+  addDataOptions(cmd).action(async (opts: ServeOptions) => {
+    const port = Number(opts.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got '${opts.port}'`);
+    await serve(
+      makeConfig({
+        host: opts.host,
+        port,
+        dataDir: opts.data,
+        databaseUrl: opts.databaseUrl,
+        apiKeys: opts.apiKey ?? [],
+        seedFile: opts.seed,
+        logLevel: opts.logLevel,
+      }),
+    );
+  });
+}

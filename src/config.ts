@@ -1,0 +1,37 @@
+import path from 'node:path';
+
+/** Everything `roster serve` can be told, from flags or their environment twins. */
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** A `postgres://` URL selects PostgreSQL; unset means SQLite in `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  /** Full-access API keys to accept (stored hashed on start). */
+  readonly apiKeys: readonly string[];
+  /** Reference-data fixture (JSON or YAML) loaded at start. */
+  readonly seedFile: string | undefined;
+  /** Largest request body, in bytes. */
+  readonly bodyLimit: number;
+  /** Largest avatar upload, in bytes. */
+  readonly avatarLimit: number;
+  readonly logLevel: string;
+}
+
+export const DEFAULTS: Config = {
+  host: '127.0.0.1',
+  port: 3000,
+  dataDir: './data',
+  databaseUrl: undefined,
+  apiKeys: [],
+  seedFile: undefined,
+  bodyLimit: 1024 * 1024,
+  avatarLimit: 2 * 1024 * 1024,
+  logLevel: 'info',
+};
+
+export function makeConfig(overrides: Partial<Config> = {}): Config {
+  return { ...DEFAULTS, ...overrides };
+}
+
+export const sqliteFile = (config: Config): string => path.join(config.dataDir, 'roster.sqlite');

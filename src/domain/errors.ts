@@ -1,0 +1,38 @@
+/**
+ * The one error catalogue. Every error response comes from here: the status, the stable
+ * code (sent as the `X-Roster-Error-Code` header so Coupa's body shape stays exact) and a
+ * description that docs/errors.md mirrors (a test keeps them in sync).
+ */
+export const ERROR_CATALOG = {
+  validation_failed: { status: 400, description: 'The record is invalid; every failed rule is listed.' },
+  unknown_reference: { status: 400, description: 'An association names a row (by id or natural key) that does not exist.' },
+  invalid_query: { status: 400, description: 'A query parameter names no element, or its value does not fit the element type.' },
+  malformed_body: { status: 400, description: 'The request body is not well-formed XML or JSON, or is not a single object.' },
+  invalid_avatar: { status: 400, description: 'The avatar upload is missing, or is not a PNG, JPEG or GIF image.' },
+  unauthorized: { status: 401, description: 'No API key was sent, or the key is unknown or revoked.' },
+  not_found: { status: 404, description: 'No record has the id in the path.' },
+  no_results: { status: 404, description: 'An XML index query matched nothing (JSON answers `[]` instead).' },
+  route_not_found: { status: 404, description: 'No endpoint at this method and path.' },
+  payload_too_large: { status: 413, description: 'The request body (or uploaded file) exceeds the size limit.' },
+  unsupported_media_type: { status: 415, description: 'The Content-Type is neither XML nor JSON (nor multipart for avatars).' },
+  internal: { status: 500, description: 'An unexpected server fault; it is logged with the request id.' },
+} as const satisfies Record<string, { status: number; description: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export class RosterError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly messages: readonly string[];
+
+  constructor(code: ErrorCode, messages: string | readonly string[]) {
+    const list = typeof messages === 'string' ? [messages] : messages;
+    super(list.join('; '));
+    this.name = 'RosterError';
+    this.code = code;
+    this.status = ERROR_CATALOG[code].status;
+    this.messages = list;
+  }
+}
+
+export const isRosterError = (e: unknown): e is RosterError => e instanceof RosterError;

@@ -1,0 +1,91 @@
+import { humanize } from '../catalog/lookup.js';
+import { isRefTable, refTable } from '../catalog/reference-data.js';
+import type { ScalarValue } from '../catalog/types.js';
+import type { ReferenceRepository } from '../store/reference-repository.js';
+import type { UserRepository } from '../store/user-repository.js';
+import type { RefSpec } from './user-input.js';
+
+/** A reference resolved to an existing id, or to a row to create once the whole write is valid. */
+export type Resolved =
+  | { readonly kind: 'id'; readonly id: number }
+  | {
+      readonly kind: 'create';
+      readonly table: string;
+      readonly fields: ReadonlyMap<string, ScalarValue | null>;
+      readonly links: ReadonlyMap<string, number | null>;
+    };
+
+/** Looks up associations named by id or natural key; never writes. */
+export class ReferenceResolver {
+  constructor(
+    private readonly refs: ReferenceRepository,
+    private readonly users: UserRepository,
+  ) {}
+
+  /** Returns the resolution, or pushes a message naming what was not found. */
+  async resolve(target: string, spec: RefSpec, element: string, messages: string[]): Promise<Resolved | undefined> {
+    const label = humanize(element);
+    if (!isRefTable(target)) {
+      const id =
+        spec.by === 'id'
+          ? (await this.users.exists(spec.id))
+            ? spec.id
+            : undefined
+          : spec.by === 'key'
+            ? await this.users.idByLogin(spec.key)
+            : undefined;
+      if (id === undefined)
+        messages.push(
+          `${label}: no user with ${spec.by === 'id' ? `id ${spec.id}` : spec.by === 'key' ? `login '${spec.key}'` : 'those attributes'}`,
+        );
+      return id === undefined ? undefined : { kind: 'id', id };
+    }
+    const def = refTable(target);
+    if (spec.by === 'id') {
+      if (await this.refs.byId(target, spec.id)) return { kind: 'id', id: spec.id };
+      messages.push(`${label}: no ${def.tag.replaceAll('-', ' ')} with id ${spec.id}`);
+      return undefined;
+    }
+    if (spec.by === 'key') {
+      const row = await this.refs.byKey(target, spec.key);
+      if (row) return { kind: 'id', id: row.id };
+      messages.push(`${label}: no ${def.tag.replaceAll('-', ' ')} with ${def.key} '${spec.key}'`);
+      return undefined;
+    }
+    const links = new Map<string, number | null>();
+    for (const [name, linkSpec] of spec.links) {
+      const link = def.links?.find((l) => l.name === name);
+      if (!link) continue;
+      if (linkSpec === null) {
+        links.set(name, null);
+        continue;
+      }
+      const r = await this.resolve(link.target, linkSpec, `${element} ${name}`, messages);
+      if (r?.kind === 'id') links.set(name, r.id);
+      else return undefined;
+    }
+    return { kind: 'create', table: target, fields: spec.attrs, links };
+  }
+
+  /** Creates (or reuses) a row described by attributes; the name defaults to "amount CODE". */
+  async materialize(r: Resolved): Promise<number> {
+    if (r.kind === 'id') return r.id;
+    const def = refTable(r.table);
+    const fields = new Map(r.fields);
+    if (fields.get(def.key) == null) {
+      const parts: string[] = [];
+      for (const name of def.findOrCreateBy ?? []) {
+        const link = def.links?.find((l) => l.name === name);
+        const linkedId = r.links.get(name);
+        if (link && typeof linkedId === 'number') {
+          const linked = await this.refs.byId(link.target, linkedId);
+          parts.push(String(linked?.fields.get(refTable(link.target).key) ?? linkedId));
+        } else {
+          parts.push(String(fields.get(name) ?? ''));
+        }
+      }
+      fields.set(def.key, parts.join(' '));
+    }
+    return (await this.refs.findOrCreate(r.table, fields, r.links)).id;
+  }
+}

@@ -1,0 +1,189 @@
+import { findElement, humanize, indexCatalog, normalizeName } from '../catalog/lookup.js';
+import { isRefTable, refTable } from '../catalog/reference-data.js';
+import type {
+  CollectionElement,
+  CompositeElement,
+  ReferenceElement,
+  ResourceCatalog,
+  ScalarElement,
+  ScalarValue,
+  SecretElement,
+} from '../catalog/types.js';
+import { coerceScalar } from './coerce.js';
+
+/** How a client named an associated row. */
+export type RefSpec =
+  | { readonly by: 'id'; readonly id: number }
+  | { readonly by: 'key'; readonly key: string }
+  | {
+      readonly by: 'attrs';
+      readonly attrs: ReadonlyMap<string, ScalarValue | null>;
+      readonly links: ReadonlyMap<string, RefSpec | null>;
+    };
+
+export interface ParsedInput {
+  readonly scalars: Map<ScalarElement, ScalarValue | null>;
+  readonly secrets: Map<SecretElement, string | null>;
+  readonly composites: Map<CompositeElement, ReadonlyMap<string, string | null> | null>;
+  readonly references: Map<ReferenceElement, RefSpec | null>;
+  readonly collections: Map<CollectionElement, RefSpec[]>;
+  /** Names the client sent that are read-only or unknown; Coupa ignores them and so do we. */
+  readonly ignored: string[];
+  /** Type problems, as full messages. */
+  readonly problems: string[];
+}
+
+export type Document = Record<string, unknown>;
+
+const isPlainObject = (v: unknown): v is Document => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Natural key of a target: reference tables declare one; users are named by login. */
+function keyOf(target: string): string {
+  return isRefTable(target) ? refTable(target).key : 'login';
+}
+
+function normalizeKeys(doc: Document): Map<string, unknown> {
+  return new Map(Object.entries(doc).map(([k, v]) => [normalizeName(k), v]));
+}
+
+function parseRefSpec(target: string, raw: unknown, label: string, problems: string[]): RefSpec | null | undefined {
+  if (raw === null || raw === undefined || raw === '') return null;
+  if (typeof raw === 'number') {
+    if (Number.isSafeInteger(raw) && raw > 0) return { by: 'id', id: raw };
+    problems.push(`${label} id is not a positive integer`);
+    return undefined;
+  }
+  if (typeof raw === 'string') return { by: 'key', key: raw };
+  if (!isPlainObject(raw)) {
+    problems.push(`${label} must be an object naming a row by id or ${keyOf(target)}`);
+    return undefined;
+  }
+  const fields = normalizeKeys(raw);
+  const id = fields.get('id');
+  if (id !== undefined && id !== null && id !== '') {
+    const c = coerceScalar('integer', id);
+    if (!c.ok || typeof c.value !== 'number') {
+      problems.push(`${label} id ${c.ok ? 'is not an integer' : c.problem}`);
+      return undefined;
+    }
+    return { by: 'id', id: c.value };
+  }
+  const key = fields.get(keyOf(target));
+  if (typeof key === 'string' || typeof key === 'number') return { by: 'key', key: String(key) };
+  const def = isRefTable(target) ? refTable(target) : undefined;
+  if (def?.findOrCreateBy) {
+    const attrs = new Map<string, ScalarValue | null>();
+    const links = new Map<string, RefSpec | null>();
+    for (const field of def.fields) {
+      if (!fields.has(field.name)) continue;
+      const c = coerceScalar(field.type, fields.get(field.name));
+      if (c.ok) attrs.set(field.name, c.value);
+      else problems.push(`${label} ${field.name} ${c.problem}`);
+    }
+    for (const link of def.links ?? []) {
+      if (!fields.has(link.name)) continue;
+      const spec = parseRefSpec(link.target, fields.get(link.name), `${label} ${link.name}`, problems);
+      if (spec !== undefined) links.set(link.name, spec);
+    }
+    const missing = def.findOrCreateBy.filter((n) => attrs.get(n) == null && links.get(n) == null);
+    if (missing.length === 0) return { by: 'attrs', attrs, links };
+    problems.push(`${label} must give an id, a ${def.key}, or ${def.findOrCreateBy.join(' and ')}`);
+    return undefined;
+  }
+  problems.push(`${label} must name a row by id or ${keyOf(target)}`);
+  return undefined;
+}
+
+/** A list, or XML's `<roles><role>…</role></roles>` sent without `type="array"` (one child tag). */
+function asList(raw: unknown): unknown[] | undefined {
+  if (raw === null || raw === undefined || raw === '') return [];
+  if (Array.isArray(raw)) return raw as unknown[];
+  if (isPlainObject(raw)) {
+    const values = Object.values(raw);
+    const [only] = values;
+    if (Array.isArray(only) && values.length === 1) return only as unknown[];
+    if (isPlainObject(only) && values.length === 1) return [only];
+  }
+  return undefined;
+}
+
+/**
+ * Reads a request document (from JSON, or XML already turned into the same shape) against
+ * the catalogue. Nothing is looked up here: associations come back as specs to resolve.
+ */
+export function parseInput(catalog: ResourceCatalog, doc: Document): ParsedInput {
+  const index = indexCatalog(catalog);
+  const out: ParsedInput = {
+    scalars: new Map(),
+    secrets: new Map(),
+    composites: new Map(),
+    references: new Map(),
+    collections: new Map(),
+    ignored: [],
+    problems: [],
+  };
+  for (const [name, raw] of Object.entries(doc)) {
+    const el = findElement(index, name);
+    if (!el || !el.in) {
+      out.ignored.push(name);
+      continue;
+    }
+    const label = humanize(el.name);
+    switch (el.kind) {
+      case 'scalar': {
+        const c = coerceScalar(el.type, raw);
+        if (c.ok) out.scalars.set(el, c.value);
+        else out.problems.push(`${label} ${c.problem}`);
+        break;
+      }
+      case 'secret':
+        if (raw === null || typeof raw === 'string') out.secrets.set(el, raw === '' ? null : raw);
+        else out.problems.push(`${label} must be text`);
+        break;
+      case 'composite': {
+        if (raw === null || raw === '') {
+          out.composites.set(el, null);
+        } else if (typeof raw === 'string' || typeof raw === 'number') {
+          out.composites.set(el, new Map([['number', String(raw)]]));
+        } else if (isPlainObject(raw)) {
+          const fields = normalizeKeys(raw);
+          const parts = new Map<string, string | null>();
+          for (const part of el.fields) {
+            const v = fields.get(part.name);
+            if (v === undefined) continue;
+            const c = coerceScalar('string', v);
+            if (c.ok) parts.set(part.name, c.value === null || c.value === '' ? null : String(c.value));
+            else out.problems.push(`${label} ${part.name} ${c.problem}`);
+          }
+          out.composites.set(el, parts);
+        } else {
+          out.problems.push(`${label} must be a phone number or an object of its parts`);
+        }
+        break;
+      }
+      case 'reference': {
+        const spec = parseRefSpec(el.target, raw, label, out.problems);
+        if (spec !== undefined) out.references.set(el, spec);
+        break;
+      }
+      case 'collection': {
+        const items = asList(raw);
+        if (!items) {
+          out.problems.push(`${label} must be a list`);
+          break;
+        }
+        const specs: RefSpec[] = [];
+        for (const item of items) {
+          const spec = parseRefSpec(el.target, item, label, out.problems);
+          if (spec) specs.push(spec);
+        }
+        out.collections.set(el, specs);
+        break;
+      }
+      case 'computed':
+        out.ignored.push(name);
+        break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,180 @@
+import { humanize, indexCatalog } from '../catalog/lookup.js';
+import type { CollectionElement, ReferenceElement } from '../catalog/types.js';
+import { USERS } from '../catalog/users.js';
+import { compileQuery } from '../query/compile.js';
+import { parseQuery, type QueryAliases } from '../query/parse.js';
+import type { PresentLookups } from '../render/present-user.js';
+import { associatedIds } from '../render/present-user.js';
+import { nowIso, toDb } from '../store/codec.js';
+import type { Row, Store } from '../store/database.js';
+import type { ReferenceRepository } from '../store/reference-repository.js';
+import { uniqueViolation, type StoredUser, type UserRepository } from '../store/user-repository.js';
+import type { Actor } from './actor.js';
+import { RosterError } from './errors.js';
+import { hashPassword } from './passwords.js';
+import { ReferenceResolver, type Resolved } from './reference-resolver.js';
+import { parseInput, type Document, type ParsedInput } from './user-input.js';
+import { validateUser } from './user-rules.js';
+
+const index = indexCatalog(USERS);
+
+const takenMessage = (column: string): string => `${humanize(column)} has already been taken`;
+
+/** Non-empty values of unique elements in a write, by column. */
+function uniqueValues(input: ParsedInput): Map<string, string> {
+  const unique = new Map<string, string>();
+  for (const [el, value] of input.scalars) {
+    if (el.unique && typeof value === 'string' && value !== '') unique.set(el.column, value);
+  }
+  return unique;
+}
+
+/** `status=active|inactive` is Coupa's documented way to filter users on `active`. */
+export const USER_QUERY_ALIASES: QueryAliases = {
+  status: { element: 'active', values: { active: 'true', inactive: 'false' } },
+};
+
+export interface WriteResult {
+  readonly user: StoredUser;
+  /** Element names the client sent that were ignored (read-only or unknown). */
+  readonly ignored: readonly string[];
+}
+
+interface ResolvedAssociations {
+  readonly references: Map<ReferenceElement, Resolved | null>;
+  readonly collections: Map<CollectionElement, Resolved[]>;
+}
+
+/** The Users resource: create, update, show, query. Knows nothing of HTTP. */
+export class UserService {
+  private readonly resolver: ReferenceResolver;
+
+  constructor(
+    private readonly store: Store,
+    private readonly users: UserRepository,
+    private readonly refs: ReferenceRepository,
+  ) {
+    this.resolver = new ReferenceResolver(refs, users);
+  }
+
+  async show(id: number): Promise<StoredUser> {
+    const user = Number.isSafeInteger(id) && id > 0 ? await this.users.findById(id) : undefined;
+    if (!user) throw new RosterError('not_found', `Couldn't find User with 'id'=${id}`);
+    return user;
+  }
+
+  async list(params: Record<string, unknown>): Promise<StoredUser[]> {
+    const parsed = parseQuery(USERS, params, USER_QUERY_ALIASES);
+    if (!parsed.ok) throw new RosterError('invalid_query', parsed.problems);
+    const { query } = parsed;
+    return this.users.findPage(compileQuery<'users'>(this.store.dialect, query), query.offset, query.limit);
+  }
+
+  async create(doc: Document, actor: Actor): Promise<WriteResult> {
+    const input = parseInput(USERS, doc);
+    const associations = await this.check(input);
+    const columns = await this.columns(input, associations);
+    const now = nowIso();
+    for (const el of index.scalars) {
+      if (!(el.column in columns) && el.default !== undefined) columns[el.column] = toDb(this.store.dialect, el.type, el.default);
+    }
+    Object.assign(columns, { created_at: now, updated_at: now, created_by_id: actor.userId, updated_by_id: actor.userId });
+    const id = await this.write(async (trx) => {
+      const newId = await this.users.insert(trx, columns);
+      await this.writeCollections(trx, newId, associations);
+      return newId;
+    });
+    return { user: await this.show(id), ignored: input.ignored };
+  }
+
+  async update(id: number, doc: Document, actor: Actor): Promise<WriteResult> {
+    await this.show(id);
+    const input = parseInput(USERS, doc);
+    const associations = await this.check(input, id);
+    const columns = await this.columns(input, associations);
+    Object.assign(columns, { updated_at: nowIso(), updated_by_id: actor.userId });
+    await this.write(async (trx) => {
+      await this.users.update(trx, id, columns);
+      await this.writeCollections(trx, id, associations);
+      return id;
+    });
+    return { user: await this.show(id), ignored: input.ignored };
+  }
+
+  /** Loads every association the given users render, so presenting them needs no I/O. */
+  async lookups(users: readonly StoredUser[]): Promise<PresentLookups> {
+    const ids = associatedIds(users);
+    for (const [table, list] of ids.refs) await this.refs.ensure(table, list);
+    const related = await this.users.findSimple(ids.users);
+    return {
+      ref: (table, id) => this.refs.cached(table, id),
+      user: (id) => related.get(id),
+    };
+  }
+
+  /** Validates and resolves everything before any write, so a bad request changes nothing. */
+  private async check(input: ParsedInput, exceptId?: number): Promise<ResolvedAssociations> {
+    const mode = exceptId === undefined ? 'create' : 'update';
+    const messages = validateUser(input, mode);
+    const missing: string[] = [];
+    const references = new Map<ReferenceElement, Resolved | null>();
+    const collections = new Map<CollectionElement, Resolved[]>();
+    for (const [el, spec] of input.references) {
+      if (spec === null) references.set(el, null);
+      else {
+        const r = await this.resolver.resolve(el.target, spec, el.name, missing);
+        if (r) references.set(el, r);
+      }
+    }
+    for (const [el, specs] of input.collections) {
+      const list: Resolved[] = [];
+      for (const spec of specs) {
+        const r = await this.resolver.resolve(el.target, spec, el.name, missing);
+        if (r) list.push(r);
+      }
+      collections.set(el, list);
+    }
+    const taken = await this.users.taken(this.store.db, uniqueValues(input), exceptId);
+    messages.push(...[...taken].map(takenMessage));
+    if (messages.length > 0) throw new RosterError('validation_failed', [...messages, ...missing]);
+    if (missing.length > 0) throw new RosterError('unknown_reference', missing);
+    return { references, collections };
+  }
+
+  private async columns(input: ParsedInput, associations: ResolvedAssociations): Promise<Row> {
+    const columns: Row = {};
+    for (const [el, value] of input.scalars) columns[el.column] = toDb(this.store.dialect, el.type, value);
+    for (const [el, parts] of input.composites) {
+      for (const part of el.fields) columns[part.column] = parts?.get(part.name) ?? null;
+    }
+    for (const [el, secret] of input.secrets) columns[el.column] = secret === null ? null : await hashPassword(secret);
+    for (const [el, r] of associations.references) columns[el.column] = r === null ? null : await this.resolver.materialize(r);
+    return columns;
+  }
+
+  private async writeCollections(
+    trx: Parameters<UserRepository['setMemberships']>[0],
+    userId: number,
+    a: ResolvedAssociations,
+  ): Promise<void> {
+    for (const [el, list] of a.collections) {
+      const ids: number[] = [];
+      for (const r of list) ids.push(await this.resolver.materialize(r));
+      await this.users.setMemberships(trx, userId, el.membership, ids);
+    }
+  }
+
+  /**
+   * Runs the write in one transaction. Uniqueness was checked up front so every taken value
+   * is reported at once; the database's unique indexes still decide races between requests.
+   */
+  private async write(body: (trx: Parameters<UserRepository['insert']>[0]) => Promise<number>): Promise<number> {
+    try {
+      return await this.store.db.transaction().execute(body);
+    } catch (err) {
+      const column = uniqueViolation(err);
+      if (column) throw new RosterError('validation_failed', takenMessage(column));
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { isRosterError, type ErrorCode } from '../domain/errors.js';
+import { sendError } from './reply.js';
+
+/** Fastify's own request errors, mapped onto the catalogue. */
+function codeForFastify(err: FastifyError): ErrorCode {
+  const status = err.statusCode ?? 500;
+  if (status === 413 || err.code === 'FST_REQ_FILE_TOO_LARGE') return 'payload_too_large';
+  if (status === 415 || err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'unsupported_media_type';
+  if (status === 404) return 'route_not_found';
+  if (status >= 400 && status < 500) return 'malformed_body';
+  return 'internal';
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (isRosterError(err)) return sendError(request, reply, err.code, err.messages);
+    const code = codeForFastify(err);
+    if (code === 'internal') {
+      request.log.error({ err }, 'unhandled error');
+      return sendError(request, reply, code, ['An unexpected error occurred; it has been logged.']);
+    }
+    const message =
+      code === 'malformed_body' && err.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
+        ? `Malformed JSON: ${err.message}`
+        : code === 'malformed_body' && err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+          ? 'Malformed JSON: the body is empty'
+          : code === 'unsupported_media_type'
+            ? `Unsupported Content-Type '${request.headers['content-type'] ?? ''}': send application/xml or application/json`
+            : code === 'payload_too_large'
+              ? 'Request body is too large'
+              : err.message;
+    return sendError(request, reply, code, [message]);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, 'route_not_found', [`No route matches ${request.method} ${request.url.split('?')[0] ?? ''}`]),
+  );
+}

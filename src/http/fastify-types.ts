@@ -1,0 +1,15 @@
+import type { Actor } from '../domain/actor.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Singular resource name, the key of JSON error bodies (`{"errors":{"user":[…]}}`). */
+    resource?: string;
+    /** OAuth scope the route needs; API keys without scopes have them all. */
+    scope?: string;
+    /** Served without credentials (health check). */
+    public?: boolean;
+  }
+  interface FastifyRequest {
+    actor: Actor;
+  }
+}

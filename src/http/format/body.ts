@@ -1,0 +1,41 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { RosterError } from '../../domain/errors.js';
+import type { Document } from '../../domain/user-input.js';
+import { parseXmlBody } from './xml-body.js';
+
+/** An XML body after parsing: the root element's name and its content. */
+export class XmlBody {
+  constructor(
+    readonly root: string,
+    readonly doc: Document,
+  ) {}
+}
+
+/** Adds the XML content-type parser beside Fastify's JSON one. */
+export function registerXmlParser(app: FastifyInstance): void {
+  app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      const { root, doc } = parseXmlBody(String(body));
+      done(null, new XmlBody(root, doc));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+}
+
+const isPlainObject = (v: unknown): v is Document => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The resource document of a write: `<user>…</user>`, `{…}` or `{"user":{…}}`. */
+export function readDocument(request: FastifyRequest, singular: string): Document {
+  const body = request.body;
+  if (body instanceof XmlBody) {
+    if (body.root !== singular)
+      throw new RosterError('malformed_body', `Malformed XML: expected a <${singular}> root element, got <${body.root}>`);
+    return body.doc;
+  }
+  if (body === undefined || body === null) throw new RosterError('malformed_body', 'The request body is empty');
+  if (!isPlainObject(body)) throw new RosterError('malformed_body', `Malformed JSON: expected a ${singular} object`);
+  const keys = Object.keys(body);
+  const wrapped = keys.length === 1 && keys[0] === singular ? body[singular] : undefined;
+  return isPlainObject(wrapped) ? wrapped : body;
+}

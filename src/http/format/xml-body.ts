@@ -1,0 +1,59 @@
+import { XMLParser } from 'fast-xml-parser';
+import { SyntaxValidator } from 'fast-xml-validator';
+import { RosterError } from '../../domain/errors.js';
+import type { Document } from '../../domain/user-input.js';
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  // Only the five predefined entities; DOCTYPEs are refused before parsing.
+  processEntities: true,
+  htmlEntities: false,
+});
+
+type XmlNode = string | XmlNode[] | { [k: string]: XmlNode };
+
+const isAttr = (k: string): boolean => k.startsWith('@_');
+
+/** Rails XML conventions to plain values: `nil="true"` is null, `type="array"` a list. */
+function convert(node: XmlNode): unknown {
+  if (typeof node === 'string') return node;
+  if (Array.isArray(node)) return node.map(convert);
+  if (node['@_nil'] === 'true') return null;
+  const children = Object.entries(node).filter(([k]) => !isAttr(k));
+  if (node['@_type'] === 'array') {
+    return children.flatMap(([, v]) => (Array.isArray(v) ? v.map(convert) : [convert(v)]));
+  }
+  if (children.length === 0) return '';
+  const text = node['#text'];
+  if (children.length === 1 && text !== undefined) return convert(text);
+  return Object.fromEntries(children.filter(([k]) => k !== '#text').map(([k, v]) => [k, convert(v)]));
+}
+
+/** Parses an XML request body into its root element's name and a plain document. */
+export function parseXmlBody(text: string): { root: string; doc: Document } {
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
+    throw new RosterError('malformed_body', 'Malformed XML: DOCTYPE and ENTITY declarations are not allowed');
+  }
+  try {
+    new SyntaxValidator().validate(text);
+  } catch (err) {
+    const e = err as { message?: string; line?: number };
+    throw new RosterError('malformed_body', `Malformed XML: ${e.message ?? 'not well-formed'} (line ${e.line ?? 1})`);
+  }
+  const parsed = parser.parse(text) as Record<string, XmlNode>;
+  const roots = Object.keys(parsed).filter((k) => !k.startsWith('?'));
+  const [root] = roots;
+  if (roots.length !== 1 || root === undefined)
+    throw new RosterError('malformed_body', 'Malformed XML: expected exactly one root element');
+  const body = convert(parsed[root] ?? '');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { root, doc: {} };
+  }
+  return { root, doc: body as Document };
+}

@@ -1,0 +1,106 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { fileTypeFromBuffer } from 'file-type';
+import { USERS } from '../../catalog/users.js';
+import { RosterError } from '../../domain/errors.js';
+import type { UserService, WriteResult } from '../../domain/user-service.js';
+import { wantsJson } from '../format/negotiate.js';
+import { readDocument } from '../format/body.js';
+import { presentUser } from '../../render/present-user.js';
+import type { AvatarRepository } from '../../store/avatar-repository.js';
+import { sendError, sendList, sendObject } from '../reply.js';
+
+const READ = { resource: USERS.singular, scope: 'core.user.read' };
+const WRITE = { resource: USERS.singular, scope: 'core.user.write' };
+
+/** Image types an avatar may be, sniffed from the bytes, not taken from the client's word. */
+const AVATAR_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif']);
+
+type IdParams = { Params: { id: string } };
+
+function idOf(request: FastifyRequest<IdParams>): number {
+  const { id } = request.params;
+  return /^\d+$/.test(id) ? Number(id) : Number.NaN;
+}
+
+export interface UserRoutesDeps {
+  readonly users: UserService;
+  readonly avatars: AvatarRepository;
+  readonly avatarLimit: number;
+}
+
+/** `/api/users`: Coupa's Users API. */
+export function registerUserRoutes(app: FastifyInstance, deps: UserRoutesDeps): void {
+  const { users, avatars } = deps;
+
+  async function sendUser(request: FastifyRequest, reply: FastifyReply, status: number, id: number): Promise<FastifyReply> {
+    const user = await users.show(id);
+    return sendObject(request, reply, status, presentUser(user, await users.lookups([user])));
+  }
+
+  async function sendWrite(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    result: WriteResult,
+  ): Promise<FastifyReply> {
+    // Coupa ignores elements it does not accept; the header tells a connector developer which ones.
+    if (result.ignored.length > 0) void reply.header('x-roster-ignored-elements', result.ignored.join(', '));
+    return sendObject(request, reply, status, presentUser(result.user, await users.lookups([result.user])));
+  }
+
+  app.get('/api/users', { config: READ }, async (request, reply) => {
+    const page = await users.list(request.query as Record<string, unknown>);
+    if (page.length === 0 && !wantsJson(request)) {
+      return sendError(request, reply, 'no_results', ['No results match your search criteria.']);
+    }
+    const lookups = await users.lookups(page);
+    return sendList(
+      request,
+      reply,
+      USERS.plural,
+      page.map((u) => presentUser(u, lookups)),
+    );
+  });
+
+  app.get<IdParams>('/api/users/:id', { config: READ }, (request, reply) => sendUser(request, reply, 200, idOf(request)));
+
+  app.post('/api/users', { config: WRITE }, async (request, reply) =>
+    sendWrite(request, reply, 201, await users.create(readDocument(request, USERS.singular), request.actor)),
+  );
+
+  const update = async (request: FastifyRequest<IdParams>, reply: FastifyReply) =>
+    sendWrite(request, reply, 200, await users.update(idOf(request), readDocument(request, USERS.singular), request.actor));
+  app.put<IdParams>('/api/users/:id', { config: WRITE }, update);
+  app.patch<IdParams>('/api/users/:id', { config: WRITE }, update);
+
+  app.put<IdParams>('/api/users/:id/avatar', { config: WRITE }, async (request, reply) => {
+    const id = idOf(request);
+    await users.show(id);
+    if (!request.isMultipart())
+      throw new RosterError('invalid_avatar', 'Send the image as multipart/form-data in a field named file');
+    const file = await request.file({ limits: { fileSize: deps.avatarLimit, files: 1 } });
+    if (!file) throw new RosterError('invalid_avatar', 'Send the image as multipart/form-data in a field named file');
+    const data = await file.toBuffer();
+    const type = await fileTypeFromBuffer(data);
+    if (!type || !AVATAR_TYPES.has(type.mime)) {
+      throw new RosterError('invalid_avatar', 'Avatar must be a PNG, JPEG or GIF image');
+    }
+    await avatars.save(id, { contentType: type.mime, filename: file.filename, data }, (v) => `/api/users/${id}/avatar?v=${v}`);
+    return sendUser(request, reply, 200, id);
+  });
+
+  app.get<IdParams>('/api/users/:id/avatar', { config: READ }, async (request, reply) => {
+    const id = idOf(request);
+    await users.show(id);
+    const avatar = await avatars.find(id);
+    if (!avatar) throw new RosterError('not_found', `User ${id} has no avatar`);
+    return reply.type(avatar.contentType).header('cache-control', 'private, max-age=300').send(avatar.data);
+  });
+
+  app.delete<IdParams>('/api/users/:id/avatar', { config: WRITE }, async (request, reply) => {
+    const id = idOf(request);
+    await users.show(id);
+    await avatars.remove(id);
+    return sendUser(request, reply, 200, id);
+  });
+}

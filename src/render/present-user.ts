@@ -1,0 +1,122 @@
+import { refTable } from '../catalog/reference-data.js';
+import type { Element } from '../catalog/types.js';
+import { USER_SIMPLE_FIELDS, USERS } from '../catalog/users.js';
+import { indexCatalog } from '../catalog/lookup.js';
+import type { RefRow } from '../store/reference-repository.js';
+import type { StoredUser } from '../store/user-repository.js';
+import type { OutNode, OutObject } from './out.js';
+
+/** What the presenter needs already loaded: associated rows by id. */
+export interface PresentLookups {
+  ref(table: string, id: number): RefRow | undefined;
+  user(id: number): StoredUser | undefined;
+}
+
+const index = indexCatalog(USERS);
+const computedInputs = (u: StoredUser) => u.values;
+
+function presentRef(table: string, tag: string, row: RefRow, lookups: PresentLookups, depth = 0): OutObject {
+  const def = refTable(table);
+  const fields: Array<readonly [string, OutNode]> = [['id', { t: 'integer', v: row.id }]];
+  for (const f of def.fields) fields.push([f.name, { t: f.type, v: row.fields.get(f.name) ?? null }]);
+  for (const link of def.links ?? []) {
+    const id = row.links.get(link.name);
+    const linked = typeof id === 'number' ? lookups.ref(link.target, id) : undefined;
+    // One level of links is enough to identify them (address -> country), as Coupa nests them.
+    fields.push([
+      link.name,
+      { t: 'object', v: linked && depth < 1 ? presentRef(link.target, link.name, linked, lookups, depth + 1) : null },
+    ]);
+  }
+  return { tag, fields };
+}
+
+function presentUserSimple(tag: string, u: StoredUser): OutObject {
+  return {
+    tag,
+    fields: USER_SIMPLE_FIELDS.map((name) => {
+      const el = index.byName.get(name);
+      return [name, el ? valueOf(el, u) : { t: 'string', v: null }] as const;
+    }),
+  };
+}
+
+function valueOf(el: Element, u: StoredUser): OutNode {
+  switch (el.kind) {
+    case 'scalar':
+      return { t: el.type, v: u.values.get(el.name) ?? null };
+    case 'computed':
+      return { t: el.type, v: el.compute(computedInputs(u)) };
+    default:
+      return { t: 'string', v: null };
+  }
+}
+
+function elementNode(el: Element, u: StoredUser, lookups: PresentLookups): OutNode {
+  switch (el.kind) {
+    case 'scalar':
+    case 'computed':
+      return valueOf(el, u);
+    case 'composite': {
+      const parts = u.composites.get(el.name);
+      if (!parts) return { t: 'object', v: null };
+      return {
+        t: 'object',
+        v: { tag: el.name, fields: el.fields.map((f) => [f.name, { t: 'string', v: parts.get(f.name) ?? null }] as const) },
+      };
+    }
+    case 'reference': {
+      const id = u.refs.get(el.name);
+      if (typeof id !== 'number') return { t: 'object', v: null };
+      if (el.target === USERS.table) {
+        const other = lookups.user(id);
+        return { t: 'object', v: other ? presentUserSimple(el.name, other) : null };
+      }
+      const row = lookups.ref(el.target, id);
+      return { t: 'object', v: row ? presentRef(el.target, el.name, row, lookups) : null };
+    }
+    case 'collection': {
+      const def = refTable(el.target);
+      const items: OutObject[] = [];
+      for (const id of u.collections.get(el.membership) ?? []) {
+        const row = lookups.ref(el.target, id);
+        if (row) items.push(presentRef(el.target, def.tag, row, lookups));
+      }
+      return { t: 'array', item: def.tag, v: items };
+    }
+    case 'secret':
+      return { t: 'string', v: null };
+  }
+}
+
+/** The full user as Coupa renders it, associations nested. */
+export function presentUser(u: StoredUser, lookups: PresentLookups): OutObject {
+  return {
+    tag: USERS.singular,
+    fields: index.outElements.map((el) => [el.name, elementNode(el, u, lookups)] as const),
+  };
+}
+
+/** Every associated id a set of users needs loaded before it can be presented. */
+export function associatedIds(users: readonly StoredUser[]): { refs: Map<string, number[]>; users: number[] } {
+  const refs = new Map<string, number[]>();
+  const userIds: number[] = [];
+  const add = (table: string, id: number) => {
+    const list = refs.get(table) ?? [];
+    list.push(id);
+    refs.set(table, list);
+  };
+  for (const el of index.outElements) {
+    for (const u of users) {
+      if (el.kind === 'reference') {
+        const id = u.refs.get(el.name);
+        if (typeof id !== 'number') continue;
+        if (el.target === USERS.table) userIds.push(id);
+        else add(el.target, id);
+      } else if (el.kind === 'collection') {
+        for (const id of u.collections.get(el.membership) ?? []) add(el.target, id);
+      }
+    }
+  }
+  return { refs, users: userIds };
+}

@@ -1,0 +1,75 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { nowIso } from './codec.js';
+import type { Store } from './database.js';
+
+export interface ApiKeyRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly scopes: readonly string[] | null;
+  readonly createdAt: string;
+  readonly revokedAt: string | null;
+}
+
+/** Keys are random, so a SHA-256 digest is enough to store them without keeping the secret. */
+export const hashApiKey = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
+
+export const generateApiKey = (): string => `rk_${randomBytes(32).toString('base64url')}`;
+
+function decode(row: Record<string, unknown>): ApiKeyRecord {
+  const scopes = row['scopes'];
+  const date = (v: unknown) => (v instanceof Date ? v.toISOString() : typeof v === 'string' ? v : null);
+  return {
+    id: Number(row['id']),
+    name: String(row['name']),
+    scopes: typeof scopes === 'string' && scopes !== '' ? scopes.split(' ') : null,
+    createdAt: date(row['created_at']) ?? '',
+    revokedAt: date(row['revoked_at']),
+  };
+}
+
+export class ApiKeyRepository {
+  constructor(private readonly store: Store) {}
+
+  /** Stores a key's digest (idempotent for a key already present). */
+  async add(key: string, name: string, scopes: readonly string[] | null = null): Promise<ApiKeyRecord> {
+    const keyHash = hashApiKey(key);
+    const existing = await this.store.db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+    if (existing) return decode(existing);
+    const row = await this.store.db
+      .insertInto('api_keys')
+      .values({ name, key_hash: keyHash, scopes: scopes ? scopes.join(' ') : null, created_at: nowIso() })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return decode(row);
+  }
+
+  /** The active key with this secret, if any. */
+  async findActive(key: string): Promise<ApiKeyRecord | undefined> {
+    const row = await this.store.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('key_hash', '=', hashApiKey(key))
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return row ? decode(row) : undefined;
+  }
+
+  async countActive(): Promise<number> {
+    const r = await this.store.db
+      .selectFrom('api_keys')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('revoked_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return r['n'];
+  }
+
+  async revoke(id: number): Promise<boolean> {
+    const r = await this.store.db
+      .updateTable('api_keys')
+      .set({ revoked_at: nowIso() })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+}

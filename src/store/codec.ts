@@ -1,0 +1,37 @@
+import type { ScalarType, ScalarValue } from '../catalog/types.js';
+import { canonicalDecimal } from '../domain/coerce.js';
+import type { DialectName } from './database.js';
+
+/** JS value to the value the driver stores for a catalogue type. */
+export function toDb(dialect: DialectName, type: ScalarType, value: ScalarValue | null): ScalarValue | null {
+  if (value === null) return null;
+  if (type === 'boolean' && dialect === 'sqlite') return value === true ? 1 : 0;
+  return value;
+}
+
+const text = (value: unknown): string =>
+  typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'bigint'
+      ? String(value)
+      : JSON.stringify(value);
+
+/** Driver value back to the JS value of a catalogue type. */
+export function fromDb(type: ScalarType, value: unknown): ScalarValue | null {
+  if (value === null || value === undefined) return null;
+  switch (type) {
+    case 'boolean':
+      return value === true || value === 1 || value === '1' || value === 't';
+    case 'integer':
+      return typeof value === 'number' ? value : Number(value);
+    case 'datetime':
+      return value instanceof Date ? value.toISOString() : text(value);
+    case 'decimal':
+      return canonicalDecimal(text(value));
+    default:
+      return text(value);
+  }
+}
+
+/** Current time as stored: ISO-8601 UTC with milliseconds (sorts as text in SQLite). */
+export const nowIso = (): string => new Date().toISOString();

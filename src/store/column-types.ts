@@ -1,0 +1,27 @@
+import { sql, type ColumnDataType, type Expression } from 'kysely';
+import type { ScalarType } from '../catalog/types.js';
+import type { DialectName } from './database.js';
+
+type DataType = ColumnDataType | Expression<unknown>;
+
+/**
+ * Storage type of a catalogue scalar per dialect. SQLite keeps datetimes as ISO-8601 UTC text
+ * (which sorts correctly) and decimals as text (exact); PostgreSQL uses its native types.
+ */
+export function columnType(dialect: DialectName, type: ScalarType, length?: number): DataType {
+  switch (type) {
+    case 'integer':
+      return dialect === 'postgres' ? 'bigint' : 'integer';
+    case 'boolean':
+      return dialect === 'postgres' ? 'boolean' : 'integer';
+    case 'datetime':
+      return dialect === 'postgres' ? 'timestamptz' : 'text';
+    case 'decimal':
+      return dialect === 'postgres' ? sql`numeric(32, 4)` : 'text';
+    case 'text':
+      return 'text';
+    case 'string':
+    case 'symbol':
+      return dialect === 'postgres' && length !== undefined ? sql`varchar(${sql.raw(String(length))})` : 'text';
+  }
+}

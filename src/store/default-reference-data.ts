@@ -1,0 +1,128 @@
+/**
+ * Realistic reference data for a fresh instance. Currencies and countries come from the ICU
+ * data built into Node (ISO 4217 and ISO 3166), the rest mirrors a typical Coupa setup.
+ * Rows are written as a fixture would write them: fields and links by wire name.
+ */
+export type FixtureRow = Record<string, unknown>;
+export type Fixture = Record<string, FixtureRow[]>;
+
+function currencies(): FixtureRow[] {
+  const names = new Intl.DisplayNames(['en'], { type: 'currency' });
+  return Intl.supportedValuesOf('currency').map((code) => {
+    const nf = new Intl.NumberFormat('en', { style: 'currency', currency: code, currencyDisplay: 'narrowSymbol' });
+    const symbol = nf.formatToParts(0).find((p) => p.type === 'currency')?.value ?? code;
+    return {
+      code,
+      name: names.of(code) ?? code,
+      symbol: symbol.slice(0, 10),
+      decimals: nf.resolvedOptions().maximumFractionDigits ?? 2,
+      enabled: ['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY', 'INR', 'CHF'].includes(code),
+    };
+  });
+}
+
+function countries(): FixtureRow[] {
+  const names = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+  const rows: FixtureRow[] = [];
+  const A = 'A'.charCodeAt(0);
+  for (let i = 0; i < 26; i++) {
+    for (let j = 0; j < 26; j++) {
+      const code = String.fromCharCode(A + i, A + j);
+      const name = names.of(code);
+      // ICU also names a few groupings and private-use codes; keep only countries and territories.
+      if (name && name !== code && !['EU', 'EZ', 'UN', 'QO', 'XA', 'XB', 'ZZ'].includes(code)) rows.push({ code, name });
+    }
+  }
+  return rows;
+}
+
+export function defaultReferenceData(): Fixture {
+  return {
+    currencies: currencies(),
+    countries: countries(),
+    roles: [
+      ['Admin', 'Full access to every setup and transaction', true],
+      ['User', 'Basic requester', false],
+      ['Buyer', 'Manages requisitions, orders and suppliers', false],
+      ['Accounts Payable', 'Processes invoices and payments', false],
+      ['Central Receiving', 'Receives goods for others', false],
+      ['Accounting Supervisor', 'Manages accounts and budgets', false],
+      ['Edit as Approver', 'Edits documents while approving them', false],
+      ['Inventory Manager', 'Manages warehouses and inventory', false],
+      ['Expense Administrator', 'Audits and manages expense reports', false],
+      ['Integration Admin', 'Manages integrations and API access', false],
+    ].map(([name, description, omnipotent]) => ({ name, description, omnipotent, 'system-role': true })),
+    departments: ['Finance', 'Engineering', 'Sales', 'Marketing', 'Human Resources', 'Operations', 'Legal', 'IT'].map((name) => ({
+      name,
+      active: true,
+    })),
+    business_groups: [
+      { name: 'Everyone', description: 'Content visible to all users' },
+      { name: 'North America', description: 'US and Canada' },
+      { name: 'EMEA', description: 'Europe, Middle East and Africa' },
+      { name: 'APAC', description: 'Asia Pacific' },
+    ],
+    account_groups: [{ name: 'All Accounts' }, { name: 'US Accounts' }, { name: 'EU Accounts' }],
+    user_groups: [
+      { name: 'Finance Approvers', description: 'Approves spend over department limits', active: true },
+      { name: 'IT Approvers', description: 'Approves software and hardware', active: true },
+      { name: 'Procurement', description: 'Sourcing and buying team', active: true },
+    ],
+    inventory_organizations: [{ name: 'Main Inventory', 'fulfillment-type': 'standard' }],
+    warehouses: [
+      { name: 'Central Warehouse', description: 'Main distribution centre' },
+      { name: 'West Coast Warehouse', description: 'Regional stock' },
+    ],
+    legal_entities: [
+      { name: 'Acme Inc.', abbreviation: 'ACME-US', active: true },
+      { name: 'Acme Europe B.V.', abbreviation: 'ACME-EU', active: true },
+    ],
+    addresses: [
+      {
+        'location-code': 'HQ',
+        name: 'Headquarters',
+        street1: '1 Market Street',
+        city: 'San Francisco',
+        state: 'CA',
+        'postal-code': '94105',
+        active: true,
+        country: 'US',
+      },
+      {
+        'location-code': 'NYC',
+        name: 'New York Office',
+        street1: '350 Fifth Avenue',
+        city: 'New York',
+        state: 'NY',
+        'postal-code': '10118',
+        active: true,
+        country: 'US',
+      },
+      {
+        'location-code': 'AMS',
+        name: 'Amsterdam Office',
+        street1: 'Herengracht 100',
+        city: 'Amsterdam',
+        state: 'NH',
+        'postal-code': '1015 BS',
+        active: true,
+        country: 'NL',
+      },
+    ],
+    account_types: [
+      { name: 'US Chart of Accounts', active: true, currency: 'USD' },
+      { name: 'EU Chart of Accounts', active: true, currency: 'EUR' },
+    ],
+    accounts: [
+      { code: '100-1000-Operations', name: 'Operations', active: true, 'account-type': 'US Chart of Accounts' },
+      { code: '200-2000-Marketing', name: 'Marketing', active: true, 'account-type': 'US Chart of Accounts' },
+      { code: '300-3000-RnD', name: 'Research and Development', active: true, 'account-type': 'EU Chart of Accounts' },
+    ],
+    approval_limits: [
+      { name: 'Up to 1,000 USD', amount: '1000', currency: 'USD', subject: 'requisition' },
+      { name: 'Up to 10,000 USD', amount: '10000', currency: 'USD', subject: 'requisition' },
+      { name: 'Up to 100,000 USD', amount: '100000', currency: 'USD', subject: 'requisition' },
+      { name: 'Up to 5,000 EUR', amount: '5000', currency: 'EUR', subject: 'expense' },
+    ],
+  };
+}

@@ -1,0 +1,165 @@
+import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
+import { indexCatalog } from '../catalog/lookup.js';
+import { USERS } from '../catalog/users.js';
+import type { ScalarValue } from '../catalog/types.js';
+import { fromDb } from './codec.js';
+import type { Database, Row, Store } from './database.js';
+
+/** A user as stored, decoded by the catalogue. */
+export interface StoredUser {
+  readonly id: number;
+  readonly values: ReadonlyMap<string, ScalarValue | null>;
+  readonly refs: ReadonlyMap<string, number | null>;
+  readonly composites: ReadonlyMap<string, ReadonlyMap<string, string | null> | null>;
+  readonly collections: ReadonlyMap<string, readonly number[]>;
+}
+
+const index = indexCatalog(USERS);
+const refElements = USERS.elements.filter((e) => e.kind === 'reference');
+const compositeElements = USERS.elements.filter((e) => e.kind === 'composite');
+const membershipKinds = new Set(USERS.elements.flatMap((e) => (e.kind === 'collection' ? [e.membership] : [])));
+
+/** Columns read for a full user: everything but secrets. */
+const READ_COLUMNS = [
+  ...index.scalars.map((e) => e.column),
+  ...refElements.map((e) => e.column),
+  ...compositeElements.flatMap((e) => e.fields.map((f) => f.column)),
+];
+
+function decode(row: Row, memberships: ReadonlyMap<string, readonly number[]>): StoredUser {
+  const composites = new Map<string, ReadonlyMap<string, string | null> | null>();
+  for (const el of compositeElements) {
+    const parts = new Map(el.fields.map((f) => [f.name, row[f.column] == null ? null : String(row[f.column])]));
+    composites.set(el.name, [...parts.values()].every((v) => v === null) ? null : parts);
+  }
+  return {
+    id: Number(row['id']),
+    values: new Map(index.scalars.map((e) => [e.name, fromDb(e.type, row[e.column])])),
+    refs: new Map(refElements.map((e) => [e.name, row[e.column] == null ? null : Number(row[e.column])])),
+    composites,
+    collections: memberships,
+  };
+}
+
+export type UserQuery = (qb: SelectQueryBuilder<Database, 'users', Row>) => SelectQueryBuilder<Database, 'users', Row>;
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export class UserRepository {
+  constructor(private readonly store: Store) {}
+
+  private async membershipsFor(db: Db, ids: readonly number[]): Promise<Map<number, Map<string, number[]>>> {
+    const out = new Map<number, Map<string, number[]>>(ids.map((id) => [id, new Map()]));
+    if (ids.length === 0) return out;
+    const rows = await db
+      .selectFrom('user_memberships')
+      .select(['user_id', 'kind', 'ref_id'])
+      .where('user_id', 'in', ids)
+      .orderBy('user_id')
+      .orderBy('kind')
+      .orderBy('position')
+      .execute();
+    for (const r of rows) {
+      const byKind = out.get(Number(r['user_id']));
+      const kind = String(r['kind']);
+      if (!byKind || !membershipKinds.has(kind)) continue;
+      const list = byKind.get(kind) ?? [];
+      list.push(Number(r['ref_id']));
+      byKind.set(kind, list);
+    }
+    return out;
+  }
+
+  private async decodeAll(db: Db, rows: Row[]): Promise<StoredUser[]> {
+    const ids = rows.map((r) => Number(r['id']));
+    const memberships = await this.membershipsFor(db, ids);
+    return rows.map((r) => decode(r, memberships.get(Number(r['id'])) ?? new Map()));
+  }
+
+  async findById(id: number, db: Db = this.store.db): Promise<StoredUser | undefined> {
+    const row = await db.selectFrom('users').select(READ_COLUMNS).where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    const [user] = await this.decodeAll(db, [row]);
+    return user;
+  }
+
+  /** A page of users; `query` adds the filters and ordering compiled from the query string. */
+  async findPage(query: UserQuery, offset: number, limit: number): Promise<StoredUser[]> {
+    const rows = await query(this.store.db.selectFrom('users').select(READ_COLUMNS)).offset(offset).limit(limit).execute();
+    return this.decodeAll(this.store.db, rows);
+  }
+
+  /** The few columns rendered when a user is nested (manager, created-by). */
+  async findSimple(ids: readonly number[]): Promise<Map<number, StoredUser>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.store.db
+      .selectFrom('users')
+      .select(READ_COLUMNS)
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
+    const empty = new Map<string, readonly number[]>();
+    return new Map(rows.map((r) => [Number(r['id']), decode(r, empty)]));
+  }
+
+  async exists(id: number, db: Db = this.store.db): Promise<boolean> {
+    const row = await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async idByLogin(login: string, db: Db = this.store.db): Promise<number | undefined> {
+    const row = await db.selectFrom('users').select('id').where('login', '=', login).executeTakeFirst();
+    return row ? Number(row['id']) : undefined;
+  }
+
+  /** Which of the given unique column values already belong to another user. */
+  async taken(db: Db, values: ReadonlyMap<string, string>, exceptId?: number): Promise<Set<string>> {
+    const taken = new Set<string>();
+    for (const [column, value] of values) {
+      let q = db.selectFrom('users').select('id').where(column, '=', value);
+      if (exceptId !== undefined) q = q.where('id', '<>', exceptId);
+      if (await q.executeTakeFirst()) taken.add(column);
+    }
+    return taken;
+  }
+
+  async insert(db: Db, columns: Row): Promise<number> {
+    const row = await db.insertInto('users').values(columns).returning('id').executeTakeFirstOrThrow();
+    return Number(row['id']);
+  }
+
+  async update(db: Db, id: number, columns: Row): Promise<void> {
+    await db.updateTable('users').set(columns).where('id', '=', id).execute();
+  }
+
+  /** Replaces one collection of a user, keeping the client's order. */
+  async setMemberships(db: Db, userId: number, kind: string, refIds: readonly number[]): Promise<void> {
+    await db.deleteFrom('user_memberships').where('user_id', '=', userId).where('kind', '=', kind).execute();
+    const unique = [...new Set(refIds)];
+    if (unique.length === 0) return;
+    await db
+      .insertInto('user_memberships')
+      .values(unique.map((refId, position) => ({ user_id: userId, kind, ref_id: refId, position })))
+      .execute();
+  }
+
+  async count(): Promise<number> {
+    const r = await this.store.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return r['n'];
+  }
+}
+
+/** The unique column a database error complains about, if it is a uniqueness violation on users. */
+export function uniqueViolation(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as { code?: unknown; message?: unknown; constraint?: unknown };
+  if (e.code === '23505' && typeof e.constraint === 'string') {
+    return /^users_(.+)_unique$/.exec(e.constraint)?.[1];
+  }
+  if (e.code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof e.message === 'string') {
+    return /users\.(\w+)/.exec(e.message)?.[1];
+  }
+  return undefined;
+}

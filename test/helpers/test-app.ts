@@ -1,0 +1,49 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { makeConfig, type Config } from '../../src/config.js';
+import { buildApp } from '../../src/http/app.js';
+import { ApiKeyRepository } from '../../src/store/api-key-repository.js';
+import type { Store } from '../../src/store/database.js';
+import type { TestDialect } from './dialects.js';
+
+export const TEST_KEY = 'test-key-0123456789';
+
+export interface TestApp {
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  /** Sends a request with the test API key unless headers say otherwise. */
+  request(opts: InjectOptions): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export async function makeTestApp(dialect: TestDialect, overrides: Partial<Config> = {}): Promise<TestApp> {
+  const { store, drop } = await dialect.open();
+  await new ApiKeyRepository(store).add(TEST_KEY, 'test');
+  const app = await buildApp({ config: makeConfig(overrides), store });
+  return {
+    app,
+    store,
+    request: (opts) => app.inject({ ...opts, headers: { 'x-coupa-api-key': TEST_KEY, ...opts.headers } }),
+    close: async () => {
+      await app.close();
+      await drop();
+    },
+  };
+}
+
+export const XML = { 'content-type': 'application/xml' };
+export const JSON_IO = { 'content-type': 'application/json', accept: 'application/json' };
+
+/** A minimal valid user as XML. */
+export function userXml(fields: Record<string, string>): string {
+  const body = Object.entries(fields)
+    .map(([k, v]) => `<${k}>${v}</${k}>`)
+    .join('');
+  return `<?xml version="1.0" encoding="UTF-8"?><user>${body}</user>`;
+}
+
+export const validUser = (n: number | string = 1): Record<string, string> => ({
+  login: `user_${n}`,
+  email: `user_${n}@example.com`,
+  firstname: 'Ada',
+  lastname: 'Lovelace',
+});
