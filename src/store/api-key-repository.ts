@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { nowIso } from './codec.js';
-import type { Store } from './database.js';
+import type { Row, Store } from './database.js';
+import { PreparedQuery } from './prepared.js';
 
 export interface ApiKeyRecord {
   readonly id: number;
@@ -28,7 +29,14 @@ function decode(row: Record<string, unknown>): ApiKeyRecord {
 }
 
 export class ApiKeyRepository {
-  constructor(private readonly store: Store) {}
+  /** Runs on every request, so it is compiled once. */
+  private readonly activeByHash: PreparedQuery<Row>;
+
+  constructor(private readonly store: Store) {
+    this.activeByHash = new PreparedQuery(store.db, (db) =>
+      db.selectFrom('api_keys').selectAll().where('key_hash', '=', '').where('revoked_at', 'is', null),
+    );
+  }
 
   /** Stores a key's digest (idempotent for a key already present). */
   async add(key: string, name: string, scopes: readonly string[] | null = null): Promise<ApiKeyRecord> {
@@ -45,12 +53,7 @@ export class ApiKeyRepository {
 
   /** The active key with this secret, if any. */
   async findActive(key: string): Promise<ApiKeyRecord | undefined> {
-    const row = await this.store.db
-      .selectFrom('api_keys')
-      .selectAll()
-      .where('key_hash', '=', hashApiKey(key))
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
+    const [row] = await this.activeByHash.execute([hashApiKey(key)]);
     return row ? decode(row) : undefined;
   }
 

@@ -1,9 +1,10 @@
-import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import { indexCatalog } from '../catalog/lookup.js';
 import { USERS } from '../catalog/users.js';
 import type { ScalarValue } from '../catalog/types.js';
 import { fromDb } from './codec.js';
-import type { Database, Row, Store } from './database.js';
+import type { Database, DialectName, Row, Store } from './database.js';
+import { PreparedQuery } from './prepared.js';
 
 /** A user as stored, decoded by the catalogue. */
 export interface StoredUser {
@@ -26,7 +27,32 @@ const READ_COLUMNS = [
   ...compositeElements.flatMap((e) => e.fields.map((f) => f.column)),
 ];
 
-function decode(row: Row, memberships: ReadonlyMap<string, readonly number[]>): StoredUser {
+/**
+ * A user's collections ride along in the same row as `kind:ref_id,kind:ref_id`, ordered, so
+ * a show or a page is one query. Both dialects take ORDER BY inside the aggregate.
+ */
+function membershipsColumn(dialect: DialectName) {
+  const agg = dialect === 'postgres' ? sql.raw('string_agg') : sql.raw('group_concat');
+  return sql<string | null>`(select ${agg}(m.kind || ':' || m.ref_id, ',' order by m.kind, m.position) from user_memberships m where m.user_id = users.id)`.as(
+    'memberships',
+  );
+}
+
+function parseMemberships(text: unknown): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  if (typeof text !== 'string' || text === '') return out;
+  for (const pair of text.split(',')) {
+    const at = pair.lastIndexOf(':');
+    const kind = pair.slice(0, at);
+    if (!membershipKinds.has(kind)) continue;
+    const list = out.get(kind) ?? [];
+    list.push(Number(pair.slice(at + 1)));
+    out.set(kind, list);
+  }
+  return out;
+}
+
+function decode(row: Row, memberships: ReadonlyMap<string, readonly number[]> = parseMemberships(row['memberships'])): StoredUser {
   const composites = new Map<string, ReadonlyMap<string, string | null> | null>();
   for (const el of compositeElements) {
     const parts = new Map(el.fields.map((f) => [f.name, row[f.column] == null ? null : String(row[f.column])]));
@@ -46,47 +72,25 @@ export type UserQuery = (qb: SelectQueryBuilder<Database, 'users', Row>) => Sele
 type Db = Kysely<Database> | Transaction<Database>;
 
 export class UserRepository {
-  constructor(private readonly store: Store) {}
+  private readonly byId: PreparedQuery<Row>;
 
-  private async membershipsFor(db: Db, ids: readonly number[]): Promise<Map<number, Map<string, number[]>>> {
-    const out = new Map<number, Map<string, number[]>>(ids.map((id) => [id, new Map()]));
-    if (ids.length === 0) return out;
-    const rows = await db
-      .selectFrom('user_memberships')
-      .select(['user_id', 'kind', 'ref_id'])
-      .where('user_id', 'in', ids)
-      .orderBy('user_id')
-      .orderBy('kind')
-      .orderBy('position')
-      .execute();
-    for (const r of rows) {
-      const byKind = out.get(Number(r['user_id']));
-      const kind = String(r['kind']);
-      if (!byKind || !membershipKinds.has(kind)) continue;
-      const list = byKind.get(kind) ?? [];
-      list.push(Number(r['ref_id']));
-      byKind.set(kind, list);
-    }
-    return out;
+  constructor(private readonly store: Store) {
+    this.byId = new PreparedQuery(store.db, (db) => this.selectFull(db).where('id', '=', 0));
   }
 
-  private async decodeAll(db: Db, rows: Row[]): Promise<StoredUser[]> {
-    const ids = rows.map((r) => Number(r['id']));
-    const memberships = await this.membershipsFor(db, ids);
-    return rows.map((r) => decode(r, memberships.get(Number(r['id'])) ?? new Map()));
+  private selectFull(db: Db) {
+    return db.selectFrom('users').select(READ_COLUMNS).select(membershipsColumn(this.store.dialect));
   }
 
-  async findById(id: number, db: Db = this.store.db): Promise<StoredUser | undefined> {
-    const row = await db.selectFrom('users').select(READ_COLUMNS).where('id', '=', id).executeTakeFirst();
-    if (!row) return undefined;
-    const [user] = await this.decodeAll(db, [row]);
-    return user;
+  async findById(id: number): Promise<StoredUser | undefined> {
+    const [row] = await this.byId.execute([id]);
+    return row ? decode(row) : undefined;
   }
 
   /** A page of users; `query` adds the filters and ordering compiled from the query string. */
   async findPage(query: UserQuery, offset: number, limit: number): Promise<StoredUser[]> {
-    const rows = await query(this.store.db.selectFrom('users').select(READ_COLUMNS)).offset(offset).limit(limit).execute();
-    return this.decodeAll(this.store.db, rows);
+    const rows = await query(this.selectFull(this.store.db)).offset(offset).limit(limit).execute();
+    return rows.map((r) => decode(r));
   }
 
   /** The few columns rendered when a user is nested (manager, created-by). */

@@ -1,0 +1,89 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLI, startServer, tempDir, type Served } from './helpers/cli.js';
+
+describe('roster serve', () => {
+  let served: Served | undefined;
+  afterEach(async () => {
+    await served?.stop();
+    served = undefined;
+  });
+
+  it('prints help for the program and for serve', () => {
+    const help = execFileSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
+    expect(help).toContain('serve');
+    const serveHelp = execFileSync(process.execPath, [CLI, 'serve', '--help'], { encoding: 'utf8' });
+    for (const flag of ['--host', '--port', '--data', '--database-url', '--api-key', '--seed']) expect(serveHelp).toContain(flag);
+    for (const env of ['HOST', 'PORT', 'ROSTER_DATA', 'DATABASE_URL', 'ROSTER_API_KEY']) expect(serveHelp).toMatch(new RegExp(`\\b${env}\\b`));
+  });
+
+  it('generates an API key on first start, prints it once and stores only its hash', async () => {
+    const data = tempDir();
+    served = await startServer(['--data', data]);
+    const key = /API key: (rk_\S+)/.exec(served.banner)?.[1];
+    expect(key).toBeDefined();
+    const health = await fetch(`${served.url}/health`);
+    expect(health.status).toBe(200);
+    const ok = await fetch(`${served.url}/api/users`, { headers: { 'X-COUPA-API-KEY': key ?? '', accept: 'application/json' } });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual([]);
+    await served.stop();
+
+    const db = new Database(path.join(data, 'roster.sqlite'), { readonly: true });
+    const rows = db.prepare('select key_hash from api_keys').all() as Array<{ key_hash: string }>;
+    db.close();
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain(key);
+
+    // A second start keeps the key and prints none.
+    served = await startServer(['--data', data]);
+    expect(served.banner).not.toMatch(/rk_/);
+    const again = await fetch(`${served.url}/api/users`, { headers: { 'X-COUPA-API-KEY': key ?? '' } });
+    expect(again.status).toBe(404); // XML, no users yet
+  });
+
+  it('accepts keys from --api-key and ROSTER_API_KEY and loads a --seed fixture', async () => {
+    const data = tempDir();
+    const fixture = path.join(data, 'fixture.yaml');
+    writeFileSync(fixture, 'departments:\n  - name: Treasury\n    active: true\nroles:\n  - name: Auditor\n    description: Reads everything\n');
+    served = await startServer(['--data', data, '--api-key', 'flag-key-1', '--api-key', 'flag-key-2', '--seed', fixture]);
+    const create = await fetch(`${served.url}/api/users`, {
+      method: 'POST',
+      headers: { 'X-COUPA-API-KEY': 'flag-key-1', 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({
+        login: 'jdoe',
+        email: 'jdoe@example.com',
+        firstname: 'J',
+        lastname: 'Doe',
+        department: { name: 'Treasury' },
+        roles: [{ name: 'Auditor' }],
+      }),
+    });
+    expect(create.status).toBe(201);
+    const body = (await create.json()) as { department: { name: string }; roles: Array<{ name: string }> };
+    expect(body.department.name).toBe('Treasury');
+    expect(body.roles.map((r) => r.name)).toEqual(['Auditor']);
+    const second = await fetch(`${served.url}/api/users?login=jdoe`, { headers: { 'X-COUPA-API-KEY': 'flag-key-2' } });
+    expect(second.status).toBe(200);
+    await served.stop();
+
+    // The environment twin: keys are kept (hashed), so the flag keys still work beside it.
+    served = await startServer(['--data', data], { ROSTER_API_KEY: 'env-key-1' });
+    for (const key of ['env-key-1', 'flag-key-1']) {
+      const res = await fetch(`${served.url}/api/users?login=jdoe`, { headers: { 'X-COUPA-API-KEY': key } });
+      expect(res.status).toBe(200);
+    }
+  });
+
+  it('refuses a fixture naming an unknown table, and exits non-zero', () => {
+    const data = tempDir();
+    const fixture = path.join(data, 'bad.json');
+    writeFileSync(fixture, JSON.stringify({ spaceships: [{ name: 'x' }] }));
+    expect(() => execFileSync(process.execPath, [CLI, 'serve', '--data', data, '--port', '0', '--seed', fixture], { stdio: 'pipe' })).toThrow(
+      /unknown reference table 'spaceships'/,
+    );
+  });
+});
