@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from './helpers/dialects.js';
+import { ApiKeyRepository } from '../src/store/api-key-repository.js';
 import { JSON_IO, makeTestApp, userXml, validUser, XML, type TestApp } from './helpers/test-app.js';
 
 for (const dialect of DIALECTS) {
@@ -74,6 +75,24 @@ for (const dialect of DIALECTS) {
       expect(dup.body).toContain('<error><![CDATA[Login has already been taken]]></error>');
       const all = await t.request({ method: 'GET', url: '/api/users', headers: { accept: 'application/json' } });
       expect(JSON.parse(all.body)).toHaveLength(1);
+    });
+
+    it('holds a key limited to core.user.read to reads: a write is 403 naming the scope', async () => {
+      await new ApiKeyRepository(t.store).add('read-only-key', 'reader', ['core.user.read']);
+      const headers = { 'x-coupa-api-key': 'read-only-key' };
+      const read = await t.request({ method: 'GET', url: '/api/users', headers: { ...headers, accept: 'application/json' } });
+      expect(read.statusCode).toBe(200);
+      const write = await t.request({
+        method: 'POST',
+        url: '/api/users',
+        headers: { ...headers, ...JSON_IO },
+        payload: validUser(),
+      });
+      expect(write.statusCode).toBe(403);
+      expect(write.headers['x-roster-error-code']).toBe('forbidden');
+      expect(JSON.parse(write.body)).toEqual({ errors: { user: ['This credential lacks the scope core.user.write'] } });
+      const all = await t.request({ method: 'GET', url: '/api/users', headers: { accept: 'application/json' } });
+      expect(JSON.parse(all.body)).toEqual([]);
     });
   });
 }

@@ -10,6 +10,7 @@ export const ERROR_CATALOG = {
   malformed_body: { status: 400, description: 'The request body is not well-formed XML or JSON, or is not a single object.' },
   invalid_avatar: { status: 400, description: 'The avatar upload is missing, or is not a PNG, JPEG or GIF image.' },
   unauthorized: { status: 401, description: 'No API key was sent, or the key is unknown or revoked.' },
+  forbidden: { status: 403, description: 'The credential is valid but lacks the scope the route needs.' },
   not_found: { status: 404, description: 'No record has the id in the path.' },
   no_results: { status: 404, description: 'An XML index query matched nothing (JSON answers `[]` instead).' },
   route_not_found: { status: 404, description: 'No endpoint at this method and path.' },

@@ -7,7 +7,7 @@ import { AvatarRepository } from '../store/avatar-repository.js';
 import type { Store } from '../store/database.js';
 import { ReferenceRepository } from '../store/reference-repository.js';
 import { UserRepository } from '../store/user-repository.js';
-import { registerAuth } from './auth.js';
+import { apiKeyAuthenticator, registerAuth } from './auth.js';
 import { registerErrorHandling } from './error-handler.js';
 import { registerXmlParser } from './format/body.js';
 import { registerHealth } from './health.js';
@@ -46,7 +46,7 @@ export async function buildApp({ config, store, logger = false }: BuildAppOption
   registerErrorHandling(app);
   registerXmlParser(app);
   await app.register(multipart, { limits: { fileSize: config.avatarLimit, files: 1, fields: 10 }, throwFileSizeLimit: true });
-  registerAuth(app, new ApiKeyRepository(store));
+  registerAuth(app, [apiKeyAuthenticator(new ApiKeyRepository(store))]);
   registerHealth(app, store);
   registerUserRoutes(app, { users: service, avatars: new AvatarRepository(store), avatarLimit: config.avatarLimit });
   await app.ready();
