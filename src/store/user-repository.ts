@@ -33,7 +33,9 @@ const READ_COLUMNS = [
  */
 function membershipsColumn(dialect: DialectName) {
   const agg = dialect === 'postgres' ? sql.raw('string_agg') : sql.raw('group_concat');
-  return sql<string | null>`(select ${agg}(m.kind || ':' || m.ref_id, ',' order by m.kind, m.position) from user_memberships m where m.user_id = users.id)`.as(
+  return sql<
+    string | null
+  >`(select ${agg}(m.kind || ':' || m.ref_id, ',' order by m.kind, m.position) from user_memberships m where m.user_id = users.id)`.as(
     'memberships',
   );
 }
@@ -52,7 +54,10 @@ function parseMemberships(text: unknown): Map<string, number[]> {
   return out;
 }
 
-function decode(row: Row, memberships: ReadonlyMap<string, readonly number[]> = parseMemberships(row['memberships'])): StoredUser {
+function decode(
+  row: Row,
+  memberships: ReadonlyMap<string, readonly number[]> = parseMemberships(row['memberships']),
+): StoredUser {
   const composites = new Map<string, ReadonlyMap<string, string | null> | null>();
   for (const el of compositeElements) {
     const parts = new Map(el.fields.map((f) => [f.name, row[f.column] == null ? null : String(row[f.column])]));
