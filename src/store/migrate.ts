@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import { initialMigration } from './migrations/001-initial.js';
 import type { Store } from './database.js';
 
@@ -13,7 +13,17 @@ function provider(store: Store): MigrationProvider {
 
 /** Runs pending migrations; throws with the failing migration's error so start-up stops cleanly. */
 export async function migrateToLatest(store: Store): Promise<void> {
-  const migrator = new Migrator({ db: store.db, provider: provider(store) });
+  // Kysely looks for its bookkeeping tables in every schema unless told which one, so a second
+  // Roster (or test) schema in the same PostgreSQL database would make it skip creating them.
+  const schema =
+    store.dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({
+    db: store.db,
+    provider: provider(store),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
