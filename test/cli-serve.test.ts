@@ -17,7 +17,8 @@ describe('roster serve', () => {
     expect(help).toContain('serve');
     const serveHelp = execFileSync(process.execPath, [CLI, 'serve', '--help'], { encoding: 'utf8' });
     for (const flag of ['--host', '--port', '--data', '--database-url', '--api-key', '--seed']) expect(serveHelp).toContain(flag);
-    for (const env of ['HOST', 'PORT', 'ROSTER_DATA', 'DATABASE_URL', 'ROSTER_API_KEY']) expect(serveHelp).toMatch(new RegExp(`\\b${env}\\b`));
+    for (const env of ['HOST', 'PORT', 'ROSTER_DATA', 'DATABASE_URL', 'ROSTER_API_KEY'])
+      expect(serveHelp).toMatch(new RegExp(`\\b${env}\\b`));
   });
 
   it('generates an API key on first start, prints it once and stores only its hash', async () => {
@@ -48,7 +49,10 @@ describe('roster serve', () => {
   it('accepts keys from --api-key and ROSTER_API_KEY and loads a --seed fixture', async () => {
     const data = tempDir();
     const fixture = path.join(data, 'fixture.yaml');
-    writeFileSync(fixture, 'departments:\n  - name: Treasury\n    active: true\nroles:\n  - name: Auditor\n    description: Reads everything\n');
+    writeFileSync(
+      fixture,
+      'departments:\n  - name: Treasury\n    active: true\nroles:\n  - name: Auditor\n    description: Reads everything\n',
+    );
     served = await startServer(['--data', data, '--api-key', 'flag-key-1', '--api-key', 'flag-key-2', '--seed', fixture]);
     const create = await fetch(`${served.url}/api/users`, {
       method: 'POST',
@@ -82,8 +86,8 @@ describe('roster serve', () => {
     const data = tempDir();
     const fixture = path.join(data, 'bad.json');
     writeFileSync(fixture, JSON.stringify({ spaceships: [{ name: 'x' }] }));
-    expect(() => execFileSync(process.execPath, [CLI, 'serve', '--data', data, '--port', '0', '--seed', fixture], { stdio: 'pipe' })).toThrow(
-      /unknown reference table 'spaceships'/,
-    );
+    expect(() =>
+      execFileSync(process.execPath, [CLI, 'serve', '--data', data, '--port', '0', '--seed', fixture], { stdio: 'pipe' }),
+    ).toThrow(/unknown reference table 'spaceships'/);
   });
 });

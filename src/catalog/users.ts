@@ -164,7 +164,11 @@ const ELEMENTS: readonly Element[] = [
     default: 'coupa_credentials',
   }),
   scalar('sso-identifier', 'string', "User's Single Sign-on ID (SSO ID)", { length: 255 }),
-  scalar('default-locale', 'string', 'Default locale', { length: 10, allowed: LOCALES }),
+  // Coupa documents string(10), but its own list holds `en-au-ocker`: the length fits the list.
+  scalar('default-locale', 'string', 'Default locale', {
+    length: Math.max(10, ...LOCALES.map((l) => l.length)),
+    allowed: LOCALES,
+  }),
   scalar('mention-name', 'string', 'Mention Name', { length: 255, unique: true }),
   scalar('business-function', 'string', 'Business function', { length: 255 }),
   scalar('seniority-level', 'string', "The employee's job grade or band in your company's hierarchy.", { length: 255 }),

@@ -67,25 +67,33 @@ export class ReferenceResolver {
     return { kind: 'create', table: target, fields: spec.attrs, links };
   }
 
-  /** Creates (or reuses) a row described by attributes; the name defaults to "amount CODE". */
+  /**
+   * Reuses the row that matches on the table's find-or-create fields (an approval limit of
+   * the same amount and currency, whatever its name), or creates one, named "1000.0 USD"
+   * unless the client gave other fields to keep.
+   */
   async materialize(r: Resolved): Promise<number> {
     if (r.kind === 'id') return r.id;
     const def = refTable(r.table);
-    const fields = new Map(r.fields);
-    if (fields.get(def.key) == null) {
-      const parts: string[] = [];
-      for (const name of def.findOrCreateBy ?? []) {
-        const link = def.links?.find((l) => l.name === name);
-        const linkedId = r.links.get(name);
-        if (link && typeof linkedId === 'number') {
-          const linked = await this.refs.byId(link.target, linkedId);
-          parts.push(String(linked?.fields.get(refTable(link.target).key) ?? linkedId));
-        } else {
-          parts.push(String(fields.get(name) ?? ''));
-        }
+    const by = new Set(def.findOrCreateBy);
+    const matchFields = new Map([...r.fields].filter(([k]) => by.has(k)));
+    const matchLinks = new Map([...r.links].filter(([k]) => by.has(k)));
+    const existing = await this.refs.findMatching(r.table, matchFields, matchLinks);
+    if (existing) return existing.id;
+    const parts: string[] = [];
+    for (const name of def.findOrCreateBy ?? []) {
+      const link = def.links?.find((l) => l.name === name);
+      const linkedId = r.links.get(name);
+      if (link && typeof linkedId === 'number') {
+        const linked = await this.refs.byId(link.target, linkedId);
+        parts.push(String(linked?.fields.get(refTable(link.target).key) ?? linkedId));
+      } else {
+        parts.push(String(r.fields.get(name) ?? ''));
       }
-      fields.set(def.key, parts.join(' '));
     }
-    return (await this.refs.findOrCreate(r.table, fields, r.links)).id;
+    // The natural key must stay unique: "1000.0 USD", then "1000.0 USD (2)"...
+    let name = parts.join(' ');
+    for (let n = 2; await this.refs.byKey(r.table, name); n++) name = `${parts.join(' ')} (${n})`;
+    return (await this.refs.insert(def, new Map([...r.fields, [def.key, name]]), r.links)).id;
   }
 }

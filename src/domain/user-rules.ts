@@ -39,12 +39,12 @@ export function validateUser(input: ParsedInput, mode: 'create' | 'update'): str
     messages.push('Login is too short (minimum is 2 characters)');
   }
   const email = input.scalars.get(USERS_EMAIL);
-  if (typeof email === 'string' && email !== '' && !EMAIL.test(email)) messages.push('Email is invalid');
+  if (typeof email === 'string' && !blank(email) && !EMAIL.test(email)) messages.push('Email is invalid');
   for (const [el, parts] of input.composites) {
     for (const part of el.fields) {
       const v = parts?.get(part.name);
       if (typeof v === 'string' && v.length > part.length) {
-        messages.push(`${humanize(el.name)} ${part.name} is too long (maximum is ${part.length} characters)`);
+        messages.push(`${humanize(`${el.name} ${part.name}`)} is too long (maximum is ${part.length} characters)`);
       }
     }
   }

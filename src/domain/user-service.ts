@@ -18,6 +18,15 @@ import { validateUser } from './user-rules.js';
 
 const index = indexCatalog(USERS);
 
+const notFound = (id: string): RosterError => new RosterError('not_found', `Couldn't find User with 'id'=${id}`);
+
+/** Ids arrive from the path as text; anything but a positive integer names no user (Rails' message quotes it as sent). */
+export function userIdFrom(raw: string): number {
+  const id = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(id) || id <= 0) throw notFound(raw);
+  return id;
+}
+
 const takenMessage = (column: string): string => `${humanize(column)} has already been taken`;
 
 /** Non-empty values of unique elements in a write, by column. */
@@ -58,8 +67,8 @@ export class UserService {
   }
 
   async show(id: number): Promise<StoredUser> {
-    const user = Number.isSafeInteger(id) && id > 0 ? await this.users.findById(id) : undefined;
-    if (!user) throw new RosterError('not_found', `Couldn't find User with 'id'=${id}`);
+    const user = await this.users.findById(id);
+    if (!user) throw notFound(String(id));
     return user;
   }
 

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { isRosterError, type ErrorCode } from '../domain/errors.js';
+import { unsupportedMediaType } from './format/body.js';
 import { sendError } from './reply.js';
 
 /** Fastify's own request errors, mapped onto the catalogue. */
@@ -26,7 +27,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
         : code === 'malformed_body' && err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
           ? 'Malformed JSON: the body is empty'
           : code === 'unsupported_media_type'
-            ? `Unsupported Content-Type '${request.headers['content-type'] ?? ''}': send application/xml or application/json`
+            ? unsupportedMediaType(request.headers['content-type'])
             : code === 'payload_too_large'
               ? 'Request body is too large'
               : err.message;

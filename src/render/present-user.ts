@@ -15,18 +15,22 @@ export interface PresentLookups {
 const index = indexCatalog(USERS);
 const computedInputs = (u: StoredUser) => u.values;
 
+/**
+ * A reference row with its fields; its links are nested in full one level down (account ->
+ * account type), and the next level by id and natural key only (account type -> currency).
+ */
 function presentRef(table: string, tag: string, row: RefRow, lookups: PresentLookups, depth = 0): OutObject {
   const def = refTable(table);
   const fields: Array<readonly [string, OutNode]> = [['id', { t: 'integer', v: row.id }]];
-  for (const f of def.fields) fields.push([f.name, { t: f.type, v: row.fields.get(f.name) ?? null }]);
+  const shallow = depth >= 2;
+  for (const f of def.fields) {
+    if (!shallow || f.name === def.key) fields.push([f.name, { t: f.type, v: row.fields.get(f.name) ?? null }]);
+  }
   for (const link of def.links ?? []) {
+    if (shallow) continue;
     const id = row.links.get(link.name);
     const linked = typeof id === 'number' ? lookups.ref(link.target, id) : undefined;
-    // One level of links is enough to identify them (address -> country), as Coupa nests them.
-    fields.push([
-      link.name,
-      { t: 'object', v: linked && depth < 1 ? presentRef(link.target, link.name, linked, lookups, depth + 1) : null },
-    ]);
+    fields.push([link.name, { t: 'object', v: linked ? presentRef(link.target, link.name, linked, lookups, depth + 1) : null }]);
   }
   return { tag, fields };
 }

@@ -103,19 +103,16 @@ export class ReferenceRepository {
     }
   }
 
-  /** Finds a row whose fields and links equal the given ones, or inserts it (approval limits). */
-  async findOrCreate(
+  /** The first row whose given fields and links all equal these (approval limits by amount and currency). */
+  async findMatching(
     table: string,
     fields: ReadonlyMap<string, ScalarValue | null>,
     links: ReadonlyMap<string, number | null>,
-  ): Promise<RefRow> {
-    const def = refTable(table);
+  ): Promise<RefRow | undefined> {
     const rows = await this.all(table);
-    const same = rows.find(
+    return rows.find(
       (r) => [...fields].every(([k, v]) => r.fields.get(k) === v) && [...links].every(([k, v]) => (r.links.get(k) ?? null) === v),
     );
-    if (same) return same;
-    return this.insert(def, fields, links);
   }
 
   private encode(

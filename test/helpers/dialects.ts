@@ -35,7 +35,14 @@ const postgres: TestDialect = {
   async open() {
     const schema = `roster_test_${randomBytes(6).toString('hex')}`;
     await adminQuery(`create schema ${schema}`);
-    const store = await openPreparedStore({ kind: 'postgres', url: PG_URL ?? '', schema, poolSize: 4 });
+    let store: Store;
+    try {
+      store = await openPreparedStore({ kind: 'postgres', url: PG_URL ?? '', schema, poolSize: 4 });
+    } catch (err) {
+      // Leave no schema behind when the store cannot be opened.
+      await adminQuery(`drop schema ${schema} cascade`);
+      throw err;
+    }
     return {
       store,
       drop: async () => {

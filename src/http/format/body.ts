@@ -13,6 +13,8 @@ export class XmlBody {
 
 /** Adds the XML content-type parser beside Fastify's JSON one. */
 export function registerXmlParser(app: FastifyInstance): void {
+  // Coupa takes XML or JSON; Fastify's built-in text/plain parser would let prose through.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_request, body, done) => {
     try {
       const { root, doc } = parseXmlBody(String(body));
@@ -25,8 +27,14 @@ export function registerXmlParser(app: FastifyInstance): void {
 
 const isPlainObject = (v: unknown): v is Document => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+export const unsupportedMediaType = (contentType: string | undefined): string =>
+  `Unsupported Content-Type '${contentType ?? ''}': send application/xml or application/json`;
+
 /** The resource document of a write: `<user>…</user>`, `{…}` or `{"user":{…}}`. */
 export function readDocument(request: FastifyRequest, singular: string): Document {
+  if (request.isMultipart()) {
+    throw new RosterError('unsupported_media_type', unsupportedMediaType(request.headers['content-type']));
+  }
   const body = request.body;
   if (body instanceof XmlBody) {
     if (body.root !== singular)

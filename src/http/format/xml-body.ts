@@ -11,9 +11,10 @@ const parser = new XMLParser({
   trimValues: true,
   ignoreDeclaration: true,
   ignorePiTags: true,
-  // Only the five predefined entities; DOCTYPEs are refused before parsing.
+  // The predefined entities and numeric character references (`&#233;`); DOCTYPEs, and so
+  // custom entities, are refused before parsing.
   processEntities: true,
-  htmlEntities: false,
+  htmlEntities: true,
 });
 
 type XmlNode = string | XmlNode[] | { [k: string]: XmlNode };
@@ -46,12 +47,21 @@ export function parseXmlBody(text: string): { root: string; doc: Document } {
     const e = err as { message?: string; line?: number };
     throw new RosterError('malformed_body', `Malformed XML: ${e.message ?? 'not well-formed'} (line ${e.line ?? 1})`);
   }
-  const parsed = parser.parse(text) as Record<string, XmlNode>;
+  let parsed: Record<string, XmlNode>;
+  try {
+    parsed = parser.parse(text) as Record<string, XmlNode>;
+  } catch (err) {
+    // The parser refuses some well-formed documents (very deep nesting, `__proto__` names).
+    throw new RosterError('malformed_body', `Malformed XML: ${err instanceof Error ? err.message : 'cannot be read'}`);
+  }
   const roots = Object.keys(parsed).filter((k) => !k.startsWith('?'));
   const [root] = roots;
-  if (roots.length !== 1 || root === undefined)
+  const content = root === undefined ? undefined : parsed[root];
+  // Two <user> roots come back as an array: refuse them rather than merge them.
+  if (roots.length !== 1 || root === undefined || content === undefined || Array.isArray(content)) {
     throw new RosterError('malformed_body', 'Malformed XML: expected exactly one root element');
-  const body = convert(parsed[root] ?? '');
+  }
+  const body = convert(content);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { root, doc: {} };
   }

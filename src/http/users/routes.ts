@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fileTypeFromBuffer } from 'file-type';
 import { USERS } from '../../catalog/users.js';
 import { RosterError } from '../../domain/errors.js';
-import type { UserService, WriteResult } from '../../domain/user-service.js';
+import { userIdFrom, type UserService, type WriteResult } from '../../domain/user-service.js';
 import { wantsJson } from '../format/negotiate.js';
 import { readDocument } from '../format/body.js';
 import { presentUser } from '../../render/present-user.js';
@@ -17,10 +17,7 @@ const AVATAR_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif']);
 
 type IdParams = { Params: { id: string } };
 
-function idOf(request: FastifyRequest<IdParams>): number {
-  const { id } = request.params;
-  return /^\d+$/.test(id) ? Number(id) : Number.NaN;
-}
+const idOf = (request: FastifyRequest<IdParams>): number => userIdFrom(request.params.id);
 
 export interface UserRoutesDeps {
   readonly users: UserService;
@@ -62,7 +59,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRoutesDeps): 
     );
   });
 
-  app.get<IdParams>('/api/users/:id', { config: READ }, (request, reply) => sendUser(request, reply, 200, idOf(request)));
+  app.get<IdParams>('/api/users/:id', { config: READ }, async (request, reply) => sendUser(request, reply, 200, idOf(request)));
 
   app.post('/api/users', { config: WRITE }, async (request, reply) =>
     sendWrite(request, reply, 201, await users.create(readDocument(request, USERS.singular), request.actor)),
@@ -79,7 +76,9 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRoutesDeps): 
     if (!request.isMultipart())
       throw new RosterError('invalid_avatar', 'Send the image as multipart/form-data in a field named file');
     const file = await request.file({ limits: { fileSize: deps.avatarLimit, files: 1 } });
-    if (!file) throw new RosterError('invalid_avatar', 'Send the image as multipart/form-data in a field named file');
+    if (file?.fieldname !== 'file') {
+      throw new RosterError('invalid_avatar', 'Send the image as multipart/form-data in a field named file');
+    }
     const data = await file.toBuffer();
     const type = await fileTypeFromBuffer(data);
     if (!type || !AVATAR_TYPES.has(type.mime)) {
