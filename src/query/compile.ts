@@ -1,11 +1,11 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import { toDb } from '../store/codec.js';
-import type { Database, DialectName, Row } from '../store/database.js';
+import type { Database, DialectName } from '../store/database.js';
 import type { ParsedQuery } from './parse.js';
 
 /** Turns a parsed query into WHERE and ORDER BY clauses; a tie-break on id keeps paging stable. */
 export function compileQuery<T extends string>(dialect: DialectName, query: ParsedQuery) {
-  return (qb: SelectQueryBuilder<Database, T, Row>): SelectQueryBuilder<Database, T, Row> => {
+  return <O>(qb: SelectQueryBuilder<Database, T, O>): SelectQueryBuilder<Database, T, O> => {
     let q = qb;
     for (const f of query.filters) {
       const value = toDb(dialect, f.element.type, f.value);

@@ -28,6 +28,24 @@ function decode(row: Record<string, unknown>): ApiKeyRecord {
   };
 }
 
+/**
+ * Verified keys are remembered for a moment, so a burst of requests costs one lookup. Every
+ * repository on the same store shares the cache and a revoke here clears it at once; a revoke
+ * by another process takes effect within `VERIFIED_TTL_MS`.
+ */
+export const VERIFIED_TTL_MS = 2000;
+const MAX_CACHED = 1000;
+const verified = new WeakMap<Store, Map<string, { record: ApiKeyRecord; expires: number }>>();
+
+function cacheOf(store: Store): Map<string, { record: ApiKeyRecord; expires: number }> {
+  let cache = verified.get(store);
+  if (!cache) {
+    cache = new Map();
+    verified.set(store, cache);
+  }
+  return cache;
+}
+
 export class ApiKeyRepository {
   /** Runs on every request, so it is compiled once. */
   private readonly activeByHash: PreparedQuery<Row>;
@@ -53,8 +71,20 @@ export class ApiKeyRepository {
 
   /** The active key with this secret, if any. */
   async findActive(key: string): Promise<ApiKeyRecord | undefined> {
-    const [row] = await this.activeByHash.execute([hashApiKey(key)]);
-    return row ? decode(row) : undefined;
+    const hash = hashApiKey(key);
+    const cache = cacheOf(this.store);
+    const now = Date.now();
+    const hit = cache.get(hash);
+    if (hit && hit.expires > now) return hit.record;
+    const [row] = await this.activeByHash.execute([hash]);
+    if (!row) {
+      cache.delete(hash);
+      return undefined;
+    }
+    const record = decode(row);
+    if (cache.size >= MAX_CACHED) cache.clear();
+    cache.set(hash, { record, expires: now + VERIFIED_TTL_MS });
+    return record;
   }
 
   async countActive(): Promise<number> {
@@ -73,6 +103,7 @@ export class ApiKeyRepository {
       .where('id', '=', id)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
+    cacheOf(this.store).clear();
     return Number(r.numUpdatedRows) > 0;
   }
 }

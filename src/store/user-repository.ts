@@ -72,15 +72,18 @@ function decode(
   };
 }
 
-export type UserQuery = (qb: SelectQueryBuilder<Database, 'users', Row>) => SelectQueryBuilder<Database, 'users', Row>;
+/** Filters and ordering compiled from a query string, applicable to any select on users. */
+export type UserQuery = <O>(qb: SelectQueryBuilder<Database, 'users', O>) => SelectQueryBuilder<Database, 'users', O>;
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export class UserRepository {
   private readonly byId: PreparedQuery<Row>;
+  private readonly simpleById: PreparedQuery<Row>;
 
   constructor(private readonly store: Store) {
     this.byId = new PreparedQuery(store.db, (db) => this.selectFull(db).where('id', '=', 0));
+    this.simpleById = new PreparedQuery(store.db, (db) => db.selectFrom('users').select(READ_COLUMNS).where('id', '=', 0));
   }
 
   private selectFull(db: Db) {
@@ -94,18 +97,28 @@ export class UserRepository {
 
   /** A page of users; `query` adds the filters and ordering compiled from the query string. */
   async findPage(query: UserQuery, offset: number, limit: number): Promise<StoredUser[]> {
-    const rows = await query(this.selectFull(this.store.db)).offset(offset).limit(limit).execute();
-    return rows.map((r) => decode(r));
+    // Pick the page by id first: skipping `offset` rows then reads ids only, and the wide rows
+    // and their memberships are read for the page alone.
+    const picked = await query(this.store.db.selectFrom('users').select('id')).offset(offset).limit(limit).execute();
+    const ids = picked.map((r) => Number(r['id']));
+    if (ids.length === 0) return [];
+    const rows = await this.selectFull(this.store.db).where('id', 'in', ids).execute();
+    const byId = new Map(rows.map((r) => [Number(r['id']), r]));
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [decode(row)] : [];
+    });
   }
 
   /** The few columns rendered when a user is nested (manager, created-by). */
   async findSimple(ids: readonly number[]): Promise<Map<number, StoredUser>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.store.db
-      .selectFrom('users')
-      .select(READ_COLUMNS)
-      .where('id', 'in', [...new Set(ids)])
-      .execute();
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    // A show needs one related user (its manager) at most often; that lookup is precompiled.
+    const rows =
+      unique.length === 1
+        ? await this.simpleById.execute(unique)
+        : await this.store.db.selectFrom('users').select(READ_COLUMNS).where('id', 'in', unique).execute();
     const empty = new Map<string, readonly number[]>();
     return new Map(rows.map((r) => [Number(r['id']), decode(r, empty)]));
   }

@@ -59,17 +59,20 @@ export function initialMigration(dialect: DialectName): Migration {
       }
       await users.execute();
       for (const el of USERS.elements) {
-        if (el.kind === 'scalar' && el.unique) {
-          // Empty strings are "not set" (the seed sample shows `<employee-number />`), so they never collide.
-          await db.schema
-            .createIndex(`users_${el.column}_unique`)
-            .on(USERS.table)
-            .column(el.column)
-            .unique()
-            .where(sql<boolean>`${sql.ref(el.column)} is not null and ${sql.ref(el.column)} <> ''`)
-            .execute();
+        if (el.kind !== 'scalar' || !el.unique) continue;
+        const unique = db.schema.createIndex(`users_${el.column}_unique`).on(USERS.table).column(el.column).unique();
+        if (el.required) {
+          await unique.execute();
+          continue;
         }
+        // An optional unique element may be empty (the seed sample shows `<employee-number />`),
+        // and empty values never collide. SQLite only uses a partial index when the query
+        // implies its condition, which `employee_number = ?` does not, so lookups get their own index.
+        await unique.where(sql<boolean>`${sql.ref(el.column)} <> ''`).execute();
+        await db.schema.createIndex(`users_${el.column}`).on(USERS.table).column(el.column).execute();
       }
+      // Paging skips rows by id; a narrow index makes the skip read ids, not whole rows (SQLite).
+      if (dialect === 'sqlite') await db.schema.createIndex('users_id').on(USERS.table).column('id').execute();
 
       await db.schema
         .createTable('user_memberships')
