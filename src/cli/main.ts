@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { seedCommand } from './seed.js';
 import { serveCommand } from './serve.js';
 
 const program = new Command()
@@ -8,6 +9,7 @@ const program = new Command()
   .showHelpAfterError();
 
 serveCommand(program);
+seedCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`roster: ${err instanceof Error ? err.message : String(err)}\n`);

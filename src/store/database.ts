@@ -1,5 +1,5 @@
 import Sqlite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 
 /** Tables are derived from the catalogues at run time, so rows are typed loosely here and mapped by the repositories. */
@@ -15,11 +15,35 @@ export type StoreOptions =
 export interface Store {
   readonly db: Kysely<Database>;
   readonly dialect: DialectName;
+  /** The raw handles, for bulk work (seeding) that would be too slow through Kysely. */
+  readonly sqlite?: Sqlite.Database;
+  readonly pool?: pg.Pool;
   close(): Promise<void>;
 }
 
 // Return int8 (COUNT, bigserial) as numbers and numeric as its exact string.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+/**
+ * Kysely prepares every query anew, and preparing costs more than running a point lookup.
+ * Queries are built from a fixed set of shapes, so prepared statements are kept by SQL text.
+ * Reuse is safe: better-sqlite3 runs each statement to completion synchronously.
+ */
+function withStatementCache(sqlite: Sqlite.Database, max = 1000): SqliteDatabase {
+  const cache = new Map<string, Sqlite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        stmt = sqlite.prepare(sql);
+        if (cache.size >= max) cache.clear();
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
+}
 
 export function openStore(options: StoreOptions): Store {
   if (options.kind === 'sqlite') {
@@ -28,8 +52,8 @@ export function openStore(options: StoreOptions): Store {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    return { db, dialect: 'sqlite', close: () => db.destroy() };
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
   }
   const pool = new pg.Pool({
     connectionString: options.url,
@@ -37,7 +61,7 @@ export function openStore(options: StoreOptions): Store {
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return { db, dialect: 'postgres', pool, close: () => db.destroy() };
 }
 
 /** `postgres://` and `postgresql://` URLs select PostgreSQL; anything else is SQLite. */

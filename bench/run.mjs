@@ -1,0 +1,426 @@
+// `npm run bench`: seeds a fresh database, starts the real server and a bare Fastify baseline as
+// child processes, loads each with autocannon and reports throughput, latency and peak memory.
+//
+//   node bench/run.mjs [--users N] [--duration S] [--connections C] [--warmup S]
+//                      [--database-url postgres://...] [--keep]
+//
+// Environment twins: BENCH_USERS, BENCH_DURATION, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_DATABASE_URL.
+// It runs the built server (dist/), so build first (`npm run bench` does).
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { clearInterval, setInterval } from 'node:timers';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = path.join(ROOT, 'dist/cli/main.js');
+const BARE = path.join(ROOT, 'bench/bare-server.mjs');
+const RESULTS = path.join(ROOT, 'bench/results');
+
+const { values: args } = parseArgs({
+  options: {
+    users: { type: 'string', default: process.env.BENCH_USERS ?? '1000000' },
+    duration: { type: 'string', default: process.env.BENCH_DURATION ?? '10' },
+    connections: { type: 'string', default: process.env.BENCH_CONNECTIONS ?? '32' },
+    warmup: { type: 'string', default: process.env.BENCH_WARMUP ?? '3' },
+    'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL },
+    keep: { type: 'boolean', default: false },
+  },
+});
+
+function count(name, raw) {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got '${raw}'`);
+  return n;
+}
+const USERS = count('users', args.users);
+const DURATION = count('duration', args.duration);
+const CONNECTIONS = count('connections', args.connections);
+const WARMUP = Number(args.warmup);
+const DATABASE_URL = args['database-url'];
+const API_KEY = `bench-${randomBytes(12).toString('hex')}`;
+const PAGE = 50;
+
+if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (\`npm run bench\` does)`);
+
+const log = (line) => process.stderr.write(`${line}\n`);
+
+/** Runs a command to completion, echoing nothing; rejects with its output on failure. */
+function run(cmd, argv) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${argv.join(' ')} failed (${code}):\n${out}`))));
+  });
+}
+
+/** Starts a server child and resolves with its URL once it prints one. */
+function start(argv, env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, argv, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const onData = (d) => {
+      out += d;
+      const m = /at (http:\/\/[\d.:]+)/.exec(out);
+      if (m) {
+        child.stdout.off('data', onData);
+        child.off('exit', onExit);
+        resolve({ child, url: m[1] });
+      }
+    };
+    const onExit = (code) => reject(new Error(`${argv.join(' ')} exited with ${code}:\n${out}`));
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (d) => {
+      out += d;
+      process.stderr.write(d);
+    });
+    child.on('exit', onExit);
+  });
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** Resident memory of a process in bytes, from /proc (Linux only; 0 elsewhere). */
+function memory(pid, field) {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Samples VmRSS while `body` runs and returns its result with the peak seen. */
+async function withPeakRss(pid, body) {
+  let peak = memory(pid, 'VmRSS');
+  const timer = setInterval(() => (peak = Math.max(peak, memory(pid, 'VmRSS'))), 100);
+  try {
+    const result = await body();
+    return { ...result, peakRss: Math.max(peak, memory(pid, 'VmRSS')) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const percentile = (sorted, p) =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/** One autocannon run; latencies are collected here in float ms (autocannon's own histogram rounds to 1 ms). */
+function load(url, setupRequest, seconds, method = 'GET', extra = {}) {
+  return new Promise((resolve, reject) => {
+    const latencies = [];
+    let non2xx = 0;
+    const instance = autocannon(
+      {
+        url,
+        connections: CONNECTIONS,
+        duration: seconds,
+        // Slow scenarios queue for seconds at 32 connections; count them as slow, not as errors.
+        timeout: 120,
+        headers: { 'x-coupa-api-key': API_KEY, ...extra.headers },
+        requests: [{ method, setupRequest }],
+      },
+      (err, result) => {
+        if (err) return reject(err);
+        latencies.sort((a, b) => a - b);
+        resolve({
+          rps: result.requests.total / result.duration,
+          p50: percentile(latencies, 50),
+          p99: percentile(latencies, 99),
+          requests: result.requests.total,
+          non2xx,
+          errors: result.errors + result.timeouts,
+          bytes: result.requests.total > 0 ? result.throughput.total / result.requests.total : 0,
+        });
+      },
+    );
+    instance.on('response', (_client, status, _bytes, responseTime) => {
+      if (status >= 200 && status < 300) latencies.push(responseTime);
+      else non2xx++;
+    });
+  });
+}
+
+/**
+ * Autocannon stops sending when its time is up, but a slow server still holds the requests it
+ * already read; they would eat into the next measurement. Waits until /health answers fast.
+ */
+async function drain(url, pgUrl) {
+  const until = performance.now() + 300_000;
+  while (performance.now() < until) {
+    const t = performance.now();
+    await globalThis.fetch(`${url}/health`);
+    if (performance.now() - t < 20 && !(pgUrl && (await pgBusy(pgUrl)))) return;
+  }
+}
+
+/** Whether PostgreSQL still runs users queries that started a while ago (the server's leftovers). */
+async function pgBusy(url) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const r = await client.query(
+      `select count(*)::int as n from pg_stat_activity where datname = current_database() and state = 'active'
+         and pid <> pg_backend_pid() and query_start < now() - interval '500 milliseconds' and query like '%from "users"%'`,
+    );
+    if (r.rows[0].n > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+    return r.rows[0].n > 0;
+  } finally {
+    await client.end();
+  }
+}
+
+const randomInt = (lo, hi) => lo + Math.floor(Math.random() * (hi - lo + 1));
+const pick = (list) => list[Math.floor(Math.random() * list.length)];
+
+/** A fresh PostgreSQL schema for the run, reached through the URL's search_path. */
+async function freshSchema(url) {
+  const schema = `roster_bench_${randomBytes(5).toString('hex')}`;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`create schema ${schema}`);
+  await client.end();
+  const scoped = new URL(url);
+  scoped.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    url: scoped.toString(),
+    label: `PostgreSQL (schema ${schema})`,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`drop schema ${schema} cascade`);
+      await c.end();
+    },
+  };
+}
+
+/** Reads the seeded id range and a sample of logins straight from the database. */
+async function sampleUsers(target) {
+  const { openStore } = await import(path.join(ROOT, 'dist/store/database.js'));
+  const store = openStore(
+    target.kind === 'sqlite' ? { kind: 'sqlite', filename: target.file } : { kind: 'postgres', url: target.url },
+  );
+  try {
+    const range = await store.db
+      .selectFrom('users')
+      .select((eb) => [eb.fn.min('id').as('lo'), eb.fn.max('id').as('hi')])
+      .executeTakeFirstOrThrow();
+    const lo = Number(range.lo);
+    const hi = Number(range.hi);
+    const ids = Array.from({ length: 5000 }, () => randomInt(lo, hi));
+    const rows = await store.db.selectFrom('users').select('login').where('id', 'in', ids).execute();
+    return { lo, hi, logins: rows.map((r) => String(r.login)) };
+  } finally {
+    await store.close();
+  }
+}
+
+/** Which code was measured: the commit, and whether the work tree had changes on top of it. */
+function codeVersion() {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    return dirty ? `${head} plus uncommitted changes` : head;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
+function machine() {
+  const cpu = /^model name\s*:\s*(.+)$/m.exec(existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '');
+  return {
+    cpus: os.availableParallelism(),
+    model: cpu?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown',
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+  };
+}
+
+const mb = (bytes) => (bytes / 2 ** 20).toFixed(0);
+const fixed = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+
+async function main() {
+  const started = performance.now();
+  // Other work on the machine skews every number, so the report says how busy it was.
+  const loadBefore = os.loadavg()[0];
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'roster-bench-'));
+  let pgTarget;
+  const target = DATABASE_URL
+    ? { kind: 'postgres', ...(pgTarget = await freshSchema(DATABASE_URL)) }
+    : { kind: 'sqlite', file: path.join(tmp, 'roster.sqlite'), label: 'SQLite (temp dir)' };
+  const dataArgs = target.kind === 'sqlite' ? ['--data', tmp] : ['--database-url', target.url];
+  const children = [];
+  try {
+    log(`seeding ${USERS.toLocaleString('en-US')} users into ${target.label}...`);
+    const seedStart = performance.now();
+    const seedOut = await run(process.execPath, [CLI, 'seed', '--users', String(USERS), ...dataArgs]);
+    const seedSeconds = (performance.now() - seedStart) / 1000;
+    log(seedOut.trim());
+    const sample = await sampleUsers(target);
+
+    const real = await start([CLI, 'serve', ...dataArgs, '--port', '0', '--api-key', API_KEY, '--log-level', 'warn']);
+    children.push(real.child);
+    const get = async (p, accept = 'application/json') => {
+      const res = await globalThis.fetch(`${real.url}${p}`, { headers: { 'x-coupa-api-key': API_KEY, accept } });
+      const body = await res.text();
+      if (!res.ok) throw new Error(`GET ${p}: ${res.status} ${body.slice(0, 300)}`);
+      return body;
+    };
+    // The baseline answers with the JSON of a real seeded user, so both send the same bytes.
+    const userBody = await get(`/api/users/${Math.floor((sample.lo + sample.hi) / 2)}`);
+    const bodyFile = path.join(tmp, 'user.json');
+    writeFileSync(bodyFile, userBody);
+    const bare = await start([BARE], { BARE_BODY_FILE: bodyFile, PORT: '0' });
+    children.push(bare.child);
+    // Every scenario answers 200 before it is timed.
+    await get(`/api/users?login=${encodeURIComponent(pick(sample.logins))}`, 'application/xml');
+    await get(`/api/users?offset=${Math.max(0, USERS - PAGE)}`, 'application/xml');
+
+    const JSON_ACCEPT = { accept: 'application/json' };
+    const XML_ACCEPT = { accept: 'application/xml' };
+    const maxOffset = Math.max(0, sample.hi - sample.lo + 1 - PAGE);
+    const runId = randomBytes(4).toString('hex');
+    let created = 0;
+    const scenarios = [
+      { name: 'bare Fastify, constant user JSON', server: bare, path: () => '/user', headers: {} },
+      {
+        name: 'GET /api/users/:id (JSON)',
+        server: real,
+        path: () => `/api/users/${randomInt(sample.lo, sample.hi)}`,
+        headers: JSON_ACCEPT,
+      },
+      {
+        name: 'GET /api/users?login=X (XML)',
+        server: real,
+        path: () => `/api/users?login=${encodeURIComponent(pick(sample.logins))}`,
+        headers: XML_ACCEPT,
+      },
+      {
+        name: 'GET /api/users?offset=K<1000, 50 users (JSON)',
+        server: real,
+        path: () => `/api/users?offset=${randomInt(0, 950)}`,
+        headers: JSON_ACCEPT,
+      },
+      {
+        name: 'POST /api/users (XML)',
+        server: real,
+        method: 'POST',
+        path: () => '/api/users',
+        headers: { 'content-type': 'application/xml', accept: 'application/xml' },
+        body: () => {
+          const n = `${runId}${++created}`;
+          return `<?xml version="1.0" encoding="UTF-8"?><user><login>bench.${n}</login><email>bench.${n}@example.com</email><firstname>Bench</firstname><lastname>Mark</lastname><department><name>Finance</name></department><roles><role><name>User</name></role></roles></user>`;
+        },
+      },
+      {
+        name: 'GET /api/users?offset=K, 50 users (XML)',
+        server: real,
+        path: () => `/api/users?offset=${randomInt(0, maxOffset)}`,
+        headers: XML_ACCEPT,
+      },
+      {
+        name: 'GET /api/users?offset=K, 50 users (JSON)',
+        server: real,
+        path: () => `/api/users?offset=${randomInt(0, maxOffset)}`,
+        headers: JSON_ACCEPT,
+      },
+    ];
+
+    const results = [];
+    for (const s of scenarios) {
+      const setupRequest = (req) => ({ ...req, path: s.path(), ...(s.body ? { body: s.body() } : {}) });
+      const opts = { headers: s.headers };
+      if (WARMUP > 0) await load(s.server.url, setupRequest, WARMUP, s.method, opts);
+      await drain(s.server.url, s.server === real ? DATABASE_URL : undefined);
+      log(`${s.name}: ${DURATION} s at ${CONNECTIONS} connections...`);
+      const r = await withPeakRss(s.server.child.pid, () => load(s.server.url, setupRequest, DURATION, s.method, opts));
+      await drain(s.server.url, s.server === real ? DATABASE_URL : undefined);
+      results.push({ ...s, ...r });
+      log(`  ${fixed(r.rps, 0)} req/s, p50 ${fixed(r.p50)} ms, p99 ${fixed(r.p99)} ms, peak RSS ${mb(r.peakRss)} MB`);
+    }
+    const serverHwm = memory(real.child.pid, 'VmHWM');
+    const bareHwm = memory(bare.child.pid, 'VmHWM');
+
+    const base = results[0];
+    const m = machine();
+    const rows = results.map((r) => {
+      const problems = r.non2xx + r.errors > 0 ? ` (${r.non2xx} non-2xx, ${r.errors} errors)` : '';
+      return (
+        `| ${r.name}${problems} | ${fixed(r.rps, 0)} | ${fixed(r.rps / base.rps)} | ${fixed(r.p50)} | ${fixed(r.p50 / base.p50, 1)} | ` +
+        `${fixed(r.p99)} | ${fixed(r.p99 / base.p99, 1)} | ${mb(r.peakRss)} | ${fixed(r.peakRss / base.peakRss, 1)} | ${fixed(r.bytes / 1024, 1)} |`
+      );
+    });
+    const show = results[1];
+    const login = results[2];
+    const api = results.slice(1);
+    const worstP99 = api.reduce((a, b) => (b.p99 > a.p99 ? b : a));
+    const verdict = (ok) => (ok ? 'met' : '**not met**');
+    const targets = [
+      `| GET /api/users/:id JSON >= 0.5x bare req/s | ${fixed(show.rps / base.rps)}x | ${verdict(show.rps / base.rps >= 0.5)} |`,
+      `| ?login= XML >= 0.4x bare req/s | ${fixed(login.rps / base.rps)}x | ${verdict(login.rps / base.rps >= 0.4)} |`,
+      ...api.map((r) => `| p99 <= 20 ms: ${r.name} | ${fixed(r.p99)} ms | ${verdict(r.p99 <= 20)} |`),
+      `| server RSS <= 300 MB (VmHWM over the whole run) | ${mb(serverHwm)} MB | ${verdict(serverHwm <= 300 * 2 ** 20)} |`,
+    ];
+    const report = [
+      `# Roster benchmark`,
+      '',
+      `- date: ${new Date().toISOString()}`,
+      `- machine: ${m.cpus} CPUs (${m.model}), ${m.memory} RAM, ${m.os}, Node ${m.node}`,
+      `- database: ${target.label}, ${USERS.toLocaleString('en-US')} seeded users (seeded in ${fixed(seedSeconds, 1)} s)`,
+      `- code: ${codeVersion()}`,
+      `- 1-minute load average: ${fixed(loadBefore)} before the run, ${fixed(os.loadavg()[0])} after it`,
+      `- load: autocannon in the runner process, ${CONNECTIONS} connections, ${DURATION} s per row after ${WARMUP} s warm-up; servers are separate processes on the same machine`,
+      `- bare baseline body: ${userBody.length} bytes (the JSON of seeded user ${Math.floor((sample.lo + sample.hi) / 2)})`,
+      `- peak RSS over the run (VmHWM): server ${mb(serverHwm)} MB, bare ${mb(bareHwm)} MB; worst p99 ${fixed(worstP99.p99)} ms (${worstP99.name})`,
+      '',
+      '| scenario | req/s | x bare | p50 ms | x bare | p99 ms | x bare | peak RSS MB | x bare | KiB/resp |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...rows,
+      '',
+      'n/a: no request of that row finished within its window.',
+      '',
+      '| target | measured | verdict |',
+      '| --- | ---: | --- |',
+      ...targets,
+      '',
+      `Total run time ${fixed((performance.now() - started) / 1000, 0)} s.`,
+      '',
+    ].join('\n');
+    process.stdout.write(report);
+    mkdirSync(RESULTS, { recursive: true });
+    const out = path.join(RESULTS, target.kind === 'sqlite' ? 'latest.md' : 'latest-postgres.md');
+    writeFileSync(out, report);
+    log(`written to ${path.relative(ROOT, out)}`);
+  } finally {
+    for (const child of children) await stop(child);
+    if (args.keep) log(`kept ${target.kind === 'sqlite' ? tmp : target.label}`);
+    else {
+      rmSync(tmp, { recursive: true, force: true });
+      await pgTarget?.drop();
+    }
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
