@@ -27,7 +27,8 @@ export class AvatarRepository {
           updated_at: updatedAt,
         })
         .execute();
-      const version = String(Date.parse(updatedAt) / 1000);
+      // Milliseconds, so two uploads within a second still get different URLs.
+      const version = String(Date.now());
       await trx
         .updateTable('users')
         .set({ avatar_thumb_url: url(version), updated_at: updatedAt })

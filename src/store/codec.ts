@@ -33,5 +33,9 @@ export function fromDb(type: ScalarType, value: unknown): ScalarValue | null {
   }
 }
 
-/** Current time as stored: ISO-8601 UTC with milliseconds (sorts as text in SQLite). */
-export const nowIso = (): string => new Date().toISOString();
+/**
+ * Current time as stored: ISO-8601 UTC (sorts as text in SQLite), to the whole second as
+ * Coupa keeps and renders it, so `updated-at[gt]=<a rendered value>` never returns the same
+ * second's rows again.
+ */
+export const nowIso = (): string => new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
