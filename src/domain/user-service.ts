@@ -114,7 +114,10 @@ export class UserService {
   async lookups(users: readonly StoredUser[]): Promise<PresentLookups> {
     const ids = associatedIds(users);
     for (const [table, list] of ids.refs) await this.refs.ensure(table, list);
-    const related = await this.users.findSimple(ids.users);
+    // Related users usually came joined with the user; only the rest are read here.
+    const related = new Map(users.flatMap((u) => [...u.related]));
+    const missing = ids.users.filter((id) => !related.has(id));
+    for (const [id, user] of await this.users.findSimple(missing)) related.set(id, user);
     return {
       ref: (table, id) => this.refs.cached(table, id),
       user: (id) => related.get(id),

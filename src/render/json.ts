@@ -1,32 +1,50 @@
 import { formatDatetime, type OutNode, type OutObject } from './out.js';
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+/** `"name":` for each key, escaped once: the same few dozen keys are written for every user. */
+const keys = new Map<string, string>();
+function key(name: string): string {
+  let k = keys.get(name);
+  if (k === undefined) {
+    k = `${JSON.stringify(name)}:`;
+    keys.set(name, k);
+  }
+  return k;
+}
 
-function node(n: OutNode): Json {
+function node(n: OutNode): string {
+  if (n.v === null) return 'null';
   switch (n.t) {
     case 'object':
-      return n.v === null ? null : object(n.v);
+      return object(n.v);
     case 'array':
-      return n.v.map(object);
+      return `[${n.v.map(object).join(',')}]`;
     case 'datetime':
-      return typeof n.v === 'string' ? formatDatetime(n.v) : n.v;
+      return JSON.stringify(formatDatetime(String(n.v)));
     case 'decimal':
       // Coupa sends decimals as strings in JSON to keep their precision.
-      return n.v === null ? null : String(n.v);
+      return JSON.stringify(String(n.v));
     default:
-      return n.v;
+      return JSON.stringify(n.v);
   }
 }
 
-export function object(o: OutObject): { [k: string]: Json } {
-  const out: { [k: string]: Json } = {};
-  for (const [name, value] of o.fields) out[name] = node(value);
-  return out;
+/**
+ * Written straight from the tree rather than through an intermediate object: the output is
+ * the same as JSON.stringify of that object, at a fraction of the cost for wide users.
+ */
+function object(o: OutObject): string {
+  let out = '{';
+  let first = true;
+  for (const [name, value] of o.fields) {
+    out += (first ? '' : ',') + key(name) + node(value);
+    first = false;
+  }
+  return `${out}}`;
 }
 
 /** JSON as Coupa sends it: dashed keys, nulls kept, no root node; a list is a bare array. */
 export function renderJson(body: OutObject | readonly OutObject[]): string {
-  return JSON.stringify(Array.isArray(body) ? body.map(object) : object(body as OutObject));
+  return Array.isArray(body) ? `[${body.map(object).join(',')}]` : object(body as OutObject);
 }
 
 /** Coupa's JSON error shape: `{"errors":{"user":["Login has already been taken"]}}`. */

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import { indexCatalog } from '../catalog/lookup.js';
-import { USERS } from '../catalog/users.js';
+import { USER_SIMPLE_FIELDS, USERS } from '../catalog/users.js';
 import type { ScalarValue } from '../catalog/types.js';
 import { fromDb } from './codec.js';
 import type { Database, DialectName, Row, Store } from './database.js';
@@ -13,6 +13,8 @@ export interface StoredUser {
   readonly refs: ReadonlyMap<string, number | null>;
   readonly composites: ReadonlyMap<string, ReadonlyMap<string, string | null> | null>;
   readonly collections: ReadonlyMap<string, readonly number[]>;
+  /** Users this one points at (manager, created-by…), as far as they were read with it. */
+  readonly related: ReadonlyMap<number, StoredUser>;
 }
 
 const index = indexCatalog(USERS);
@@ -26,6 +28,12 @@ const READ_COLUMNS = [
   ...refElements.map((e) => e.column),
   ...compositeElements.flatMap((e) => e.fields.map((f) => f.column)),
 ];
+
+/** Associations to other users, rendered as Coupa's UserSimple: joined into the same query. */
+const userRefElements = refElements.filter((e) => e.target === USERS.table && e.out);
+const SIMPLE_SCALARS = index.scalars.filter((e) => (USER_SIMPLE_FIELDS as readonly string[]).includes(e.name));
+const alias = (refColumn: string): string => `r_${refColumn}`;
+const joinedName = (refColumn: string, column: string): string => `${refColumn}__${column}`;
 
 /**
  * A user's collections ride along in the same row as `kind:ref_id,kind:ref_id`, ordered, so
@@ -63,12 +71,26 @@ function decode(
     const parts = new Map(el.fields.map((f) => [f.name, row[f.column] == null ? null : String(row[f.column])]));
     composites.set(el.name, [...parts.values()].every((v) => v === null) ? null : parts);
   }
+  const related = new Map<number, StoredUser>();
+  for (const el of userRefElements) {
+    const id = row[joinedName(el.column, 'id')];
+    if (id == null || related.has(Number(id))) continue;
+    related.set(Number(id), {
+      id: Number(id),
+      values: new Map(SIMPLE_SCALARS.map((e) => [e.name, fromDb(e.type, row[joinedName(el.column, e.column)])])),
+      refs: new Map(),
+      composites: new Map(),
+      collections: new Map(),
+      related: new Map(),
+    });
+  }
   return {
     id: Number(row['id']),
     values: new Map(index.scalars.map((e) => [e.name, fromDb(e.type, row[e.column])])),
     refs: new Map(refElements.map((e) => [e.name, row[e.column] == null ? null : Number(row[e.column])])),
     composites,
     collections: memberships,
+    related,
   };
 }
 
@@ -82,12 +104,23 @@ export class UserRepository {
   private readonly simpleById: PreparedQuery<Row>;
 
   constructor(private readonly store: Store) {
-    this.byId = new PreparedQuery(store.db, (db) => this.selectFull(db).where('id', '=', 0));
+    this.byId = new PreparedQuery(store.db, (db) => this.selectFull(db).where('users.id', '=', 0));
     this.simpleById = new PreparedQuery(store.db, (db) => db.selectFrom('users').select(READ_COLUMNS).where('id', '=', 0));
   }
 
+  /** A full user in one query: its columns, its memberships, and the users it points at. */
   private selectFull(db: Db) {
-    return db.selectFrom('users').select(READ_COLUMNS).select(membershipsColumn(this.store.dialect));
+    let q = db
+      .selectFrom('users')
+      .select(READ_COLUMNS.map((c) => `users.${c}`))
+      .select(membershipsColumn(this.store.dialect));
+    for (const el of userRefElements) {
+      const a = alias(el.column);
+      q = q
+        .leftJoin(`users as ${a}`, `${a}.id`, `users.${el.column}`)
+        .select(SIMPLE_SCALARS.map((e) => sql.ref(`${a}.${e.column}`).as(joinedName(el.column, e.column))));
+    }
+    return q;
   }
 
   async findById(id: number): Promise<StoredUser | undefined> {
@@ -102,7 +135,7 @@ export class UserRepository {
     const picked = await query(this.store.db.selectFrom('users').select('id')).offset(offset).limit(limit).execute();
     const ids = picked.map((r) => Number(r['id']));
     if (ids.length === 0) return [];
-    const rows = await this.selectFull(this.store.db).where('id', 'in', ids).execute();
+    const rows = await this.selectFull(this.store.db).where('users.id', 'in', ids).execute();
     const byId = new Map(rows.map((r) => [Number(r['id']), r]));
     return ids.flatMap((id) => {
       const row = byId.get(id);
@@ -119,8 +152,7 @@ export class UserRepository {
       unique.length === 1
         ? await this.simpleById.execute(unique)
         : await this.store.db.selectFrom('users').select(READ_COLUMNS).where('id', 'in', unique).execute();
-    const empty = new Map<string, readonly number[]>();
-    return new Map(rows.map((r) => [Number(r['id']), decode(r, empty)]));
+    return new Map(rows.map((r) => [Number(r['id']), decode(r, new Map())]));
   }
 
   async exists(id: number, db: Db = this.store.db): Promise<boolean> {
