@@ -1,19 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { Store, StoreOptions } from '../src/store/database.js';
 import { openPreparedStore } from '../src/store/prepare.js';
-import { DIALECTS, PG_URL } from './helpers/dialects.js';
-
-async function admin(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
+import { adminQuery as admin, DIALECTS, PG_URL } from './helpers/dialects.js';
 
 /**
  * Two Roster instances sharing one PostgreSQL database, each in its own schema (as the test

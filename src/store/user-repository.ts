@@ -102,6 +102,8 @@ type Db = Kysely<Database> | Transaction<Database>;
 export class UserRepository {
   private readonly byId: PreparedQuery<Row>;
   private readonly simpleById: PreparedQuery<Row>;
+  /** Full users by a list of ids, compiled once per list length (a page has at most 50). */
+  private readonly byIds = new Map<number, PreparedQuery<Row>>();
 
   constructor(private readonly store: Store) {
     this.byId = new PreparedQuery(store.db, (db) => this.selectFull(db).where('users.id', '=', 0));
@@ -135,7 +137,13 @@ export class UserRepository {
     const picked = await query(this.store.db.selectFrom('users').select('id')).offset(offset).limit(limit).execute();
     const ids = picked.map((r) => Number(r['id']));
     if (ids.length === 0) return [];
-    const rows = await this.selectFull(this.store.db).where('users.id', 'in', ids).execute();
+    let full = this.byIds.get(ids.length);
+    if (!full) {
+      const placeholders = ids.map(() => 0);
+      full = new PreparedQuery(this.store.db, (db) => this.selectFull(db).where('users.id', 'in', placeholders));
+      this.byIds.set(ids.length, full);
+    }
+    const rows = await full.execute(ids);
     const byId = new Map(rows.map((r) => [Number(r['id']), r]));
     return ids.flatMap((id) => {
       const row = byId.get(id);

@@ -12,7 +12,8 @@ export interface TestDialect {
 /** PostgreSQL runs when TEST_DATABASE_URL is set (.ci/run sets it); SQLite always. */
 export const PG_URL = process.env['TEST_DATABASE_URL'];
 
-async function adminQuery(text: string): Promise<void> {
+/** Runs one statement on the PostgreSQL test database outside any store (schema setup). */
+export async function adminQuery(text: string): Promise<void> {
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
   try {
