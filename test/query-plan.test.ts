@@ -26,7 +26,9 @@ async function plan(store: Store, params: Record<string, string>): Promise<strin
     await sql`set local enable_seqscan = off`.execute(trx);
     const text = q.sql.replace(/\$(\d+)/g, (_m, n: string) => {
       const v = q.parameters[Number(n) - 1];
-      return typeof v === 'number' ? String(v) : `'${String(v as string).replaceAll("'", "''")}'`;
+      if (typeof v === 'number') return String(v);
+      if (typeof v === 'string') return `'${v.replaceAll("'", "''")}'`;
+      throw new Error(`unexpected parameter ${JSON.stringify(v)}`);
     });
     const rows = await sql<{ 'QUERY PLAN': string }>`explain ${sql.raw(text)}`.execute(trx);
     return rows.rows.map((r) => r['QUERY PLAN']).join('\n');
