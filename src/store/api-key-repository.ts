@@ -48,10 +48,10 @@ function cacheOf(store: Store): Map<string, { record: ApiKeyRecord; expires: num
 
 export class ApiKeyRepository {
   /** Runs on every request, so it is compiled once. */
-  private readonly activeByHash: PreparedQuery<Row>;
+  private readonly activeByHash: PreparedQuery;
 
   constructor(private readonly store: Store) {
-    this.activeByHash = new PreparedQuery(store.db, (db) =>
+    this.activeByHash = new PreparedQuery(store, (db) =>
       db.selectFrom('api_keys').selectAll().where('key_hash', '=', '').where('revoked_at', 'is', null),
     );
   }

@@ -100,14 +100,14 @@ export type UserQuery = <O>(qb: SelectQueryBuilder<Database, 'users', O>) => Sel
 type Db = Kysely<Database> | Transaction<Database>;
 
 export class UserRepository {
-  private readonly byId: PreparedQuery<Row>;
-  private readonly simpleById: PreparedQuery<Row>;
+  private readonly byId: PreparedQuery;
+  private readonly simpleById: PreparedQuery;
   /** Full users by a list of ids, compiled once per list length (a page has at most 50). */
-  private readonly byIds = new Map<number, PreparedQuery<Row>>();
+  private readonly byIds = new Map<number, PreparedQuery>();
 
   constructor(private readonly store: Store) {
-    this.byId = new PreparedQuery(store.db, (db) => this.selectFull(db).where('users.id', '=', 0));
-    this.simpleById = new PreparedQuery(store.db, (db) => db.selectFrom('users').select(READ_COLUMNS).where('id', '=', 0));
+    this.byId = new PreparedQuery(store, (db) => this.selectFull(db).where('users.id', '=', 0));
+    this.simpleById = new PreparedQuery(store, (db) => db.selectFrom('users').select(READ_COLUMNS).where('id', '=', 0));
   }
 
   /** A full user in one query: its columns, its memberships, and the users it points at. */
@@ -140,7 +140,7 @@ export class UserRepository {
     let full = this.byIds.get(ids.length);
     if (!full) {
       const placeholders = ids.map(() => 0);
-      full = new PreparedQuery(this.store.db, (db) => this.selectFull(db).where('users.id', 'in', placeholders));
+      full = new PreparedQuery(this.store, (db) => this.selectFull(db).where('users.id', 'in', placeholders));
       this.byIds.set(ids.length, full);
     }
     const rows = await full.execute(ids);
