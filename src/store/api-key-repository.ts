@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { nowIso } from './codec.js';
-import type { Row, Store } from './database.js';
+import type { Store } from './database.js';
 import { PreparedQuery } from './prepared.js';
 
 export interface ApiKeyRecord {
