@@ -5,5 +5,3 @@ export interface Actor {
   /** The user the credential acts as, if any. */
   readonly userId: number | null;
 }
-
-export const SYSTEM_ACTOR: Actor = { name: 'system', userId: null };

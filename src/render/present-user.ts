@@ -13,7 +13,6 @@ export interface PresentLookups {
 }
 
 const index = indexCatalog(USERS);
-const computedInputs = (u: StoredUser) => u.values;
 
 /**
  * A reference row with its fields; its links are nested in full one level down (account ->
@@ -50,7 +49,7 @@ function valueOf(el: Element, u: StoredUser): OutNode {
     case 'scalar':
       return { t: el.type, v: u.values.get(el.name) ?? null };
     case 'computed':
-      return { t: el.type, v: el.compute(computedInputs(u)) };
+      return { t: el.type, v: el.compute(u.values) };
     default:
       return { t: 'string', v: null };
   }

@@ -163,13 +163,13 @@ export class UserRepository {
     return new Map(rows.map((r) => [Number(r['id']), decode(r, new Map())]));
   }
 
-  async exists(id: number, db: Db = this.store.db): Promise<boolean> {
-    const row = await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst();
+  async exists(id: number): Promise<boolean> {
+    const row = await this.store.db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst();
     return row !== undefined;
   }
 
-  async idByLogin(login: string, db: Db = this.store.db): Promise<number | undefined> {
-    const row = await db.selectFrom('users').select('id').where('login', '=', login).executeTakeFirst();
+  async idByLogin(login: string): Promise<number | undefined> {
+    const row = await this.store.db.selectFrom('users').select('id').where('login', '=', login).executeTakeFirst();
     return row ? Number(row['id']) : undefined;
   }
 
@@ -202,14 +202,6 @@ export class UserRepository {
       .insertInto('user_memberships')
       .values(unique.map((refId, position) => ({ user_id: userId, kind, ref_id: refId, position })))
       .execute();
-  }
-
-  async count(): Promise<number> {
-    const r = await this.store.db
-      .selectFrom('users')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    return r['n'];
   }
 }
 
