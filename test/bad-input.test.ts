@@ -299,23 +299,125 @@ for (const dialect of DIALECTS) {
     describe('query strings', () => {
       const QUERIES: ReadonlyArray<[string, string, string[]]> = [
         ['an unknown parameter', 'colour=red', ["Unknown query parameter 'colour': users have no such element"]],
-        ['a collection used as a filter', 'roles=Buyer', ["Unknown query parameter 'roles': users have no such element"]],
         [
-          'operator syntax [gt]',
-          'updated-at[gt]=2020-01-01',
-          ["Query parameter 'updated-at[gt]' is not supported yet: only exact matches (element=value) are"],
+          'a collection used as a filter',
+          'roles=Buyer',
+          ["Query parameter 'roles': roles is an association; name one of its elements, as in roles[id]=…"],
         ],
         [
-          'operator syntax [contains] with an underscored name',
-          'employee_number[contains]=E',
-          ["Query parameter 'employee_number[contains]' is not supported yet: only exact matches (element=value) are"],
+          'an unknown operator',
+          'login[like]=a',
+          [
+            "Query parameter 'login[like]': 'like' is not an operator (contains, starts_with, ends_with, gt, lt, gt_or_eq, lt_or_eq, not_eq, in, not_in, blank)",
+          ],
         ],
         [
-          'association syntax',
-          'roles[name]=Buyer',
-          ["Query parameter 'roles[name]' is not supported yet: only exact matches (element=value) are"],
+          'a path through a plain element',
+          'login[name][in]=a',
+          ["Query parameter 'login[name][in]': login is not an association"],
         ],
-        ['fields=', 'fields=["id"]', ["Query parameter 'fields' is not supported yet: only exact matches (element=value) are"]],
+        [
+          'an unknown element of an association',
+          'department[colour]=red',
+          ["Query parameter 'department[colour]': department has no element 'colour'"],
+        ],
+        [
+          'an unknown element two levels down',
+          'default-address[country][colour]=red',
+          ["Query parameter 'default-address[country][colour]': country has no element 'colour'"],
+        ],
+        [
+          'an unknown part of a phone',
+          'phone-work[colour]=1',
+          ["Query parameter 'phone-work[colour]': name a part of phone-work (country-code, area-code, number, extension)"],
+        ],
+        ['a secret', 'password=x', ["Query parameter 'password': 'password' cannot be queried"]],
+        ['a computed element', 'fullname=Ada', ["Query parameter 'fullname': 'fullname' cannot be queried"]],
+        [
+          'a path deeper than four associations',
+          'manager[manager][manager][manager][manager][login]=a',
+          ["Query parameter 'manager[manager][manager][manager][manager][login]' goes more than 4 associations deep"],
+        ],
+        [
+          'a malformed name',
+          'login[=a',
+          ["Query parameter 'login[' is malformed: use element[association-element][operator]=value"],
+        ],
+        [
+          'contains on a datetime',
+          'updated-at[contains]=2020',
+          ["Query parameter 'updated-at[contains]': contains does not apply to datetime elements, only to text elements"],
+        ],
+        [
+          'gt on a boolean',
+          'active[gt]=false',
+          ["Query parameter 'active[gt]': gt does not apply to boolean elements, only to text, number and date elements"],
+        ],
+        [
+          'blank on a datetime',
+          'updated-at[blank]=true',
+          ["Query parameter 'updated-at[blank]': blank does not apply to datetime elements, only to every element but dates"],
+        ],
+        ['a blank flag that is not a boolean', 'email[blank]=maybe', ["Query parameter 'email[blank]' must be true or false"]],
+        ['an empty comparison', 'updated-at[gt]=', ["Query parameter 'updated-at[gt]' needs a value"]],
+        [
+          'an unparsable date in a comparison',
+          'updated-at[gt]=last week',
+          ["Query parameter 'updated-at[gt]' is not an ISO 8601 date or datetime"],
+        ],
+        ['a hole in an in list', 'id[in]=1,,2', ["Query parameter 'id[in]' must list values separated by commas"]],
+        ['junk in an in list', 'id[in]=1,two', ["Query parameter 'id[in]' is not an integer"]],
+        [
+          'an unknown status in a list',
+          'status[in]=active,gone',
+          ["Query parameter 'status[in]' must be one of active, inactive"],
+        ],
+        [
+          'an association without a field',
+          'department=Finance',
+          ["Query parameter 'department': department is an association; name one of its elements, as in department[id]=…"],
+        ],
+        [
+          'fields that are not JSON',
+          'fields=[id',
+          ['Query parameter \'fields\' is not valid JSON, e.g. ["id","login",{"roles":["name"]}]'],
+        ],
+        [
+          'fields naming an unknown field',
+          'fields=["id","colour"]',
+          ["Query parameter 'fields' names an unknown field 'colour'"],
+        ],
+        [
+          'fields nesting into a plain element',
+          'fields=[{"login":["x"]}]',
+          ["Query parameter 'fields' gives fields of 'login', which has none"],
+        ],
+        [
+          'fields naming an unknown nested field',
+          'fields=[{"roles":["colour"]}]',
+          ["Query parameter 'fields' names an unknown field 'colour' in roles"],
+        ],
+        ['fields that are not a list', 'fields={"id":1}', ["Query parameter 'fields' must give a JSON array of names"]],
+        [
+          'return_object=none on a query',
+          'return_object=none',
+          ["Query parameter 'return_object' must be limited, shallow on queries"],
+        ],
+        [
+          'an unknown return_object',
+          'return_object=deep',
+          ["Query parameter 'return_object' must be limited, shallow on queries"],
+        ],
+        [
+          'return_object and fields together',
+          'return_object=limited&fields=["id"]',
+          ['Give either return_object or fields, not both'],
+        ],
+        [
+          'a saved filter',
+          'filter=my_filter',
+          ["Query parameter 'filter' (saved API filters) is not supported; give the conditions as parameters"],
+        ],
         ['a negative offset', 'offset=-1', ["Query parameter 'offset' must be a non-negative integer"]],
         ['a non-numeric offset', 'offset=abc', ["Query parameter 'offset' must be a non-negative integer"]],
         ['a fractional limit', 'limit=10.5', ["Query parameter 'limit' must be a non-negative integer"]],
@@ -334,11 +436,11 @@ for (const dialect of DIALECTS) {
         ['an unknown dir', 'order_by=id&dir=up', ["Query parameter 'dir' must be asc or desc"]],
         [
           'several problems at once',
-          'colour=red&limit=x&login[contains]=a',
+          'colour=red&limit=x&active[contains]=a',
           [
             "Unknown query parameter 'colour': users have no such element",
             "Query parameter 'limit' must be a non-negative integer",
-            "Query parameter 'login[contains]' is not supported yet: only exact matches (element=value) are",
+            "Query parameter 'active[contains]': contains does not apply to boolean elements, only to text elements",
           ],
         ],
       ];

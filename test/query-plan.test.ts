@@ -1,17 +1,13 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { USERS } from '../src/catalog/users.js';
-import { USER_QUERY_ALIASES } from '../src/domain/user-service.js';
+import { parseUserQuery } from '../src/domain/user-service.js';
 import { compileQuery } from '../src/query/compile.js';
-import { parseQuery } from '../src/query/parse.js';
 import type { Store } from '../src/store/database.js';
 import { DIALECTS } from './helpers/dialects.js';
 
 /** The id-picking query an index request runs, as SQL text with its parameters. */
 function pageQuery(store: Store, params: Record<string, string>) {
-  const parsed = parseQuery(USERS, params, USER_QUERY_ALIASES);
-  if (!parsed.ok) throw new Error(parsed.problems.join('; '));
-  const apply = compileQuery<'users'>(store.dialect, parsed.query);
+  const apply = compileQuery(store.dialect, 'users', parseUserQuery(params));
   return apply(store.db.selectFrom('users').select('id')).offset(0).limit(50).compile();
 }
 

@@ -2,9 +2,11 @@ import { humanize, indexCatalog } from '../catalog/lookup.js';
 import type { CollectionElement, ReferenceElement } from '../catalog/types.js';
 import { USERS } from '../catalog/users.js';
 import { compileQuery } from '../query/compile.js';
-import { parseQuery, type QueryAliases } from '../query/parse.js';
-import type { PresentLookups } from '../render/present-user.js';
-import { associatedIds } from '../render/present-user.js';
+import type { ParsedQuery } from '../query/filter.js';
+import { parseQuery, parseViewQuery, type Parsed, type QueryResource } from '../query/parse.js';
+import { querySchema } from '../query/schema.js';
+import type { View } from '../query/view.js';
+import { associatedIds, USER_SHAPE, type PresentLookups } from '../render/present-user.js';
 import { nowIso, toDb } from '../store/codec.js';
 import type { Row, Store } from '../store/database.js';
 import type { ReferenceRepository } from '../store/reference-repository.js';
@@ -38,10 +40,24 @@ function uniqueValues(input: ParsedInput): Map<string, string> {
   return unique;
 }
 
-/** `status=active|inactive` is Coupa's documented way to filter users on `active`. */
-export const USER_QUERY_ALIASES: QueryAliases = {
-  status: { element: 'active', values: { active: 'true', inactive: 'false' } },
+/** How users are queried; `status=active|inactive` is Coupa's documented way to filter on `active`. */
+export const USER_QUERY: QueryResource = {
+  schema: querySchema(USERS),
+  shape: USER_SHAPE,
+  aliases: { status: { element: 'active', values: { active: 'true', inactive: 'false' } } },
 };
+
+function orThrow<T>(parsed: Parsed<T>): T {
+  if (!parsed.ok) throw new RosterError('invalid_query', parsed.problems);
+  return parsed.query;
+}
+
+/** Reads an index query string; a 400 names every parameter it cannot honour. */
+export const parseUserQuery = (params: Record<string, unknown>): ParsedQuery => orThrow(parseQuery(USER_QUERY, params));
+
+/** Reads the view (`return_object`, `fields`) of a show or a write, before anything is done. */
+export const parseUserView = (params: Record<string, unknown>, mode: 'read' | 'write'): View =>
+  orThrow(parseViewQuery(USER_SHAPE, params, mode));
 
 export interface WriteResult {
   readonly user: StoredUser;
@@ -72,11 +88,8 @@ export class UserService {
     return user;
   }
 
-  async list(params: Record<string, unknown>): Promise<StoredUser[]> {
-    const parsed = parseQuery(USERS, params, USER_QUERY_ALIASES);
-    if (!parsed.ok) throw new RosterError('invalid_query', parsed.problems);
-    const { query } = parsed;
-    return this.users.findPage(compileQuery<'users'>(this.store.dialect, query), query.offset, query.limit);
+  async list(query: ParsedQuery): Promise<StoredUser[]> {
+    return this.users.findPage(compileQuery(this.store.dialect, 'users', query), query.offset, query.limit);
   }
 
   async create(doc: Document, actor: Actor): Promise<WriteResult> {

@@ -1,18 +1,116 @@
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import type { ScalarValue } from '../catalog/types.js';
 import { toDb } from '../store/codec.js';
 import type { Database, DialectName } from '../store/database.js';
-import type { ParsedQuery } from './parse.js';
+import type { Condition, Ordering, ParsedQuery } from './filter.js';
+import { isTextType } from './operators.js';
+import type { Hop, QueryField } from './schema.js';
+
+type Bool = RawBuilder<boolean>;
+
+const COMPARISON = { eq: '=', not_eq: '<>', gt: '>', lt: '<', gt_or_eq: '>=', lt_or_eq: '<=' } as const;
+
+/** `%`, `_` and the escape character itself match literally in contains/starts_with/ends_with. */
+export const escapeLike = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * SQLite keeps decimals as exact text; they compare as numbers. Every other type compares
+ * as stored: text byte-wise (PostgreSQL columns use the "C" collation to agree with SQLite).
+ */
+function operand(dialect: DialectName, alias: string, field: QueryField) {
+  const column = sql.ref(`${alias}.${field.column}`);
+  return dialect === 'sqlite' && field.type === 'decimal' ? sql`cast(${column} as real)` : column;
+}
+
+function literal(dialect: DialectName, field: QueryField, value: ScalarValue) {
+  const v = toDb(dialect, field.type, value);
+  return dialect === 'sqlite' && field.type === 'decimal' ? sql`cast(${v} as real)` : sql`${v}`;
+}
+
+function test(dialect: DialectName, alias: string, field: QueryField, c: Condition): Bool {
+  const col = operand(dialect, alias, field);
+  const [first = null] = c.values;
+  const lit = (v: ScalarValue | null) => literal(dialect, field, v ?? '');
+  switch (c.op) {
+    case 'eq':
+    case 'not_eq':
+      if (first === null) return c.op === 'eq' ? sql<boolean>`${col} is null` : sql<boolean>`${col} is not null`;
+      return sql<boolean>`${col} ${sql.raw(COMPARISON[c.op])} ${lit(first)}`;
+    case 'gt':
+    case 'lt':
+    case 'gt_or_eq':
+    case 'lt_or_eq':
+      return sql<boolean>`${col} ${sql.raw(COMPARISON[c.op])} ${lit(first)}`;
+    case 'in':
+    case 'not_in':
+      return sql<boolean>`${col} ${sql.raw(c.op === 'in' ? 'in' : 'not in')} (${sql.join(c.values.map(lit))})`;
+    case 'contains':
+    case 'starts_with':
+    case 'ends_with': {
+      const text = escapeLike(String(first));
+      const pattern = c.op === 'contains' ? `%${text}%` : c.op === 'starts_with' ? `${text}%` : `%${text}`;
+      // Case-insensitive, as a search box is: SQLite's LIKE folds ASCII, and so does ILIKE under "C".
+      return sql<boolean>`${col} ${sql.raw(dialect === 'postgres' ? 'ilike' : 'like')} ${pattern} escape '\\'`;
+    }
+    case 'blank': {
+      const blank = first === true;
+      if (!isTextType(field.type)) return blank ? sql<boolean>`${col} is null` : sql`${col} is not null`;
+      return blank ? sql<boolean>`(${col} is null or ${col} = '')` : sql<boolean>`(${col} is not null and ${col} <> '')`;
+    }
+  }
+}
+
+/** `manager[blank]=true`: the association itself is absent (or present). */
+function associationBlank(alias: string, hop: Hop, blank: boolean): Bool {
+  if (hop.via === 'column') {
+    return blank
+      ? sql<boolean>`${sql.ref(`${alias}.${hop.column}`)} is null`
+      : sql`${sql.ref(`${alias}.${hop.column}`)} is not null`;
+  }
+  const exists = sql<boolean>`exists (select 1 from ${sql.table(hop.table)} as m where ${sql.ref(`m.${hop.owner}`)} = ${sql.ref(
+    `${alias}.id`,
+  )} and m.kind = ${hop.kind})`;
+  return blank ? sql<boolean>`not ${exists}` : exists;
+}
+
+/**
+ * One condition as SQL. Associations become uncorrelated `IN (subquery)` chains, which both
+ * planners turn into index lookups on the join keys; each level gets its own alias.
+ */
+function compileCondition(dialect: DialectName, root: string, c: Condition): Bool {
+  let n = 0;
+  const build = (alias: string, hops: readonly Hop[]): Bool => {
+    const [hop, ...rest] = hops;
+    if (!hop) {
+      if (!c.field) throw new Error(`Condition ${c.param} has neither field nor association`);
+      return test(dialect, alias, c.field, c);
+    }
+    if (rest.length === 0 && !c.field) return associationBlank(alias, hop, c.values[0] === true);
+    const t = `q${++n}`;
+    const inner = sql`select ${sql.ref(`${t}.id`)} from ${sql.table(hop.target)} as ${sql.id(t)} where ${build(t, rest)}`;
+    if (hop.via === 'column') return sql<boolean>`${sql.ref(`${alias}.${hop.column}`)} in (${inner})`;
+    const m = `q${++n}`;
+    return sql<boolean>`${sql.ref(`${alias}.id`)} in (select ${sql.ref(`${m}.${hop.owner}`)} from ${sql.table(hop.table)} as ${sql.id(
+      m,
+    )} where ${sql.ref(`${m}.kind`)} = ${hop.kind} and ${sql.ref(`${m}.${hop.ref}`)} in (${inner}))`;
+  };
+  return build(root, c.path);
+}
+
+/** NULLs sort first ascending and last descending on both databases, as they do in SQLite and MySQL. */
+function orderTerm(dialect: DialectName, root: string, order: Ordering) {
+  const col = operand(dialect, root, order.field);
+  return order.dir === 'asc' ? sql`${col} asc nulls first` : sql`${col} desc nulls last`;
+}
 
 /** Turns a parsed query into WHERE and ORDER BY clauses; a tie-break on id keeps paging stable. */
-export function compileQuery<T extends string>(dialect: DialectName, query: ParsedQuery) {
+export function compileQuery<T extends string>(dialect: DialectName, root: T, query: Pick<ParsedQuery, 'conditions' | 'order'>) {
   return <O>(qb: SelectQueryBuilder<Database, T, O>): SelectQueryBuilder<Database, T, O> => {
     let q = qb;
-    for (const f of query.filters) {
-      const value = toDb(dialect, f.element.type, f.value);
-      const column = sql.ref(f.element.column);
-      q = q.where(value === null ? sql<boolean>`${column} is null` : sql<boolean>`${column} = ${value}`);
-    }
-    if (query.orderBy && query.orderBy.column !== 'id') q = q.orderBy(query.orderBy.column, query.dir);
-    return q.orderBy('id', query.orderBy?.column === 'id' ? query.dir : 'asc');
+    for (const c of query.conditions) q = q.where(compileCondition(dialect, root, c));
+    const { order } = query;
+    if (order?.field.column === 'id') return q.orderBy(sql.ref(`${root}.id`), order.dir);
+    if (order) q = q.orderBy(orderTerm(dialect, root, order));
+    return q.orderBy(sql.ref(`${root}.id`), 'asc');
   };
 }

@@ -1,97 +1,223 @@
-import { findElement, indexCatalog, normalizeName } from '../catalog/lookup.js';
-import type { ResourceCatalog, ScalarElement, ScalarValue } from '../catalog/types.js';
+import { normalizeName } from '../catalog/lookup.js';
+import type { ScalarValue } from '../catalog/types.js';
 import { coerceScalar } from '../domain/coerce.js';
-
-export interface Filter {
-  readonly element: ScalarElement;
-  readonly op: 'eq';
-  readonly value: ScalarValue | null;
-}
-
-export interface ParsedQuery {
-  readonly filters: readonly Filter[];
-  readonly offset: number;
-  readonly limit: number;
-  readonly orderBy: ScalarElement | undefined;
-  readonly dir: 'asc' | 'desc';
-}
-
-export type QueryParseResult = { ok: true; query: ParsedQuery } | { ok: false; problems: string[] };
+import type { Condition, Ordering, ParsedQuery } from './filter.js';
+import { OPERATOR_NAMES, OPERATORS, operatorNamed, type Operator } from './operators.js';
+import type { Hop, QueryField, QuerySchema } from './schema.js';
+import { parseView, type Shape, type View } from './view.js';
 
 /** Core resources return at most 50 records a page; a larger limit is capped, not refused. */
 export const MAX_LIMIT = 50;
+
+/** Paths longer than this are refused: the schema has no meaningful deeper chain, and SQL size stays bounded. */
+export const MAX_DEPTH = 4;
 
 /** Query-string aliases per resource: Coupa's `status=active|inactive` on users. */
 export interface QueryAliases {
   readonly [param: string]: { readonly element: string; readonly values: Readonly<Record<string, string>> };
 }
 
-const NOT_YET = new Set(['return_object', 'fields', 'filter']);
+/** Everything the parser needs to know about one resource. */
+export interface QueryResource {
+  readonly schema: QuerySchema;
+  readonly shape: Shape;
+  readonly aliases?: QueryAliases;
+}
+
+export type Parsed<T> = { ok: true; query: T } | { ok: false; problems: string[] };
+
+const VIEW_PARAMS = new Set(['return-object', 'fields']);
+const NAME = /^([^[\]]+)((?:\[[^[\]]*\])*)$/;
 
 function nonNegativeInt(raw: string): number | undefined {
   return /^\d+$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : undefined;
 }
 
+interface Target {
+  readonly path: readonly Hop[];
+  readonly field: QueryField | null;
+  readonly op: Operator;
+}
+
+/** Resolves `roles[name][in]` to a path, a field and an operator, or says what is wrong with it. */
+function resolveTarget(schema: QuerySchema, param: string): Target | string {
+  const m = NAME.exec(param);
+  if (!m) return `Query parameter '${param}' is malformed: use element[association-element][operator]=value`;
+  const names = [m[1] ?? '', ...[...(m[2] ?? '').matchAll(/\[([^[\]]*)\]/g)].map((s) => s[1] ?? '')];
+  let op: Operator = 'eq';
+  const last = names.at(-1) ?? '';
+  const lastOp = names.length > 1 ? operatorNamed(last) : undefined;
+  if (lastOp) {
+    op = lastOp;
+    names.pop();
+  }
+  let table = schema.root;
+  let field: QueryField | null = null;
+  const path: Hop[] = [];
+  let owner = schema.plural;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] ?? '';
+    if (field) {
+      return i === names.length - 1 && !lastOp
+        ? `Query parameter '${param}': '${name}' is not an operator (${OPERATOR_NAMES.filter((o) => o !== 'eq').join(', ')})`
+        : `Query parameter '${param}': ${field.name} is not an association`;
+    }
+    const meaning = schema.meaning(table, name);
+    if (!meaning) {
+      return i === 0
+        ? `Unknown query parameter '${param}': ${schema.plural} have no such element`
+        : `Query parameter '${param}': ${owner} has no element '${name}'`;
+    }
+    switch (meaning.is) {
+      case 'hidden':
+        return `Query parameter '${param}': '${meaning.name}' cannot be queried`;
+      case 'field':
+        field = meaning.field;
+        break;
+      case 'group': {
+        const part = names[i + 1];
+        const f = part === undefined ? undefined : meaning.fields.get(normalizeName(part));
+        if (!f) return `Query parameter '${param}': name a part of ${meaning.name} (${[...meaning.fields.keys()].join(', ')})`;
+        field = f;
+        i++;
+        break;
+      }
+      case 'hop':
+        path.push(meaning.hop);
+        if (path.length > MAX_DEPTH) return `Query parameter '${param}' goes more than ${MAX_DEPTH} associations deep`;
+        table = meaning.hop.target;
+        owner = meaning.hop.name;
+        break;
+    }
+  }
+  if (!field && op !== 'blank') {
+    return `Query parameter '${param}': ${owner} is an association; name one of its elements, as in ${param}[id]=…`;
+  }
+  return { path, field, op };
+}
+
+/** Types the raw value(s) for the operator, applying a value alias (`status=active`) first. */
+function typeValues(
+  param: string,
+  target: Target,
+  raw: string,
+  alias: QueryAliases[string] | undefined,
+): ScalarValue[] | (ScalarValue | null)[] | string {
+  const def = OPERATORS[target.op];
+  const field = target.field;
+  if (field && !def.fits(field.type)) {
+    return `Query parameter '${param}': ${target.op} does not apply to ${field.type} elements, only to ${def.fitsText}`;
+  }
+  if (def.takes === 'flag') {
+    const c = coerceScalar('boolean', raw);
+    return c.ok && c.value !== null ? [c.value] : `Query parameter '${param}' must be true or false`;
+  }
+  // resolveTarget lets only `blank` end on an association.
+  if (!field) return `Query parameter '${param}': ${target.op} needs an element, not an association`;
+  const items = def.takes === 'list' ? raw.split(',') : [raw];
+  const values: (ScalarValue | null)[] = [];
+  for (const item of items) {
+    const mapped = alias ? alias.values[item.toLowerCase()] : item;
+    if (mapped === undefined) return `Query parameter '${param}' must be one of ${Object.keys(alias?.values ?? {}).join(', ')}`;
+    const c = coerceScalar(field.type, mapped);
+    if (!c.ok) return `Query parameter '${param}' ${c.problem}`;
+    if (c.value === null && target.op !== 'eq' && target.op !== 'not_eq') {
+      return def.takes === 'list'
+        ? `Query parameter '${param}' must list values separated by commas`
+        : `Query parameter '${param}' needs a value`;
+    }
+    values.push(c.value);
+  }
+  return values;
+}
+
+function parseCondition(resource: QueryResource, name: string, raw: string): Condition | string {
+  const m = NAME.exec(name);
+  const base = normalizeName(m?.[1] ?? name);
+  const alias = resource.aliases?.[base];
+  // An alias stands for an element at the top level: `status[in]=active` reads as `active[in]=true`.
+  const target = resolveTarget(resource.schema, alias && m ? `${alias.element}${m[2] ?? ''}` : name);
+  if (typeof target === 'string') return alias ? target.replace(alias.element, m?.[1] ?? name) : target;
+  const values = typeValues(name, target, raw, alias);
+  if (typeof values === 'string') return values;
+  return { param: name, ...target, values };
+}
+
+function single(name: string, value: unknown, problems: string[]): string | undefined {
+  if (Array.isArray(value)) {
+    problems.push(`Query parameter '${name}' is given more than once`);
+    return undefined;
+  }
+  return typeof value === 'string' ? value : '';
+}
+
 /**
- * Reads a query string into typed exact-match filters, paging and ordering. Anything it
+ * Reads an index query string into typed conditions, ordering, paging and view. Anything it
  * cannot honour is a problem naming the parameter; nothing is silently dropped.
  */
-export function parseQuery(
-  catalog: ResourceCatalog,
-  params: Record<string, unknown>,
-  aliases: QueryAliases = {},
-): QueryParseResult {
-  const index = indexCatalog(catalog);
+export function parseQuery(resource: QueryResource, params: Record<string, unknown>): Parsed<ParsedQuery> {
   const problems: string[] = [];
-  const filters: Filter[] = [];
+  const conditions: Condition[] = [];
   let offset = 0;
   let limit = MAX_LIMIT;
-  let orderBy: ScalarElement | undefined;
+  let order: Ordering | undefined;
   let dir: 'asc' | 'desc' = 'asc';
+  let orderField: QueryField | undefined;
 
   for (const [name, rawValue] of Object.entries(params)) {
-    if (Array.isArray(rawValue)) {
-      problems.push(`Query parameter '${name}' is given more than once`);
-      continue;
-    }
-    const value = typeof rawValue === 'string' ? rawValue : '';
     const param = normalizeName(name);
+    if (VIEW_PARAMS.has(param)) continue;
+    const value = single(name, rawValue, problems);
+    if (value === undefined) continue;
     if (param === 'offset' || param === 'limit') {
       const n = nonNegativeInt(value);
       if (n === undefined) problems.push(`Query parameter '${name}' must be a non-negative integer`);
       else if (param === 'offset') offset = n;
       else limit = Math.min(n, MAX_LIMIT);
-      continue;
-    }
-    if (param === 'order-by') {
-      const el = findElement(index, value);
-      if (el?.kind === 'scalar') orderBy = el;
-      else problems.push(`Query parameter 'order_by' names no sortable element: '${value}'`);
-      continue;
-    }
-    if (param === 'dir') {
+    } else if (param === 'order-by') {
+      orderField = resource.schema.orderable(value);
+      if (!orderField) problems.push(`Query parameter 'order_by' names no sortable element: '${value}'`);
+    } else if (param === 'dir') {
       if (value === 'asc' || value === 'desc') dir = value;
       else problems.push(`Query parameter 'dir' must be asc or desc`);
-      continue;
+    } else if (param === 'filter') {
+      problems.push(`Query parameter 'filter' (saved API filters) is not supported; give the conditions as parameters`);
+    } else {
+      const c = parseCondition(resource, name, value);
+      if (typeof c === 'string') problems.push(c);
+      else conditions.push(c);
     }
-    if (NOT_YET.has(name) || name.includes('[')) {
-      problems.push(`Query parameter '${name}' is not supported yet: only exact matches (element=value) are`);
-      continue;
-    }
-    const alias = aliases[param];
-    const el = findElement(index, alias ? alias.element : param);
-    if (!el || el.kind !== 'scalar') {
-      problems.push(`Unknown query parameter '${name}': ${catalog.plural} have no such element`);
-      continue;
-    }
-    const mapped = alias ? alias.values[value.toLowerCase()] : value;
-    if (mapped === undefined) {
-      problems.push(`Query parameter '${name}' must be one of ${Object.keys(alias?.values ?? {}).join(', ')}`);
-      continue;
-    }
-    const c = coerceScalar(el.type, mapped);
-    if (!c.ok) problems.push(`Query parameter '${name}' ${c.problem}`);
-    else filters.push({ element: el, op: 'eq', value: c.value });
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, query: { filters, offset, limit, orderBy, dir } };
+  if (orderField) order = { field: orderField, dir };
+  else if (dir === 'desc') order = { field: { name: 'id', column: 'id', type: 'integer' }, dir };
+
+  const view = readView(params, resource.shape, 'read', problems);
+  if (problems.length > 0 || !view) return { ok: false, problems };
+  return { ok: true, query: { conditions, order, offset, limit, view } };
+}
+
+function readView(params: Record<string, unknown>, shape: Shape, mode: 'read' | 'write', problems: string[]): View | undefined {
+  let returnObject: unknown;
+  let fields: unknown;
+  for (const [name, value] of Object.entries(params)) {
+    const param = normalizeName(name);
+    if (param === 'return-object') returnObject = value;
+    if (param === 'fields') fields = value;
+  }
+  const v = parseView(returnObject, fields, shape, mode);
+  if (v.ok) return v.view;
+  problems.push(...v.problems);
+  return undefined;
+}
+
+/** A show or a write takes only `return_object` and `fields` in its query string; a write also takes none. */
+export function parseViewQuery(shape: Shape, params: Record<string, unknown>, mode: 'read' | 'write'): Parsed<View> {
+  const problems: string[] = [];
+  for (const name of Object.keys(params)) {
+    if (!VIEW_PARAMS.has(normalizeName(name))) {
+      problems.push(`Query parameter '${name}' is not accepted here: only return_object and fields are`);
+    }
+  }
+  const view = readView(params, shape, mode, problems);
+  return problems.length > 0 || !view ? { ok: false, problems } : { ok: true, query: view };
 }

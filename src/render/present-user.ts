@@ -4,7 +4,9 @@ import { USER_SIMPLE_FIELDS, USERS } from '../catalog/users.js';
 import { indexCatalog } from '../catalog/lookup.js';
 import type { RefRow } from '../store/reference-repository.js';
 import type { StoredUser } from '../store/user-repository.js';
+import type { Shape, View } from '../query/view.js';
 import type { OutNode, OutObject } from './out.js';
+import { pick, project, shapeOf } from './project.js';
 
 /** What the presenter needs already loaded: associated rows by id. */
 export interface PresentLookups {
@@ -123,3 +125,63 @@ export function associatedIds(users: readonly StoredUser[]): { refs: Map<string,
   }
   return { refs, users: userIds };
 }
+
+/** What `return_object=shallow` keeps of each association: its id and natural key (a user's login and email, as Coupa shows). */
+const SHALLOW_KEYS = new Map(
+  index.outElements.flatMap((el) => {
+    if (el.kind !== 'reference' && el.kind !== 'collection') return [];
+    const keys = el.target === USERS.table ? ['id', 'login', 'email'] : ['id', refTable(el.target).key];
+    return [[el.name, new Set(keys)] as const];
+  }),
+);
+
+function shallow(o: OutObject): OutObject {
+  return {
+    tag: o.tag,
+    fields: o.fields.map(([name, node]) => {
+      const keys = SHALLOW_KEYS.get(name);
+      if (!keys) return [name, node] as const;
+      if (node.t === 'object') return [name, { t: 'object', v: node.v ? pick(node.v, keys) : null }] as const;
+      if (node.t === 'array') return [name, { ...node, v: node.v.map((item) => pick(item, keys)) }] as const;
+      return [name, node] as const;
+    }),
+  };
+}
+
+const ID_ONLY = new Set(['id']);
+
+/** The user as the request's view asks: full, shallow, ids only, or the requested fields; `none` shows nothing. */
+export function presentUserAs(u: StoredUser, lookups: PresentLookups, view: View): OutObject | undefined {
+  switch (view.kind) {
+    case 'none':
+      return undefined;
+    case 'limited':
+      return pick(presentUser(u, lookups), ID_ONLY);
+    case 'shallow':
+      return shallow(presentUser(u, lookups));
+    case 'fields':
+      return project(presentUser(u, lookups), view.fields);
+    case 'full':
+      return presentUser(u, lookups);
+  }
+}
+
+/**
+ * Every name a rendered user can carry, for checking `fields` before any query runs: the
+ * shape of a user with every association set, so it can never disagree with presentUser.
+ */
+export const USER_SHAPE: Shape = (() => {
+  const template: StoredUser = {
+    id: 1,
+    values: new Map(),
+    refs: new Map(index.outElements.flatMap((el) => (el.kind === 'reference' ? [[el.name, 1] as const] : []))),
+    composites: new Map(index.outElements.flatMap((el) => (el.kind === 'composite' ? [[el.name, new Map()] as const] : []))),
+    collections: new Map(index.outElements.flatMap((el) => (el.kind === 'collection' ? [[el.membership, [1]] as const] : []))),
+    related: new Map(),
+  };
+  const lookups: PresentLookups = {
+    ref: (table, id) => ({ id, fields: new Map(), links: new Map((refTable(table).links ?? []).map((l) => [l.name, 1])) }),
+    user: () => template,
+  };
+  return shapeOf(presentUser(template, lookups));
+})();

@@ -2,10 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fileTypeFromBuffer } from 'file-type';
 import { USERS } from '../../catalog/users.js';
 import { RosterError } from '../../domain/errors.js';
-import { userIdFrom, type UserService, type WriteResult } from '../../domain/user-service.js';
+import { parseUserQuery, parseUserView, userIdFrom, type UserService, type WriteResult } from '../../domain/user-service.js';
+import type { View } from '../../query/view.js';
 import { wantsJson } from '../format/negotiate.js';
 import { readDocument } from '../format/body.js';
-import { presentUser } from '../../render/present-user.js';
+import { presentUserAs } from '../../render/present-user.js';
 import type { AvatarRepository } from '../../store/avatar-repository.js';
 import { sendError, sendList, sendObject } from '../reply.js';
 
@@ -18,6 +19,7 @@ const AVATAR_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif']);
 type IdParams = { Params: { id: string } };
 
 const idOf = (request: FastifyRequest<IdParams>): number => userIdFrom(request.params.id);
+const queryOf = (request: FastifyRequest): Record<string, unknown> => request.query as Record<string, unknown>;
 
 export interface UserRoutesDeps {
   readonly users: UserService;
@@ -29,24 +31,21 @@ export interface UserRoutesDeps {
 export function registerUserRoutes(app: FastifyInstance, deps: UserRoutesDeps): void {
   const { users, avatars } = deps;
 
-  async function sendUser(request: FastifyRequest, reply: FastifyReply, status: number, id: number): Promise<FastifyReply> {
+  async function sendUser(request: FastifyRequest, reply: FastifyReply, status: number, id: number, view: View) {
     const user = await users.show(id);
-    return sendObject(request, reply, status, presentUser(user, await users.lookups([user])));
+    const body = presentUserAs(user, await users.lookups([user]), view);
+    return body ? sendObject(request, reply, status, body) : reply.code(status).send();
   }
 
-  async function sendWrite(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    status: number,
-    result: WriteResult,
-  ): Promise<FastifyReply> {
+  async function sendWrite(request: FastifyRequest, reply: FastifyReply, status: number, result: WriteResult, view: View) {
     // Coupa ignores elements it does not accept; the header tells a connector developer which ones.
     if (result.ignored.length > 0) void reply.header('x-roster-ignored-elements', result.ignored.join(', '));
-    return sendObject(request, reply, status, presentUser(result.user, await users.lookups([result.user])));
+    return sendUser(request, reply, status, result.user.id, view);
   }
 
   app.get('/api/users', { config: READ }, async (request, reply) => {
-    const page = await users.list(request.query as Record<string, unknown>);
+    const query = parseUserQuery(queryOf(request));
+    const page = await users.list(query);
     if (page.length === 0 && !wantsJson(request)) {
       return sendError(request, reply, 'no_results', ['No results match your search criteria.']);
     }
@@ -55,23 +54,35 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRoutesDeps): 
       request,
       reply,
       USERS.plural,
-      page.map((u) => presentUser(u, lookups)),
+      page.flatMap((u) => presentUserAs(u, lookups, query.view) ?? []),
     );
   });
 
-  app.get<IdParams>('/api/users/:id', { config: READ }, async (request, reply) => sendUser(request, reply, 200, idOf(request)));
-
-  app.post('/api/users', { config: WRITE }, async (request, reply) =>
-    sendWrite(request, reply, 201, await users.create(readDocument(request, USERS.singular), request.actor)),
+  app.get<IdParams>('/api/users/:id', { config: READ }, async (request, reply) =>
+    sendUser(request, reply, 200, idOf(request), parseUserView(queryOf(request), 'read')),
   );
 
-  const update = async (request: FastifyRequest<IdParams>, reply: FastifyReply) =>
-    sendWrite(request, reply, 200, await users.update(idOf(request), readDocument(request, USERS.singular), request.actor));
+  app.post('/api/users', { config: WRITE }, async (request, reply) => {
+    const view = parseUserView(queryOf(request), 'write');
+    return sendWrite(request, reply, 201, await users.create(readDocument(request, USERS.singular), request.actor), view);
+  });
+
+  const update = async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
+    const view = parseUserView(queryOf(request), 'write');
+    return sendWrite(
+      request,
+      reply,
+      200,
+      await users.update(idOf(request), readDocument(request, USERS.singular), request.actor),
+      view,
+    );
+  };
   app.put<IdParams>('/api/users/:id', { config: WRITE }, update);
   app.patch<IdParams>('/api/users/:id', { config: WRITE }, update);
 
   app.put<IdParams>('/api/users/:id/avatar', { config: WRITE }, async (request, reply) => {
     const id = idOf(request);
+    const view = parseUserView(queryOf(request), 'write');
     await users.show(id);
     if (!request.isMultipart())
       throw new RosterError('invalid_avatar', 'Send the image as multipart/form-data in a field named file');
@@ -85,7 +96,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRoutesDeps): 
       throw new RosterError('invalid_avatar', 'Avatar must be a PNG, JPEG or GIF image');
     }
     await avatars.save(id, { contentType: type.mime, filename: file.filename, data }, (v) => `/api/users/${id}/avatar?v=${v}`);
-    return sendUser(request, reply, 200, id);
+    return sendUser(request, reply, 200, id, view);
   });
 
   app.get<IdParams>('/api/users/:id/avatar', { config: READ }, async (request, reply) => {
@@ -98,8 +109,9 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRoutesDeps): 
 
   app.delete<IdParams>('/api/users/:id/avatar', { config: WRITE }, async (request, reply) => {
     const id = idOf(request);
+    const view = parseUserView(queryOf(request), 'write');
     await users.show(id);
     await avatars.remove(id);
-    return sendUser(request, reply, 200, id);
+    return sendUser(request, reply, 200, id, view);
   });
 }

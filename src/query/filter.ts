@@ -1,0 +1,33 @@
+import type { ScalarValue } from '../catalog/types.js';
+import type { Operator } from './operators.js';
+import type { Hop, QueryField } from './schema.js';
+import type { View } from './view.js';
+
+/**
+ * One condition of a query: follow `path` from the resource, then test `field` with `op`.
+ * A condition through an association holds when some associated row satisfies it.
+ */
+export interface Condition {
+  /** The parameter as the client wrote it, for messages. */
+  readonly param: string;
+  readonly path: readonly Hop[];
+  /** Null when the condition tests the association itself: `manager[blank]=true`. */
+  readonly field: QueryField | null;
+  readonly op: Operator;
+  /** One value, the items of an `in` list, or the flag of `blank`. Null only for `eq`/`not_eq` of an empty non-text value. */
+  readonly values: readonly (ScalarValue | null)[];
+}
+
+export interface Ordering {
+  readonly field: QueryField;
+  readonly dir: 'asc' | 'desc';
+}
+
+/** A parsed index query: conditions are ANDed; rows are ordered by `order` then id, and paged. */
+export interface ParsedQuery {
+  readonly conditions: readonly Condition[];
+  readonly order: Ordering | undefined;
+  readonly offset: number;
+  readonly limit: number;
+  readonly view: View;
+}
