@@ -40,7 +40,8 @@ function fieldTree(spec: unknown, shape: Shape, at: string, problems: string[]):
       else problems.push(`Query parameter 'fields' names an unknown field ${place(item)}`);
       continue;
     }
-    const entries = typeof item === 'object' && item !== null && !Array.isArray(item) ? Object.entries(item as Record<string, unknown>) : [];
+    const entries =
+      typeof item === 'object' && item !== null && !Array.isArray(item) ? Object.entries(item as Record<string, unknown>) : [];
     if (entries.length === 0) {
       problems.push(`Query parameter 'fields' may hold only names and {"association": [...]} objects`);
       continue;
