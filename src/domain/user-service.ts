@@ -1,5 +1,5 @@
 import { humanize, indexCatalog } from '../catalog/lookup.js';
-import type { CollectionElement, ReferenceElement } from '../catalog/types.js';
+import type { CollectionElement, ReferenceElement, ScalarType, ScalarValue } from '../catalog/types.js';
 import { USERS } from '../catalog/users.js';
 import { compileQuery } from '../query/compile.js';
 import type { ParsedQuery } from '../query/filter.js';
@@ -59,6 +59,18 @@ export const parseUserQuery = (params: Record<string, unknown>): ParsedQuery => 
 export const parseUserView = (params: Record<string, unknown>, mode: 'read' | 'write'): View =>
   orThrow(parseViewQuery(USER_SHAPE, params, mode));
 
+/**
+ * `login=…` and the like match one row at most: read it in one prepared query instead of
+ * picking a page of ids first. Ordering cannot matter, and paging only if it skips the row.
+ */
+function pointLookup(query: ParsedQuery): { column: string; type: ScalarType; value: ScalarValue } | undefined {
+  const [only, ...more] = query.conditions;
+  if (!only || more.length > 0 || only.op !== 'eq' || only.path.length > 0 || !only.field?.unique) return undefined;
+  const [value = null] = only.values;
+  if (value === null || value === '' || query.offset > 0 || query.limit === 0) return undefined;
+  return { column: only.field.column, type: only.field.type, value };
+}
+
 export interface WriteResult {
   readonly user: StoredUser;
   /** Element names the client sent that were ignored (read-only or unknown). */
@@ -89,6 +101,8 @@ export class UserService {
   }
 
   async list(query: ParsedQuery): Promise<StoredUser[]> {
+    const point = pointLookup(query);
+    if (point) return this.users.findByUnique(point.column, toDb(this.store.dialect, point.type, point.value));
     return this.users.findPage(compileQuery(this.store.dialect, 'users', query), query.offset, query.limit);
   }
 

@@ -7,6 +7,8 @@ export interface QueryField {
   readonly name: string;
   readonly column: string;
   readonly type: ScalarType;
+  /** No two rows share a non-empty value, so an exact match is a point lookup. */
+  readonly unique?: boolean;
 }
 
 /** One step through an association, from the current table to `target`. */
@@ -58,7 +60,10 @@ export function querySchema(catalog: ResourceCatalog): QuerySchema {
       case undefined:
         return undefined;
       case 'scalar':
-        return { is: 'field', field: { name: el.name, column: el.column, type: el.type } };
+        return {
+          is: 'field',
+          field: { name: el.name, column: el.column, type: el.type, unique: el.unique === true || el.column === 'id' },
+        };
       case 'reference':
         return { is: 'hop', hop: { via: 'column', name: el.name, column: el.column, target: el.target } };
       case 'collection':

@@ -7,6 +7,8 @@ type DataType = ColumnDataType | Expression<unknown>;
 /**
  * Storage type of a catalogue scalar per dialect. SQLite keeps datetimes as ISO-8601 UTC text
  * (which sorts correctly) and decimals as text (exact); PostgreSQL uses its native types.
+ * PostgreSQL text uses the "C" collation: it compares and sorts byte-wise as SQLite does, so
+ * `gt`, `order_by` and ILIKE's case folding agree on both, whatever the database's locale.
  */
 export function columnType(dialect: DialectName, type: ScalarType, length?: number): DataType {
   switch (type) {
@@ -19,9 +21,10 @@ export function columnType(dialect: DialectName, type: ScalarType, length?: numb
     case 'decimal':
       return dialect === 'postgres' ? sql`numeric(32, 4)` : 'text';
     case 'text':
-      return 'text';
+      return dialect === 'postgres' ? sql`text collate "C"` : 'text';
     case 'string':
     case 'symbol':
-      return dialect === 'postgres' && length !== undefined ? sql`varchar(${sql.raw(String(length))})` : 'text';
+      if (dialect === 'sqlite') return 'text';
+      return length === undefined ? sql`text collate "C"` : sql`varchar(${sql.raw(String(length))}) collate "C"`;
   }
 }

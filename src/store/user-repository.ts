@@ -104,6 +104,7 @@ export class UserRepository {
   private readonly simpleById: PreparedQuery;
   /** Full users by a list of ids, compiled once per list length (a page has at most 50). */
   private readonly byIds = new Map<number, PreparedQuery>();
+  private readonly byUnique = new Map<string, PreparedQuery>();
 
   constructor(private readonly store: Store) {
     this.byId = new PreparedQuery(store, (db) => this.selectFull(db).where('users.id', '=', 0));
@@ -128,6 +129,16 @@ export class UserRepository {
   async findById(id: number): Promise<StoredUser | undefined> {
     const [row] = await this.byId.execute([id]);
     return row ? decode(row) : undefined;
+  }
+
+  /** The user whose unique `column` holds `value`, if any; one prepared query per column. */
+  async findByUnique(column: string, value: unknown): Promise<StoredUser[]> {
+    let q = this.byUnique.get(column);
+    if (!q) {
+      q = new PreparedQuery(this.store, (db) => this.selectFull(db).where(`users.${column}`, '=', ''));
+      this.byUnique.set(column, q);
+    }
+    return (await q.execute([value])).map((row) => decode(row));
   }
 
   /** A page of users; `query` adds the filters and ordering compiled from the query string. */

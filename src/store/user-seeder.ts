@@ -103,7 +103,12 @@ interface SeedRow {
   readonly login: string;
   readonly saml: boolean;
   readonly composites: Map<string, ReadonlyMap<string, string> | null>;
+  /** Stamps as stored: created within the last three years, updated some time after. */
+  readonly stamps: { readonly 'created-at': string; readonly 'updated-at': string };
 }
+
+/** Seeded users spread over three years, so `updated-at[gt]=…` selects a realistic slice. */
+const HISTORY_MS = 3 * 365 * 24 * 3600 * 1000;
 
 type ScalarGen = (row: SeedRow, rnd: Random) => ScalarValue | null;
 const chance =
@@ -218,7 +223,7 @@ async function usableIds(store: Store, table: string): Promise<number[]> {
   return rows.filter((r) => !flag || fromDb('boolean', r[flag.column]) !== false).map((r) => Number(r['id']));
 }
 
-async function makePlan(store: Store, rnd: Random, runIds: number[], createdAt: string): Promise<Plan> {
+async function makePlan(store: Store, rnd: Random, runIds: number[]): Promise<Plan> {
   const dialect: DialectName = store.dialect;
   checkNames(Object.keys(SCALARS), 'scalar');
   checkNames(Object.keys(COMPOSITES), 'composite');
@@ -244,9 +249,10 @@ async function makePlan(store: Store, rnd: Random, runIds: number[], createdAt: 
       case 'scalar': {
         const gen = SCALARS[el.name];
         if (el.name === 'id') varying.push({ name: el.column, value: (r) => r.id });
-        // Read-only datetimes (created-at, updated-at) are stamped by the server: one stamp per run.
-        else if (el.type === 'datetime' && !el.in) constants.push({ name: el.column, constant: createdAt });
-        else if (gen) varying.push({ name: el.column, value: (r) => encode(el, gen(r, rnd)) });
+        else if (el.name === 'created-at' || el.name === 'updated-at') {
+          const name = el.name;
+          varying.push({ name: el.column, value: (r) => encode(el, r.stamps[name]) });
+        } else if (gen) varying.push({ name: el.column, value: (r) => encode(el, gen(r, rnd)) });
         else if (el.default !== undefined) constants.push({ name: el.column, constant: encode(el, el.default) });
         break;
       }
@@ -301,6 +307,7 @@ class RowMaker {
   constructor(
     private readonly plan: Plan,
     private readonly rnd: Random,
+    private readonly now: number,
   ) {}
 
   make(id: number): SeedRow {
@@ -309,8 +316,13 @@ class RowMaker {
     const last = pickFrom(rnd, LAST_NAMES);
     const composites = new Map<string, ReadonlyMap<string, string> | null>();
     for (const el of this.plan.composites) composites.set(el.name, rnd() < (COMPOSITES[el.name] ?? 0) ? phoneParts(rnd) : null);
+    // Whole seconds, as the server stamps them; updates lean recent, as in a live directory.
+    const created = this.now - Math.floor(rnd() * HISTORY_MS);
+    const updated = created + Math.floor(rnd() ** 3 * (this.now - created));
+    const iso = (ms: number) => new Date(ms - (ms % 1000)).toISOString();
+    const stamps = { 'created-at': iso(created), 'updated-at': iso(updated) };
     // The id makes login (and so email) unique against every other user this seeder ever made.
-    return { id, first, last, login: `${first.slug}.${last.slug}.${id}`, saml: rnd() < 0.2, composites };
+    return { id, first, last, login: `${first.slug}.${last.slug}.${id}`, saml: rnd() < 0.2, composites, stamps };
   }
 
   /** Calls `add(kind, refId, position)` for each membership of a new user. */
@@ -428,6 +440,13 @@ function seedSqlite(
   } finally {
     db.pragma(`cache_size = ${cacheSize}`);
   }
+  // Statistics (with STAT4 histograms) let the planner choose between an index range and a
+  // scan in id order: `updated-at[gt]=<yesterday>` wants the index, `<three years ago>` the scan.
+  // A full analysis: the connection's analysis_limit would skip the STAT4 samples.
+  const limit = db.pragma('analysis_limit', { simple: true }) as number;
+  db.pragma('analysis_limit = 0');
+  db.exec('analyze users; analyze user_memberships');
+  db.pragma(`analysis_limit = ${limit}`);
   return counts;
 }
 
@@ -543,8 +562,8 @@ export async function seedUsers(store: Store, options: SeedOptions): Promise<See
   const batchSize = options.batchSize ?? (store.dialect === 'sqlite' ? 50_000 : 100_000);
   const rnd = mulberry32(options.randomSeed ?? Date.now());
   const runIds: number[] = [];
-  const plan = await makePlan(store, rnd, runIds, nowIso());
-  const maker = new RowMaker(plan, rnd);
+  const plan = await makePlan(store, rnd, runIds);
+  const maker = new RowMaker(plan, rnd, Date.parse(nowIso()));
   const onProgress = options.onProgress ?? (() => undefined);
   let counts: Counts;
   if (store.dialect === 'sqlite') {
