@@ -6,7 +6,11 @@
 export const ERROR_CATALOG = {
   validation_failed: { status: 400, description: 'The record is invalid; every failed rule is listed.' },
   unknown_reference: { status: 400, description: 'An association names a row (by id or natural key) that does not exist.' },
-  invalid_query: { status: 400, description: 'A query parameter names no element, or its value does not fit the element type.' },
+  invalid_query: {
+    status: 400,
+    description:
+      'A query parameter names no element or operator, an operator does not fit its element, a value does not parse, or `fields`/`return_object` is invalid.',
+  },
   malformed_body: { status: 400, description: 'The request body is not well-formed XML or JSON, or is not a single object.' },
   invalid_avatar: { status: 400, description: 'The avatar upload is missing, or is not a PNG, JPEG or GIF image.' },
   unauthorized: { status: 401, description: 'No API key was sent, or the key is unknown or revoked.' },
