@@ -365,6 +365,23 @@ for (const dialect of DIALECTS) {
           'updated-at[gt]=last week',
           ["Query parameter 'updated-at[gt]' is not an ISO 8601 date or datetime"],
         ],
+        [
+          'an impossible date',
+          'created-at[gt]=2021-02-29',
+          ["Query parameter 'created-at[gt]' is not an ISO 8601 date or datetime"],
+        ],
+        [
+          'an impossible time',
+          'created-at[lt]=2021-02-01T25:00:00Z',
+          ["Query parameter 'created-at[lt]' is not an ISO 8601 date or datetime"],
+        ],
+        [
+          'an operator straight after an association',
+          'department[in]=1,2',
+          [
+            "Query parameter 'department[in]': department is an association; name one of its elements, as in department[id][in]=…",
+          ],
+        ],
         ['a hole in an in list', 'id[in]=1,,2', ["Query parameter 'id[in]' must list values separated by commas"]],
         ['junk in an in list', 'id[in]=1,two', ["Query parameter 'id[in]' is not an integer"]],
         [
@@ -401,13 +418,9 @@ for (const dialect of DIALECTS) {
         [
           'return_object=none on a query',
           'return_object=none',
-          ["Query parameter 'return_object' must be limited, shallow on queries"],
+          ["Query parameter 'return_object' must be limited, shallow on reads"],
         ],
-        [
-          'an unknown return_object',
-          'return_object=deep',
-          ["Query parameter 'return_object' must be limited, shallow on queries"],
-        ],
+        ['an unknown return_object', 'return_object=deep', ["Query parameter 'return_object' must be limited, shallow on reads"]],
         [
           'return_object and fields together',
           'return_object=limited&fields=["id"]',

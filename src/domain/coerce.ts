@@ -23,6 +23,10 @@ function parseDatetime(text: string): string | undefined {
   const t = text.trim().replace(/ (\d{2}:?\d{2})$/, '+$1');
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/.exec(t);
   if (!m) return undefined;
+  // Date.parse would roll 2021-02-29 over into March; an impossible date is refused instead.
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+  if (Number(m[4] ?? 0) > 23 || Number(m[5] ?? 0) > 59 || Number(m[6] ?? 0) > 59) return undefined;
   const iso = m[4] === undefined ? `${m[1]}-${m[2]}-${m[3]}T00:00:00Z` : t.replace(' ', 'T');
   const ms = Date.parse(iso.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();

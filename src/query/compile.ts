@@ -67,9 +67,10 @@ function associationBlank(alias: string, hop: Hop, blank: boolean): Bool {
       ? sql<boolean>`${sql.ref(`${alias}.${hop.column}`)} is null`
       : sql`${sql.ref(`${alias}.${hop.column}`)} is not null`;
   }
-  const exists = sql<boolean>`exists (select 1 from ${sql.table(hop.table)} as m where ${sql.ref(`m.${hop.owner}`)} = ${sql.ref(
+  const m = sql.ref(`m.${hop.owner}`);
+  const exists = sql<boolean>`exists (select 1 from ${sql.table(hop.table)} as ${sql.id('m')} where ${m} = ${sql.ref(
     `${alias}.id`,
-  )} and m.kind = ${hop.kind})`;
+  )} and ${sql.ref('m.kind')} = ${hop.kind})`;
   return blank ? sql<boolean>`not ${exists}` : exists;
 }
 

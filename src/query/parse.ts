@@ -91,7 +91,9 @@ function resolveTarget(schema: QuerySchema, param: string): Target | string {
     }
   }
   if (!field && op !== 'blank') {
-    return `Query parameter '${param}': ${owner} is an association; name one of its elements, as in ${param}[id]=…`;
+    const path = lastOp ? param.slice(0, param.lastIndexOf('[')) : param;
+    const hint = `${path}[id]${lastOp ? `[${last}]` : ''}`;
+    return `Query parameter '${param}': ${owner} is an association; name one of its elements, as in ${hint}=…`;
   }
   return { path, field, op };
 }
@@ -117,7 +119,7 @@ function typeValues(
   const items = def.takes === 'list' ? raw.split(',') : [raw];
   const values: (ScalarValue | null)[] = [];
   for (const item of items) {
-    const mapped = alias ? alias.values[item.toLowerCase()] : item;
+    const mapped = alias ? alias.values[item.trim().toLowerCase()] : item;
     if (mapped === undefined) return `Query parameter '${param}' must be one of ${Object.keys(alias?.values ?? {}).join(', ')}`;
     const c = coerceScalar(field.type, mapped);
     if (!c.ok) return `Query parameter '${param}' ${c.problem}`;
@@ -178,7 +180,8 @@ export function parseQuery(resource: QueryResource, params: Record<string, unkno
       orderField = resource.schema.orderable(value);
       if (!orderField) problems.push(`Query parameter 'order_by' names no sortable element: '${value}'`);
     } else if (param === 'dir') {
-      if (value === 'asc' || value === 'desc') dir = value;
+      const d = value.toLowerCase();
+      if (d === 'asc' || d === 'desc') dir = d;
       else problems.push(`Query parameter 'dir' must be asc or desc`);
     } else if (param === 'filter') {
       problems.push(`Query parameter 'filter' (saved API filters) is not supported; give the conditions as parameters`);

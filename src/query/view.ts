@@ -77,7 +77,7 @@ export function parseView(returnObject: unknown, fields: unknown, shape: Shape, 
     if (allowed.includes(returnObject)) return { ok: true, view: { kind: returnObject as 'none' | 'limited' | 'shallow' } };
     return {
       ok: false,
-      problems: [`Query parameter 'return_object' must be ${allowed.join(', ')}${mode === 'read' ? ' on queries' : ''}`],
+      problems: [`Query parameter 'return_object' must be ${allowed.join(', ')}${mode === 'read' ? ' on reads' : ''}`],
     };
   }
   if (typeof fields === 'string') {
