@@ -280,7 +280,19 @@ async function main() {
     log(seedOut.trim());
     const sample = await sampleUsers(target);
 
-    const real = await start([CLI, 'serve', ...dataArgs, '--port', '0', '--api-key', API_KEY, '--log-level', 'warn']);
+    const real = await start([
+      CLI,
+      'serve',
+      ...dataArgs,
+      '--port',
+      '0',
+      '--api-key',
+      API_KEY,
+      '--log-level',
+      'warn',
+      '--rate-limit',
+      'off',
+    ]);
     children.push(real.child);
     const get = async (p, accept = 'application/json') => {
       const res = await globalThis.fetch(`${real.url}${p}`, { headers: { 'x-coupa-api-key': API_KEY, accept } });

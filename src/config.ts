@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_RATE_LIMIT, type RateLimit } from './domain/rate-limit.js';
 
 /** Everything `roster serve` can be told, from flags or their environment twins. */
 export interface Config {
@@ -16,6 +17,10 @@ export interface Config {
   /** Largest avatar upload, in bytes. */
   readonly avatarLimit: number;
   readonly logLevel: string;
+  /** Per-client limit; null turns limiting off. */
+  readonly rateLimit: RateLimit | null;
+  /** Redis for rate-limit buckets shared by several processes; else the database (PostgreSQL) or memory. */
+  readonly redisUrl: string | undefined;
 }
 
 export const DEFAULTS: Config = {
@@ -28,6 +33,8 @@ export const DEFAULTS: Config = {
   bodyLimit: 1024 * 1024,
   avatarLimit: 2 * 1024 * 1024,
   logLevel: 'info',
+  rateLimit: DEFAULT_RATE_LIMIT,
+  redisUrl: undefined,
 };
 
 export function makeConfig(overrides: Partial<Config> = {}): Config {

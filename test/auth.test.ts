@@ -6,7 +6,8 @@ import { DIALECTS } from './helpers/dialects.js';
 import { makePng, multipartFile } from './helpers/images.js';
 import { JSON_IO, makeTestApp, TEST_KEY, userXml, validUser, XML, type TestApp } from './helpers/test-app.js';
 
-const MISSING = 'Authentication required: send your API key in the X-COUPA-API-KEY header';
+const MISSING =
+  'Authentication required: send an OAuth access token (Authorization: Bearer …) or an API key (X-COUPA-API-KEY)';
 const INVALID = 'Invalid API key';
 
 /** Every Users API endpoint, with a body where it takes one. */
@@ -115,7 +116,7 @@ for (const dialect of DIALECTS) {
 
     it('does not accept the key in another header or as a bearer token', async () => {
       const bearer = await t.app.inject({ method: 'GET', url: '/api/users', headers: { authorization: `Bearer ${TEST_KEY}` } });
-      expectError(bearer, 'unauthorized', [MISSING]);
+      expectError(bearer, 'unauthorized', ['The access token is invalid']);
       const query = await t.app.inject({ method: 'GET', url: `/api/users?x-coupa-api-key=${TEST_KEY}` });
       expectError(query, 'unauthorized', [MISSING]);
     });

@@ -30,7 +30,9 @@ describe('roster serve', () => {
     expect(health.status).toBe(200);
     const ok = await fetch(`${served.url}/api/users`, { headers: { 'X-COUPA-API-KEY': key ?? '', accept: 'application/json' } });
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual([]);
+    // The key's API user, as Coupa keeps one per integration credential.
+    const users = (await ok.json()) as Array<Record<string, unknown>>;
+    expect(users.map((u) => [u['login'], u['api-user']])).toEqual([[expect.stringMatching(/^api\.key\.[0-9a-f]{8}$/), true]]);
     await served.stop();
 
     const db = new Database(path.join(data, 'roster.sqlite'), { readonly: true });
@@ -43,7 +45,7 @@ describe('roster serve', () => {
     served = await startServer(['--data', data]);
     expect(served.banner).not.toMatch(/rk_/);
     const again = await fetch(`${served.url}/api/users`, { headers: { 'X-COUPA-API-KEY': key ?? '' } });
-    expect(again.status).toBe(404); // XML, no users yet
+    expect(again.status).toBe(200); // XML: the key's API user
   });
 
   it('accepts keys from --api-key and ROSTER_API_KEY and loads a --seed fixture', async () => {

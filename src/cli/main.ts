@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { clientsCommand, keysCommand } from './credentials.js';
 import { seedCommand } from './seed.js';
 import { serveCommand } from './serve.js';
 
@@ -10,6 +11,8 @@ const program = new Command()
 
 serveCommand(program);
 seedCommand(program);
+clientsCommand(program);
+keysCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`roster: ${err instanceof Error ? err.message : String(err)}\n`);

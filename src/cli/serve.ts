@@ -3,9 +3,11 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { makeConfig, sqliteFile, type Config } from '../config.js';
 import { buildApp } from '../http/app.js';
-import { ApiKeyRepository, generateApiKey } from '../store/api-key-repository.js';
+import { parseRateLimit } from '../domain/rate-limit.js';
+import { ApiKeyRepository } from '../store/api-key-repository.js';
 import { storeOptionsFor } from '../store/database.js';
 import { openPreparedStore } from '../store/prepare.js';
+import { credentialService } from './credentials.js';
 import { addDataOptions, type DataOptions } from './options.js';
 
 interface ServeOptions extends DataOptions {
@@ -13,6 +15,8 @@ interface ServeOptions extends DataOptions {
   readonly port: string;
   readonly apiKey?: string[];
   readonly logLevel: string;
+  readonly rateLimit: string;
+  readonly redisUrl?: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -22,13 +26,12 @@ export async function serve(config: Config): Promise<void> {
     config.databaseUrl !== undefined && /^postgres/.test(config.databaseUrl) ? new URL(config.databaseUrl) : undefined;
   if (!pgUrl) await mkdir(config.dataDir, { recursive: true });
   const store = await openPreparedStore(storeOptionsFor(config.databaseUrl, sqliteFile(config)), { seedFile: config.seedFile });
-  const keys = new ApiKeyRepository(store);
-  for (const key of config.apiKeys) await keys.add(key, 'command line');
+  const credentials = credentialService(store);
+  for (const key of config.apiKeys) await credentials.ensureKey(key, 'command line');
   // First start: make a key so the server is usable at once; only its hash is kept.
   let generated: string | undefined;
-  if ((await keys.countActive()) === 0) {
-    generated = generateApiKey();
-    await keys.add(generated, 'generated at first start');
+  if ((await new ApiKeyRepository(store).countActive()) === 0) {
+    generated = (await credentials.createKey({ name: 'generated at first start', scopes: null })).key;
   }
   const app = await buildApp({ config, store, logger: { level: config.logLevel } });
   const address = await app.listen({ host: config.host, port: config.port });
@@ -56,7 +59,15 @@ export function serveCommand(program: Command): void {
     .addOption(
       new Option('--api-key <key>', 'accept this full-access API key (repeatable)').env('ROSTER_API_KEY').argParser(collect),
     )
-    .addOption(new Option('--log-level <level>', 'pino log level').env('LOG_LEVEL').default('info'));
+    .addOption(new Option('--log-level <level>', 'pino log level').env('LOG_LEVEL').default('info'))
+    .addOption(
+      new Option('--rate-limit <limit>', "per-client limit: RATE/BURST requests per second, or 'off'")
+        .env('ROSTER_RATE_LIMIT')
+        .default('25/20'),
+    )
+    .addOption(
+      new Option('--redis-url <url>', 'keep rate-limit buckets in Redis, shared by several servers').env('ROSTER_REDIS_URL'),
+    );
   addDataOptions(cmd).action(async (opts: ServeOptions) => {
     const port = Number(opts.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got '${opts.port}'`);
@@ -69,6 +80,8 @@ export function serveCommand(program: Command): void {
         apiKeys: opts.apiKey ?? [],
         seedFile: opts.seed,
         logLevel: opts.logLevel,
+        rateLimit: parseRateLimit(opts.rateLimit),
+        redisUrl: opts.redisUrl,
       }),
     );
   });

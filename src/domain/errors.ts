@@ -13,15 +13,28 @@ export const ERROR_CATALOG = {
   },
   malformed_body: { status: 400, description: 'The request body is not well-formed XML or JSON, or is not a single object.' },
   invalid_avatar: { status: 400, description: 'The avatar upload is missing, or is not a PNG, JPEG or GIF image.' },
-  unauthorized: { status: 401, description: 'No API key was sent, or the key is unknown or revoked.' },
+  unauthorized: {
+    status: 401,
+    description: 'No credential was sent, or the API key or bearer token is unknown, revoked, expired or tampered with.',
+  },
   forbidden: { status: 403, description: 'The credential is valid but lacks the scope the route needs.' },
   not_found: { status: 404, description: 'No record has the id in the path.' },
   no_results: { status: 404, description: 'An XML index query matched nothing (JSON answers `[]` instead).' },
   route_not_found: { status: 404, description: 'No endpoint at this method and path.' },
   payload_too_large: { status: 413, description: 'The request body (or uploaded file) exceeds the size limit.' },
   unsupported_media_type: { status: 415, description: 'The Content-Type is neither XML nor JSON (nor multipart for avatars).' },
+  rate_limited: {
+    status: 429,
+    description: 'The client sent more requests than its rate limit allows; `Retry-After` says when to retry.',
+  },
+  // The token endpoint answers in RFC 6749 §5.2's shape: `{"error": code, "error_description": …}`.
+  invalid_request: { status: 400, oauth: true, description: 'Token request: a parameter is missing, repeated or malformed.' },
+  invalid_client: { status: 401, oauth: true, description: 'Token request: unknown client, wrong secret, or a revoked client.' },
+  invalid_grant: { status: 400, oauth: true, description: 'Token request: the grant is invalid for this client.' },
+  unsupported_grant_type: { status: 400, oauth: true, description: 'Token request: only client_credentials is supported.' },
+  invalid_scope: { status: 400, oauth: true, description: 'Token request: a scope is unknown or was not granted to the client.' },
   internal: { status: 500, description: 'An unexpected server fault; it is logged with the request id.' },
-} as const satisfies Record<string, { status: number; description: string }>;
+} as const satisfies Record<string, { status: number; description: string; oauth?: true }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
 

@@ -137,6 +137,17 @@ export class UserService {
     return { user: await this.show(id), ignored: input.ignored };
   }
 
+  /**
+   * The user behind an API credential, as Coupa keeps an API user: records written through
+   * the credential show it in created-by and updated-by.
+   */
+  async createApiUser(login: string, name: string): Promise<number> {
+    const doc = { login, email: `${login}@api.roster.invalid`, firstname: 'API', lastname: name.slice(0, 80) };
+    const { user } = await this.create(doc, { name: 'roster', userId: null });
+    await this.users.update(this.store.db, user.id, { api_user: toDb(this.store.dialect, 'boolean', true) });
+    return user.id;
+  }
+
   /** Loads every association the given users render, so presenting them needs no I/O. */
   async lookups(users: readonly StoredUser[]): Promise<PresentLookups> {
     const ids = associatedIds(users);

@@ -7,7 +7,16 @@ import { AvatarRepository } from '../store/avatar-repository.js';
 import type { Store } from '../store/database.js';
 import { ReferenceRepository } from '../store/reference-repository.js';
 import { UserRepository } from '../store/user-repository.js';
-import { apiKeyAuthenticator, registerAuth } from './auth.js';
+import { systemClock, type Clock } from '../domain/clock.js';
+import { CredentialService } from '../domain/credential-service.js';
+import { RateLimiter } from '../domain/rate-limit.js';
+import { TokenService } from '../domain/tokens.js';
+import { openBucketStore } from '../store/bucket-stores.js';
+import { ClientRepository } from '../store/client-repository.js';
+import { loadSigningKey } from '../store/signing-key-repository.js';
+import { apiKeyAuthenticator, bearerAuthenticator, registerAuth } from './auth.js';
+import { registerOAuthRoutes } from './oauth/routes.js';
+import { registerRouteScopes } from './route-scopes.js';
 import { registerErrorHandling } from './error-handler.js';
 import { registerXmlParser } from './format/body.js';
 import { registerHealth } from './health.js';
@@ -20,6 +29,8 @@ export interface BuildAppOptions {
   readonly store: Store;
   /** Logger: false in tests, pino options in the server. */
   readonly logger?: boolean | object;
+  /** Time for token expiry and rate limits; tests set it. */
+  readonly clock?: Clock;
 }
 
 /** Secrets never reach the log, whatever a future serializer decides to print. */
@@ -28,10 +39,17 @@ export const LOG_REDACT = [
   'req.headers.authorization',
   'headers["x-coupa-api-key"]',
   'headers.authorization',
+  'req.body.client_secret',
+  'body.client_secret',
 ];
 
 /** The app factory: wires repositories, services and routes. It never listens. */
-export async function buildApp({ config, store, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  store,
+  logger = false,
+  clock = systemClock,
+}: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger:
       logger === false ? false : { level: config.logLevel, redact: LOG_REDACT, ...(typeof logger === 'object' ? logger : {}) },
@@ -46,8 +64,16 @@ export async function buildApp({ config, store, logger = false }: BuildAppOption
   registerErrorHandling(app);
   registerXmlParser(app);
   await app.register(multipart, { limits: { fileSize: config.avatarLimit, files: 1, fields: 10 }, throwFileSizeLimit: true });
-  registerAuth(app, [apiKeyAuthenticator(new ApiKeyRepository(store))]);
+  const keys = new ApiKeyRepository(store);
+  const clients = new ClientRepository(store);
+  const tokens = new TokenService(await loadSigningKey(store), clock);
+  const buckets = config.rateLimit ? openBucketStore(store, config.redisUrl) : undefined;
+  if (buckets) app.addHook('onClose', () => buckets.close());
+  const limiter = config.rateLimit && buckets ? new RateLimiter(config.rateLimit, buckets, clock) : null;
+  registerRouteScopes(app);
+  registerAuth(app, [bearerAuthenticator(tokens, clients), apiKeyAuthenticator(keys)], limiter);
   registerHealth(app, store);
+  await registerOAuthRoutes(app, { credentials: new CredentialService(service, clients, keys), tokens });
   registerUserRoutes(app, { users: service, avatars: new AvatarRepository(store), avatarLimit: config.avatarLimit });
   await app.ready();
   return app;

@@ -1,7 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../domain/actor.js';
 import { RosterError } from '../domain/errors.js';
+import type { RateLimiter } from '../domain/rate-limit.js';
+import type { TokenService } from '../domain/tokens.js';
 import type { ApiKeyRepository } from '../store/api-key-repository.js';
+import type { ClientRepository } from '../store/client-repository.js';
 
 export const API_KEY_HEADER = 'x-coupa-api-key';
 
@@ -11,14 +14,15 @@ const ANONYMOUS: Actor = { name: 'anonymous', userId: null };
 export interface Credential {
   readonly actor: Actor;
   readonly scopes: readonly string[] | null;
+  /** The rate-limit bucket: one per client or key. */
+  readonly bucket: string;
 }
 
 /**
  * One way of authenticating. It returns undefined when the request does not carry its kind
- * of credential, and throws `unauthorized` when it carries a bad one. API keys are one;
- * OAuth bearer tokens slot in as another.
+ * of credential, and throws `unauthorized` when it carries a bad one.
  */
-export type Authenticator = (request: FastifyRequest) => Promise<Credential | undefined>;
+export type Authenticator = (request: FastifyRequest, reply: FastifyReply) => Promise<Credential | undefined>;
 
 export function apiKeyAuthenticator(keys: ApiKeyRepository): Authenticator {
   return async (request) => {
@@ -27,30 +31,69 @@ export function apiKeyAuthenticator(keys: ApiKeyRepository): Authenticator {
     if (key === undefined || key === '') return undefined;
     const record = await keys.findActive(key);
     if (!record) throw new RosterError('unauthorized', 'Invalid API key');
-    return { actor: { name: record.name, userId: null }, scopes: record.scopes };
+    return { actor: { name: record.name, userId: record.userId }, scopes: record.scopes, bucket: `key:${record.id}` };
+  };
+}
+
+/** `Authorization: Bearer <token>` from the client-credentials grant; a revoked client's tokens die with it. */
+export function bearerAuthenticator(tokens: TokenService, clients: ClientRepository): Authenticator {
+  return async (request, reply) => {
+    const header = request.headers.authorization;
+    if (header === undefined) return undefined;
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const invalid = (message: string) => {
+      void reply.header('www-authenticate', 'Bearer realm="roster", error="invalid_token"');
+      return new RosterError('unauthorized', message);
+    };
+    if (!m?.[1]) throw invalid('The Authorization header must be "Bearer <access token>"');
+    let claims;
+    try {
+      claims = await tokens.verify(m[1]);
+    } catch (err) {
+      if (err instanceof RosterError) throw invalid(err.messages.join('; '));
+      throw err;
+    }
+    const client = await clients.findActive(claims.clientId);
+    if (!client) throw invalid('The client of this access token has been revoked');
+    // A token never carries more than its client is granted now.
+    const scopes = claims.scopes.filter((s) => client.scopes.includes(s));
+    return { actor: { name: client.name, userId: client.userId }, scopes, bucket: `client:${client.clientId}` };
   };
 }
 
 /**
- * Every route under /api needs a credential; the route's `scope` config says which scope.
- * The check runs as an onRequest hook so a rejected request is never parsed.
+ * Every route under /api needs a credential with the route's scope (http/route-scopes.ts),
+ * and each credential draws on its own rate-limit bucket. The checks run as an onRequest
+ * hook, so a rejected request is never parsed.
  */
-export function registerAuth(app: FastifyInstance, authenticators: readonly Authenticator[]): void {
+export function registerAuth(app: FastifyInstance, authenticators: readonly Authenticator[], limiter: RateLimiter | null): void {
   // Set on every request by the hook below; a reference value may not be shared as a default.
   app.decorateRequest('actor', null as unknown as Actor);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     request.actor = ANONYMOUS;
     const config = request.routeOptions.config;
     if (config.public || !request.url.startsWith('/api/')) return;
     let credential: Credential | undefined;
     for (const authenticate of authenticators) {
-      credential = await authenticate(request);
+      credential = await authenticate(request, reply);
       if (credential) break;
     }
-    if (!credential)
-      throw new RosterError('unauthorized', 'Authentication required: send your API key in the X-COUPA-API-KEY header');
+    if (!credential) {
+      void reply.header('www-authenticate', 'Bearer realm="roster"');
+      throw new RosterError(
+        'unauthorized',
+        'Authentication required: send an OAuth access token (Authorization: Bearer …) or an API key (X-COUPA-API-KEY)',
+      );
+    }
     if (config.scope && credential.scopes && !credential.scopes.includes(config.scope)) {
       throw new RosterError('forbidden', `This credential lacks the scope ${config.scope}`);
+    }
+    if (limiter) {
+      const decision = await limiter.take(credential.bucket);
+      if (!decision.allowed) {
+        void reply.header('retry-after', String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))));
+        throw new RosterError('rate_limited', 'Rate limit exceeded; retry after the time in the Retry-After header');
+      }
     }
     request.actor = credential.actor;
   });

@@ -36,6 +36,15 @@ export function sendError(
   code: ErrorCode,
   messages: readonly string[],
 ): FastifyReply {
+  const entry: { status: number; oauth?: true } = ERROR_CATALOG[code];
+  if (entry.oauth) {
+    return reply
+      .code(entry.status)
+      .header('x-roster-error-code', code)
+      .header('cache-control', 'no-store')
+      .type(JSON_TYPE)
+      .send(JSON.stringify({ error: code, error_description: messages.join('; ') }));
+  }
   const json = wantsJson(request);
   const resource = request.routeOptions.config.resource ?? 'base';
   return reply

@@ -7,6 +7,8 @@ export interface ApiKeyRecord {
   readonly id: number;
   readonly name: string;
   readonly scopes: readonly string[] | null;
+  /** The API user records written with this key are stamped with; null for keys made before API users. */
+  readonly userId: number | null;
   readonly createdAt: string;
   readonly revokedAt: string | null;
 }
@@ -23,6 +25,7 @@ function decode(row: Record<string, unknown>): ApiKeyRecord {
     id: Number(row['id']),
     name: String(row['name']),
     scopes: typeof scopes === 'string' && scopes !== '' ? scopes.split(' ') : null,
+    userId: row['user_id'] == null ? null : Number(row['user_id']),
     createdAt: date(row['created_at']) ?? '',
     revokedAt: date(row['revoked_at']),
   };
@@ -57,16 +60,27 @@ export class ApiKeyRepository {
   }
 
   /** Stores a key's digest (idempotent for a key already present). */
-  async add(key: string, name: string, scopes: readonly string[] | null = null): Promise<ApiKeyRecord> {
+  async add(
+    key: string,
+    name: string,
+    scopes: readonly string[] | null = null,
+    userId: number | null = null,
+  ): Promise<ApiKeyRecord> {
     const keyHash = hashApiKey(key);
     const existing = await this.store.db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
     if (existing) return decode(existing);
     const row = await this.store.db
       .insertInto('api_keys')
-      .values({ name, key_hash: keyHash, scopes: scopes ? scopes.join(' ') : null, created_at: nowIso() })
+      .values({ name, key_hash: keyHash, scopes: scopes ? scopes.join(' ') : null, user_id: userId, created_at: nowIso() })
       .returningAll()
       .executeTakeFirstOrThrow();
     return decode(row);
+  }
+
+  /** The key with this secret, active or revoked. */
+  async findByKey(key: string): Promise<ApiKeyRecord | undefined> {
+    const row = await this.store.db.selectFrom('api_keys').selectAll().where('key_hash', '=', hashApiKey(key)).executeTakeFirst();
+    return row ? decode(row) : undefined;
   }
 
   /** The active key with this secret, if any. */
@@ -85,6 +99,11 @@ export class ApiKeyRepository {
     if (cache.size >= MAX_CACHED) cache.clear();
     cache.set(hash, { record, expires: now + VERIFIED_TTL_MS });
     return record;
+  }
+
+  async list(): Promise<ApiKeyRecord[]> {
+    const rows = await this.store.db.selectFrom('api_keys').selectAll().orderBy('id').execute();
+    return rows.map(decode);
   }
 
   async countActive(): Promise<number> {

@@ -1,5 +1,6 @@
 import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import { initialMigration } from './migrations/001-initial.js';
+import { authMigration } from './migrations/002-auth.js';
 import type { Store } from './database.js';
 
 function provider(store: Store): MigrationProvider {
@@ -7,6 +8,7 @@ function provider(store: Store): MigrationProvider {
     getMigrations: () =>
       Promise.resolve<Record<string, Migration>>({
         '001-initial': initialMigration(store.dialect),
+        '002-auth': authMigration(store.dialect),
       }),
   };
 }

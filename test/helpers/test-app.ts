@@ -1,5 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { makeConfig, type Config } from '../../src/config.js';
+import type { Clock } from '../../src/domain/clock.js';
 import { buildApp } from '../../src/http/app.js';
 import { ApiKeyRepository } from '../../src/store/api-key-repository.js';
 import type { Store } from '../../src/store/database.js';
@@ -15,10 +16,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function makeTestApp(dialect: TestDialect, overrides: Partial<Config> = {}): Promise<TestApp> {
+/** A fresh app on a fresh database. Rate limiting is off unless a test asks for it: tests send bursts. */
+export async function makeTestApp(
+  dialect: TestDialect,
+  overrides: Partial<Config> = {},
+  options: { clock?: Clock } = {},
+): Promise<TestApp> {
   const { store, drop } = await dialect.open();
   await new ApiKeyRepository(store).add(TEST_KEY, 'test');
-  const app = await buildApp({ config: makeConfig(overrides), store });
+  const app = await buildApp({ config: makeConfig({ rateLimit: null, ...overrides }), store, ...options });
   return {
     app,
     store,

@@ -1,0 +1,63 @@
+import type { Clock } from './clock.js';
+
+/** A sustained rate (requests per second) with a burst allowance, as Coupa publishes its limit: 25/s, burst 20. */
+export interface RateLimit {
+  readonly rate: number;
+  readonly burst: number;
+}
+
+export const DEFAULT_RATE_LIMIT: RateLimit = { rate: 25, burst: 20 };
+
+/** `off`, or `RATE/BURST` such as `25/20`. */
+export function parseRateLimit(text: string): RateLimit | null {
+  if (text.trim().toLowerCase() === 'off') return null;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(\d+)\s*$/.exec(text);
+  const rate = Number(m?.[1]);
+  const burst = Number(m?.[2]);
+  if (!m || !(rate > 0) || !Number.isInteger(burst) || burst < 1) {
+    throw new Error(`A rate limit is 'off' or RATE/BURST with RATE > 0 and BURST >= 1 (for example 25/20), got '${text}'`);
+  }
+  return { rate, burst };
+}
+
+export interface Decision {
+  readonly allowed: boolean;
+  /** When the next request would be allowed, in milliseconds from now (0 when allowed). */
+  readonly retryAfterMs: number;
+}
+
+/** GCRA's two constants: the spacing of requests at the sustained rate, and how far ahead a burst may run. */
+export function gcraParams(limit: RateLimit): { interval: number; tolerance: number } {
+  const interval = 1000 / limit.rate;
+  return { interval, tolerance: limit.burst * interval };
+}
+
+/**
+ * The generic cell rate algorithm, a token bucket kept as one number: the theoretical arrival
+ * time (`tat`) of the next request. `burst` requests pass at once, then one every 1/rate s.
+ * Every bucket store applies exactly this step atomically.
+ */
+export function gcra(tat: number | undefined, now: number, limit: RateLimit): Decision & { tat: number } {
+  const { interval, tolerance } = gcraParams(limit);
+  const next = Math.max(tat ?? now, now) + interval;
+  if (next - now > tolerance) return { allowed: false, retryAfterMs: next - now - tolerance, tat: tat ?? now };
+  return { allowed: true, retryAfterMs: 0, tat: next };
+}
+
+/** Where buckets live: this process, the database, or Redis, so several processes share one limit. */
+export interface BucketStore {
+  take(bucket: string, now: number, limit: RateLimit): Promise<Decision>;
+  close(): Promise<void>;
+}
+
+export class RateLimiter {
+  constructor(
+    private readonly limit: RateLimit,
+    private readonly buckets: BucketStore,
+    private readonly clock: Clock,
+  ) {}
+
+  take(bucket: string): Promise<Decision> {
+    return this.buckets.take(bucket, this.clock(), this.limit);
+  }
+}

@@ -1,0 +1,89 @@
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isKnownScope, SCOPES, splitScopes } from '../../catalog/scopes.js';
+import type { CredentialService } from '../../domain/credential-service.js';
+import { RosterError } from '../../domain/errors.js';
+import type { TokenService } from '../../domain/tokens.js';
+
+export interface OAuthRoutesDeps {
+  readonly credentials: CredentialService;
+  readonly tokens: TokenService;
+}
+
+type Form = Record<string, string | string[] | undefined>;
+
+/** One value of a form parameter; RFC 6749 §3.2: parameters must not be repeated. */
+function param(form: Form, name: string): string | undefined {
+  const v = form[name];
+  if (Array.isArray(v)) throw new RosterError('invalid_request', `Parameter ${name} is repeated`);
+  return v === '' ? undefined : v;
+}
+
+/** Client id and secret from HTTP Basic (form-encoded, then base64, per RFC 6749 §2.3.1) or from the body, not both. */
+function clientCredentials(request: FastifyRequest, reply: FastifyReply, form: Form): { id: string; secret: string } {
+  const header = request.headers.authorization;
+  const bodyId = param(form, 'client_id');
+  const bodySecret = param(form, 'client_secret');
+  if (header !== undefined) {
+    const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+    const decoded = m?.[1] ? Buffer.from(m[1], 'base64').toString('utf8') : '';
+    const at = decoded.indexOf(':');
+    if (at < 0)
+      throw new RosterError('invalid_request', 'The Authorization header must be HTTP Basic with client_id:client_secret');
+    if (bodySecret !== undefined) {
+      throw new RosterError('invalid_request', 'Send the client credentials either as HTTP Basic or in the body, not both');
+    }
+    // A failed Basic authentication answers 401 with a challenge (RFC 6749 §5.2).
+    void reply.header('www-authenticate', 'Basic realm="roster"');
+    const id = decodeURIComponent(decoded.slice(0, at).replaceAll('+', ' '));
+    if (bodyId !== undefined && bodyId !== id)
+      throw new RosterError('invalid_request', 'client_id differs from the Basic credentials');
+    return { id, secret: decodeURIComponent(decoded.slice(at + 1).replaceAll('+', ' ')) };
+  }
+  if (bodyId === undefined) throw new RosterError('invalid_client', 'Send client_id and client_secret (or HTTP Basic)');
+  if (bodySecret === undefined) throw new RosterError('invalid_client', 'client_secret is missing');
+  return { id: bodyId, secret: bodySecret };
+}
+
+/** `/oauth2/token` (and Coupa's `/oauth2/access_tokens`): the client-credentials grant. */
+export async function registerOAuthRoutes(app: FastifyInstance, deps: OAuthRoutesDeps): Promise<void> {
+  await app.register(async (scope) => {
+    // Form bodies only here: the API itself speaks XML and JSON.
+    await scope.register(formbody);
+
+    const token = async (request: FastifyRequest, reply: FastifyReply) => {
+      const type = request.headers['content-type'] ?? '';
+      if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
+        throw new RosterError('invalid_request', 'Send the token request as application/x-www-form-urlencoded');
+      }
+      const form = (request.body ?? {}) as Form;
+      const grant = param(form, 'grant_type');
+      if (grant === undefined) throw new RosterError('invalid_request', 'grant_type is missing');
+      const creds = clientCredentials(request, reply, form);
+      if (grant !== 'client_credentials') {
+        throw new RosterError('unsupported_grant_type', `Grant type ${grant} is not supported; use client_credentials`);
+      }
+      const client = await deps.credentials.authenticateClient(creds.id, creds.secret);
+      const requested = param(form, 'scope');
+      const scopes = requested === undefined ? [...client.scopes] : splitScopes(requested);
+      const unknown = scopes.filter((s) => !isKnownScope(s));
+      if (unknown.length > 0) throw new RosterError('invalid_scope', `Unknown scope ${unknown.join(', ')}`);
+      const denied = scopes.filter((s) => !client.scopes.includes(s));
+      if (denied.length > 0) throw new RosterError('invalid_scope', `Scope ${denied.join(', ')} was not granted to this client`);
+      if (scopes.length === 0) throw new RosterError('invalid_scope', 'Ask for at least one scope');
+      const issued = await deps.tokens.issue(client.clientId, scopes);
+      void reply.removeHeader('www-authenticate');
+      return reply
+        .header('cache-control', 'no-store')
+        .header('pragma', 'no-cache')
+        .type('application/json; charset=utf-8')
+        .send({ access_token: issued.token, token_type: 'bearer', expires_in: issued.expiresIn, scope: scopes.join(' ') });
+    };
+    const config = { public: true, resource: 'oauth' };
+    scope.post('/oauth2/token', { config }, token);
+    scope.post('/oauth2/access_tokens', { config }, token);
+    scope.get('/oauth2/scopes', { config }, async (_request, reply) =>
+      reply.type('application/json; charset=utf-8').send(SCOPES.map((s) => ({ scope: s.name, description: s.description }))),
+    );
+  });
+}
