@@ -1,5 +1,5 @@
 import multipart from '@fastify/multipart';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { UserService } from '../domain/user-service.js';
 import { ApiKeyRepository } from '../store/api-key-repository.js';
@@ -43,6 +43,19 @@ export const LOG_REDACT = [
   'body.client_secret',
 ];
 
+/** Query parameters that carry secrets when a client puts them in the URL (Coupa's own examples do). */
+const URL_SECRETS = /([?&](?:client_secret|access_token|x-coupa-api-key|api_key)=)[^&#]*/gi;
+
+/** The request as logged: Fastify's default fields, with secrets in the query string masked. */
+export function serializeRequest(request: FastifyRequest): Record<string, unknown> {
+  return {
+    method: request.method,
+    url: request.url.replace(URL_SECRETS, '$1[Redacted]'),
+    host: request.host,
+    remoteAddress: request.ip,
+  };
+}
+
 /** The app factory: wires repositories, services and routes. It never listens. */
 export async function buildApp({
   config,
@@ -52,7 +65,14 @@ export async function buildApp({
 }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger:
-      logger === false ? false : { level: config.logLevel, redact: LOG_REDACT, ...(typeof logger === 'object' ? logger : {}) },
+      logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            redact: LOG_REDACT,
+            serializers: { req: serializeRequest },
+            ...(typeof logger === 'object' ? logger : {}),
+          },
     bodyLimit: config.bodyLimit,
     // Coupa ids are integers in the path; keep routing strict and case-sensitive.
     routerOptions: { ignoreTrailingSlash: true },
