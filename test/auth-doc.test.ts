@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, startServer, tempDir, type Served } from './helpers/cli.js';
+
+interface Example {
+  readonly script: string;
+  /** The ```text block right after it, if any: its exact standard output. */
+  readonly output: string | undefined;
+}
+
+/** The ```sh blocks of docs/auth.md, in order, each with the output block that follows it. */
+function examples(markdown: string): Example[] {
+  const blocks = [...markdown.matchAll(/```(\w+)\n([\s\S]*?)```(?:\s*\n)?/g)];
+  const out: Example[] = [];
+  blocks.forEach((b, i) => {
+    if (b[1] !== 'sh') return;
+    const next = blocks[i + 1];
+    const end = b.index + b[0].length;
+    const adjacent = next?.[1] === 'text' && markdown.slice(end, next.index).trim() === '';
+    out.push({ script: b[2] ?? '', output: adjacent ? next[2] : undefined });
+  });
+  return out;
+}
+
+describe('docs/auth.md', () => {
+  let served: Served;
+  let bin: string;
+  let data: string;
+  beforeAll(async () => {
+    data = tempDir();
+    bin = tempDir();
+    // `roster` as a reader would have it on their PATH after `npm install -g`.
+    const shim = path.join(bin, 'roster');
+    writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+    chmodSync(shim, 0o755);
+    served = await startServer(['--data', data]);
+  }, 30_000);
+  afterAll(async () => {
+    await served.stop();
+  });
+
+  it('runs every curl and roster example verbatim, with the outputs the page shows', () => {
+    const list = examples(readFileSync(new URL('../docs/auth.md', import.meta.url), 'utf8'));
+    expect(list.length).toBeGreaterThanOrEqual(8);
+    // One shell session, so variables set by one example serve the next, as for a reader.
+    const marker = (i: number) => `@@example ${i}@@`;
+    const script = ['set -euo pipefail', ...list.flatMap((e, i) => [`echo '${marker(i)}'`, e.script])].join('\n');
+    const run = spawnSync('bash', ['-c', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}`, ROSTER_URL: served.url, ROSTER_DATA: data },
+    });
+    const stdout = run.stdout;
+    const outputs = stdout.split(/@@example \d+@@\n/).slice(1);
+    expect(run.status, `${run.stderr}\n--- stdout ---\n${stdout}`).toBe(0);
+    expect(outputs).toHaveLength(list.length);
+    list.forEach((e, i) => {
+      if (e.output !== undefined) expect(outputs[i], `example ${i + 1}:\n${e.script}`).toBe(e.output);
+    });
+  }, 90_000);
+});
