@@ -4,7 +4,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Singular resource name, the key of JSON error bodies (`{"errors":{"user":[…]}}`). */
     resource?: string;
-    /** OAuth scope the route needs; API keys without scopes have them all. */
+    /** OAuth scope the route needs, set from http/route-scopes.ts; API keys without scopes have them all. */
     scope?: string;
     /** Served without credentials (health check). */
     public?: boolean;

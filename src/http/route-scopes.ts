@@ -21,8 +21,8 @@ export function registerRouteScopes(app: FastifyInstance): void {
     if (!route.url.startsWith('/api/')) return;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
-      if (method === 'HEAD') continue;
-      const scope = ROUTE_SCOPES[`${method} ${route.url}`];
+      // Fastify answers HEAD with its GET route: it needs what GET needs.
+      const scope = ROUTE_SCOPES[`${method === 'HEAD' ? 'GET' : method} ${route.url}`];
       if (!scope) throw new Error(`Route ${method} ${route.url} has no scope in ROUTE_SCOPES`);
       route.config = { ...route.config, scope };
     }

@@ -10,8 +10,8 @@ import { presentUserAs } from '../../render/present-user.js';
 import type { AvatarRepository } from '../../store/avatar-repository.js';
 import { sendError, sendList, sendObject } from '../reply.js';
 
-const READ = { resource: USERS.singular, scope: 'core.user.read' };
-const WRITE = { resource: USERS.singular, scope: 'core.user.write' };
+/** Error bodies are keyed `user`; each route's scope is declared in http/route-scopes.ts. */
+const CONFIG = { resource: USERS.singular };
 
 /** Image types an avatar may be, sniffed from the bytes, not taken from the client's word. */
 const AVATAR_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif']);
@@ -43,7 +43,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRoutesDeps): 
     return sendUser(request, reply, status, result.user.id, view);
   }
 
-  app.get('/api/users', { config: READ }, async (request, reply) => {
+  app.get('/api/users', { config: CONFIG }, async (request, reply) => {
     const query = parseUserQuery(queryOf(request));
     const page = await users.list(query);
     if (page.length === 0 && !wantsJson(request)) {
@@ -58,11 +58,11 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRoutesDeps): 
     );
   });
 
-  app.get<IdParams>('/api/users/:id', { config: READ }, async (request, reply) =>
+  app.get<IdParams>('/api/users/:id', { config: CONFIG }, async (request, reply) =>
     sendUser(request, reply, 200, idOf(request), parseUserView(queryOf(request), 'read')),
   );
 
-  app.post('/api/users', { config: WRITE }, async (request, reply) => {
+  app.post('/api/users', { config: CONFIG }, async (request, reply) => {
     const view = parseUserView(queryOf(request), 'write');
     return sendWrite(request, reply, 201, await users.create(readDocument(request, USERS.singular), request.actor), view);
   });
@@ -77,10 +77,10 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRoutesDeps): 
       view,
     );
   };
-  app.put<IdParams>('/api/users/:id', { config: WRITE }, update);
-  app.patch<IdParams>('/api/users/:id', { config: WRITE }, update);
+  app.put<IdParams>('/api/users/:id', { config: CONFIG }, update);
+  app.patch<IdParams>('/api/users/:id', { config: CONFIG }, update);
 
-  app.put<IdParams>('/api/users/:id/avatar', { config: WRITE }, async (request, reply) => {
+  app.put<IdParams>('/api/users/:id/avatar', { config: CONFIG }, async (request, reply) => {
     const id = idOf(request);
     const view = parseUserView(queryOf(request), 'write');
     await users.show(id);
@@ -99,7 +99,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRoutesDeps): 
     return sendUser(request, reply, 200, id, view);
   });
 
-  app.get<IdParams>('/api/users/:id/avatar', { config: READ }, async (request, reply) => {
+  app.get<IdParams>('/api/users/:id/avatar', { config: CONFIG }, async (request, reply) => {
     const id = idOf(request);
     await users.show(id);
     const avatar = await avatars.find(id);
@@ -107,7 +107,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRoutesDeps): 
     return reply.type(avatar.contentType).header('cache-control', 'private, max-age=300').send(avatar.data);
   });
 
-  app.delete<IdParams>('/api/users/:id/avatar', { config: WRITE }, async (request, reply) => {
+  app.delete<IdParams>('/api/users/:id/avatar', { config: CONFIG }, async (request, reply) => {
     const id = idOf(request);
     const view = parseUserView(queryOf(request), 'write');
     await users.show(id);
