@@ -1,0 +1,370 @@
+/**
+ * A reference evaluator for the users query language, written from the documented semantics
+ * (Arel predicates over SQL) and not from src/query, so a differential test compares two
+ * independent readings of the same rules. It reads the query string itself, evaluates every
+ * condition over plain objects, and orders and pages the result. It knows only the elements
+ * the differential test generates; anything else throws, which flags a generator mistake.
+ */
+
+/** A user as the differential test stores it; keys are the column names. */
+export interface OracleUser {
+  readonly id: number;
+  readonly login: string;
+  readonly email: string;
+  readonly firstname: string | null;
+  readonly lastname: string | null;
+  readonly employee_number: string | null;
+  readonly active: boolean | null;
+  /** ISO-8601 UTC instants, as `Date#toISOString` prints them. */
+  readonly created_at: string;
+  readonly updated_at: string;
+  readonly department_id: number | null;
+  readonly manager_id: number | null;
+  /** Role ids, in membership order. */
+  readonly role_ids: readonly number[];
+  /**
+   * Ids of `user-groups` memberships. No query reaches them here: they are stored so that a
+   * query on roles which ignored the membership kind would match too much.
+   */
+  readonly user_group_ids?: readonly number[];
+}
+
+/** A department or a role: only its id and name are queried. */
+export interface OracleNamed {
+  readonly id: number;
+  readonly name: string | null;
+}
+
+export interface OracleDataset {
+  readonly users: readonly OracleUser[];
+  readonly departments: readonly OracleNamed[];
+  readonly roles: readonly OracleNamed[];
+}
+
+type FieldType = 'text' | 'integer' | 'boolean' | 'datetime';
+type Table = 'users' | 'departments' | 'roles';
+type Op =
+  'eq' | 'contains' | 'starts_with' | 'ends_with' | 'gt' | 'lt' | 'gt_or_eq' | 'lt_or_eq' | 'not_eq' | 'in' | 'not_in' | 'blank';
+type Value = string | number | boolean | null;
+
+/** Element names use underscores here; the reader turns dashes into underscores first. */
+const FIELDS: Readonly<Record<Table, ReadonlyMap<string, FieldType>>> = {
+  users: new Map<string, FieldType>([
+    ['id', 'integer'],
+    ['login', 'text'],
+    ['email', 'text'],
+    ['firstname', 'text'],
+    ['lastname', 'text'],
+    ['employee_number', 'text'],
+    ['active', 'boolean'],
+    ['created_at', 'datetime'],
+    ['updated_at', 'datetime'],
+  ]),
+  departments: new Map<string, FieldType>([
+    ['id', 'integer'],
+    ['name', 'text'],
+  ]),
+  roles: new Map<string, FieldType>([
+    ['id', 'integer'],
+    ['name', 'text'],
+  ]),
+};
+
+/** Associations per table and the table each reaches. */
+const HOPS: Readonly<Record<Table, ReadonlyMap<string, Table>>> = {
+  users: new Map<string, Table>([
+    ['department', 'departments'],
+    ['manager', 'users'],
+    ['roles', 'roles'],
+  ]),
+  departments: new Map(),
+  roles: new Map(),
+};
+
+const OPS = new Set<string>([
+  'contains',
+  'starts_with',
+  'ends_with',
+  'gt',
+  'lt',
+  'gt_or_eq',
+  'lt_or_eq',
+  'not_eq',
+  'in',
+  'not_in',
+  'blank',
+]);
+const isOp = (name: string): name is Op => OPS.has(name);
+
+/** `status=active|inactive` stands for `active=true|false`. */
+const STATUS: ReadonlyMap<string, string> = new Map([
+  ['active', 'true'],
+  ['inactive', 'false'],
+]);
+
+interface OracleCondition {
+  readonly path: readonly string[];
+  /** Null when the condition tests the last association itself (`roles[blank]=true`). */
+  readonly field: string | null;
+  readonly op: Op;
+  readonly raw: string;
+}
+
+interface OracleQuery {
+  readonly conditions: readonly OracleCondition[];
+  readonly orderBy: string | undefined;
+  readonly dir: 'asc' | 'desc' | undefined;
+  readonly offset: number;
+  readonly limit: number;
+}
+
+const underscored = (name: string): string => name.replaceAll('-', '_');
+
+function fail(message: string): never {
+  throw new Error(`query oracle: ${message}`);
+}
+
+function nonNegative(name: string, raw: string): number {
+  if (!/^\d+$/.test(raw)) fail(`${name} must be a non-negative integer, got '${raw}'`);
+  return Number(raw);
+}
+
+function readCondition(key: string, raw: string): OracleCondition {
+  const m = /^([^[\]]+)((?:\[[^[\]]*\])*)$/.exec(key);
+  if (!m) fail(`malformed parameter ${key}`);
+  const names = [m[1] ?? '', ...[...(m[2] ?? '').matchAll(/\[([^[\]]*)\]/g)].map((g) => g[1] ?? '')].map(underscored);
+  let op: Op = 'eq';
+  const last = names.at(-1) ?? '';
+  if (names.length > 1 && isOp(last)) {
+    op = last;
+    names.pop();
+  }
+  let value = raw;
+  if (names[0] === 'status') {
+    names[0] = 'active';
+    // A flag (blank) is not a status; only the compared values are mapped.
+    if (op !== 'blank') {
+      value = raw
+        .split(',')
+        .map((v) => STATUS.get(v) ?? fail(`status value ${v}`))
+        .join(',');
+    }
+  }
+  let table: Table = 'users';
+  const path: string[] = [];
+  for (const [i, name] of names.entries()) {
+    const target: Table | undefined = HOPS[table].get(name);
+    if (target) {
+      path.push(name);
+      table = target;
+      continue;
+    }
+    if (FIELDS[table].has(name) && i === names.length - 1) return { path, field: name, op, raw: value };
+    fail(`cannot read ${key}`);
+  }
+  if (op !== 'blank' || path.length === 0) fail(`${key} names an association without an element`);
+  return { path, field: null, op, raw: value };
+}
+
+/** Reads a query string the way the documentation describes it. */
+function readQuery(params: Readonly<Record<string, string>>): OracleQuery {
+  const conditions: OracleCondition[] = [];
+  let orderBy: string | undefined;
+  let dir: 'asc' | 'desc' | undefined;
+  let offset = 0;
+  let limit = 50;
+  for (const [key, raw] of Object.entries(params)) {
+    const name = underscored(key);
+    if (name === 'offset') offset = nonNegative(key, raw);
+    else if (name === 'limit') limit = Math.min(nonNegative(key, raw), 50);
+    else if (name === 'order_by') {
+      orderBy = underscored(raw);
+      if (!FIELDS.users.has(orderBy)) fail(`cannot order by ${raw}`);
+    } else if (name === 'dir') {
+      if (raw !== 'asc' && raw !== 'desc') fail(`dir ${raw}`);
+      dir = raw;
+    } else conditions.push(readCondition(key, raw));
+  }
+  return { conditions, orderBy, dir, offset, limit };
+}
+
+/** A query value as the element's type; empty text is "no value" for every type but text. */
+function typed(type: FieldType, raw: string): Value {
+  if (type === 'text') return raw;
+  if (raw === '') return null;
+  switch (type) {
+    case 'integer':
+      if (!/^-?\d+$/.test(raw)) fail(`integer ${raw}`);
+      return Number(raw);
+    case 'boolean':
+      if (raw === 'true' || raw === 'false') return raw === 'true';
+      return fail(`boolean ${raw}`);
+    case 'datetime': {
+      // ECMAScript reads a bare date as midnight UTC and honours offsets, as documented.
+      const ms = Date.parse(raw);
+      return Number.isNaN(ms) ? fail(`datetime ${raw}`) : ms;
+    }
+  }
+}
+
+const utf8 = (s: string): Buffer => Buffer.from(s, 'utf8');
+
+/** Orders two non-null values of a type: text byte-wise, datetimes as instants. */
+function compare(type: FieldType, a: Value, b: Value): number {
+  if (type === 'text') return Buffer.compare(utf8(String(a)), utf8(String(b)));
+  // A stored datetime is ISO text, a typed query value already milliseconds.
+  const num = (v: Value): number => (type === 'datetime' && typeof v === 'string' ? Date.parse(v) : Number(v));
+  const x = num(a);
+  const y = num(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Folds ASCII letters only: `É` and `é` stay different, as in SQLite's LIKE. */
+const fold = (s: string): string => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+
+function flag(raw: string): boolean {
+  if (raw !== 'true' && raw !== 'false') fail(`blank takes true or false, got ${raw}`);
+  return raw === 'true';
+}
+
+/** Whether one stored value satisfies `op raw`; like SQL, a NULL satisfies only a null test. */
+function satisfies(type: FieldType, stored: Value, op: Op, raw: string): boolean {
+  if (op === 'blank') {
+    const blank = stored === null || (type === 'text' && stored === '');
+    return flag(raw) ? blank : !blank;
+  }
+  if (op === 'in' || op === 'not_in') {
+    const items = raw.split(',').map((item) => typed(type, item));
+    if (items.includes(null)) fail(`empty item in ${raw}`);
+    if (stored === null) return false;
+    const hit = items.some((item) => compare(type, stored, item) === 0);
+    return op === 'in' ? hit : !hit;
+  }
+  const value = typed(type, raw);
+  if (value === null) {
+    if (op === 'eq') return stored === null;
+    if (op === 'not_eq') return stored !== null;
+    return fail(`${op} needs a value`);
+  }
+  if (stored === null) return false;
+  switch (op) {
+    case 'eq':
+      return compare(type, stored, value) === 0;
+    case 'not_eq':
+      return compare(type, stored, value) !== 0;
+    case 'gt':
+      return compare(type, stored, value) > 0;
+    case 'lt':
+      return compare(type, stored, value) < 0;
+    case 'gt_or_eq':
+      return compare(type, stored, value) >= 0;
+    case 'lt_or_eq':
+      return compare(type, stored, value) <= 0;
+    case 'contains':
+      return fold(String(stored)).includes(fold(String(value)));
+    case 'starts_with':
+      return fold(String(stored)).startsWith(fold(String(value)));
+    case 'ends_with':
+      return fold(String(stored)).endsWith(fold(String(value)));
+  }
+}
+
+type Node =
+  { readonly table: 'users'; readonly row: OracleUser } | { readonly table: 'departments' | 'roles'; readonly row: OracleNamed };
+
+function valueOf(node: Node, field: string): Value {
+  if (node.table !== 'users') {
+    if (field === 'id') return node.row.id;
+    if (field === 'name') return node.row.name;
+    return fail(`${node.table} has no ${field}`);
+  }
+  const u = node.row;
+  switch (field) {
+    case 'id':
+      return u.id;
+    case 'login':
+      return u.login;
+    case 'email':
+      return u.email;
+    case 'firstname':
+      return u.firstname;
+    case 'lastname':
+      return u.lastname;
+    case 'employee_number':
+      return u.employee_number;
+    case 'active':
+      return u.active;
+    case 'created_at':
+      return u.created_at;
+    case 'updated_at':
+      return u.updated_at;
+    default:
+      return fail(`users have no ${field}`);
+  }
+}
+
+/** The rows an association leads to: none or one for a belongs-to, any number for a collection. */
+function follow(data: OracleDataset, node: Node, hop: string): Node[] {
+  if (node.table !== 'users') return fail(`${node.table} has no ${hop}`);
+  const u = node.row;
+  switch (hop) {
+    case 'department':
+      return data.departments.filter((d) => d.id === u.department_id).map((row) => ({ table: 'departments', row }));
+    case 'manager':
+      return data.users.filter((m) => m.id === u.manager_id).map((row) => ({ table: 'users', row }));
+    case 'roles':
+      return data.roles.filter((r) => u.role_ids.includes(r.id)).map((row) => ({ table: 'roles', row }));
+    default:
+      return fail(`users have no ${hop}`);
+  }
+}
+
+const fieldType = (table: Table, field: string): FieldType => FIELDS[table].get(field) ?? fail(`${table} has no ${field}`);
+
+/** A condition through associations holds when some reached row satisfies it. */
+function holds(data: OracleDataset, user: OracleUser, c: OracleCondition): boolean {
+  const hops = c.field === null ? c.path.slice(0, -1) : c.path;
+  let nodes: Node[] = [{ table: 'users', row: user }];
+  for (const hop of hops) nodes = nodes.flatMap((n) => follow(data, n, hop));
+  if (c.field === null) {
+    const last = c.path.at(-1) ?? fail('blank without association');
+    const absent = flag(c.raw);
+    return nodes.some((n) => (follow(data, n, last).length === 0) === absent);
+  }
+  const field = c.field;
+  return nodes.some((n) => satisfies(fieldType(n.table, field), valueOf(n, field), c.op, c.raw));
+}
+
+/** Every matching user id in the query's order, before paging. */
+export function oracleAll(data: OracleDataset, params: Readonly<Record<string, string>>): number[] {
+  const q = readQuery(params);
+  const matched = data.users.filter((u) => q.conditions.every((c) => holds(data, u, c)));
+  const byId = (a: OracleUser, b: OracleUser): number => a.id - b.id;
+  const orderBy = q.orderBy;
+  if (orderBy === undefined || orderBy === 'id') {
+    // `dir=desc` alone, or with order_by=id, reverses the id order.
+    const sorted = matched.sort(byId);
+    return (q.dir === 'desc' ? sorted.reverse() : sorted).map((u) => u.id);
+  }
+  const type = fieldType('users', orderBy);
+  const desc = q.dir === 'desc';
+  return matched
+    .sort((a, b) => {
+      const x = valueOf({ table: 'users', row: a }, orderBy);
+      const y = valueOf({ table: 'users', row: b }, orderBy);
+      // NULLs come first ascending and last descending; equal keys keep id ascending.
+      if (x === null || y === null) {
+        const nulls = (x === null ? 0 : 1) - (y === null ? 0 : 1);
+        return (desc ? -nulls : nulls) || byId(a, b);
+      }
+      const c = compare(type, x, y);
+      return (desc ? -c : c) || byId(a, b);
+    })
+    .map((u) => u.id);
+}
+
+/** The page of ids the query asks for: `offset` skipped, at most `limit` (capped at 50). */
+export function oraclePage(data: OracleDataset, params: Readonly<Record<string, string>>): number[] {
+  const { offset, limit } = readQuery(params);
+  return oracleAll(data, params).slice(offset, offset + limit);
+}
