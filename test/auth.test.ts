@@ -6,8 +6,7 @@ import { DIALECTS } from './helpers/dialects.js';
 import { makePng, multipartFile } from './helpers/images.js';
 import { JSON_IO, makeTestApp, TEST_KEY, userXml, validUser, XML, type TestApp } from './helpers/test-app.js';
 
-const MISSING =
-  'Authentication required: send an OAuth access token (Authorization: Bearer …) or an API key (X-COUPA-API-KEY)';
+const MISSING = 'Authentication required: send an OAuth access token (Authorization: Bearer …) or an API key (X-COUPA-API-KEY)';
 const INVALID = 'Invalid API key';
 
 /** Every Users API endpoint, with a body where it takes one. */

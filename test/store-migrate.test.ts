@@ -37,3 +37,21 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe.skipIf(!PG_URL)('two servers starting at once on a fresh PostgreSQL schema', () => {
+  it('both open it: one migrates and fills the defaults, the other finds them', async () => {
+    const schema = `roster_mig_${randomBytes(6).toString('hex')}`;
+    await admin(`create schema ${schema}`);
+    const options: StoreOptions = { kind: 'postgres', url: PG_URL ?? '', schema, poolSize: 2 };
+    const opened = await Promise.allSettled([openPreparedStore(options), openPreparedStore(options)]);
+    try {
+      expect(opened.map((o) => (o.status === 'rejected' ? String(o.reason) : 'ok'))).toEqual(['ok', 'ok']);
+      const store = opened[0].status === 'fulfilled' ? opened[0].value : undefined;
+      const rows = await store?.db.selectFrom('currencies').select('code').where('code', '=', 'USD').execute();
+      expect(rows).toEqual([{ code: 'USD' }]);
+    } finally {
+      for (const o of opened) if (o.status === 'fulfilled') await o.value.close();
+      await admin(`drop schema ${schema} cascade`);
+    }
+  });
+});

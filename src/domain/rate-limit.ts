@@ -27,9 +27,12 @@ export interface Decision {
 }
 
 /** GCRA's two constants: the spacing of requests at the sustained rate, and how far ahead a burst may run. */
-export function gcraParams(limit: RateLimit): { interval: number; tolerance: number } {
+export function gcraParams(limit: RateLimit): { interval: number; tolerance: number; admit: number } {
   const interval = 1000 / limit.rate;
-  return { interval, tolerance: limit.burst * interval };
+  const tolerance = limit.burst * interval;
+  // `admit` is the tolerance plus 10 µs: 1000/7 ms is not exact in floating point, and at
+  // epoch-scale times the rounding would refuse the last request of a burst (every one at burst 1).
+  return { interval, tolerance, admit: tolerance + 0.01 };
 }
 
 /**
@@ -38,9 +41,9 @@ export function gcraParams(limit: RateLimit): { interval: number; tolerance: num
  * Every bucket store applies exactly this step atomically.
  */
 export function gcra(tat: number | undefined, now: number, limit: RateLimit): Decision & { tat: number } {
-  const { interval, tolerance } = gcraParams(limit);
+  const { interval, tolerance, admit } = gcraParams(limit);
   const next = Math.max(tat ?? now, now) + interval;
-  if (next - now > tolerance) return { allowed: false, retryAfterMs: next - now - tolerance, tat: tat ?? now };
+  if (next - now > admit) return { allowed: false, retryAfterMs: next - now - tolerance, tat: tat ?? now };
   return { allowed: true, retryAfterMs: 0, tat: next };
 }
 

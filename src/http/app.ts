@@ -11,7 +11,7 @@ import { systemClock, type Clock } from '../domain/clock.js';
 import { CredentialService } from '../domain/credential-service.js';
 import { RateLimiter } from '../domain/rate-limit.js';
 import { TokenService } from '../domain/tokens.js';
-import { openBucketStore } from '../store/bucket-stores.js';
+import { openBucketStore, redisNamespace } from '../store/bucket-stores.js';
 import { ClientRepository } from '../store/client-repository.js';
 import { loadSigningKey } from '../store/signing-key-repository.js';
 import { apiKeyAuthenticator, bearerAuthenticator, registerAuth } from './auth.js';
@@ -86,8 +86,16 @@ export async function buildApp({
   await app.register(multipart, { limits: { fileSize: config.avatarLimit, files: 1, fields: 10 }, throwFileSizeLimit: true });
   const keys = new ApiKeyRepository(store);
   const clients = new ClientRepository(store);
-  const tokens = new TokenService(await loadSigningKey(store), clock);
-  const buckets = config.rateLimit ? openBucketStore(store, config.redisUrl) : undefined;
+  const signingKey = await loadSigningKey(store);
+  const tokens = new TokenService(signingKey, clock);
+  const redis = config.redisUrl
+    ? {
+        url: config.redisUrl,
+        namespace: redisNamespace(signingKey),
+        onError: (err: Error) => app.log.warn({ err }, 'Redis error (rate limits)'),
+      }
+    : undefined;
+  const buckets = config.rateLimit ? await openBucketStore(store, redis) : undefined;
   if (buckets) app.addHook('onClose', () => buckets.close());
   const limiter = config.rateLimit && buckets ? new RateLimiter(config.rateLimit, buckets, clock) : null;
   registerRouteScopes(app);

@@ -16,7 +16,11 @@ export interface Credential {
   readonly scopes: readonly string[] | null;
   /** The rate-limit bucket: one per client or key. */
   readonly bucket: string;
+  /** Bearer tokens get RFC 6750's challenges on refusal. */
+  readonly bearer: boolean;
 }
+
+const CHALLENGE = 'Bearer realm="roster"';
 
 /**
  * One way of authenticating. It returns undefined when the request does not carry its kind
@@ -25,13 +29,22 @@ export interface Credential {
 export type Authenticator = (request: FastifyRequest, reply: FastifyReply) => Promise<Credential | undefined>;
 
 export function apiKeyAuthenticator(keys: ApiKeyRepository): Authenticator {
-  return async (request) => {
+  return async (request, reply) => {
     const header = request.headers[API_KEY_HEADER];
     const key = Array.isArray(header) ? header[0] : header;
     if (key === undefined || key === '') return undefined;
     const record = await keys.findActive(key);
-    if (!record) throw new RosterError('unauthorized', 'Invalid API key');
-    return { actor: { name: record.name, userId: record.userId }, scopes: record.scopes, bucket: `key:${record.id}` };
+    if (!record) {
+      // RFC 7235: every 401 carries a challenge.
+      void reply.header('www-authenticate', CHALLENGE);
+      throw new RosterError('unauthorized', 'Invalid API key');
+    }
+    return {
+      actor: { name: record.name, userId: record.userId },
+      scopes: record.scopes,
+      bucket: `key:${record.id}`,
+      bearer: false,
+    };
   };
 }
 
@@ -42,7 +55,7 @@ export function bearerAuthenticator(tokens: TokenService, clients: ClientReposit
     if (header === undefined) return undefined;
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const invalid = (message: string) => {
-      void reply.header('www-authenticate', 'Bearer realm="roster", error="invalid_token"');
+      void reply.header('www-authenticate', `${CHALLENGE}, error="invalid_token"`);
       return new RosterError('unauthorized', message);
     };
     if (!m?.[1]) throw invalid('The Authorization header must be "Bearer <access token>"');
@@ -57,7 +70,7 @@ export function bearerAuthenticator(tokens: TokenService, clients: ClientReposit
     if (!client) throw invalid('The client of this access token has been revoked');
     // A token never carries more than its client is granted now.
     const scopes = claims.scopes.filter((s) => client.scopes.includes(s));
-    return { actor: { name: client.name, userId: client.userId }, scopes, bucket: `client:${client.clientId}` };
+    return { actor: { name: client.name, userId: client.userId }, scopes, bucket: `client:${client.clientId}`, bearer: true };
   };
 }
 
@@ -79,13 +92,15 @@ export function registerAuth(app: FastifyInstance, authenticators: readonly Auth
       if (credential) break;
     }
     if (!credential) {
-      void reply.header('www-authenticate', 'Bearer realm="roster"');
+      void reply.header('www-authenticate', CHALLENGE);
       throw new RosterError(
         'unauthorized',
         'Authentication required: send an OAuth access token (Authorization: Bearer …) or an API key (X-COUPA-API-KEY)',
       );
     }
     if (config.scope && credential.scopes && !credential.scopes.includes(config.scope)) {
+      if (credential.bearer)
+        void reply.header('www-authenticate', `${CHALLENGE}, error="insufficient_scope", scope="${config.scope}"`);
       throw new RosterError('forbidden', `This credential lacks the scope ${config.scope}`);
     }
     if (limiter) {

@@ -26,10 +26,16 @@ export async function migrateToLatest(store: Store): Promise<void> {
     provider: provider(store),
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely first lists every schema's tables; a schema another Roster drops meanwhile makes that
+  // fail with invalid_schema_name. Nothing was migrated then, so trying again is safe.
+  for (let attempt = 0; attempt < 5 && schemaVanished(error); attempt++) ({ error, results } = await migrator.migrateToLatest());
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     const cause = error instanceof Error ? error : new Error(String(error));
     throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${cause.message}`, { cause });
   }
 }
+
+const schemaVanished = (err: unknown): boolean =>
+  typeof err === 'object' && err !== null && 'code' in err && err.code === '3F000';

@@ -127,7 +127,10 @@ export class ReferenceRepository {
     return values;
   }
 
-  /** Bulk insert for seeding a fresh table; the cache reloads on next use. */
+  /**
+   * Bulk insert for seeding a fresh table; the cache reloads on next use. Rows already there
+   * are skipped: two servers starting at once on a fresh database both fill the defaults.
+   */
   async insertMany(
     def: RefTable,
     rows: ReadonlyArray<{ fields: ReadonlyMap<string, ScalarValue | null>; links: ReadonlyMap<string, number | null> }>,
@@ -136,6 +139,7 @@ export class ReferenceRepository {
     await this.store.db
       .insertInto(def.table)
       .values(rows.map((r) => this.encode(def, r.fields, r.links)))
+      .onConflict((oc) => oc.doNothing())
       .execute();
     this.caches.delete(def.table);
   }
