@@ -44,13 +44,10 @@ function resolveTarget(schema: QuerySchema, param: string): Target | string {
   const m = NAME.exec(param);
   if (!m) return `Query parameter '${param}' is malformed: use element[association-element][operator]=value`;
   const names = [m[1] ?? '', ...[...(m[2] ?? '').matchAll(/\[([^[\]]*)\]/g)].map((s) => s[1] ?? '')];
-  let op: Operator = 'eq';
   const last = names.at(-1) ?? '';
   const lastOp = names.length > 1 ? operatorNamed(last) : undefined;
-  if (lastOp) {
-    op = lastOp;
-    names.pop();
-  }
+  if (lastOp) names.pop();
+  const op: Operator = lastOp ?? 'eq';
   let table = schema.root;
   let field: QueryField | null = null;
   const path: Hop[] = [];
@@ -91,8 +88,7 @@ function resolveTarget(schema: QuerySchema, param: string): Target | string {
     }
   }
   if (!field && op !== 'blank') {
-    const path = lastOp ? param.slice(0, param.lastIndexOf('[')) : param;
-    const hint = `${path}[id]${lastOp ? `[${last}]` : ''}`;
+    const hint = lastOp ? `${param.slice(0, param.lastIndexOf('['))}[id][${last}]` : `${param}[id]`;
     return `Query parameter '${param}': ${owner} is an association; name one of its elements, as in ${hint}=…`;
   }
   return { path, field, op };
