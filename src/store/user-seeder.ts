@@ -447,8 +447,23 @@ function seedSqlite(
   db.pragma('analysis_limit = 0');
   db.exec('analyze users; analyze user_memberships');
   db.pragma(`analysis_limit = ${limit}`);
+  // A statement whose plan reads a sample is prepared again for every new binding, and for the
+  // hundred-column user query that tripled the cost of a show. Point lookups on unique keys gain
+  // nothing from samples, so theirs go; ranges (updated-at) and skewed values (active) keep them.
+  const names = POINT_LOOKUP_INDEXES.map(() => '?').join(', ');
+  db.prepare(`delete from sqlite_stat4 where tbl = 'users' and idx in (${names})`).run(...POINT_LOOKUP_INDEXES);
+  db.exec('analyze sqlite_schema');
   return counts;
 }
+
+/** Indexes looked up by one exact value: the id, unique elements, and the SSO identifier. */
+const POINT_LOOKUP_INDEXES = [
+  'users_id',
+  'users_sso_identifier',
+  ...USERS.elements.flatMap((el) =>
+    el.kind === 'scalar' && el.unique ? [`users_${el.column}_unique`, `users_${el.column}`] : [],
+  ),
+];
 
 const COPY_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
