@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { nowIso } from './codec.js';
+import { datetimeFromDb, nowIso } from './codec.js';
+import { CredentialCache } from './credential-cache.js';
 import type { Store } from './database.js';
 import { PreparedQuery } from './prepared.js';
 
@@ -20,34 +21,19 @@ export const generateApiKey = (): string => `rk_${randomBytes(32).toString('base
 
 function decode(row: Record<string, unknown>): ApiKeyRecord {
   const scopes = row['scopes'];
-  const date = (v: unknown) => (v instanceof Date ? v.toISOString() : typeof v === 'string' ? v : null);
   return {
     id: Number(row['id']),
     name: String(row['name']),
     scopes: typeof scopes === 'string' && scopes !== '' ? scopes.split(' ') : null,
     userId: row['user_id'] == null ? null : Number(row['user_id']),
-    createdAt: date(row['created_at']) ?? '',
-    revokedAt: date(row['revoked_at']),
+    createdAt: datetimeFromDb(row['created_at']) ?? '',
+    revokedAt: datetimeFromDb(row['revoked_at']),
   };
 }
 
-/**
- * Verified keys are remembered for a moment, so a burst of requests costs one lookup. Every
- * repository on the same store shares the cache and a revoke here clears it at once; a revoke
- * by another process takes effect within `VERIFIED_TTL_MS`.
- */
+/** Verified keys are remembered for a moment (see CredentialCache); a revoke by another process takes effect within it. */
 export const VERIFIED_TTL_MS = 2000;
-const MAX_CACHED = 1000;
-const verified = new WeakMap<Store, Map<string, { record: ApiKeyRecord; expires: number }>>();
-
-function cacheOf(store: Store): Map<string, { record: ApiKeyRecord; expires: number }> {
-  let cache = verified.get(store);
-  if (!cache) {
-    cache = new Map();
-    verified.set(store, cache);
-  }
-  return cache;
-}
+const verified = new CredentialCache<ApiKeyRecord>(VERIFIED_TTL_MS);
 
 export class ApiKeyRepository {
   /** Runs on every request, so it is compiled once. */
@@ -86,18 +72,16 @@ export class ApiKeyRepository {
   /** The active key with this secret, if any. */
   async findActive(key: string): Promise<ApiKeyRecord | undefined> {
     const hash = hashApiKey(key);
-    const cache = cacheOf(this.store);
     const now = Date.now();
-    const hit = cache.get(hash);
-    if (hit && hit.expires > now) return hit.record;
+    const hit = verified.get(this.store, hash, now);
+    if (hit) return hit.value;
     const [row] = await this.activeByHash.execute([hash]);
     if (!row) {
-      cache.delete(hash);
+      verified.delete(this.store, hash);
       return undefined;
     }
     const record = decode(row);
-    if (cache.size >= MAX_CACHED) cache.clear();
-    cache.set(hash, { record, expires: now + VERIFIED_TTL_MS });
+    verified.set(this.store, hash, record, now);
     return record;
   }
 
@@ -122,7 +106,7 @@ export class ApiKeyRepository {
       .where('id', '=', id)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
-    cacheOf(this.store).clear();
+    verified.clear(this.store);
     return Number(r.numUpdatedRows) > 0;
   }
 }

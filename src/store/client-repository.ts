@@ -1,4 +1,5 @@
-import { nowIso } from './codec.js';
+import { datetimeFromDb, nowIso } from './codec.js';
+import { CredentialCache } from './credential-cache.js';
 import type { Row, Store } from './database.js';
 import { PreparedQuery } from './prepared.js';
 
@@ -12,8 +13,6 @@ export interface ClientRecord {
   readonly revokedAt: string | null;
 }
 
-const date = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : typeof v === 'string' ? v : null);
-
 function decode(row: Row): ClientRecord {
   return {
     clientId: String(row['client_id']),
@@ -22,26 +21,14 @@ function decode(row: Row): ClientRecord {
       .split(' ')
       .filter((s) => s !== ''),
     userId: row['user_id'] == null ? null : Number(row['user_id']),
-    createdAt: date(row['created_at']) ?? '',
-    revokedAt: date(row['revoked_at']),
+    createdAt: datetimeFromDb(row['created_at']) ?? '',
+    revokedAt: datetimeFromDb(row['revoked_at']),
   };
 }
 
-/**
- * Whether a client is still active is asked on every bearer request, so the answer is kept
- * for a moment; a revoke here clears it at once, one by another process within the TTL.
- */
+/** Whether a client is still active is asked on every bearer request (see CredentialCache). */
 export const ACTIVE_TTL_MS = 2000;
-const active = new WeakMap<Store, Map<string, { record: ClientRecord | undefined; expires: number }>>();
-
-function cacheOf(store: Store) {
-  let cache = active.get(store);
-  if (!cache) {
-    cache = new Map();
-    active.set(store, cache);
-  }
-  return cache;
-}
+const active = new CredentialCache<ClientRecord | undefined>(ACTIVE_TTL_MS);
 
 /** OAuth 2.0 clients: id, name, granted scopes and the scrypt hash of the secret. */
 export class ClientRepository {
@@ -76,13 +63,11 @@ export class ClientRepository {
   }
 
   async findActive(clientId: string, now = Date.now()): Promise<ClientRecord | undefined> {
-    const cache = cacheOf(this.store);
-    const hit = cache.get(clientId);
-    if (hit && hit.expires > now) return hit.record;
+    const hit = active.get(this.store, clientId, now);
+    if (hit) return hit.value;
     const [row] = await this.activeById.execute([clientId]);
     const record = row ? decode(row) : undefined;
-    if (cache.size >= 1000) cache.clear();
-    cache.set(clientId, { record, expires: now + ACTIVE_TTL_MS });
+    active.set(this.store, clientId, record, now);
     return record;
   }
 
@@ -98,7 +83,7 @@ export class ClientRepository {
       .where('client_id', '=', clientId)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
-    cacheOf(this.store).clear();
+    active.clear(this.store);
     return Number(r.numUpdatedRows) > 0;
   }
 }

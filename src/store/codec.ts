@@ -33,6 +33,12 @@ export function fromDb(type: ScalarType, value: unknown): ScalarValue | null {
   }
 }
 
+/** A stored timestamp (SQLite text, PostgreSQL Date) as ISO text, or null. */
+export function datetimeFromDb(value: unknown): string | null {
+  const iso = fromDb('datetime', value);
+  return iso === null ? null : String(iso);
+}
+
 /**
  * Current time as stored: ISO-8601 UTC (sorts as text in SQLite), to the whole second as
  * Coupa keeps and renders it, so `updated-at[gt]=<a rendered value>` never returns the same
