@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isRosterError, type ErrorCode } from '../domain/errors.js';
 import { unsupportedMediaType } from './format/body.js';
 import { sendError } from './reply.js';
@@ -13,14 +13,17 @@ function codeForFastify(err: FastifyError): ErrorCode {
   return 'internal';
 }
 
+/** An unexpected fault: logged with the request, answered without detail. */
+export function sendInternalError(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
+  request.log.error({ err }, 'unhandled error');
+  return sendError(request, reply, 'internal', ['An unexpected error occurred; it has been logged.']);
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (isRosterError(err)) return sendError(request, reply, err.code, err.messages);
     const code = codeForFastify(err);
-    if (code === 'internal') {
-      request.log.error({ err }, 'unhandled error');
-      return sendError(request, reply, code, ['An unexpected error occurred; it has been logged.']);
-    }
+    if (code === 'internal') return sendInternalError(request, reply, err);
     const message =
       code === 'malformed_body' && err.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
         ? `Malformed JSON: ${err.message}`

@@ -4,6 +4,7 @@ import { isKnownScope, SCOPES, splitScopes } from '../../catalog/scopes.js';
 import type { CredentialService } from '../../domain/credential-service.js';
 import { isRosterError, RosterError } from '../../domain/errors.js';
 import type { TokenService } from '../../domain/tokens.js';
+import { sendInternalError } from '../error-handler.js';
 import { sendError } from '../reply.js';
 
 export interface OAuthRoutesDeps {
@@ -72,10 +73,7 @@ export async function registerOAuthRoutes(app: FastifyInstance, deps: OAuthRoute
     // Whatever fails before the handler (a body too large, say) is an OAuth error too.
     scope.setErrorHandler((err: FastifyError, request, reply) => {
       if (isRosterError(err)) return sendError(request, reply, err.code, err.messages);
-      if ((err.statusCode ?? 500) >= 500) {
-        request.log.error({ err }, 'unhandled error');
-        return sendError(request, reply, 'internal', ['An unexpected error occurred; it has been logged.']);
-      }
+      if ((err.statusCode ?? 500) >= 500) return sendInternalError(request, reply, err);
       return sendError(request, reply, 'invalid_request', [
         err.statusCode === 413 ? 'The request body is too large' : err.message,
       ]);
