@@ -8,6 +8,7 @@ import { wantsJson } from '../format/negotiate.js';
 import { readDocument } from '../format/body.js';
 import { presentUserAs } from '../../render/present-user.js';
 import type { AvatarRepository } from '../../store/avatar-repository.js';
+import type { StoredUser } from '../../store/user-repository.js';
 import { sendError, sendList, sendObject } from '../reply.js';
 
 /** Error bodies are keyed `user`; each route's scope is declared in http/route-scopes.ts. */
@@ -31,8 +32,7 @@ export interface UserRoutesDeps {
 export function registerUserRoutes(app: FastifyInstance, deps: UserRoutesDeps): void {
   const { users, avatars } = deps;
 
-  async function sendUser(request: FastifyRequest, reply: FastifyReply, status: number, id: number, view: View) {
-    const user = await users.show(id);
+  async function sendUser(request: FastifyRequest, reply: FastifyReply, status: number, user: StoredUser, view: View) {
     const body = presentUserAs(user, await users.lookups([user]), view);
     return body ? sendObject(request, reply, status, body) : reply.code(status).send();
   }
@@ -40,7 +40,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRoutesDeps): 
   async function sendWrite(request: FastifyRequest, reply: FastifyReply, status: number, result: WriteResult, view: View) {
     // Coupa ignores elements it does not accept; the header tells a connector developer which ones.
     if (result.ignored.length > 0) void reply.header('x-roster-ignored-elements', result.ignored.join(', '));
-    return sendUser(request, reply, status, result.user.id, view);
+    return sendUser(request, reply, status, result.user, view);
   }
 
   app.get('/api/users', { config: CONFIG }, async (request, reply) => {
@@ -58,9 +58,11 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRoutesDeps): 
     );
   });
 
-  app.get<IdParams>('/api/users/:id', { config: CONFIG }, async (request, reply) =>
-    sendUser(request, reply, 200, idOf(request), parseUserView(queryOf(request), 'read')),
-  );
+  app.get<IdParams>('/api/users/:id', { config: CONFIG }, async (request, reply) => {
+    const id = idOf(request);
+    const view = parseUserView(queryOf(request), 'read');
+    return sendUser(request, reply, 200, await users.show(id), view);
+  });
 
   app.post('/api/users', { config: CONFIG }, async (request, reply) => {
     const view = parseUserView(queryOf(request), 'write');
@@ -96,7 +98,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRoutesDeps): 
       throw new RosterError('invalid_avatar', 'Avatar must be a PNG, JPEG or GIF image');
     }
     await avatars.save(id, { contentType: type.mime, filename: file.filename, data }, (v) => `/api/users/${id}/avatar?v=${v}`);
-    return sendUser(request, reply, 200, id, view);
+    return sendUser(request, reply, 200, await users.show(id), view);
   });
 
   app.get<IdParams>('/api/users/:id/avatar', { config: CONFIG }, async (request, reply) => {
@@ -112,6 +114,6 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRoutesDeps): 
     const view = parseUserView(queryOf(request), 'write');
     await users.show(id);
     await avatars.remove(id);
-    return sendUser(request, reply, 200, id, view);
+    return sendUser(request, reply, 200, await users.show(id), view);
   });
 }
