@@ -75,9 +75,12 @@ export function bearerAuthenticator(tokens: TokenService, clients: ClientReposit
 }
 
 /**
- * Every route under /api needs a credential with the route's scope (http/route-scopes.ts),
- * and each credential draws on its own rate-limit bucket. The checks run as an onRequest
- * hook, so a rejected request is never parsed.
+ * Every route that is not `public` needs a credential with the route's scope
+ * (http/route-scopes.ts), and each credential draws on its own rate-limit bucket. The
+ * decision is read from the matched route's config, never from the URL text: the router
+ * decodes `/%61pi/users` and absolute-form targets to the same route, so any test of the
+ * raw URL could be bypassed. A request that matches no route goes to the 404 handler, which
+ * reveals nothing. The checks run as an onRequest hook, so a rejected request is never parsed.
  */
 export function registerAuth(app: FastifyInstance, authenticators: readonly Authenticator[], limiter: RateLimiter | null): void {
   // Set on every request by the hook below; a reference value may not be shared as a default.
@@ -85,7 +88,7 @@ export function registerAuth(app: FastifyInstance, authenticators: readonly Auth
   app.addHook('onRequest', async (request, reply) => {
     request.actor = ANONYMOUS;
     const config = request.routeOptions.config;
-    if (config.public || !request.url.startsWith('/api/')) return;
+    if (request.is404 || config.public) return;
     let credential: Credential | undefined;
     for (const authenticate of authenticators) {
       credential = await authenticate(request, reply);
@@ -98,10 +101,11 @@ export function registerAuth(app: FastifyInstance, authenticators: readonly Auth
         'Authentication required: send an OAuth access token (Authorization: Bearer …) or an API key (X-COUPA-API-KEY)',
       );
     }
-    if (config.scope && credential.scopes && !credential.scopes.includes(config.scope)) {
+    // registerRouteScopes gives every non-public route a scope; one without is refused all the same.
+    if (credential.scopes && (config.scope === undefined || !credential.scopes.includes(config.scope))) {
       if (credential.bearer)
-        void reply.header('www-authenticate', `${CHALLENGE}, error="insufficient_scope", scope="${config.scope}"`);
-      throw new RosterError('forbidden', `This credential lacks the scope ${config.scope}`);
+        void reply.header('www-authenticate', `${CHALLENGE}, error="insufficient_scope", scope="${config.scope ?? ''}"`);
+      throw new RosterError('forbidden', `This credential lacks the scope ${config.scope ?? '(none declared)'}`);
     }
     if (limiter) {
       const decision = await limiter.take(credential.bucket);

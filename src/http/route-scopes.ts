@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 
 /**
- * The scope every API route needs, in one place. A route under /api that is missing here
- * fails at start-up, so no endpoint can ship without a declared scope. docs/auth.md lists
+ * The scope every route needs, in one place. A route that is neither `public` (health, the
+ * token endpoint) nor listed here fails at start-up, so no endpoint can ship without a
+ * declared scope. docs/auth.md lists
  * the same table (a test keeps them in sync).
  */
 export const ROUTE_SCOPES: Readonly<Record<string, string>> = {
@@ -18,7 +19,7 @@ export const ROUTE_SCOPES: Readonly<Record<string, string>> = {
 
 export function registerRouteScopes(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/api/')) return;
+    if (route.config?.public) return;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       // Fastify answers HEAD with its GET route: it needs what GET needs.
