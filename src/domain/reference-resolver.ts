@@ -1,7 +1,7 @@
 import { humanize } from '../catalog/lookup.js';
 import { isRefTable, refTable } from '../catalog/reference-data.js';
 import type { ScalarValue } from '../catalog/types.js';
-import type { ReferenceRepository } from '../store/reference-repository.js';
+import type { ReferenceRepository, WriteDb } from '../store/reference-repository.js';
 import type { UserRepository } from '../store/user-repository.js';
 import type { RefSpec } from './user-input.js';
 
@@ -68,32 +68,36 @@ export class ReferenceResolver {
   }
 
   /**
-   * Reuses the row that matches on the table's find-or-create fields (an approval limit of
-   * the same amount and currency, whatever its name), or creates one, named "1000.0 USD"
-   * unless the client gave other fields to keep.
+   * Inside the write transaction `trx`: reuses the row that matches on the table's
+   * find-or-create fields (an approval limit of the same amount and currency, whatever its
+   * name), or creates one, named "1000.0 USD" unless the client gave other fields to keep.
+   * Safe under concurrency (see ReferenceRepository.findOrCreateIn), and undone with the
+   * transaction if the rest of the write fails.
    */
-  async materialize(r: Resolved): Promise<number> {
+  async materialize(trx: WriteDb, r: Resolved): Promise<number> {
     if (r.kind === 'id') return r.id;
     const def = refTable(r.table);
     const by = new Set(def.findOrCreateBy);
-    const matchFields = new Map([...r.fields].filter(([k]) => by.has(k)));
-    const matchLinks = new Map([...r.links].filter(([k]) => by.has(k)));
-    const existing = await this.refs.findMatching(r.table, matchFields, matchLinks);
-    if (existing) return existing.id;
-    const parts: string[] = [];
-    for (const name of def.findOrCreateBy ?? []) {
-      const link = def.links?.find((l) => l.name === name);
-      const linkedId = r.links.get(name);
-      if (link && typeof linkedId === 'number') {
-        const linked = await this.refs.byId(link.target, linkedId);
-        parts.push(String(linked?.fields.get(refTable(link.target).key) ?? linkedId));
-      } else {
-        parts.push(String(r.fields.get(name) ?? ''));
+    const match = {
+      fields: new Map([...r.fields].filter(([k]) => by.has(k))),
+      links: new Map([...r.links].filter(([k]) => by.has(k))),
+    };
+    return this.refs.findOrCreateIn(trx, def, match, async () => {
+      const parts: string[] = [];
+      for (const name of def.findOrCreateBy ?? []) {
+        const link = def.links?.find((l) => l.name === name);
+        const linkedId = r.links.get(name);
+        if (link && typeof linkedId === 'number') {
+          const linked = await this.refs.byId(link.target, linkedId);
+          parts.push(String(linked?.fields.get(refTable(link.target).key) ?? linkedId));
+        } else {
+          parts.push(String(r.fields.get(name) ?? ''));
+        }
       }
-    }
-    // The natural key must stay unique: "1000.0 USD", then "1000.0 USD (2)"...
-    let name = parts.join(' ');
-    for (let n = 2; await this.refs.byKey(r.table, name); n++) name = `${parts.join(' ')} (${n})`;
-    return (await this.refs.insert(def, new Map([...r.fields, [def.key, name]]), r.links)).id;
+      // The natural key must stay unique: "1000.0 USD", then "1000.0 USD (2)"...
+      let name = parts.join(' ');
+      for (let n = 2; await this.refs.keyTakenIn(trx, def, name); n++) name = `${parts.join(' ')} (${n})`;
+      return { fields: new Map([...r.fields, [def.key, name]]), links: r.links };
+    });
   }
 }

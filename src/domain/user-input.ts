@@ -9,7 +9,7 @@ import type {
   ScalarValue,
   SecretElement,
 } from '../catalog/types.js';
-import { coerceScalar } from './coerce.js';
+import { coerceScalar, lengthProblem, textProblem } from '../catalog/values.js';
 
 /** How a client named an associated row. */
 export type RefSpec =
@@ -46,6 +46,14 @@ function normalizeKeys(doc: Document): Map<string, unknown> {
   return new Map(Object.entries(doc).map(([k, v]) => [normalizeName(k), v]));
 }
 
+/** A row named by its natural key; the key is looked up in SQL, so it must be storable text. */
+function keySpec(key: string, label: string, problems: string[]): RefSpec | undefined {
+  const problem = textProblem(key);
+  if (problem === undefined) return { by: 'key', key };
+  problems.push(`${label} ${problem}`);
+  return undefined;
+}
+
 function parseRefSpec(target: string, raw: unknown, label: string, problems: string[]): RefSpec | null | undefined {
   if (raw === null || raw === undefined || raw === '') return null;
   if (typeof raw === 'number') {
@@ -53,7 +61,7 @@ function parseRefSpec(target: string, raw: unknown, label: string, problems: str
     problems.push(`${label} id is not a positive integer`);
     return undefined;
   }
-  if (typeof raw === 'string') return { by: 'key', key: raw };
+  if (typeof raw === 'string') return keySpec(raw, label, problems);
   if (!isPlainObject(raw)) {
     problems.push(`${label} must be an object naming a row by id or ${keyOf(target)}`);
     return undefined;
@@ -69,7 +77,7 @@ function parseRefSpec(target: string, raw: unknown, label: string, problems: str
     return { by: 'id', id: c.value };
   }
   const key = fields.get(keyOf(target));
-  if (typeof key === 'string' || typeof key === 'number') return { by: 'key', key: String(key) };
+  if (typeof key === 'string' || typeof key === 'number') return keySpec(String(key), label, problems);
   const def = isRefTable(target) ? refTable(target) : undefined;
   if (def?.findOrCreateBy) {
     const attrs = new Map<string, ScalarValue | null>();
@@ -77,8 +85,9 @@ function parseRefSpec(target: string, raw: unknown, label: string, problems: str
     for (const field of def.fields) {
       if (!fields.has(field.name)) continue;
       const c = coerceScalar(field.type, fields.get(field.name));
-      if (c.ok) attrs.set(field.name, c.value);
-      else problems.push(`${label} ${field.name} ${c.problem}`);
+      const problem = c.ok ? lengthProblem(c.value, field.length) : c.problem;
+      if (problem === undefined && c.ok) attrs.set(field.name, c.value);
+      else problems.push(`${label} ${field.name} ${problem}`);
     }
     for (const link of def.links ?? []) {
       if (!fields.has(link.name)) continue;

@@ -1,6 +1,7 @@
 import { humanize, indexCatalog } from '../catalog/lookup.js';
 import { USERS } from '../catalog/users.js';
 import type { ScalarElement, ScalarValue } from '../catalog/types.js';
+import { lengthProblem } from '../catalog/values.js';
 import type { ParsedInput } from './user-input.js';
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -15,9 +16,8 @@ function checkScalar(el: ScalarElement, value: ScalarValue | null, messages: str
     return;
   }
   if (value === null) return;
-  if (el.length !== undefined && typeof value === 'string' && Array.from(value).length > el.length) {
-    messages.push(`${label} is too long (maximum is ${el.length} characters)`);
-  }
+  const tooLong = lengthProblem(value, el.length);
+  if (tooLong) messages.push(`${label} ${tooLong}`);
   if (el.allowed && !(typeof value === 'string' && value === '') && !el.allowed.includes(String(value))) {
     messages.push(`${label} is not included in the list`);
   }
@@ -42,10 +42,8 @@ export function validateUser(input: ParsedInput, mode: 'create' | 'update'): str
   if (typeof email === 'string' && !blank(email) && !EMAIL.test(email)) messages.push('Email is invalid');
   for (const [el, parts] of input.composites) {
     for (const part of el.fields) {
-      const v = parts?.get(part.name);
-      if (typeof v === 'string' && v.length > part.length) {
-        messages.push(`${humanize(`${el.name} ${part.name}`)} is too long (maximum is ${part.length} characters)`);
-      }
+      const tooLong = lengthProblem(parts?.get(part.name), part.length);
+      if (tooLong) messages.push(`${humanize(`${el.name} ${part.name}`)} ${tooLong}`);
     }
   }
   return messages;

@@ -1,3 +1,4 @@
+import type { Transaction } from 'kysely';
 import { humanize, indexCatalog } from '../catalog/lookup.js';
 import type { CollectionElement, ReferenceElement, ScalarType, ScalarValue } from '../catalog/types.js';
 import { USERS } from '../catalog/users.js';
@@ -8,8 +9,8 @@ import { querySchema } from '../query/schema.js';
 import type { View } from '../query/view.js';
 import { associatedIds, USER_SHAPE, type PresentLookups } from '../render/present-user.js';
 import { nowIso, toDb } from '../store/codec.js';
-import type { Row, Store } from '../store/database.js';
-import type { ReferenceRepository } from '../store/reference-repository.js';
+import type { Database, Row, Store } from '../store/database.js';
+import type { ReferenceRepository, WriteDb } from '../store/reference-repository.js';
 import { uniqueViolation, type StoredUser, type UserRepository } from '../store/user-repository.js';
 import type { Actor } from './actor.js';
 import { RosterError } from './errors.js';
@@ -109,14 +110,14 @@ export class UserService {
   async create(doc: Document, actor: Actor): Promise<WriteResult> {
     const input = parseInput(USERS, doc);
     const associations = await this.check(input);
-    const columns = await this.columns(input, associations);
+    const columns = await this.columns(input);
     const now = nowIso();
     for (const el of index.scalars) {
       if (!(el.column in columns) && el.default !== undefined) columns[el.column] = toDb(this.store.dialect, el.type, el.default);
     }
     Object.assign(columns, { created_at: now, updated_at: now, created_by_id: actor.userId, updated_by_id: actor.userId });
     const id = await this.write(async (trx) => {
-      const newId = await this.users.insert(trx, columns);
+      const newId = await this.users.insert(trx, { ...columns, ...(await this.referenceColumns(trx, associations)) });
       await this.writeCollections(trx, newId, associations);
       return newId;
     });
@@ -127,10 +128,10 @@ export class UserService {
     await this.show(id);
     const input = parseInput(USERS, doc);
     const associations = await this.check(input, id);
-    const columns = await this.columns(input, associations);
+    const columns = await this.columns(input);
     Object.assign(columns, { updated_at: nowIso(), updated_by_id: actor.userId });
     await this.write(async (trx) => {
-      await this.users.update(trx, id, columns);
+      await this.users.update(trx, id, { ...columns, ...(await this.referenceColumns(trx, associations)) });
       await this.writeCollections(trx, id, associations);
       return id;
     });
@@ -191,25 +192,28 @@ export class UserService {
     return { references, collections };
   }
 
-  private async columns(input: ParsedInput, associations: ResolvedAssociations): Promise<Row> {
+  /** The columns of the user's own values; secrets are hashed here, before the transaction, as scrypt is slow. */
+  private async columns(input: ParsedInput): Promise<Row> {
     const columns: Row = {};
     for (const [el, value] of input.scalars) columns[el.column] = toDb(this.store.dialect, el.type, value);
     for (const [el, parts] of input.composites) {
       for (const part of el.fields) columns[part.column] = parts?.get(part.name) ?? null;
     }
     for (const [el, secret] of input.secrets) columns[el.column] = secret === null ? null : await hashPassword(secret);
-    for (const [el, r] of associations.references) columns[el.column] = r === null ? null : await this.resolver.materialize(r);
     return columns;
   }
 
-  private async writeCollections(
-    trx: Parameters<UserRepository['setMemberships']>[0],
-    userId: number,
-    a: ResolvedAssociations,
-  ): Promise<void> {
+  /** Foreign keys, inside the write: rows to find or create (approval limits) are made in the same transaction. */
+  private async referenceColumns(trx: WriteDb, a: ResolvedAssociations): Promise<Row> {
+    const columns: Row = {};
+    for (const [el, r] of a.references) columns[el.column] = r === null ? null : await this.resolver.materialize(trx, r);
+    return columns;
+  }
+
+  private async writeCollections(trx: WriteDb, userId: number, a: ResolvedAssociations): Promise<void> {
     for (const [el, list] of a.collections) {
       const ids: number[] = [];
-      for (const r of list) ids.push(await this.resolver.materialize(r));
+      for (const r of list) ids.push(await this.resolver.materialize(trx, r));
       await this.users.setMemberships(trx, userId, el.membership, ids);
     }
   }
@@ -218,7 +222,7 @@ export class UserService {
    * Runs the write in one transaction. Uniqueness was checked up front so every taken value
    * is reported at once; the database's unique indexes still decide races between requests.
    */
-  private async write(body: (trx: Parameters<UserRepository['insert']>[0]) => Promise<number>): Promise<number> {
+  private async write(body: (trx: Transaction<Database>) => Promise<number>): Promise<number> {
     try {
       return await this.store.db.transaction().execute(body);
     } catch (err) {

@@ -20,6 +20,7 @@ import { registerRouteScopes } from './route-scopes.js';
 import { registerErrorHandling } from './error-handler.js';
 import { registerXmlParser } from './format/body.js';
 import { registerHealth } from './health.js';
+import { registerInputGuard } from './input-guard.js';
 import { registerUserRoutes } from './users/routes.js';
 import './fastify-types.js';
 
@@ -83,6 +84,7 @@ export async function buildApp({
 
   registerErrorHandling(app);
   registerXmlParser(app);
+  registerInputGuard(app);
   await app.register(multipart, { limits: { fileSize: config.avatarLimit, files: 1, fields: 10 }, throwFileSizeLimit: true });
   const keys = new ApiKeyRepository(store);
   const clients = new ClientRepository(store);

@@ -46,7 +46,8 @@ export const OPERATOR_NAMES = Object.keys(OPERATORS) as Operator[];
 /** The bracketed operator names a client may write; `eq` is the bare `attr=value`. */
 export function operatorNamed(name: string): Operator | undefined {
   const op = name.replaceAll('-', '_');
-  return op !== 'eq' && op in OPERATORS ? (op as Operator) : undefined;
+  // Own keys only: `login[constructor]=x` names no operator, whatever Object.prototype holds.
+  return op !== 'eq' && Object.hasOwn(OPERATORS, op) ? (op as Operator) : undefined;
 }
 
 export { isText as isTextType };

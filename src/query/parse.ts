@@ -1,6 +1,6 @@
 import { normalizeName } from '../catalog/lookup.js';
 import type { ScalarValue } from '../catalog/types.js';
-import { coerceScalar } from '../domain/coerce.js';
+import { coerceScalar } from '../catalog/values.js';
 import type { Condition, Ordering, ParsedQuery } from './filter.js';
 import { OPERATOR_NAMES, OPERATORS, operatorNamed, type Operator } from './operators.js';
 import type { Hop, QueryField, QuerySchema } from './schema.js';
@@ -115,7 +115,8 @@ function typeValues(
   const items = def.takes === 'list' ? raw.split(',') : [raw];
   const values: (ScalarValue | null)[] = [];
   for (const item of items) {
-    const mapped = alias ? alias.values[item.trim().toLowerCase()] : item;
+    const key = item.trim().toLowerCase();
+    const mapped = alias ? (Object.hasOwn(alias.values, key) ? alias.values[key] : undefined) : item;
     if (mapped === undefined) return `Query parameter '${param}' must be one of ${Object.keys(alias?.values ?? {}).join(', ')}`;
     const c = coerceScalar(field.type, mapped);
     if (!c.ok) return `Query parameter '${param}' ${c.problem}`;
@@ -132,7 +133,9 @@ function typeValues(
 function parseCondition(resource: QueryResource, name: string, raw: string): Condition | string {
   const m = NAME.exec(name);
   const base = normalizeName(m?.[1] ?? name);
-  const alias = resource.aliases?.[base];
+  // Own keys only: a client-supplied name must never find Object.prototype's members.
+  const aliases = resource.aliases;
+  const alias = aliases && Object.hasOwn(aliases, base) ? aliases[base] : undefined;
   // An alias stands for an element at the top level: `status[in]=active` reads as `active[in]=true`.
   const target = resolveTarget(resource.schema, alias && m ? `${alias.element}${m[2] ?? ''}` : name);
   if (typeof target === 'string') return alias ? target.replace(alias.element, m?.[1] ?? name) : target;

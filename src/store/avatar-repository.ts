@@ -16,16 +16,17 @@ export class AvatarRepository {
   async save(userId: number, avatar: Omit<Avatar, 'updatedAt'>, url: (version: string) => string): Promise<void> {
     const updatedAt = nowIso();
     await this.store.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('avatars').where('user_id', '=', userId).execute();
+      const row = {
+        content_type: avatar.contentType,
+        filename: avatar.filename,
+        data: avatar.data,
+        updated_at: updatedAt,
+      };
+      // An upsert, so concurrent uploads to one user never collide on the key: the last one wins.
       await trx
         .insertInto('avatars')
-        .values({
-          user_id: userId,
-          content_type: avatar.contentType,
-          filename: avatar.filename,
-          data: avatar.data,
-          updated_at: updatedAt,
-        })
+        .values({ user_id: userId, ...row })
+        .onConflict((oc) => oc.column('user_id').doUpdateSet(row))
         .execute();
       // Milliseconds, so two uploads within a second still get different URLs.
       const version = String(Date.now());

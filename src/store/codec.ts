@@ -1,5 +1,5 @@
 import type { ScalarType, ScalarValue } from '../catalog/types.js';
-import { canonicalDecimal } from '../domain/coerce.js';
+import { canonicalDecimal } from '../catalog/values.js';
 import type { DialectName } from './database.js';
 
 /** JS value to the value the driver stores for a catalogue type. */

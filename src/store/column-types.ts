@@ -1,5 +1,6 @@
 import { sql, type ColumnDataType, type Expression } from 'kysely';
 import type { ScalarType } from '../catalog/types.js';
+import { DECIMAL_PRECISION, DECIMAL_SCALE } from '../catalog/values.js';
 import type { DialectName } from './database.js';
 
 type DataType = ColumnDataType | Expression<unknown>;
@@ -19,7 +20,7 @@ export function columnType(dialect: DialectName, type: ScalarType, length?: numb
     case 'datetime':
       return dialect === 'postgres' ? 'timestamptz' : 'text';
     case 'decimal':
-      return dialect === 'postgres' ? sql`numeric(32, 4)` : 'text';
+      return dialect === 'postgres' ? sql`numeric(${sql.raw(String(DECIMAL_PRECISION))}, ${sql.raw(String(DECIMAL_SCALE))})` : 'text';
     case 'text':
       return dialect === 'postgres' ? sql`text collate "C"` : 'text';
     case 'string':

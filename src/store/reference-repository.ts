@@ -1,7 +1,8 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { refTable } from '../catalog/reference-data.js';
 import type { RefTable, ScalarValue } from '../catalog/types.js';
 import { fromDb, toDb } from './codec.js';
-import type { Store } from './database.js';
+import type { Database, Store } from './database.js';
 
 /** A reference-data row decoded by its table definition: fields by wire name, links by name -> id. */
 export interface RefRow {
@@ -17,6 +18,11 @@ function decode(def: RefTable, row: Record<string, unknown>): RefRow {
     links: new Map((def.links ?? []).map((l) => [l.name, row[l.column] == null ? null : Number(row[l.column])])),
   };
 }
+
+const keyColumn = (def: RefTable): string => def.fields.find((f) => f.name === def.key)?.column ?? def.key;
+
+/** The database, or the write transaction a request runs in. */
+export type WriteDb = Kysely<Database> | Transaction<Database>;
 
 interface TableCache {
   readonly byId: Map<number, RefRow>;
@@ -80,8 +86,7 @@ export class ReferenceRepository {
     const def = refTable(table);
     const hit = this.caches.get(table)?.byKey.get(key);
     if (hit) return hit;
-    const column = def.fields.find((f) => f.name === def.key)?.column ?? def.key;
-    const row = await this.store.db.selectFrom(table).selectAll().where(column, '=', key).executeTakeFirst();
+    const row = await this.store.db.selectFrom(table).selectAll().where(keyColumn(def), '=', key).executeTakeFirst();
     return row ? this.remember(def, decode(def, row)) : undefined;
   }
 
@@ -103,16 +108,42 @@ export class ReferenceRepository {
     }
   }
 
-  /** The first row whose given fields and links all equal these (approval limits by amount and currency). */
-  async findMatching(
-    table: string,
-    fields: ReadonlyMap<string, ScalarValue | null>,
-    links: ReadonlyMap<string, number | null>,
-  ): Promise<RefRow | undefined> {
-    const rows = await this.all(table);
-    return rows.find(
-      (r) => [...fields].every(([k, v]) => r.fields.get(k) === v) && [...links].every(([k, v]) => (r.links.get(k) ?? null) === v),
-    );
+  /**
+   * Inside a write transaction: the id of the first row whose fields and links equal these
+   * (an approval limit of the same amount and currency), or of a new row made by `create`.
+   * Creators of one table are serialized (a transaction-scoped advisory lock on PostgreSQL;
+   * SQLite runs one write transaction at a time), so concurrent requests naming the same new
+   * row all find the one that the first created. The rows are read and written through `trx`
+   * and never cached here: if the transaction rolls back, nothing of it remains.
+   */
+  async findOrCreateIn(
+    trx: WriteDb,
+    def: RefTable,
+    match: { fields: ReadonlyMap<string, ScalarValue | null>; links: ReadonlyMap<string, number | null> },
+    create: () => Promise<{ fields: ReadonlyMap<string, ScalarValue | null>; links: ReadonlyMap<string, number | null> }>,
+  ): Promise<number> {
+    if (this.store.dialect === 'postgres') {
+      await sql`select pg_advisory_xact_lock(hashtext(${`roster.find-or-create.${def.table}`}))`.execute(trx);
+    }
+    let q = trx.selectFrom(def.table).select('id');
+    for (const [column, value] of Object.entries(this.encode(def, match.fields, match.links))) {
+      q = value === null ? q.where(column, 'is', null) : q.where(column, '=', value);
+    }
+    const existing = await q.orderBy('id').executeTakeFirst();
+    if (existing) return Number(existing['id']);
+    const row = await create();
+    const inserted = await trx
+      .insertInto(def.table)
+      .values(this.encode(def, row.fields, row.links))
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(inserted['id']);
+  }
+
+  /** Whether a row with this natural key exists, read through `trx` (uncommitted rows of the same write count). */
+  async keyTakenIn(trx: WriteDb, def: RefTable, key: string): Promise<boolean> {
+    const row = await trx.selectFrom(def.table).select('id').where(keyColumn(def), '=', key).executeTakeFirst();
+    return row !== undefined;
   }
 
   private encode(

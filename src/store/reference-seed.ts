@@ -3,7 +3,7 @@ import YAML from 'yaml';
 import { normalizeName } from '../catalog/lookup.js';
 import { REF_TABLES, refTable } from '../catalog/reference-data.js';
 import type { ScalarValue } from '../catalog/types.js';
-import { coerceScalar } from '../domain/coerce.js';
+import { coerceScalar } from '../catalog/values.js';
 import type { Fixture, FixtureRow } from './default-reference-data.js';
 import type { ReferenceRepository } from './reference-repository.js';
 

@@ -6,9 +6,11 @@ import { parseUserQuery, parseUserView, userIdFrom, type UserService, type Write
 import type { View } from '../../query/view.js';
 import { wantsJson } from '../format/negotiate.js';
 import { readDocument } from '../format/body.js';
+import { readUpload } from '../format/upload.js';
 import { presentUserAs } from '../../render/present-user.js';
 import type { AvatarRepository } from '../../store/avatar-repository.js';
 import type { StoredUser } from '../../store/user-repository.js';
+import { headerList } from '../header-value.js';
 import { sendError, sendList, sendObject } from '../reply.js';
 
 /** Error bodies are keyed `user`; each route's scope is declared in http/route-scopes.ts. */
@@ -39,7 +41,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRoutesDeps): 
 
   async function sendWrite(request: FastifyRequest, reply: FastifyReply, status: number, result: WriteResult, view: View) {
     // Coupa ignores elements it does not accept; the header tells a connector developer which ones.
-    if (result.ignored.length > 0) void reply.header('x-roster-ignored-elements', result.ignored.join(', '));
+    if (result.ignored.length > 0) void reply.header('x-roster-ignored-elements', headerList(result.ignored));
     return sendUser(request, reply, status, result.user, view);
   }
 
@@ -86,18 +88,12 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRoutesDeps): 
     const id = idOf(request);
     const view = parseUserView(queryOf(request), 'write');
     await users.show(id);
-    if (!request.isMultipart())
-      throw new RosterError('invalid_avatar', 'Send the image as multipart/form-data in a field named file');
-    const file = await request.file({ limits: { fileSize: deps.avatarLimit, files: 1 } });
-    if (file?.fieldname !== 'file') {
-      throw new RosterError('invalid_avatar', 'Send the image as multipart/form-data in a field named file');
-    }
-    const data = await file.toBuffer();
+    const { filename, data } = await readUpload(request, 'file', deps.avatarLimit);
     const type = await fileTypeFromBuffer(data);
     if (!type || !AVATAR_TYPES.has(type.mime)) {
       throw new RosterError('invalid_avatar', 'Avatar must be a PNG, JPEG or GIF image');
     }
-    await avatars.save(id, { contentType: type.mime, filename: file.filename, data }, (v) => `/api/users/${id}/avatar?v=${v}`);
+    await avatars.save(id, { contentType: type.mime, filename, data }, (v) => `/api/users/${id}/avatar?v=${v}`);
     return sendUser(request, reply, 200, await users.show(id), view);
   });
 

@@ -1,0 +1,148 @@
+import type { ScalarType, ScalarValue } from './types.js';
+
+export type Coerced = { ok: true; value: ScalarValue | null } | { ok: false; problem: string };
+
+/**
+ * Characters a stored text may not hold: those outside XML 1.0's `Char` production (NUL and
+ * the other C0 controls but tab, LF and CR; lone surrogates; U+FFFE and U+FFFF). Coupa
+ * serves every value as XML, so such a value could never be rendered; PostgreSQL refuses NUL
+ * outright while SQLite would store it. Refusing them at input makes both databases agree.
+ */
+const FORBIDDEN_CHAR = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
+
+/** The first character of `text` that may not be stored, as `U+0000`; undefined when there is none. */
+export function forbiddenCharacter(text: string): string | undefined {
+  const c = FORBIDDEN_CHAR.exec(text)?.[0];
+  return c === undefined ? undefined : `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** The problem with a text, for messages ("contains U+0000, which is not allowed"), or undefined. */
+export function textProblem(text: string): string | undefined {
+  const c = forbiddenCharacter(text);
+  return c === undefined ? undefined : `contains the character ${c}, which is not allowed`;
+}
+
+/**
+ * Length as Coupa's `string(40)` counts it: in characters (code points), as PostgreSQL's
+ * varchar does, so an emoji counts once wherever a length is checked.
+ */
+export const textLength = (text: string): number => {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+};
+
+/** The problem with a text longer than `length` characters, in Rails' words, or undefined. */
+export function lengthProblem(value: ScalarValue | null | undefined, length: number | undefined): string | undefined {
+  return length !== undefined && typeof value === 'string' && textLength(value) > length
+    ? `is too long (maximum is ${length} characters)`
+    : undefined;
+}
+
+/** Decimals are stored as `numeric(32, 4)` on PostgreSQL (and exact text on SQLite): 28 digits, then 4 places. */
+export const DECIMAL_PRECISION = 32;
+export const DECIMAL_SCALE = 4;
+const DECIMAL_INTEGER_DIGITS = DECIMAL_PRECISION - DECIMAL_SCALE;
+
+/** Datetimes must fall within years 1 to 9999 in UTC, which both databases store and ISO 8601 writes in four digits. */
+const MIN_DATETIME_MS = Date.parse('0001-01-01T00:00:00Z');
+const MAX_DATETIME_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
+const INTEGER = /^[+-]?\d+$/;
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+const TRUE = new Set(['true', '1']);
+const FALSE = new Set(['false', '0']);
+
+/** Canonical decimal text as Rails' BigDecimal prints it: "1000.0", "12.5", "-0.0001". */
+export function canonicalDecimal(text: string): string {
+  const t = text.trim().replace(/^\+/, '');
+  const negative = t.startsWith('-');
+  const [intRaw = '', frac = ''] = (negative ? t.slice(1) : t).split('.');
+  const intPart = intRaw.replace(/^0+(?=\d)/, '') || '0';
+  const trimmed = frac.replace(/0+$/, '');
+  const body = `${intPart}.${trimmed === '' ? '0' : trimmed}`;
+  return negative && body !== '0.0' ? `-${body}` : body;
+}
+
+/**
+ * A decimal rounded to `DECIMAL_SCALE` places, half away from zero, as PostgreSQL's numeric
+ * column rounds it; undefined when its integer part has more digits than the column holds.
+ */
+function storableDecimal(text: string): string | undefined {
+  const canonical = canonicalDecimal(text);
+  const negative = canonical.startsWith('-');
+  const [intPart = '0', frac = ''] = (negative ? canonical.slice(1) : canonical).split('.');
+  if (intPart.length > DECIMAL_INTEGER_DIGITS) return undefined;
+  if (frac.length <= DECIMAL_SCALE) return canonical;
+  const scaled = BigInt(intPart + frac.slice(0, DECIMAL_SCALE)) + (Number(frac[DECIMAL_SCALE]) >= 5 ? 1n : 0n);
+  const digits = scaled.toString().padStart(DECIMAL_SCALE + 1, '0');
+  const rounded = `${negative ? '-' : ''}${digits.slice(0, -DECIMAL_SCALE)}.${digits.slice(-DECIMAL_SCALE)}`;
+  // Rounding up may carry into one more integer digit (9999….99995).
+  return digits.length - DECIMAL_SCALE > DECIMAL_INTEGER_DIGITS ? undefined : canonicalDecimal(rounded);
+}
+
+/** A bare date is midnight UTC; a datetime must carry an offset or `Z` (a `+` sent unescaped arrives as a space). */
+function parseDatetime(text: string): string | undefined {
+  const t = text.trim().replace(/ (\d{2}:?\d{2})$/, '+$1');
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/.exec(t);
+  if (!m) return undefined;
+  // Date.parse would roll 2021-02-29 over into March; an impossible date is refused instead.
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+  if (Number(m[4] ?? 0) > 23 || Number(m[5] ?? 0) > 59 || Number(m[6] ?? 0) > 59) return undefined;
+  const iso = m[4] === undefined ? `${m[1]}-${m[2]}-${m[3]}T00:00:00Z` : t.replace(' ', 'T');
+  const ms = Date.parse(iso.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+type Datetime = { ok: true; iso: string } | { ok: false; problem: string };
+
+function datetime(text: string): Datetime {
+  const iso = parseDatetime(text);
+  if (iso === undefined) return { ok: false, problem: 'is not an ISO 8601 date or datetime' };
+  const ms = Date.parse(iso);
+  // Year 0, or 9999-12-31T23:59:59-14:00 (year 10000 in UTC), is a valid ISO text neither database can store.
+  if (ms < MIN_DATETIME_MS || ms > MAX_DATETIME_MS) return { ok: false, problem: 'is out of range (years 0001 to 9999 UTC)' };
+  return { ok: true, iso };
+}
+
+/**
+ * Turns a value from a JSON body, an XML body (always text) or a query string into the
+ * JS value of a catalogue type. Empty text means "no value" for every non-string type.
+ */
+export function coerceScalar(type: ScalarType, raw: unknown): Coerced {
+  if (raw === null || raw === undefined) return { ok: true, value: null };
+  if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') {
+    return { ok: false, problem: 'must be a single value, not a list or an object' };
+  }
+  if (type === 'string' || type === 'text' || type === 'symbol') {
+    const text = String(raw);
+    const problem = textProblem(text);
+    return problem === undefined ? { ok: true, value: text } : { ok: false, problem };
+  }
+  if (typeof raw === 'string' && raw.trim() === '') return { ok: true, value: null };
+  const text = String(raw).trim();
+  switch (type) {
+    case 'integer':
+      if (typeof raw === 'number' ? Number.isSafeInteger(raw) : INTEGER.test(text) && Number.isSafeInteger(Number(text))) {
+        return { ok: true, value: Number(text) };
+      }
+      return { ok: false, problem: 'is not an integer' };
+    case 'decimal': {
+      if (typeof raw === 'boolean' || !DECIMAL.test(text)) return { ok: false, problem: 'is not a number' };
+      const value = storableDecimal(text);
+      if (value === undefined) {
+        return { ok: false, problem: `is out of range (at most ${DECIMAL_INTEGER_DIGITS} digits before the decimal point)` };
+      }
+      return { ok: true, value };
+    }
+    case 'boolean':
+      if (raw === true || TRUE.has(text.toLowerCase())) return { ok: true, value: true };
+      if (raw === false || FALSE.has(text.toLowerCase())) return { ok: true, value: false };
+      return { ok: false, problem: 'must be true or false' };
+    case 'datetime': {
+      const d = datetime(text);
+      return d.ok ? { ok: true, value: d.iso } : d;
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import type { FastifyRequest } from 'fastify';
+import { lengthProblem, textProblem } from '../../catalog/values.js';
+import { isRosterError, RosterError } from '../../domain/errors.js';
+
+/** One uploaded file, read whole. */
+export interface Upload {
+  readonly filename: string;
+  readonly data: Buffer;
+}
+
+/** Coupa keeps an attachment's file name in a string(255) column (`avatar_file_name`). */
+const MAX_FILENAME = 255;
+
+const SEND_AS = 'Send the image as multipart/form-data in a field named file';
+
+/**
+ * Reads the one file a multipart/form-data request carries in `field`, up to `limit` bytes.
+ * Every way the body can be wrong becomes an error from the catalogue, never a 500: over a
+ * limit (the file, the number of parts, files or fields) is `payload_too_large`; anything the
+ * multipart parser cannot read (no boundary, a truncated body, a malformed part header) or a
+ * file name that could not be stored is `invalid_avatar`.
+ */
+export async function readUpload(request: FastifyRequest, field: string, limit: number): Promise<Upload> {
+  if (!request.isMultipart()) throw new RosterError('invalid_avatar', SEND_AS);
+  try {
+    const file = await request.file({ limits: { fileSize: limit, files: 1 } });
+    if (file?.fieldname !== field) throw new RosterError('invalid_avatar', SEND_AS);
+    const data = await file.toBuffer();
+    const problem = textProblem(file.filename) ?? lengthProblem(file.filename, MAX_FILENAME);
+    if (problem) throw new RosterError('invalid_avatar', `The file name ${problem}`);
+    return { filename: file.filename, data };
+  } catch (err) {
+    if (isRosterError(err)) throw err;
+    const e = err as { statusCode?: unknown; message?: unknown };
+    if (e.statusCode === 413) {
+      throw new RosterError('payload_too_large', 'Request body is too large');
+    }
+    // Busboy's own errors carry no status: they all mean the body is not readable multipart.
+    throw new RosterError('invalid_avatar', `Malformed multipart body: ${typeof e.message === 'string' ? e.message : 'unreadable'}`);
+  }
+}

@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import { humanize } from '../catalog/lookup.js';
+import { forbiddenCharacter } from '../catalog/values.js';
+import { RosterError } from '../domain/errors.js';
+import { XmlBody } from './format/body.js';
+
+/** Where a forbidden character sits: in a name (an object key) or in a value, under the keys leading to it. */
+interface Finding {
+  readonly path: readonly string[];
+  readonly inName: boolean;
+  readonly character: string;
+}
+
+/**
+ * The first text in a parsed body or query (any depth, keys and values) holding a character
+ * no value may hold (catalog/values.ts). Iterative, so a deeply nested body cannot exhaust
+ * the stack.
+ */
+export function findForbidden(root: unknown): Finding | undefined {
+  const stack: Array<{ value: unknown; path: readonly string[] }> = [{ value: root, path: [] }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { value, path } = item;
+    if (typeof value === 'string') {
+      const character = forbiddenCharacter(value);
+      if (character) return { path, inName: false, character };
+    } else if (Array.isArray(value)) {
+      for (const v of value as unknown[]) stack.push({ value: v, path });
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [k, v] of Object.entries(value)) {
+        const character = forbiddenCharacter(k);
+        if (character) return { path, inName: true, character };
+        stack.push({ value: v, path: [...path, k] });
+      }
+    }
+  }
+  return undefined;
+}
+
+const notAllowed = (f: Finding): string => `contains the character ${f.character}, which is not allowed`;
+
+/**
+ * Refuses, before any handler runs, a query string or body holding a character that no stored
+ * value may hold (NUL, other control characters, lone surrogates…): PostgreSQL would refuse
+ * it and SQLite store it, so it is decided once, here, the same on both (Coupa answers 400).
+ * The message names the parameter or element; nothing is written.
+ */
+export function registerInputGuard(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    const oauth = request.routeOptions.config.resource === 'oauth';
+    const inQuery = findForbidden(request.query);
+    if (inQuery) {
+      const name = inQuery.path[0];
+      const message =
+        inQuery.inName || name === undefined
+          ? `A query parameter name ${notAllowed(inQuery)}`
+          : `${oauth ? 'Parameter' : 'Query parameter'} '${name}' ${notAllowed(inQuery)}`;
+      throw new RosterError(oauth ? 'invalid_request' : 'invalid_query', message);
+    }
+    const body = request.body instanceof XmlBody ? request.body.doc : request.body;
+    const inBody = findForbidden(body);
+    if (inBody) {
+      const where = inBody.path.length === 0 ? undefined : inBody.path.join(' ');
+      const message = oauth
+        ? `${where ? `Parameter ${where}` : 'The request body'} ${notAllowed(inBody)}`
+        : inBody.inName
+          ? `An element name${where ? ` in ${humanize(where)}` : ''} ${notAllowed(inBody)}`
+          : `${where ? humanize(where) : 'The body'} ${notAllowed(inBody)}`;
+      throw new RosterError(oauth ? 'invalid_request' : 'validation_failed', message);
+    }
+  });
+}
