@@ -38,13 +38,25 @@ export const ERROR_CATALOG = {
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
 
+/**
+ * Most messages one error response carries; the rest are counted in a last message. A request
+ * with thousands of faults gets a readable answer, not thousands of lines.
+ */
+export const MAX_ERROR_MESSAGES = 100;
+
+function capped(list: readonly string[]): readonly string[] {
+  if (list.length <= MAX_ERROR_MESSAGES) return list;
+  const kept = list.slice(0, MAX_ERROR_MESSAGES - 1);
+  return [...kept, `…and ${list.length - kept.length} more errors`];
+}
+
 export class RosterError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly messages: readonly string[];
 
   constructor(code: ErrorCode, messages: string | readonly string[]) {
-    const list = typeof messages === 'string' ? [messages] : messages;
+    const list = capped(typeof messages === 'string' ? [messages] : messages);
     super(list.join('; '));
     this.name = 'RosterError';
     this.code = code;

@@ -35,6 +35,12 @@ export interface ParsedInput {
 
 export type Document = Record<string, unknown>;
 
+/**
+ * Most items one collection may name in a request. Each item is resolved with a lookup, so an
+ * unbounded list would let one request hold the server; real users have a few dozen roles.
+ */
+export const MAX_COLLECTION_ITEMS = 1000;
+
 const isPlainObject = (v: unknown): v is Document => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Natural key of a target: reference tables declare one; users are named by login. */
@@ -179,6 +185,10 @@ export function parseInput(catalog: ResourceCatalog, doc: Document): ParsedInput
         const items = asList(raw);
         if (!items) {
           out.problems.push(`${label} must be a list`);
+          break;
+        }
+        if (items.length > MAX_COLLECTION_ITEMS) {
+          out.problems.push(`${label} may name at most ${MAX_COLLECTION_ITEMS} items (${items.length} given)`);
           break;
         }
         const specs: RefSpec[] = [];

@@ -19,8 +19,10 @@ import { registerOAuthRoutes } from './oauth/routes.js';
 import { registerRouteScopes } from './route-scopes.js';
 import { registerErrorHandling } from './error-handler.js';
 import { registerXmlParser } from './format/body.js';
+import { registerDrainOnError } from './drain.js';
 import { registerHealth } from './health.js';
 import { registerInputGuard } from './input-guard.js';
+import { redactUrl } from './log-url.js';
 import { registerUserRoutes } from './users/routes.js';
 import './fastify-types.js';
 
@@ -44,14 +46,11 @@ export const LOG_REDACT = [
   'body.client_secret',
 ];
 
-/** Query parameters that carry secrets when a client puts them in the URL (Coupa's own examples do). */
-const URL_SECRETS = /([?&](?:client_secret|access_token|x-coupa-api-key|api_key)=)[^&#]*/gi;
-
 /** The request as logged: Fastify's default fields, with secrets in the query string masked. */
 export function serializeRequest(request: FastifyRequest): Record<string, unknown> {
   return {
     method: request.method,
-    url: request.url.replace(URL_SECRETS, '$1[Redacted]'),
+    url: redactUrl(request.url),
     host: request.host,
     remoteAddress: request.ip,
   };
@@ -85,6 +84,7 @@ export async function buildApp({
   registerErrorHandling(app);
   registerXmlParser(app);
   registerInputGuard(app);
+  registerDrainOnError(app);
   await app.register(multipart, { limits: { fileSize: config.avatarLimit, files: 1, fields: 10 }, throwFileSizeLimit: true });
   const keys = new ApiKeyRepository(store);
   const clients = new ClientRepository(store);

@@ -9,6 +9,9 @@ import { parseView, type Shape, type View } from './view.js';
 /** Core resources return at most 50 records a page; a larger limit is capped, not refused. */
 export const MAX_LIMIT = 50;
 
+/** Most values an `in`/`not_in` list may hold: each is a bound parameter, and the databases cap those. */
+export const MAX_LIST_VALUES = 1000;
+
 /** Paths longer than this are refused: the schema has no meaningful deeper chain, and SQL size stays bounded. */
 export const MAX_DEPTH = 4;
 
@@ -113,6 +116,7 @@ function typeValues(
   // resolveTarget lets only `blank` end on an association.
   if (!field) return `Query parameter '${param}': ${target.op} needs an element, not an association`;
   const items = def.takes === 'list' ? raw.split(',') : [raw];
+  if (items.length > MAX_LIST_VALUES) return `Query parameter '${param}' may list at most ${MAX_LIST_VALUES} values`;
   const values: (ScalarValue | null)[] = [];
   for (const item of items) {
     const key = item.trim().toLowerCase();

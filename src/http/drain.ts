@@ -1,0 +1,41 @@
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+
+/** Most bytes read and discarded from a refused request's body before answering it. */
+export const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+/** Longest wait for a refused request's body to arrive, in milliseconds. */
+export const DRAIN_TIMEOUT_MS = 10_000;
+
+/** Reads and discards what is left of a request body, up to a bound in bytes and time. */
+function drain(raw: IncomingMessage): Promise<void> {
+  if (raw.complete || raw.readableEnded || raw.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const finish = () => {
+      clearTimeout(timer);
+      raw.off('data', onData).off('end', finish).off('error', finish).off('close', finish);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > DRAIN_LIMIT_BYTES) finish();
+    };
+    const timer = setTimeout(finish, DRAIN_TIMEOUT_MS);
+    raw.on('data', onData).on('end', finish).on('error', finish).on('close', finish);
+    raw.resume();
+  });
+}
+
+/**
+ * An error answered before the body was read (a 413 on `Content-Length`, a 401 from the auth
+ * hook, a multipart file over its limit) would otherwise close a connection that still holds
+ * unread bytes, and the client sees a reset instead of the answer. So before an error response
+ * is sent, the rest of the body is read and discarded, up to `DRAIN_LIMIT_BYTES` and
+ * `DRAIN_TIMEOUT_MS`; past either, the answer is sent and the connection closed as before.
+ */
+export function registerDrainOnError(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (reply.statusCode >= 400) await drain(request.raw);
+    return payload;
+  });
+}
