@@ -21,7 +21,7 @@ const pct = (c: string): string => `%${c.charCodeAt(0).toString(16).padStart(2, 
  */
 function spellings(path: string): string[] {
   const out = new Set<string>([path, `${path}/`, path.toUpperCase(), path.replace(/[a-z]/g, pct)]);
-  [...path].forEach((c, i) => {
+  Array.from(path).forEach((c, i) => {
     if (/[a-z]/.test(c)) {
       out.add(path.slice(0, i) + pct(c) + path.slice(i + 1));
       out.add(path.slice(0, i) + pct(c).toUpperCase() + path.slice(i + 1));

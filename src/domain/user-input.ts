@@ -86,6 +86,7 @@ function parseRefSpec(target: string, raw: unknown, label: string, problems: str
   if (typeof key === 'string' || typeof key === 'number') return keySpec(String(key), label, problems);
   const def = isRefTable(target) ? refTable(target) : undefined;
   if (def?.findOrCreateBy) {
+    const reported = problems.length;
     const attrs = new Map<string, ScalarValue | null>();
     const links = new Map<string, RefSpec | null>();
     for (const field of def.fields) {
@@ -102,6 +103,8 @@ function parseRefSpec(target: string, raw: unknown, label: string, problems: str
     }
     const missing = def.findOrCreateBy.filter((n) => attrs.get(n) == null && links.get(n) == null);
     if (missing.length === 0) return { by: 'attrs', attrs, links };
+    // A field that was refused above is already reported; it is not "missing" too.
+    if (problems.length > reported) return undefined;
     problems.push(`${label} must give an id, a ${def.key}, or ${def.findOrCreateBy.join(' and ')}`);
     return undefined;
   }

@@ -45,7 +45,7 @@ const notAllowed = (f: Finding): string => `contains the character ${f.character
  * The message names the parameter or element; nothing is written.
  */
 export function registerInputGuard(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     const oauth = request.routeOptions.config.resource === 'oauth';
     const inQuery = findForbidden(request.query);
     if (inQuery) {
@@ -54,7 +54,8 @@ export function registerInputGuard(app: FastifyInstance): void {
         inQuery.inName || name === undefined
           ? `A query parameter name ${notAllowed(inQuery)}`
           : `${oauth ? 'Parameter' : 'Query parameter'} '${name}' ${notAllowed(inQuery)}`;
-      throw new RosterError(oauth ? 'invalid_request' : 'invalid_query', message);
+      done(new RosterError(oauth ? 'invalid_request' : 'invalid_query', message));
+      return;
     }
     const body = request.body instanceof XmlBody ? request.body.doc : request.body;
     const inBody = findForbidden(body);
@@ -65,7 +66,9 @@ export function registerInputGuard(app: FastifyInstance): void {
         : inBody.inName
           ? `An element name${where ? ` in ${humanize(where)}` : ''} ${notAllowed(inBody)}`
           : `${where ? humanize(where) : 'The body'} ${notAllowed(inBody)}`;
-      throw new RosterError(oauth ? 'invalid_request' : 'validation_failed', message);
+      done(new RosterError(oauth ? 'invalid_request' : 'validation_failed', message));
+      return;
     }
+    done();
   });
 }

@@ -13,8 +13,7 @@ function decodeLoosely(text: string): string {
   return out;
 }
 
-const isSecretName = (raw: string): boolean =>
-  SECRET_PARAMS.has(decodeLoosely(raw).trim().toLowerCase().replaceAll('-', '_'));
+const isSecretName = (raw: string): boolean => SECRET_PARAMS.has(decodeLoosely(raw).trim().toLowerCase().replaceAll('-', '_'));
 
 /**
  * The URL as it may be logged: the value of every secret query parameter is replaced by
@@ -24,8 +23,10 @@ const isSecretName = (raw: string): boolean =>
 export function redactUrl(url: string): string {
   const q = url.indexOf('?');
   if (q < 0) return url;
-  const query = url.slice(q + 1).replace(/(^|[&;])([^&;=]*)=[^&;]*/g, (pair, sep: string, name: string) =>
-    isSecretName(name) ? `${sep}${name}=[Redacted]` : pair,
-  );
+  const query = url
+    .slice(q + 1)
+    .replace(/(^|[&;])([^&;=]*)=[^&;]*/g, (pair, sep: string, name: string) =>
+      isSecretName(name) ? `${sep}${name}=[Redacted]` : pair,
+    );
   return `${url.slice(0, q + 1)}${query}`;
 }

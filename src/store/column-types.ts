@@ -20,7 +20,9 @@ export function columnType(dialect: DialectName, type: ScalarType, length?: numb
     case 'datetime':
       return dialect === 'postgres' ? 'timestamptz' : 'text';
     case 'decimal':
-      return dialect === 'postgres' ? sql`numeric(${sql.raw(String(DECIMAL_PRECISION))}, ${sql.raw(String(DECIMAL_SCALE))})` : 'text';
+      return dialect === 'postgres'
+        ? sql`numeric(${sql.raw(String(DECIMAL_PRECISION))}, ${sql.raw(String(DECIMAL_SCALE))})`
+        : 'text';
     case 'text':
       return dialect === 'postgres' ? sql`text collate "C"` : 'text';
     case 'string':

@@ -23,12 +23,25 @@ const SEND_AS = 'Send the image as multipart/form-data in a field named file';
 export async function readUpload(request: FastifyRequest, field: string, limit: number): Promise<Upload> {
   if (!request.isMultipart()) throw new RosterError('invalid_avatar', SEND_AS);
   try {
-    const file = await request.file({ limits: { fileSize: limit, files: 1 } });
-    if (file?.fieldname !== field) throw new RosterError('invalid_avatar', SEND_AS);
-    const data = await file.toBuffer();
-    const problem = textProblem(file.filename) ?? lengthProblem(file.filename, MAX_FILENAME);
+    let upload: Upload | undefined;
+    let fileError: Error | undefined;
+    for await (const part of request.parts({ limits: { fileSize: limit, files: 1 } })) {
+      if (part.type !== 'file') continue;
+      if (part.fieldname !== field) throw new RosterError('invalid_avatar', SEND_AS);
+      try {
+        upload = { filename: part.filename, data: await part.toBuffer() };
+      } catch (err) {
+        if (!(err instanceof Error)) throw err;
+        // A limit on fields, parts or files destroys the file stream ("premature close"); the
+        // parts iterator then throws the real cause (the plugin's 413), so it is asked first.
+        fileError = err;
+      }
+    }
+    if (fileError !== undefined) throw fileError;
+    if (!upload) throw new RosterError('invalid_avatar', SEND_AS);
+    const problem = textProblem(upload.filename) ?? lengthProblem(upload.filename, MAX_FILENAME);
     if (problem) throw new RosterError('invalid_avatar', `The file name ${problem}`);
-    return { filename: file.filename, data };
+    return upload;
   } catch (err) {
     if (isRosterError(err)) throw err;
     const e = err as { statusCode?: unknown; message?: unknown };
@@ -36,6 +49,9 @@ export async function readUpload(request: FastifyRequest, field: string, limit: 
       throw new RosterError('payload_too_large', 'Request body is too large');
     }
     // Busboy's own errors carry no status: they all mean the body is not readable multipart.
-    throw new RosterError('invalid_avatar', `Malformed multipart body: ${typeof e.message === 'string' ? e.message : 'unreadable'}`);
+    throw new RosterError(
+      'invalid_avatar',
+      `Malformed multipart body: ${typeof e.message === 'string' ? e.message : 'unreadable'}`,
+    );
   }
 }

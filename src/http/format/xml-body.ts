@@ -1,5 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
 import { SyntaxValidator } from 'fast-xml-validator';
+import { forbiddenCharacter } from '../../catalog/values.js';
 import { RosterError } from '../../domain/errors.js';
 import type { Document } from '../../domain/user-input.js';
 
@@ -36,10 +37,26 @@ function convert(node: XmlNode): unknown {
   return Object.fromEntries(children.filter(([k]) => k !== '#text').map(([k, v]) => [k, convert(v)]));
 }
 
+/**
+ * A character reference to a character XML 1.0 does not allow (`&#0;`, `&#x1B;`) makes the
+ * document not well-formed, as Coupa's parser says; the XML parser here would drop it silently.
+ */
+function badCharacterReference(text: string): string | undefined {
+  for (const m of text.matchAll(/&#(?:x([0-9a-f]+)|([0-9]+));/gi)) {
+    const code = m[1] === undefined ? Number(m[2]) : parseInt(m[1], 16);
+    if (code > 0x10ffff || forbiddenCharacter(String.fromCodePoint(code)) !== undefined) return m[0];
+  }
+  return undefined;
+}
+
 /** Parses an XML request body into its root element's name and a plain document. */
 export function parseXmlBody(text: string): { root: string; doc: Document } {
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
     throw new RosterError('malformed_body', 'Malformed XML: DOCTYPE and ENTITY declarations are not allowed');
+  }
+  const reference = badCharacterReference(text);
+  if (reference !== undefined) {
+    throw new RosterError('malformed_body', `Malformed XML: ${reference} refers to a character XML does not allow`);
   }
   try {
     new SyntaxValidator().validate(text);
