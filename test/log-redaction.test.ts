@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { credentialService } from '../src/cli/credentials.js';
 import { makeConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
+import { redactUrl } from '../src/http/log-url.js';
 import type { Store } from '../src/store/database.js';
 import { DIALECTS } from './helpers/dialects.js';
 import { validUser } from './helpers/test-app.js';
@@ -72,6 +73,9 @@ describe('secrets never reach the log', () => {
     await app.inject({ method: 'GET', url: '/api/users', headers: { authorization: `Bearer ${token}` } });
     await app.inject({ method: 'GET', url: '/api/users', headers: { 'x-coupa-api-key': key } });
     await app.inject({ method: 'GET', url: `/api/users?x-coupa-api-key=${key}` });
+    // Spellings a plain pattern misses: encoded names, other separators, case.
+    await app.inject({ method: 'GET', url: `/api/users?%63lient_secret=${secret}&access%5Ftoken=${token}` });
+    await app.inject({ method: 'GET', url: `/api/users?a=1;client_secret=${secret};X-Coupa-Api-Key=${key}` });
     await app.inject({
       method: 'POST',
       url: '/api/users',
@@ -86,4 +90,29 @@ describe('secrets never reach the log', () => {
     expect(text).toContain('[Redacted]');
     for (const s of [key, secret, token, basic, 'Sup3r-secret-pw', 'not.a.token']) expect(text).not.toContain(s);
   });
+});
+
+describe('redactUrl', () => {
+  const cases: ReadonlyArray<[string, string]> = [
+    ['/api/users?client_secret=S', '/api/users?client_secret=[Redacted]'],
+    ['/api/users?%63lient_secret=S&x=1', '/api/users?%63lient_secret=[Redacted]&x=1'],
+    ['/api/users?access%5Ftoken=S', '/api/users?access%5Ftoken=[Redacted]'],
+    ['/api/users?%2563lient_secret=S', '/api/users?%2563lient_secret=[Redacted]'],
+    ['/api/users?a=1;client_secret=S;b=2', '/api/users?a=1;client_secret=[Redacted];b=2'],
+    ['/api/users?CLIENT-SECRET=S', '/api/users?CLIENT-SECRET=[Redacted]'],
+    [
+      '/api/users?x-coupa-api-key=S&api_key=T&password=U',
+      '/api/users?x-coupa-api-key=[Redacted]&api_key=[Redacted]&password=[Redacted]',
+    ],
+    ['/api/users?client+secret=S', '/api/users?client+secret=S'],
+    ['/api/users?login=client_secret', '/api/users?login=client_secret'],
+    ['/api/users?client_secret', '/api/users?client_secret'],
+    ['/api/users?%zzclient_secret=S', '/api/users?%zzclient_secret=S'],
+    ['/api/users', '/api/users'],
+  ];
+  for (const [url, logged] of cases) {
+    it(`logs ${url} as ${logged}`, () => {
+      expect(redactUrl(url)).toBe(logged);
+    });
+  }
 });
