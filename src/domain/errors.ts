@@ -4,15 +4,23 @@
  * description that docs/errors.md mirrors (a test keeps them in sync).
  */
 export const ERROR_CATALOG = {
-  validation_failed: { status: 400, description: 'The record is invalid; every failed rule is listed.' },
+  validation_failed: {
+    status: 400,
+    description:
+      'The record is invalid; every failed rule is listed (also: a value or element name holding a character no value may hold).',
+  },
   unknown_reference: { status: 400, description: 'An association names a row (by id or natural key) that does not exist.' },
   invalid_query: {
     status: 400,
     description:
-      'A query parameter names no element or operator, an operator does not fit its element, a value does not parse, or `fields`/`return_object` is invalid.',
+      'A query parameter names no element or operator, an operator does not fit its element, a value does not parse or is out of range, or `fields`/`return_object` is invalid.',
   },
   malformed_body: { status: 400, description: 'The request body is not well-formed XML or JSON, or is not a single object.' },
-  invalid_avatar: { status: 400, description: 'The avatar upload is missing, or is not a PNG, JPEG or GIF image.' },
+  invalid_avatar: {
+    status: 400,
+    description:
+      'The avatar upload is missing, is not readable multipart, has an unstorable file name, or is not a PNG, JPEG or GIF image.',
+  },
   unauthorized: {
     status: 401,
     description: 'No credential was sent, or the API key or bearer token is unknown, revoked, expired or tampered with.',
@@ -21,7 +29,11 @@ export const ERROR_CATALOG = {
   not_found: { status: 404, description: 'No record has the id in the path.' },
   no_results: { status: 404, description: 'An XML index query matched nothing (JSON answers `[]` instead).' },
   route_not_found: { status: 404, description: 'No endpoint at this method and path.' },
-  payload_too_large: { status: 413, description: 'The request body (or uploaded file) exceeds the size limit.' },
+  payload_too_large: {
+    status: 413,
+    description:
+      'The request body (or uploaded file) exceeds the size limit, or a multipart body has too many parts, fields or files.',
+  },
   unsupported_media_type: { status: 415, description: 'The Content-Type is neither XML nor JSON (nor multipart for avatars).' },
   rate_limited: {
     status: 429,
