@@ -257,6 +257,26 @@ for (const dialect of DIALECTS) {
             error_description: `Parameter ${field} ${notAllowed('U+0000')}`,
           });
         }
+        for (const [field, basic] of [
+          ['client_id', `${encodeURIComponent('a\u0000b')}:${secret}`],
+          ['client_secret', `${clientId}:%01`],
+          ['client_id', `\u0000:${secret}`],
+        ] as const) {
+          const res = await refused({
+            method: 'POST',
+            url: '/oauth2/token',
+            headers: {
+              'content-type': 'application/x-www-form-urlencoded',
+              authorization: `Basic ${Buffer.from(basic).toString('base64')}`,
+            },
+            payload: 'grant_type=client_credentials',
+          });
+          expect(res.statusCode).toBe(400);
+          expect(JSON.parse(res.body)).toEqual({
+            error: 'invalid_request',
+            error_description: `Parameter ${field} ${notAllowed(field === 'client_secret' ? 'U+0001' : 'U+0000')}`,
+          });
+        }
       });
     });
 

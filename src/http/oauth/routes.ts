@@ -1,6 +1,7 @@
 import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isKnownScope, SCOPES, splitScopes } from '../../catalog/scopes.js';
+import { textProblem } from '../../catalog/values.js';
 import type { CredentialService } from '../../domain/credential-service.js';
 import { isRosterError, RosterError } from '../../domain/errors.js';
 import type { TokenService } from '../../domain/tokens.js';
@@ -28,12 +29,17 @@ function param(form: Form, name: string): string | undefined {
   return v === '' ? undefined : v;
 }
 
-function formDecode(text: string): string {
+/** One half of HTTP Basic credentials, form-decoded; like the body's parameters, it must be storable text. */
+function formDecode(text: string, name: string): string {
+  let decoded: string;
   try {
-    return decodeURIComponent(text.replaceAll('+', ' '));
+    decoded = decodeURIComponent(text.replaceAll('+', ' '));
   } catch {
     throw new RosterError('invalid_request', 'The Basic credentials are not validly form-encoded');
   }
+  const problem = textProblem(decoded);
+  if (problem) throw new RosterError('invalid_request', `Parameter ${name} ${problem}`);
+  return decoded;
 }
 
 /** Client id and secret from HTTP Basic (form-encoded, then base64, per RFC 6749 §2.3.1) or from the body, not both. */
@@ -50,10 +56,10 @@ function clientCredentials(request: FastifyRequest, form: Form): ClientCredentia
     if (bodySecret !== undefined) {
       throw new RosterError('invalid_request', 'Send the client credentials either as HTTP Basic or in the body, not both');
     }
-    const id = formDecode(decoded.slice(0, at));
+    const id = formDecode(decoded.slice(0, at), 'client_id');
     if (bodyId !== undefined && bodyId !== id)
       throw new RosterError('invalid_request', 'client_id differs from the Basic credentials');
-    return { id, secret: formDecode(decoded.slice(at + 1)), basic: true };
+    return { id, secret: formDecode(decoded.slice(at + 1), 'client_secret'), basic: true };
   }
   if (bodyId === undefined) throw new RosterError('invalid_client', 'Send client_id and client_secret (or HTTP Basic)');
   if (bodySecret === undefined) throw new RosterError('invalid_client', 'client_secret is missing');
