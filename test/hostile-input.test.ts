@@ -180,6 +180,14 @@ for (const dialect of DIALECTS) {
         );
       });
 
+      it('at the bottom of a body nested 100,000 deep, named by its first keys', async () => {
+        const depth = 100_000;
+        const payload = `${'{"department":'.repeat(1)}${'{"name":'.repeat(depth)}"\\u0000"${'}'.repeat(depth + 1)}`;
+        expectError(await refused({ method: 'PUT', url: '/api/users/1', headers: JSON_IO, payload }), 'validation_failed', [
+          `Department name name name name name … ${notAllowed('U+0000')}`,
+        ]);
+      });
+
       it('in an association named by its natural key, at any depth', async () => {
         expectError(
           await refused({
@@ -408,6 +416,20 @@ for (const dialect of DIALECTS) {
           expect(res.headers['x-roster-error-code'], res.body).toBe('invalid_avatar');
           expect(res.statusCode).toBe(400);
         }
+      });
+
+      it('a file part without a file name is stored with an empty one', async () => {
+        const body = Buffer.concat([
+          Buffer.from(
+            `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+          ),
+          makePng(),
+          Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+        ]);
+        const res = await t.request({ method: 'PUT', url, ...mp(body) });
+        expect(res.statusCode, res.body).toBe(200);
+        const row = await t.store.db.selectFrom('avatars').select('filename').where('user_id', '=', 1).executeTakeFirst();
+        expect(row?.['filename']).toBe('');
       });
 
       it('more fields, parts or files than allowed: 413', async () => {

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DRAIN_TIMEOUT_MS } from '../src/http/drain.js';
 import { createUser, dbSnapshot } from './helpers/api.js';
 import { DIALECTS } from './helpers/dialects.js';
 import { makeTestApp, TEST_KEY, validUser, type TestApp } from './helpers/test-app.js';
@@ -116,6 +117,29 @@ for (const dialect of DIALECTS) {
         'HTTP/1.1 400 Bad Request',
       ],
     ];
+
+    it('an upload refused while the parser still holds its unread body is answered without waiting out the drain', async () => {
+      const file = Buffer.concat([
+        Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="picture"; filename="a.png"\r\n\r\n`),
+        Buffer.alloc(1024 * 1024, 'b'),
+        Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+      ]);
+      const head = [
+        'PUT /api/users/1/avatar HTTP/1.1',
+        `Content-Type: multipart/form-data; boundary=${BOUNDARY}`,
+        `X-COUPA-API-KEY: ${TEST_KEY}`,
+        `Content-Length: ${file.length}`,
+      ];
+      const started = Date.now();
+      const seen = await exchange(port, head, file);
+      expect(seen).toEqual({
+        status: 'HTTP/1.1 400 Bad Request',
+        body: expect.stringMatching(/field named file/) as unknown,
+        error: undefined,
+      });
+      // The body was read to its end, not abandoned until the drain's time limit.
+      expect(Date.now() - started).toBeLessThan(DRAIN_TIMEOUT_MS);
+    });
 
     for (const [name, head, body, status] of CASES) {
       it(`${name}: the client reads ${status} and its error body`, async () => {

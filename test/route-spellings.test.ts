@@ -108,6 +108,17 @@ for (const dialect of DIALECTS) {
       expect(user.body).not.toContain('Bypass');
     });
 
+    it('a path the router cannot decode, or with a parameter over its length limit, is an unknown route', async () => {
+      for (const url of ['/api/users/%%45F%BC%91', '/api/users/2%5%43/avatar', `/api/users/${'9'.repeat(300)}`, '/%E0%A4%A']) {
+        for (const key of [undefined, SCOPELESS_KEY]) {
+          const res = await send('GET', url, key);
+          expectError(res, 'route_not_found', [`No route matches GET ${url}`], { resource: 'base' });
+        }
+        const xml = await t.app.inject({ method: 'DELETE', url });
+        expectError(xml, 'route_not_found', [`No route matches DELETE ${url}`]);
+      }
+    });
+
     it('an absolute-form request line is authenticated like any other', async () => {
       await t.app.listen({ port: 0, host: '127.0.0.1' });
       const address = t.app.server.address();

@@ -17,7 +17,7 @@ import { loadSigningKey } from '../store/signing-key-repository.js';
 import { apiKeyAuthenticator, bearerAuthenticator, registerAuth } from './auth.js';
 import { registerOAuthRoutes } from './oauth/routes.js';
 import { registerRouteScopes } from './route-scopes.js';
-import { registerErrorHandling } from './error-handler.js';
+import { answerFrameworkError, registerErrorHandling } from './error-handler.js';
 import { registerXmlParser } from './format/body.js';
 import { registerDrainOnError } from './drain.js';
 import { registerHealth } from './health.js';
@@ -74,7 +74,8 @@ export async function buildApp({
             ...(typeof logger === 'object' ? logger : {}),
           },
     bodyLimit: config.bodyLimit,
-    // Coupa ids are integers in the path; keep routing strict and case-sensitive.
+    frameworkErrors: answerFrameworkError,
+    // Paths are case-sensitive (find-my-way's default); a trailing slash is ignored, as Rails does.
     routerOptions: { ignoreTrailingSlash: true },
   });
   const users = new UserRepository(store);

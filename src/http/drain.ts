@@ -22,6 +22,9 @@ function drain(raw: IncomingMessage): Promise<void> {
     };
     const timer = setTimeout(finish, DRAIN_TIMEOUT_MS);
     raw.on('data', onData).on('end', finish).on('error', finish).on('close', finish);
+    // A refused multipart upload may still be piped into the parser, whose backpressure would
+    // pause the request again: the rest of the body is nobody's now.
+    raw.unpipe();
     raw.resume();
   });
 }

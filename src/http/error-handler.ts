@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isRosterError, type ErrorCode } from '../domain/errors.js';
 import { unsupportedMediaType } from './format/body.js';
-import { sendError } from './reply.js';
+import { sendError, sendErrorAs } from './reply.js';
 
 /** Fastify's own request errors, mapped onto the catalogue. */
 function codeForFastify(err: FastifyError): ErrorCode {
@@ -36,7 +36,16 @@ export function registerErrorHandling(app: FastifyInstance): void {
               : err.message;
     return sendError(request, reply, code, [message]);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, 'route_not_found', [`No route matches ${request.method} ${request.url.split('?')[0] ?? ''}`]),
-  );
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, 'route_not_found', [noRoute(request)]));
+}
+
+const noRoute = (request: FastifyRequest): string => `No route matches ${request.method} ${request.url.split('?')[0] ?? ''}`;
+
+/**
+ * Fastify's `frameworkErrors` option: a path the router cannot decode (`/api/users/%%45`) or
+ * whose parameter is over its length limit matches no route, so it is answered like any
+ * unknown path, a 404 in Coupa's shape, before authentication and without revealing more.
+ */
+export function answerFrameworkError(_err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  void sendErrorAs(request, reply, 'route_not_found', [noRoute(request)], 'base');
 }

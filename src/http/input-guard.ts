@@ -17,19 +17,30 @@ interface Finding {
  * the stack.
  */
 export function findForbidden(root: unknown): Finding | undefined {
-  const stack: Array<{ value: unknown; path: readonly string[] }> = [{ value: root, path: [] }];
+  // Each entry points at its parent's key instead of copying the path, so a body nested
+  // 100,000 deep costs linear time; the path is spelled out only for a finding.
+  interface Key {
+    readonly name: string;
+    readonly parent: Key | undefined;
+  }
+  const pathOf = (key: Key | undefined): string[] => {
+    const names: string[] = [];
+    for (let k = key; k !== undefined; k = k.parent) names.push(k.name);
+    return names.reverse();
+  };
+  const stack: Array<{ value: unknown; key: Key | undefined }> = [{ value: root, key: undefined }];
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const { value, path } = item;
+    const { value, key } = item;
     if (typeof value === 'string') {
       const character = forbiddenCharacter(value);
-      if (character) return { path, inName: false, character };
+      if (character) return { path: pathOf(key), inName: false, character };
     } else if (Array.isArray(value)) {
-      for (const v of value as unknown[]) stack.push({ value: v, path });
+      for (const v of value as unknown[]) stack.push({ value: v, key });
     } else if (typeof value === 'object' && value !== null) {
       for (const [k, v] of Object.entries(value)) {
         const character = forbiddenCharacter(k);
-        if (character) return { path, inName: true, character };
-        stack.push({ value: v, path: [...path, k] });
+        if (character) return { path: pathOf(key), inName: true, character };
+        stack.push({ value: v, key: { name: k, parent: key } });
       }
     }
   }
@@ -60,7 +71,9 @@ export function registerInputGuard(app: FastifyInstance): void {
     const body = request.body instanceof XmlBody ? request.body.doc : request.body;
     const inBody = findForbidden(body);
     if (inBody) {
-      const where = inBody.path.length === 0 ? undefined : inBody.path.join(' ');
+      // A deeply nested finding is named by its first few keys; the message stays readable.
+      const shown = inBody.path.length > 6 ? [...inBody.path.slice(0, 6), '…'] : inBody.path;
+      const where = shown.length === 0 ? undefined : shown.join(' ');
       const message = oauth
         ? `${where ? `Parameter ${where}` : 'The request body'} ${notAllowed(inBody)}`
         : inBody.inName

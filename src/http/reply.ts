@@ -36,6 +36,17 @@ export function sendError(
   code: ErrorCode,
   messages: readonly string[],
 ): FastifyReply {
+  return sendErrorAs(request, reply, code, messages, request.routeOptions.config.resource ?? 'base');
+}
+
+/** `sendError` with the JSON error key given: for requests that never reached a route (framework errors). */
+export function sendErrorAs(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: ErrorCode,
+  messages: readonly string[],
+  resource: string,
+): FastifyReply {
   const entry: { status: number; oauth?: true } = ERROR_CATALOG[code];
   if (entry.oauth) {
     return reply
@@ -46,7 +57,6 @@ export function sendError(
       .send(JSON.stringify({ error: code, error_description: messages.join('; ') }));
   }
   const json = wantsJson(request);
-  const resource = request.routeOptions.config.resource ?? 'base';
   return reply
     .code(ERROR_CATALOG[code].status)
     .header('x-roster-error-code', code)

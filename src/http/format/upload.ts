@@ -29,7 +29,8 @@ export async function readUpload(request: FastifyRequest, field: string, limit: 
       if (part.type !== 'file') continue;
       if (part.fieldname !== field) throw new RosterError('invalid_avatar', SEND_AS);
       try {
-        upload = { filename: part.filename, data: await part.toBuffer() };
+        // A file part may come without a file name; the column (like Coupa's) holds one, so it is empty.
+        upload = { filename: typeof part.filename === 'string' ? part.filename : '', data: await part.toBuffer() };
       } catch (err) {
         if (!(err instanceof Error)) throw err;
         // A limit on fields, parts or files destroys the file stream ("premature close"); the
