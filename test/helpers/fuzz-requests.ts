@@ -1489,7 +1489,8 @@ const QUERY_ELEMENTS = [
   '',
 ];
 const PATH_PARTS = words('name id code login amount currency country number manager department created-at active x');
-const OPERATOR_SPELLINGS = [
+/** Coupa's operators, spelled as documented (an independent list, not the server's). */
+const OPERATORS = [
   'contains',
   'starts_with',
   'ends_with',
@@ -1501,16 +1502,8 @@ const OPERATOR_SPELLINGS = [
   'in',
   'not_in',
   'blank',
-  'not-in',
-  'starts-with',
-  'GT',
-  'eq',
-  'like',
-  'gt ',
-  '',
-  'in]',
-  '[in',
-];
+] as const;
+const OPERATOR_SPELLINGS = [...OPERATORS, 'not-in', 'starts-with', 'GT', 'eq', 'like', 'gt ', '', 'in]', '[in'];
 
 const ODD_DATES = [
   '0000-01-01',
@@ -1691,21 +1684,7 @@ const TYPED_PATHS: ReadonlyArray<readonly [readonly string[], readonly string[]]
   ],
 ];
 
-const VALID_OPERATORS = [
-  '',
-  '',
-  'contains',
-  'starts_with',
-  'ends_with',
-  'gt',
-  'lt',
-  'gt_or_eq',
-  'lt_or_eq',
-  'not_eq',
-  'in',
-  'not_in',
-  'blank',
-];
+const VALID_OPERATORS = ['', '', ...OPERATORS];
 
 const LIST_OPERATORS = new Set(['in', 'not_in']);
 
