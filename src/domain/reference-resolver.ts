@@ -13,6 +13,8 @@ export type Resolved =
       readonly table: string;
       readonly fields: ReadonlyMap<string, ScalarValue | null>;
       readonly links: ReadonlyMap<string, number | null>;
+      /** The natural key a new row gets ("1000.0 USD"), worked out before the write transaction. */
+      readonly name: string;
     };
 
 /** Looks up associations named by id or natural key; never writes. */
@@ -64,11 +66,24 @@ export class ReferenceResolver {
       if (r?.kind === 'id') links.set(name, r.id);
       else return undefined;
     }
-    return { kind: 'create', table: target, fields: spec.attrs, links };
+    // The name is read here, outside the write: inside it only the transaction may be queried.
+    const parts: string[] = [];
+    for (const name of def.findOrCreateBy ?? []) {
+      const link = def.links?.find((l) => l.name === name);
+      const linkedId = links.get(name);
+      if (link && typeof linkedId === 'number') {
+        const linked = await this.refs.byId(link.target, linkedId);
+        parts.push(String(linked?.fields.get(refTable(link.target).key) ?? linkedId));
+      } else {
+        parts.push(String(spec.attrs.get(name) ?? ''));
+      }
+    }
+    return { kind: 'create', table: target, fields: spec.attrs, links, name: parts.join(' ') };
   }
 
   /**
-   * Inside the write transaction `trx`: reuses the row that matches on the table's
+   * Inside the write transaction `trx`, which alone it queries (SQLite's one connection is
+   * held by it): reuses the row that matches on the table's
    * find-or-create fields (an approval limit of the same amount and currency, whatever its
    * name), or creates one, named "1000.0 USD" unless the client gave other fields to keep.
    * Safe under concurrency (see ReferenceRepository.findOrCreateIn), and undone with the
@@ -83,20 +98,9 @@ export class ReferenceResolver {
       links: new Map([...r.links].filter(([k]) => by.has(k))),
     };
     return this.refs.findOrCreateIn(trx, def, match, async () => {
-      const parts: string[] = [];
-      for (const name of def.findOrCreateBy ?? []) {
-        const link = def.links?.find((l) => l.name === name);
-        const linkedId = r.links.get(name);
-        if (link && typeof linkedId === 'number') {
-          const linked = await this.refs.byId(link.target, linkedId);
-          parts.push(String(linked?.fields.get(refTable(link.target).key) ?? linkedId));
-        } else {
-          parts.push(String(r.fields.get(name) ?? ''));
-        }
-      }
       // The natural key must stay unique: "1000.0 USD", then "1000.0 USD (2)"...
-      let name = parts.join(' ');
-      for (let n = 2; await this.refs.keyTakenIn(trx, def, name); n++) name = `${parts.join(' ')} (${n})`;
+      let name = r.name;
+      for (let n = 2; await this.refs.keyTakenIn(trx, def, name); n++) name = `${r.name} (${n})`;
       return { fields: new Map([...r.fields, [def.key, name]]), links: r.links };
     });
   }
