@@ -9,7 +9,12 @@ export type Database = Record<string, Row>;
 export type DialectName = 'sqlite' | 'postgres';
 
 export type StoreOptions =
-  | { readonly kind: 'sqlite'; readonly filename: string }
+  | {
+      readonly kind: 'sqlite';
+      readonly filename: string;
+      /** A serialized database (`Database#serialize()`) to open as an in-memory copy instead of the file. */
+      readonly image?: Buffer;
+    }
   | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string; readonly poolSize?: number };
 
 export interface Store {
@@ -47,7 +52,7 @@ function withStatementCache(sqlite: Sqlite.Database, max = 1000): SqliteDatabase
 
 export function openStore(options: StoreOptions): Store {
   if (options.kind === 'sqlite') {
-    const sqlite = new Sqlite(options.filename);
+    const sqlite = options.image ? new Sqlite(options.image) : new Sqlite(options.filename);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
