@@ -16,10 +16,13 @@ export function forbiddenCharacter(text: string): string | undefined {
   return c === undefined ? undefined : `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-/** The problem with a text, for messages ("contains U+0000, which is not allowed"), or undefined. */
+/** How a message says a text holds such a character: `contains the character U+0000, which is not allowed`. */
+export const characterProblem = (character: string): string => `contains the character ${character}, which is not allowed`;
+
+/** The problem with a text, for messages, or undefined. */
 export function textProblem(text: string): string | undefined {
   const c = forbiddenCharacter(text);
-  return c === undefined ? undefined : `contains the character ${c}, which is not allowed`;
+  return c === undefined ? undefined : characterProblem(c);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { humanize } from '../catalog/lookup.js';
-import { forbiddenCharacter } from '../catalog/values.js';
+import { characterProblem, forbiddenCharacter } from '../catalog/values.js';
 import { RosterError } from '../domain/errors.js';
 import { XmlBody } from './format/body.js';
 
@@ -47,7 +47,7 @@ export function findForbidden(root: unknown): Finding | undefined {
   return undefined;
 }
 
-const notAllowed = (f: Finding): string => `contains the character ${f.character}, which is not allowed`;
+const notAllowed = (f: Finding): string => characterProblem(f.character);
 
 /**
  * Refuses, before any handler runs, a query string or body holding a character that no stored
