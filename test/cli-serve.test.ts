@@ -56,6 +56,7 @@ describe('roster serve', () => {
       'departments:\n  - name: Treasury\n    active: true\nroles:\n  - name: Auditor\n    description: Reads everything\n',
     );
     served = await startServer(['--data', data, '--api-key', 'flag-key-1', '--api-key', 'flag-key-2', '--seed', fixture]);
+    expect(served.banner).toContain('API key: the keys given with --api-key');
     const create = await fetch(`${served.url}/api/users`, {
       method: 'POST',
       headers: { 'X-COUPA-API-KEY': 'flag-key-1', 'content-type': 'application/json', accept: 'application/json' },

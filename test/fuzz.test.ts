@@ -42,7 +42,8 @@ import { makeTestApp, TEST_KEY, validUser, type TestApp } from './helpers/test-a
  *   FUZZ_SEED=n     the seed (printed at the start, in the summary and in every failure); CI uses CI_SEED
  *   FUZZ_PATH=p     with FUZZ_SEED and `-t '<dialect> <class>'`, replay one counterexample
  *   FUZZ_RUNS=n     runs per class and database instead of the defaults (oversize: at most 100)
- *   FUZZ_COLLECT=1  record every distinct failure and print them instead of failing at the first
+ *   FUZZ_COLLECT=1  record every distinct failure (not shrunk) and print them all, failing at the end
+ *   FUZZ_CLASS_MS=n how long one class may run, shrinking included (default 60000); then it stops and passes
  *   FUZZ_SLOW_MS=n  the longest a request may take (default 5000; 0 turns the check off)
  */
 
@@ -51,18 +52,22 @@ import { makeTestApp, TEST_KEY, validUser, type TestApp } from './helpers/test-a
  * by a newly drawn input; a local run draws a fresh seed each time and so widens the search.
  */
 const CI_SEED = 20261130;
-const SEED = process.env['FUZZ_SEED']
-  ? Number(process.env['FUZZ_SEED'])
-  : process.env['CI'] === 'true'
-    ? CI_SEED
-    : Date.now() % 2 ** 31;
+/** A whole-number environment variable, or the fallback; anything else stops the run rather than fuzzing with NaN. */
+function envInteger(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw)) throw new Error(`${name} must be a whole number, got '${raw}'`);
+  return Number(raw);
+}
+
+const SEED = envInteger('FUZZ_SEED') ?? (process.env['CI'] === 'true' ? CI_SEED : Date.now() % 2 ** 31);
 const PATH = process.env['FUZZ_PATH'];
-const RUNS = process.env['FUZZ_RUNS'] ? Number(process.env['FUZZ_RUNS']) : undefined;
+const RUNS = envInteger('FUZZ_RUNS');
 const COLLECT = process.env['FUZZ_COLLECT'] === '1';
-const SLOW_MS = Number(process.env['FUZZ_SLOW_MS'] ?? 5000);
+const SLOW_MS = envInteger('FUZZ_SLOW_MS') ?? 5000;
 
 /** fast-check stops a class after this long (shrinking included) and reports what it has. */
-const CLASS_TIME_LIMIT_MS = 60_000;
+const CLASS_TIME_LIMIT_MS = envInteger('FUZZ_CLASS_MS') ?? 60_000;
 const CLASS_TIMEOUT_MS = 180_000;
 const SOCKET_TIMEOUT_MS = 30_000;
 
@@ -315,5 +320,7 @@ afterAll(() => {
       `fuzz: ${entries.length} distinct failures\n` +
         entries.map(([key, { count, text }]) => `=== ${key} (×${count})\n${text}`).join('\n\n'),
     );
+    // Collecting must not turn failures into a green run.
+    if (entries.length > 0) throw new Error(`fuzz: ${entries.length} distinct failures (listed above)`);
   }
 });

@@ -38,6 +38,8 @@ export async function serve(config: Config): Promise<void> {
   const where = pgUrl ? `PostgreSQL at ${pgUrl.host}${pgUrl.pathname}` : path.resolve(sqliteFile(config));
   const lines = [`Roster is serving Coupa's Users API at ${address}`, `  data:    ${where}`];
   if (generated) lines.push(`  API key: ${generated}   (printed once; only its hash is stored)`);
+  else if (config.apiKeys.length > 0)
+    lines.push(`  API key: the ${config.apiKeys.length === 1 ? 'key' : 'keys'} given with --api-key`);
   else lines.push('  API key: use one you created before, or pass --api-key KEY');
   lines.push(`  try:     curl -H "X-COUPA-API-KEY: <key>" ${address}/api/users`);
   process.stdout.write(`${lines.join('\n')}\n`);
