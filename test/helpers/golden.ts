@@ -58,6 +58,7 @@ export function expectGolden(name: string, text: string): void {
   if (process.env['UPDATE_GOLDEN'] === '1') {
     mkdirSync(GOLDEN_DIR, { recursive: true });
     writeFileSync(file, actual);
+    expect(readFileSync(file, 'utf8'), `test/golden/${name} was not written`).toBe(actual);
     return;
   }
   if (!existsSync(file)) {

@@ -1,0 +1,75 @@
+import {
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type DatabaseConnection,
+  type Driver,
+} from 'kysely';
+import { describe, it } from 'vitest';
+import type { Database, DialectName } from '../src/store/database.js';
+import { initialMigration } from '../src/store/migrations/001-initial.js';
+import { authMigration } from '../src/store/migrations/002-auth.js';
+import { expectGolden } from './helpers/golden.js';
+
+/** A Kysely that connects to nothing and records every statement it is asked to run. */
+function recordingDb(dialect: DialectName, statements: string[]): Kysely<Database> {
+  const connection: DatabaseConnection = {
+    executeQuery(query) {
+      const params = query.parameters.length > 0 ? ` -- ${JSON.stringify(query.parameters)}` : '';
+      statements.push(`${query.sql};${params}`);
+      return Promise.resolve({ rows: [] });
+    },
+    streamQuery() {
+      throw new Error('migrations do not stream');
+    },
+  };
+  const driver: Driver = {
+    init: () => Promise.resolve(),
+    acquireConnection: () => Promise.resolve(connection),
+    beginTransaction: () => Promise.resolve(),
+    commitTransaction: () => Promise.resolve(),
+    rollbackTransaction: () => Promise.resolve(),
+    releaseConnection: () => Promise.resolve(),
+    destroy: () => Promise.resolve(),
+  };
+  return new Kysely<Database>({
+    dialect:
+      dialect === 'postgres'
+        ? {
+            createAdapter: () => new PostgresAdapter(),
+            createDriver: () => driver,
+            createIntrospector: (db) => new PostgresIntrospector(db),
+            createQueryCompiler: () => new PostgresQueryCompiler(),
+          }
+        : {
+            createAdapter: () => new SqliteAdapter(),
+            createDriver: () => driver,
+            createIntrospector: (db) => new SqliteIntrospector(db),
+            createQueryCompiler: () => new SqliteQueryCompiler(),
+          },
+  });
+}
+
+/**
+ * Migrations are versioned: once released, what `001` and `002` create must never change, or
+ * new installs and upgraded ones would have different tables. Migration 001 is built from the
+ * catalogue, so a catalogue change would silently change it; this snapshot of the DDL fails
+ * instead. Change the catalogue together with a new migration that alters the tables; rewrite
+ * these golden files (UPDATE_GOLDEN=1) only for a reviewed change made before a release.
+ */
+describe('migration DDL', () => {
+  for (const dialect of ['sqlite', 'postgres'] as const) {
+    it(`is what the golden file says, on ${dialect}`, async () => {
+      const statements: string[] = [];
+      const db = recordingDb(dialect, statements);
+      await initialMigration(dialect).up(db);
+      statements.push('-- 002-auth');
+      await authMigration(dialect).up(db);
+      expectGolden(`migrations-${dialect}.sql.txt`, `${statements.join('\n')}\n`);
+    });
+  }
+});
