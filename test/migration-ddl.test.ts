@@ -1,19 +1,10 @@
-import {
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  SqliteAdapter,
-  SqliteIntrospector,
-  SqliteQueryCompiler,
-  type DatabaseConnection,
-  type Driver,
-} from 'kysely';
+import type { DatabaseConnection, Driver, Kysely } from 'kysely';
 import { describe, it } from 'vitest';
 import type { Database, DialectName } from '../src/store/database.js';
 import { initialMigration } from '../src/store/migrations/001-initial.js';
 import { authMigration } from '../src/store/migrations/002-auth.js';
 import { expectGolden } from './helpers/golden.js';
+import { offlineDb } from './helpers/offline-db.js';
 
 /** A Kysely that connects to nothing and records every statement it is asked to run. */
 function recordingDb(dialect: DialectName, statements: string[]): Kysely<Database> {
@@ -36,22 +27,7 @@ function recordingDb(dialect: DialectName, statements: string[]): Kysely<Databas
     releaseConnection: () => Promise.resolve(),
     destroy: () => Promise.resolve(),
   };
-  return new Kysely<Database>({
-    dialect:
-      dialect === 'postgres'
-        ? {
-            createAdapter: () => new PostgresAdapter(),
-            createDriver: () => driver,
-            createIntrospector: (db) => new PostgresIntrospector(db),
-            createQueryCompiler: () => new PostgresQueryCompiler(),
-          }
-        : {
-            createAdapter: () => new SqliteAdapter(),
-            createDriver: () => driver,
-            createIntrospector: (db) => new SqliteIntrospector(db),
-            createQueryCompiler: () => new SqliteQueryCompiler(),
-          },
-  });
+  return offlineDb(dialect, driver);
 }
 
 /**

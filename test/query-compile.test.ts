@@ -1,38 +1,13 @@
-import {
-  DummyDriver,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  SqliteAdapter,
-  SqliteIntrospector,
-  SqliteQueryCompiler,
-} from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { USER_QUERY } from '../src/domain/user-service.js';
 import { compileQuery, escapeLike } from '../src/query/compile.js';
 import { parseQuery } from '../src/query/parse.js';
+import type { Kysely } from 'kysely';
 import type { Database, DialectName } from '../src/store/database.js';
+import { offlineDb } from './helpers/offline-db.js';
 
 /** Query builders that compile SQL but never connect. */
-const DB: Readonly<Record<DialectName, Kysely<Database>>> = {
-  sqlite: new Kysely<Database>({
-    dialect: {
-      createAdapter: () => new SqliteAdapter(),
-      createDriver: () => new DummyDriver(),
-      createIntrospector: (db) => new SqliteIntrospector(db),
-      createQueryCompiler: () => new SqliteQueryCompiler(),
-    },
-  }),
-  postgres: new Kysely<Database>({
-    dialect: {
-      createAdapter: () => new PostgresAdapter(),
-      createDriver: () => new DummyDriver(),
-      createIntrospector: (db) => new PostgresIntrospector(db),
-      createQueryCompiler: () => new PostgresQueryCompiler(),
-    },
-  }),
-};
+const DB: Readonly<Record<DialectName, Kysely<Database>>> = { sqlite: offlineDb('sqlite'), postgres: offlineDb('postgres') };
 
 const DIALECT_NAMES = ['sqlite', 'postgres'] as const;
 

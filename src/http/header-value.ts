@@ -8,7 +8,7 @@ export const MAX_LISTED_HEADER_CHARS = 1024;
  * would turn an acknowledged write into a 500. So `%` and every character outside printable
  * ASCII are percent-encoded as UTF-8 (`Ā` → `%C4%80`), as a URL would carry them.
  */
-export function headerText(text: string): string {
+function headerText(text: string): string {
   // With the u flag a lone surrogate matches on its own; encodeURIComponent would throw on it.
   return text.replace(/[^\x20-\x24\x26-\x7e]/gu, (c) => encodeURIComponent(/^[\ud800-\udfff]$/u.test(c) ? '\ufffd' : c));
 }

@@ -16,7 +16,7 @@ interface Finding {
  * no value may hold (catalog/values.ts). Iterative, so a deeply nested body cannot exhaust
  * the stack.
  */
-export function findForbidden(root: unknown): Finding | undefined {
+function findForbidden(root: unknown): Finding | undefined {
   // Each entry points at its parent's key instead of copying the path, so a body nested
   // 100,000 deep costs linear time; the path is spelled out only for a finding.
   interface Key {
