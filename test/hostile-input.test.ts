@@ -2,7 +2,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { credentialService } from '../src/cli/credentials.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_ERROR_MESSAGES } from '../src/domain/errors.js';
-import { MAX_COLLECTION_ITEMS } from '../src/domain/user-input.js';
+import { MAX_COLLECTION_ITEMS } from '../src/domain/record-input.js';
 import { MAX_LISTED_HEADER_CHARS } from '../src/http/header-value.js';
 import { MAX_LIST_VALUES } from '../src/query/parse.js';
 import { ACCEPT_JSON, createUser, dbSnapshot, expectError, parseJson, showUser } from './helpers/api.js';

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { USER_QUERY } from '../src/domain/user-service.js';
+import { resourceNamed } from '../src/catalog/registry.js';
+import { queryResource } from '../src/domain/record-service.js';
+
+const USER_QUERY = queryResource(resourceNamed('users'));
 import { compileQuery, escapeLike } from '../src/query/compile.js';
 import { parseQuery } from '../src/query/parse.js';
 import type { Kysely } from 'kysely';

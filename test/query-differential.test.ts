@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseUserQuery } from '../src/domain/user-service.js';
+import { resourceNamed } from '../src/catalog/registry.js';
+import { Engine } from '../src/domain/engine.js';
 import { compileQuery } from '../src/query/compile.js';
 import { toDb } from '../src/store/codec.js';
 import type { Store } from '../src/store/database.js';
-import { UserRepository } from '../src/store/user-repository.js';
+import { RecordRepository } from '../src/store/record-repository.js';
 import { DIALECTS } from './helpers/dialects.js';
 import { oracleAll, oraclePage, type OracleDataset, type OracleNamed, type OracleUser } from './helpers/query-oracle.js';
 
@@ -80,8 +81,8 @@ async function clear(store: Store): Promise<void> {
 }
 
 /** The ids of the page an index request would render, as the HTTP handler computes them. */
-async function sqlPage(store: Store, repo: UserRepository, params: Params): Promise<number[]> {
-  const q = parseUserQuery(params);
+async function sqlPage(store: Store, repo: RecordRepository, params: Params): Promise<number[]> {
+  const q = Engine.detached(store).service('users').parseQuery(params);
   const users = await repo.findPage(compileQuery(store.dialect, 'users', q), q.offset, q.limit);
   return users.map((u) => u.id);
 }
@@ -529,10 +530,10 @@ for (const dialect of DIALECTS) {
   describe(`query language against the oracle on ${dialect.name}`, () => {
     let store: Store;
     let drop: () => Promise<void>;
-    let repo: UserRepository;
+    let repo: RecordRepository;
     beforeAll(async () => {
       ({ store, drop } = await dialect.open());
-      repo = new UserRepository(store);
+      repo = new RecordRepository(store, resourceNamed('users'));
     });
     afterAll(async () => {
       await drop();

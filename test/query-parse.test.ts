@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ScalarValue } from '../src/catalog/types.js';
-import { USER_QUERY } from '../src/domain/user-service.js';
+import { resourceNamed } from '../src/catalog/registry.js';
+import { queryResource } from '../src/domain/record-service.js';
 import type { Condition, ParsedQuery } from '../src/query/filter.js';
 import type { Operator } from '../src/query/operators.js';
 import { MAX_LIMIT, parseQuery, parseViewQuery } from '../src/query/parse.js';
 import type { Hop } from '../src/query/schema.js';
 import type { FieldTree, View } from '../src/query/view.js';
-import { USER_SHAPE } from '../src/render/present-user.js';
+
+const USER_QUERY = queryResource(resourceNamed('users'));
+const USER_SHAPE = USER_QUERY.shape;
 
 /**
  * A condition written compactly: hops as `name.column->target` (belongs-to) or

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseUserQuery } from '../src/domain/user-service.js';
+import { resourceNamed } from '../src/catalog/registry.js';
+import { Engine } from '../src/domain/engine.js';
 import { compileQuery } from '../src/query/compile.js';
 import type { Store } from '../src/store/database.js';
 import { seedUsers } from '../src/store/user-seeder.js';
@@ -8,7 +9,7 @@ import { DIALECTS } from './helpers/dialects.js';
 
 /** The id-picking query an index request runs, as SQL text with its parameters. */
 function pageQuery(store: Store, params: Record<string, string>) {
-  const apply = compileQuery(store.dialect, 'users', parseUserQuery(params));
+  const apply = compileQuery(store.dialect, 'users', Engine.detached(store).service('users').parseQuery(params));
   return apply(store.db.selectFrom('users').select('id')).offset(0).limit(50).compile();
 }
 

@@ -1,39 +1,53 @@
-import type { Element, ResourceCatalog, ScalarElement } from './types.js';
+import type { ResourceDef } from './resource.js';
+import type { CollectionElement, CompositeElement, Element, ReferenceElement, ScalarElement } from './types.js';
 
 /** Coupa accepts `employee_number` and `employee-number` alike. */
 export const normalizeName = (name: string): string => name.replaceAll('_', '-');
 
+/** Derived lookups over one resource's elements, computed once per resource. */
 export interface CatalogIndex {
-  readonly catalog: ResourceCatalog;
+  readonly def: ResourceDef;
   /** Every element by wire name and by each alias. */
   readonly byName: ReadonlyMap<string, Element>;
   readonly scalars: readonly ScalarElement[];
   /** Stored scalars a client may write. */
   readonly writableScalars: readonly ScalarElement[];
+  readonly references: readonly ReferenceElement[];
+  readonly collections: readonly CollectionElement[];
+  readonly composites: readonly CompositeElement[];
   readonly outElements: readonly Element[];
+  /** The natural key element. */
+  readonly key: ScalarElement;
 }
 
-const cache = new WeakMap<ResourceCatalog, CatalogIndex>();
+const cache = new WeakMap<ResourceDef, CatalogIndex>();
 
-/** Derived lookups for a catalogue, computed once per catalogue. */
-export function indexCatalog(catalog: ResourceCatalog): CatalogIndex {
-  const hit = cache.get(catalog);
+/** Derived lookups for a resource; throws if the definition is inconsistent (a programming error). */
+export function indexCatalog(def: ResourceDef): CatalogIndex {
+  const hit = cache.get(def);
   if (hit) return hit;
   const byName = new Map<string, Element>();
-  for (const el of catalog.elements) {
-    if (byName.has(el.name)) throw new Error(`Element ${el.name} is defined twice in ${catalog.plural}`);
+  for (const el of def.elements) {
+    if (byName.has(el.name)) throw new Error(`Element ${el.name} is defined twice in ${def.name}`);
     byName.set(el.name, el);
     for (const alias of el.aliases ?? []) byName.set(alias, el);
   }
-  const scalars = catalog.elements.filter((e): e is ScalarElement => e.kind === 'scalar');
+  const scalars = def.elements.filter((e): e is ScalarElement => e.kind === 'scalar');
+  const key = scalars.find((e) => e.name === def.key);
+  if (!key) throw new Error(`${def.name} has no scalar element ${def.key} for its key`);
+  for (const name of def.simple) if (!byName.has(name)) throw new Error(`${def.name} simple names unknown ${name}`);
   const index: CatalogIndex = {
-    catalog,
+    def,
     byName,
     scalars,
     writableScalars: scalars.filter((e) => e.in),
-    outElements: catalog.elements.filter((e) => e.out),
+    references: def.elements.filter((e): e is ReferenceElement => e.kind === 'reference'),
+    collections: def.elements.filter((e): e is CollectionElement => e.kind === 'collection'),
+    composites: def.elements.filter((e): e is CompositeElement => e.kind === 'composite'),
+    outElements: def.elements.filter((e) => e.out),
+    key,
   };
-  cache.set(catalog, index);
+  cache.set(def, index);
   return index;
 }
 
@@ -45,4 +59,9 @@ export function findElement(index: CatalogIndex, name: string): Element | undefi
 export function humanize(name: string): string {
   const words = name.replace(/\?$/, '').replaceAll('-', ' ').replaceAll('_', ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** Fails to compile when a switch over a closed union misses a case. */
+export function assertNever(value: never): never {
+  throw new Error(`Unexpected ${JSON.stringify(value)}`);
 }

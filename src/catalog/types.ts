@@ -4,8 +4,11 @@
  * docs) are all derived from these definitions, so an element is spelled out once.
  */
 
-/** Value types as Coupa documents them; `symbol` renders as `type="symbol"` in XML. */
-export type ScalarType = 'string' | 'text' | 'integer' | 'boolean' | 'datetime' | 'decimal' | 'symbol';
+/**
+ * Value types as Coupa documents them; `symbol` renders as `type="symbol"` in XML. A `date`
+ * is a calendar day (`2000-07-01`, the Worker API's `date-of-birth`); a `datetime` an instant.
+ */
+export type ScalarType = 'string' | 'text' | 'integer' | 'boolean' | 'datetime' | 'date' | 'decimal' | 'symbol';
 
 export type ScalarValue = string | number | boolean;
 
@@ -19,7 +22,19 @@ interface ElementBase {
   readonly out: boolean;
   /** Other spellings a client may send for this element (older seed names). */
   readonly aliases?: readonly string[];
+  /**
+   * The migration that added this element's column (1 when absent). Migrations build tables
+   * from the catalogue, each taking only the elements of its own version, so a released
+   * migration never changes when an element is added (test/migration-ddl.test.ts pins them).
+   */
+  readonly since?: number;
 }
+
+/**
+ * Values the engine keeps itself rather than taking from the client: the id, the timestamps
+ * and the audit users. Each resource gives them with the builders in `catalog/elements.ts`.
+ */
+export type AutoValue = 'id' | 'created-at' | 'updated-at' | 'created-by' | 'updated-by';
 
 /** A value stored in its own column of the resource's table. */
 export interface ScalarElement extends ElementBase {
@@ -34,6 +49,17 @@ export interface ScalarElement extends ElementBase {
   readonly allowed?: readonly string[];
   /** Value stored when a create does not send the element. */
   readonly default?: ScalarValue;
+  /** Shortest accepted text, in characters, as Rails' `length: { minimum: }` (a login has at least 2). */
+  readonly minLength?: number;
+  /** A format the text must have, checked after the length (Rails' `format:` validations). */
+  readonly format?: 'email';
+  /** Settable on create, never changed afterwards: an update that sends another value is refused. */
+  readonly immutable?: boolean;
+  /** Has a lookup index (with the id, for paging); test/catalog-indexes.test.ts checks the migrations made one. */
+  readonly indexed?: boolean;
+  /** Column name in Coupa's CSV flat files, where it differs from the humanized element name. */
+  readonly csv?: string;
+  readonly auto?: Extract<AutoValue, 'id' | 'created-at' | 'updated-at'>;
 }
 
 /** A read-only value derived from stored columns (fullname, active?). */
@@ -52,14 +78,18 @@ export interface SecretElement extends ElementBase {
   readonly length?: number;
 }
 
-/** A belongs-to association: one foreign-key column pointing at a reference table or at users. */
+/** A belongs-to association: one foreign-key column holding the id of a row of the `target` resource. */
 export interface ReferenceElement extends ElementBase {
   readonly kind: 'reference';
+  /** Name of the target resource in the registry (`departments`, `users`). */
   readonly target: string;
   readonly column: string;
+  /** A create must name a row; an update may not clear it. */
+  readonly required?: boolean;
+  readonly auto?: Extract<AutoValue, 'created-by' | 'updated-by'>;
 }
 
-/** A has-many association kept in the membership table under `membership`. */
+/** A has-many association kept in the owner's membership table (`membershipTable`) under the kind `membership`. */
 export interface CollectionElement extends ElementBase {
   readonly kind: 'collection';
   readonly target: string;
@@ -79,43 +109,3 @@ export interface CompositeField {
 }
 
 export type Element = ScalarElement | ComputedElement | SecretElement | ReferenceElement | CollectionElement | CompositeElement;
-
-/** A field of a reference-data table (roles, currencies, addresses...). */
-export interface RefField {
-  readonly name: string;
-  readonly type: ScalarType;
-  readonly column: string;
-  readonly length?: number;
-}
-
-/** A belongs-to link between two reference tables (address -> country). */
-export interface RefLink {
-  readonly name: string;
-  readonly column: string;
-  readonly target: string;
-}
-
-export interface RefTable {
-  /** Table name, also the key used by elements' `target`. */
-  readonly table: string;
-  /** Singular element name used for items of an array in XML (`<role>`). */
-  readonly tag: string;
-  /** Field a client may use instead of the id to name a row. */
-  readonly key: string;
-  readonly fields: readonly RefField[];
-  readonly links?: readonly RefLink[];
-  /**
-   * When set, a nested object without id or natural key creates a new row from its fields,
-   * or reuses an identical one (approval limits are given as amount + currency).
-   */
-  readonly findOrCreateBy?: readonly string[];
-}
-
-export interface ResourceCatalog {
-  /** Singular name: XML root element and JSON error key (`user`). */
-  readonly singular: string;
-  /** Plural name: XML array root and table name (`users`). */
-  readonly plural: string;
-  readonly table: string;
-  readonly elements: readonly Element[];
-}

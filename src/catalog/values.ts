@@ -143,5 +143,21 @@ export function coerceScalar(type: ScalarType, raw: unknown): Coerced {
       const d = datetime(text);
       return d.ok ? { ok: true, value: d.iso } : d;
     }
+    case 'date': {
+      const day = calendarDate(text);
+      return day === undefined ? { ok: false, problem: 'is not a date (YYYY-MM-DD)' } : { ok: true, value: day };
+    }
   }
+}
+
+/** A real calendar day in years 0001–9999, as `YYYY-MM-DD`; `2001-02-29` is not one. */
+function calendarDate(text: string): string | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (year < 1 || month < 1 || month > 12 || day < 1) return undefined;
+  // Date.UTC maps years 0-99 onto 1900-1999; setUTCFullYear does not.
+  const last = new Date(Date.UTC(2000, month, 0));
+  last.setUTCFullYear(year, month, 0);
+  return day > last.getUTCDate() ? undefined : text;
 }

@@ -4,18 +4,18 @@ import { splitScopes } from '../catalog/scopes.js';
 import { makeConfig, sqliteFile } from '../config.js';
 import { CredentialService } from '../domain/credential-service.js';
 import { isRosterError } from '../domain/errors.js';
-import { UserService } from '../domain/user-service.js';
+import { apiUserFactory } from '../domain/api-users.js';
+import { Engine } from '../domain/engine.js';
 import { ApiKeyRepository } from '../store/api-key-repository.js';
 import { ClientRepository } from '../store/client-repository.js';
 import { storeOptionsFor, type Store } from '../store/database.js';
 import { openPreparedStore } from '../store/prepare.js';
-import { ReferenceRepository } from '../store/reference-repository.js';
-import { UserRepository } from '../store/user-repository.js';
 import { addDataOptions, type DataOptions } from './options.js';
 
+/** Credentials over a store, for commands and tests: API users are written through a short-lived engine. */
 export function credentialService(store: Store): CredentialService {
-  const users = new UserService(store, new UserRepository(store), new ReferenceRepository(store));
-  return new CredentialService(users, new ClientRepository(store), new ApiKeyRepository(store));
+  const users = Engine.detached(store).service('users');
+  return new CredentialService(apiUserFactory(users), new ClientRepository(store), new ApiKeyRepository(store));
 }
 
 /** Opens the same data `serve` uses (also while it runs), runs `body`, prints its JSON result. */

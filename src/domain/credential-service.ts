@@ -4,7 +4,7 @@ import { generateApiKey, type ApiKeyRecord, type ApiKeyRepository } from '../sto
 import type { ClientRecord, ClientRepository } from '../store/client-repository.js';
 import { RosterError } from './errors.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import type { UserService } from './user-service.js';
+import type { ApiUserFactory } from './api-users.js';
 
 /** RFC 6749 client ids are visible ASCII; Roster keeps to URL-safe characters so they need no escaping. */
 const CLIENT_ID = /^[A-Za-z0-9._~-]{1,100}$/;
@@ -23,7 +23,7 @@ let decoy: Promise<string> | undefined;
 /** OAuth clients and API keys: creating them (each with its API user), authenticating, revoking. */
 export class CredentialService {
   constructor(
-    private readonly users: UserService,
+    private readonly createApiUser: ApiUserFactory,
     private readonly clients: ClientRepository,
     private readonly keys: ApiKeyRepository,
   ) {}
@@ -46,7 +46,7 @@ export class CredentialService {
     if (secret.length < MIN_SECRET)
       throw new RosterError('validation_failed', `A client secret needs at least ${MIN_SECRET} characters`);
     if (await this.clients.findWithSecret(clientId)) throw new RosterError('validation_failed', `Client id ${clientId} is taken`);
-    const userId = await this.users.createApiUser(`oauth.${clientId}`, name);
+    const userId = await this.createApiUser(`oauth.${clientId}`, name);
     const client = await this.clients.insert({
       clientId,
       name,
@@ -83,7 +83,7 @@ export class CredentialService {
   }): Promise<{ record: ApiKeyRecord; key: string }> {
     if (opts.scopes) checkScopes(opts.scopes);
     const key = opts.key ?? generateApiKey();
-    const userId = await this.users.createApiUser(`api.key.${randomBytes(4).toString('hex')}`, opts.name);
+    const userId = await this.createApiUser(`api.key.${randomBytes(4).toString('hex')}`, opts.name);
     return { record: await this.keys.add(key, opts.name, opts.scopes, userId), key };
   }
 

@@ -1,12 +1,12 @@
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { UserService } from '../domain/user-service.js';
+import { servedResources } from '../catalog/registry.js';
+import { apiUserFactory } from '../domain/api-users.js';
+import { Engine } from '../domain/engine.js';
 import { ApiKeyRepository } from '../store/api-key-repository.js';
 import { AvatarRepository } from '../store/avatar-repository.js';
 import type { Store } from '../store/database.js';
-import { ReferenceRepository } from '../store/reference-repository.js';
-import { UserRepository } from '../store/user-repository.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { CredentialService } from '../domain/credential-service.js';
 import { RateLimiter } from '../domain/rate-limit.js';
@@ -23,6 +23,7 @@ import { registerDrainOnError } from './drain.js';
 import { registerHealth } from './health.js';
 import { registerInputGuard } from './input-guard.js';
 import { redactUrl } from './log-url.js';
+import { registerRecordRoutes } from './records/routes.js';
 import { registerUserRoutes } from './users/routes.js';
 import './fastify-types.js';
 
@@ -78,9 +79,9 @@ export async function buildApp({
     // Paths are case-sensitive (find-my-way's default); a trailing slash is ignored, as Rails does.
     routerOptions: { ignoreTrailingSlash: true },
   });
-  const users = new UserRepository(store);
-  const refs = new ReferenceRepository(store);
-  const service = new UserService(store, users, refs);
+  const engine = await Engine.open(store);
+  app.addHook('onClose', () => engine.close());
+  const users = engine.service('users');
 
   registerErrorHandling(app);
   registerXmlParser(app);
@@ -104,8 +105,15 @@ export async function buildApp({
   registerRouteScopes(app);
   registerAuth(app, [bearerAuthenticator(tokens, clients), apiKeyAuthenticator(keys)], limiter);
   registerHealth(app, store);
-  await registerOAuthRoutes(app, { credentials: new CredentialService(service, clients, keys), tokens });
-  registerUserRoutes(app, { users: service, avatars: new AvatarRepository(store), avatarLimit: config.avatarLimit });
+  await registerOAuthRoutes(app, { credentials: new CredentialService(apiUserFactory(users), clients, keys), tokens });
+  for (const def of servedResources()) {
+    // Users have an avatar besides the standard routes; every other resource is its definition alone.
+    if (def === users.def) {
+      registerUserRoutes(app, def, { users, avatars: new AvatarRepository(store), avatarLimit: config.avatarLimit });
+    } else {
+      registerRecordRoutes(app, def, engine.service(def));
+    }
+  }
   await app.ready();
   return app;
 }

@@ -1,21 +1,44 @@
 import type { FastifyInstance } from 'fastify';
+import { assertNever } from '../catalog/lookup.js';
+import { servedResources } from '../catalog/registry.js';
+import type { ResourceApi } from '../catalog/resource.js';
+
+function routesOf(api: ResourceApi): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const { read, write } = api.scopes;
+  for (const operation of api.operations) {
+    switch (operation) {
+      case 'index':
+        out.push([`GET ${api.path}`, read]);
+        break;
+      case 'show':
+        out.push([`GET ${api.path}/:id`, read]);
+        break;
+      case 'create':
+        out.push([`POST ${api.path}`, write]);
+        break;
+      case 'update':
+        out.push([`PUT ${api.path}/:id`, write], [`PATCH ${api.path}/:id`, write]);
+        break;
+      default:
+        assertNever(operation);
+    }
+  }
+  for (const route of api.extraRoutes ?? []) {
+    out.push([`${route.method} ${api.path}${route.path}`, route.access === 'read' ? read : write]);
+  }
+  return out;
+}
 
 /**
- * The scope every route needs, in one place. A route that is neither `public` (health, the
- * token endpoint) nor listed here fails at start-up, so no endpoint can ship without a
- * declared scope. docs/auth.md lists
- * the same table (a test keeps them in sync).
+ * The scope every route needs, in one place, made from the resource definitions. A route
+ * that is neither `public` (health, the token endpoint) nor listed here fails at start-up,
+ * so no endpoint can ship without a declared scope. docs/auth.md lists the same table (a
+ * test keeps them in sync).
  */
-export const ROUTE_SCOPES: Readonly<Record<string, string>> = {
-  'GET /api/users': 'core.user.read',
-  'GET /api/users/:id': 'core.user.read',
-  'POST /api/users': 'core.user.write',
-  'PUT /api/users/:id': 'core.user.write',
-  'PATCH /api/users/:id': 'core.user.write',
-  'GET /api/users/:id/avatar': 'core.user.read',
-  'PUT /api/users/:id/avatar': 'core.user.write',
-  'DELETE /api/users/:id/avatar': 'core.user.write',
-};
+export const ROUTE_SCOPES: Readonly<Record<string, string>> = Object.fromEntries(
+  servedResources().flatMap((def) => (def.api ? routesOf(def.api) : [])),
+);
 
 export function registerRouteScopes(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {

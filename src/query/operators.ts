@@ -38,7 +38,7 @@ export const OPERATORS: Readonly<Record<Operator, OperatorDef>> = {
   in: { takes: 'list', fits: any, fitsText: 'every element' },
   not_in: { takes: 'list', fits: any, fitsText: 'every element' },
   // Coupa documents blank as "not available for datetime fields".
-  blank: { takes: 'flag', fits: (t) => t !== 'datetime', fitsText: 'every element but dates' },
+  blank: { takes: 'flag', fits: (t) => t !== 'datetime' && t !== 'date', fitsText: 'every element but dates' },
 };
 
 export const OPERATOR_NAMES = Object.keys(OPERATORS) as Operator[];

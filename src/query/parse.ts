@@ -1,4 +1,5 @@
 import { normalizeName } from '../catalog/lookup.js';
+import type { QueryAliases } from '../catalog/resource.js';
 import type { ScalarValue } from '../catalog/types.js';
 import { coerceScalar } from '../catalog/values.js';
 import type { Condition, Ordering, ParsedQuery } from './filter.js';
@@ -14,11 +15,6 @@ export const MAX_LIST_VALUES = 1000;
 
 /** Paths longer than this are refused: the schema has no meaningful deeper chain, and SQL size stays bounded. */
 export const MAX_DEPTH = 4;
-
-/** Query-string aliases per resource: Coupa's `status=active|inactive` on users. */
-export interface QueryAliases {
-  readonly [param: string]: { readonly element: string; readonly values: Readonly<Record<string, string>> };
-}
 
 /** Everything the parser needs to know about one resource. */
 export interface QueryResource {

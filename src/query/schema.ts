@@ -1,6 +1,7 @@
-import { findElement, indexCatalog, normalizeName } from '../catalog/lookup.js';
-import { REF_TABLES } from '../catalog/reference-data.js';
-import type { ResourceCatalog, ScalarType } from '../catalog/types.js';
+import { assertNever, findElement, indexCatalog } from '../catalog/lookup.js';
+import { RESOURCES, resourceNamed } from '../catalog/registry.js';
+import { membershipOwner, membershipTable, type ResourceDef } from '../catalog/resource.js';
+import type { Element, ScalarType } from '../catalog/types.js';
 
 /** A column a condition can test, in the table of its context. */
 export interface QueryField {
@@ -33,86 +34,75 @@ export type Meaning =
   | { readonly is: 'group'; readonly name: string; readonly fields: ReadonlyMap<string, QueryField> }
   | { readonly is: 'hidden'; readonly name: string };
 
-/** The queryable shape of a resource and the reference tables it reaches, by table name. */
+/** The queryable shape of a resource and of every table it reaches, by table name. */
 export interface QuerySchema {
   readonly root: string;
-  /** Singular name for messages ("users have no such element"). */
+  /** Plural name, for messages ("users have no such element"). */
   readonly plural: string;
   /** Fields `order_by` may name: the root's scalars. */
   orderable(name: string): QueryField | undefined;
   meaning(table: string, name: string): Meaning | undefined;
 }
 
-const idField: QueryField = { name: 'id', column: 'id', type: 'integer' };
+/** What an element means to a query, in the table of its resource. */
+function elementMeaning(def: ResourceDef, el: Element): Meaning {
+  switch (el.kind) {
+    case 'scalar':
+      return {
+        is: 'field',
+        field: { name: el.name, column: el.column, type: el.type, unique: el.unique === true || el.column === 'id' },
+      };
+    case 'reference':
+      return { is: 'hop', hop: { via: 'column', name: el.name, column: el.column, target: resourceNamed(el.target).table } };
+    case 'collection':
+      return {
+        is: 'hop',
+        hop: {
+          via: 'membership',
+          name: el.name,
+          table: membershipTable(def),
+          owner: membershipOwner(def),
+          kind: el.membership,
+          ref: 'ref_id',
+          target: resourceNamed(el.target).table,
+        },
+      };
+    case 'composite':
+      return {
+        is: 'group',
+        name: el.name,
+        fields: new Map(el.fields.map((f) => [f.name, { name: `${el.name}[${f.name}]`, column: f.column, type: 'string' as const }])),
+      };
+    // Computed values are not stored and secrets are never matched against.
+    case 'computed':
+    case 'secret':
+      return { is: 'hidden', name: el.name };
+    default:
+      return assertNever(el);
+  }
+}
+
+const byTable = new Map(RESOURCES.map((r) => [r.table, r]));
 
 /**
- * Derives the query schema from a resource catalogue and the reference tables, so every
- * element that is stored is queryable under its wire name, through associations too.
+ * Derives the query schema of a resource from the registry, so every element that is stored
+ * is queryable under its wire name, and through associations every element of the resource
+ * they lead to.
  */
-export function querySchema(catalog: ResourceCatalog): QuerySchema {
-  const index = indexCatalog(catalog);
-  const membershipTable = `${catalog.singular}_memberships`;
-  const owner = `${catalog.singular}_id`;
-
-  const rootMeaning = (name: string): Meaning | undefined => {
-    const el = findElement(index, name);
-    switch (el?.kind) {
-      case undefined:
-        return undefined;
-      case 'scalar':
-        return {
-          is: 'field',
-          field: { name: el.name, column: el.column, type: el.type, unique: el.unique === true || el.column === 'id' },
-        };
-      case 'reference':
-        return { is: 'hop', hop: { via: 'column', name: el.name, column: el.column, target: el.target } };
-      case 'collection':
-        return {
-          is: 'hop',
-          hop: {
-            via: 'membership',
-            name: el.name,
-            table: membershipTable,
-            owner,
-            kind: el.membership,
-            ref: 'ref_id',
-            target: el.target,
-          },
-        };
-      case 'composite':
-        return {
-          is: 'group',
-          name: el.name,
-          fields: new Map(
-            el.fields.map((f) => [f.name, { name: `${el.name}[${f.name}]`, column: f.column, type: 'string' as const }]),
-          ),
-        };
-      // Computed values are not stored and secrets are never matched against.
-      case 'computed':
-      case 'secret':
-        return { is: 'hidden', name: el.name };
-    }
+export function querySchema(def: ResourceDef): QuerySchema {
+  const meaning = (table: string, name: string): Meaning | undefined => {
+    const target = byTable.get(table);
+    if (!target) return undefined;
+    const el = findElement(indexCatalog(target), name);
+    return el ? elementMeaning(target, el) : undefined;
   };
-
-  const refMeanings = new Map<string, Map<string, Meaning>>();
-  for (const t of REF_TABLES) {
-    const m = new Map<string, Meaning>([['id', { is: 'field', field: idField }]]);
-    for (const f of t.fields) m.set(f.name, { is: 'field', field: { name: f.name, column: f.column, type: f.type } });
-    for (const l of t.links ?? [])
-      m.set(l.name, { is: 'hop', hop: { via: 'column', name: l.name, column: l.column, target: l.target } });
-    refMeanings.set(t.table, m);
-  }
-
   return {
-    root: catalog.table,
-    plural: catalog.plural,
+    root: def.table,
+    plural: def.plural,
     orderable(name) {
-      const m = rootMeaning(name);
+      const m = meaning(def.table, name);
       return m?.is === 'field' ? m.field : undefined;
     },
-    meaning(table, name) {
-      if (table === catalog.table) return rootMeaning(name);
-      return refMeanings.get(table)?.get(normalizeName(name));
-    },
+    meaning,
   };
 }

@@ -8,6 +8,7 @@ const TYPE_ATTR: Partial<Record<ScalarType, string>> = {
   integer: ' type="integer"',
   boolean: ' type="boolean"',
   datetime: ' type="dateTime"',
+  date: ' type="date"',
   decimal: ' type="decimal"',
   symbol: ' type="symbol"',
 };

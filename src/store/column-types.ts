@@ -19,6 +19,8 @@ export function columnType(dialect: DialectName, type: ScalarType, length?: numb
       return dialect === 'postgres' ? 'boolean' : 'integer';
     case 'datetime':
       return dialect === 'postgres' ? 'timestamptz' : 'text';
+    case 'date':
+      return dialect === 'postgres' ? 'date' : 'text';
     case 'decimal':
       return dialect === 'postgres'
         ? sql`numeric(${sql.raw(String(DECIMAL_PRECISION))}, ${sql.raw(String(DECIMAL_SCALE))})`

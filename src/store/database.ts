@@ -28,6 +28,8 @@ export interface Store {
 
 // Return int8 (COUNT, bigserial) as numbers and numeric as its exact string.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+// A date is a calendar day, not an instant: keep PostgreSQL's `YYYY-MM-DD` text rather than a local-midnight Date.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 /**
  * Kysely prepares every query anew, and preparing costs more than running a point lookup.

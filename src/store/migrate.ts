@@ -1,6 +1,7 @@
 import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import { initialMigration } from './migrations/001-initial.js';
 import { authMigration } from './migrations/002-auth.js';
+import { referenceDataMigration } from './migrations/003-reference-data-api.js';
 import type { Store } from './database.js';
 
 function provider(store: Store): MigrationProvider {
@@ -9,6 +10,7 @@ function provider(store: Store): MigrationProvider {
       Promise.resolve<Record<string, Migration>>({
         '001-initial': initialMigration(store.dialect),
         '002-auth': authMigration(store.dialect),
+        '003-reference-data-api': referenceDataMigration(store.dialect),
       }),
   };
 }

@@ -1,7 +1,6 @@
 import { openStore, type Store, type StoreOptions } from './database.js';
 import { defaultReferenceData } from './default-reference-data.js';
 import { migrateToLatest } from './migrate.js';
-import { ReferenceRepository } from './reference-repository.js';
 import { loadFixture, readFixtureFile } from './reference-seed.js';
 
 export interface PrepareOptions {
@@ -14,9 +13,8 @@ export async function openPreparedStore(options: StoreOptions, prepare: PrepareO
   const store = openStore(options);
   try {
     await migrateToLatest(store);
-    const refs = new ReferenceRepository(store);
-    await loadFixture(refs, defaultReferenceData(), true);
-    if (prepare.seedFile) await loadFixture(refs, await readFixtureFile(prepare.seedFile));
+    await loadFixture(store, defaultReferenceData(), true);
+    if (prepare.seedFile) await loadFixture(store, await readFixtureFile(prepare.seedFile));
     return store;
   } catch (err) {
     await store.close();

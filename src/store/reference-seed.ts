@@ -1,75 +1,99 @@
 import { readFile } from 'node:fs/promises';
 import YAML from 'yaml';
-import { normalizeName } from '../catalog/lookup.js';
-import { REF_TABLES, refTable } from '../catalog/reference-data.js';
-import type { ScalarValue } from '../catalog/types.js';
+import { indexCatalog, normalizeName } from '../catalog/lookup.js';
+import { RESOURCES, resourceNamed } from '../catalog/registry.js';
+import type { ResourceDef } from '../catalog/resource.js';
 import { coerceScalar } from '../catalog/values.js';
+import { nowIso, toDb } from './codec.js';
+import type { Row, Store } from './database.js';
 import type { Fixture, FixtureRow } from './default-reference-data.js';
-import type { ReferenceRepository } from './reference-repository.js';
+import { RecordRepository } from './record-repository.js';
 
-/** Table names are matched loosely: `approval-limits`, `approval_limits` and `approvalLimits` all work. */
-function tableFor(name: string): string | undefined {
+/** Reference data a fixture may fill: the cached resources. */
+const FIXTURE_RESOURCES = RESOURCES.filter((r) => r.cached);
+
+/** Names are matched loosely: `approval-limits`, `approval_limits` and `approvalLimits` all work. */
+function resourceFor(name: string): ResourceDef | undefined {
   const wanted = name
     .replace(/([a-z])([A-Z])/g, '$1_$2')
     .toLowerCase()
     .replaceAll('-', '_');
-  return REF_TABLES.find((t) => t.table === wanted)?.table;
+  return FIXTURE_RESOURCES.find((r) => r.name === wanted);
 }
 
 /**
  * Writes fixture rows into the reference tables, upserting by natural key, in dependency
  * order (currencies before account types). Throws with the offending row on bad data.
  */
-export async function loadFixture(refs: ReferenceRepository, fixture: Fixture, onlyIntoEmpty = false): Promise<number> {
+export async function loadFixture(store: Store, fixture: Fixture, onlyIntoEmpty = false): Promise<number> {
   const entries = Object.entries(fixture).map(([name, rows]) => {
-    const table = tableFor(name);
-    if (!table)
-      throw new Error(`Fixture names an unknown reference table '${name}' (known: ${REF_TABLES.map((t) => t.table).join(', ')})`);
-    return [table, rows] as const;
+    const def = resourceFor(name);
+    if (!def) {
+      throw new Error(
+        `Fixture names an unknown reference table '${name}' (known: ${FIXTURE_RESOURCES.map((t) => t.name).join(', ')})`,
+      );
+    }
+    return [def, rows] as const;
   });
   let written = 0;
-  for (const def of REF_TABLES) {
-    const rows = entries.filter(([t]) => t === def.table).flatMap(([, r]) => r);
+  for (const def of FIXTURE_RESOURCES) {
+    const rows = entries.filter(([d]) => d === def).flatMap(([, r]) => r);
     if (rows.length === 0) continue;
-    const empty = (await refs.count(def.table)) === 0;
+    const repo = new RecordRepository(store, def);
+    const empty = (await repo.count()) === 0;
     if (onlyIntoEmpty && !empty) continue;
-    const decoded = [];
-    for (const row of rows) decoded.push(await decodeRow(refs, def.table, row));
+    const decoded: Row[] = [];
+    for (const row of rows) decoded.push(await decodeRow(store, def, row));
     // A fresh table takes one multi-row insert; otherwise rows are upserted by natural key.
-    if (empty) await refs.insertMany(def, decoded);
-    else for (const r of decoded) await refs.upsert(def, r.fields, r.links);
+    if (empty) await repo.insertMany(decoded);
+    else for (const row of decoded) await upsert(store, repo, row);
     written += rows.length;
   }
   return written;
 }
 
-interface DecodedRow {
-  readonly fields: Map<string, ScalarValue | null>;
-  readonly links: Map<string, number | null>;
+async function upsert(store: Store, repo: RecordRepository, row: Row): Promise<void> {
+  const keyColumn = indexCatalog(repo.def).key.column;
+  const existing = await repo.idByKey(String(row[keyColumn]));
+  if (existing === undefined) {
+    await repo.insert(store.db, row);
+    return;
+  }
+  // An upsert keeps the row's creation time.
+  const created = indexCatalog(repo.def).scalars.find((el) => el.auto === 'created-at')?.column;
+  const changes = Object.fromEntries(Object.entries(row).filter(([column]) => column !== created));
+  await repo.update(store.db, existing, changes);
 }
 
-async function decodeRow(refs: ReferenceRepository, table: string, row: FixtureRow): Promise<DecodedRow> {
-  const def = refTable(table);
+/** A fixture row as columns: every stored value by wire name, references by the target's natural key. */
+async function decodeRow(store: Store, def: ResourceDef, row: FixtureRow): Promise<Row> {
+  const index = indexCatalog(def);
   const input = new Map(Object.entries(row).map(([k, v]) => [normalizeName(k), v]));
-  const fields = new Map<string, ScalarValue | null>();
-  for (const f of def.fields) {
-    if (!input.has(f.name)) continue;
-    const c = coerceScalar(f.type, input.get(f.name));
-    if (!c.ok) throw new Error(`${table} row ${JSON.stringify(row)}: ${f.name} ${c.problem}`);
-    fields.set(f.name, c.value);
+  const columns: Row = {};
+  const now = nowIso();
+  for (const el of index.scalars) {
+    if (el.auto === 'created-at' || el.auto === 'updated-at') {
+      columns[el.column] = now;
+      continue;
+    }
+    if (el.auto === 'id' || !input.has(el.name)) continue;
+    const c = coerceScalar(el.type, input.get(el.name));
+    if (!c.ok) throw new Error(`${def.name} row ${JSON.stringify(row)}: ${el.name} ${c.problem}`);
+    columns[el.column] = toDb(store.dialect, el.type, c.value);
   }
-  const links = new Map<string, number | null>();
-  for (const link of def.links ?? []) {
-    const raw = input.get(link.name);
-    if (raw === undefined || raw === null) continue;
-    const target = refTable(link.target);
+  for (const el of index.references) {
+    const raw = input.get(el.name);
+    if (el.auto !== undefined || raw === undefined || raw === null) continue;
+    const target = resourceNamed(el.target);
     const key = typeof raw === 'object' ? (raw as Record<string, unknown>)[target.key] : raw;
-    const found = await refs.byKey(link.target, String(key));
-    if (!found) throw new Error(`${table} row ${JSON.stringify(row)}: no ${target.tag} with ${target.key} '${String(key)}'`);
-    links.set(link.name, found.id);
+    const found = await new RecordRepository(store, target).idByKey(String(key));
+    if (found === undefined) {
+      throw new Error(`${def.name} row ${JSON.stringify(row)}: no ${target.singular} with ${target.key} '${String(key)}'`);
+    }
+    columns[el.column] = found;
   }
-  if (fields.get(def.key) == null) throw new Error(`${table} row ${JSON.stringify(row)} has no ${def.key}`);
-  return { fields, links };
+  if (columns[index.key.column] == null) throw new Error(`${def.name} row ${JSON.stringify(row)} has no ${def.key}`);
+  return columns;
 }
 
 export async function readFixtureFile(file: string): Promise<Fixture> {

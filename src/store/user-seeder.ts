@@ -3,11 +3,14 @@ import { pipeline } from 'node:stream/promises';
 import type Sqlite from 'better-sqlite3';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { refTable } from '../catalog/reference-data.js';
 import type { CompositeElement, Element, ScalarElement, ScalarValue } from '../catalog/types.js';
-import { USERS } from '../catalog/users.js';
+import { assertNever, indexCatalog } from '../catalog/lookup.js';
+import { resourceNamed } from '../catalog/registry.js';
 import { fromDb, nowIso, toDb } from './codec.js';
 import type { DialectName, Store } from './database.js';
+
+/** The seeder makes users: the one resource it is written for. */
+const USERS = resourceNamed('users');
 
 /**
  * Bulk generator of realistic users for demos and benchmarks. The column list comes from the
@@ -217,8 +220,9 @@ function checkNames(names: Iterable<string>, kind: Element['kind']): void {
 
 /** Ids of usable rows: inactive or disabled ones (a retired department) are left alone. */
 async function usableIds(store: Store, table: string): Promise<number[]> {
-  const def = refTable(table);
-  const flag = def.fields.find((f) => f.type === 'boolean' && (f.name === 'active' || f.name === 'enabled'));
+  const flag = indexCatalog(resourceNamed(table)).scalars.find(
+    (f) => f.type === 'boolean' && (f.name === 'active' || f.name === 'enabled'),
+  );
   const rows = await store.db.selectFrom(table).selectAll().orderBy('id').execute();
   return rows.filter((r) => !flag || fromDb('boolean', r[flag.column]) !== false).map((r) => Number(r['id']));
 }
@@ -248,10 +252,10 @@ async function makePlan(store: Store, rnd: Random, runIds: number[]): Promise<Pl
     switch (el.kind) {
       case 'scalar': {
         const gen = SCALARS[el.name];
-        if (el.name === 'id') varying.push({ name: el.column, value: (r) => r.id });
-        else if (el.name === 'created-at' || el.name === 'updated-at') {
-          const name = el.name;
-          varying.push({ name: el.column, value: (r) => encode(el, r.stamps[name]) });
+        const auto = el.auto;
+        if (auto === 'id') varying.push({ name: el.column, value: (r) => r.id });
+        else if (auto === 'created-at' || auto === 'updated-at') {
+          varying.push({ name: el.column, value: (r) => encode(el, r.stamps[auto]) });
         } else if (gen) varying.push({ name: el.column, value: (r) => encode(el, gen(r, rnd)) });
         else if (el.default !== undefined) constants.push({ name: el.column, constant: encode(el, el.default) });
         break;
@@ -267,7 +271,7 @@ async function makePlan(store: Store, rnd: Random, runIds: number[]): Promise<Pl
       case 'reference': {
         const p = REFERENCES[el.name];
         if (p === undefined) break;
-        if (el.target === USERS.table) {
+        if (el.target === USERS.name) {
           // Managers are drawn from the earliest users of the run, so the org chart has a top.
           varying.push({
             name: el.column,
@@ -287,6 +291,8 @@ async function makePlan(store: Store, rnd: Random, runIds: number[]): Promise<Pl
       case 'computed':
       case 'secret':
         break;
+      default:
+        assertNever(el);
     }
   }
   return {

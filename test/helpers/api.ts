@@ -3,7 +3,8 @@ import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { ERROR_CATALOG, type ErrorCode } from '../../src/domain/errors.js';
 import type { Store } from '../../src/store/database.js';
-import { ReferenceRepository } from '../../src/store/reference-repository.js';
+import { resourceNamed } from '../../src/catalog/registry.js';
+import { RecordRepository } from '../../src/store/record-repository.js';
 import { JSON_IO, type TestApp } from './test-app.js';
 
 /** Ask for JSON without sending a body. */
@@ -60,9 +61,9 @@ export async function listUsers(t: TestApp, query = ''): Promise<JsonUser[]> {
 
 /** The id of a reference-data row named by its natural key (seeded by default). */
 export async function refId(store: Store, table: string, key: string): Promise<number> {
-  const row = await new ReferenceRepository(store).byKey(table, key);
-  if (!row) throw new Error(`test setup: no ${table} row with key ${key}`);
-  return row.id;
+  const id = await new RecordRepository(store, resourceNamed(table)).idByKey(key);
+  if (id === undefined) throw new Error(`test setup: no ${table} row with key ${key}`);
+  return id;
 }
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import fc from 'fast-check';
-import { REF_TABLES } from '../../src/catalog/reference-data.js';
+import { indexCatalog } from '../../src/catalog/lookup.js';
+import { resourceNamed } from '../../src/catalog/registry.js';
 import type { Element } from '../../src/catalog/types.js';
-import { USERS } from '../../src/catalog/users.js';
 import { ERROR_CATALOG } from '../../src/domain/errors.js';
 import { isWellFormedXml, JSON_TYPE, XML_TYPE } from './api.js';
 import { makeGif, makeJpeg, makePng } from './images.js';
@@ -444,7 +444,7 @@ const renderBody = (f: Format, doc: Obj, wrap: boolean): string =>
 // ---------------------------------------------------------------------------------------------
 // The catalogue, as names to aim at
 
-const ELEMENTS: readonly Element[] = USERS.elements;
+const ELEMENTS: readonly Element[] = resourceNamed('users').elements;
 const names = (els: readonly Element[]): string[] => els.flatMap((e) => [e.name, ...(e.aliases ?? [])]);
 const ofKind = <K extends Element['kind']>(kind: K) =>
   ELEMENTS.filter((e): e is Extract<Element, { kind: K }> => e.kind === kind);
@@ -458,8 +458,8 @@ const COMPOSITES = ofKind('composite');
 const APPROVAL_LIMITS = REFERENCES.filter((e) => e.target === 'approval_limits');
 const OTHER_REFERENCES = REFERENCES.filter((e) => e.target !== 'approval_limits');
 
-const keyOf = (target: string): string => REF_TABLES.find((t) => t.table === target)?.key ?? 'login';
-const tagOf = (target: string): string => REF_TABLES.find((t) => t.table === target)?.tag ?? 'user';
+const keyOf = (target: string): string => resourceNamed(target).key;
+const tagOf = (target: string): string => resourceNamed(target).singular;
 
 /** Ids of the seeded users (1..3) most of the time, else ones that do not exist or do not fit. */
 export const userId: fc.Arbitrary<string> = fc.oneof(
@@ -1842,7 +1842,7 @@ const outOfRangeEntry: fc.Arbitrary<Entry> = fc.oneof(
   // Natural keys longer than their column.
   fc.tuple(fc.constantFrom(...OTHER_REFERENCES, ...COLLECTIONS)).chain(([el]) => {
     const key = keyOf(el.target);
-    const length = REF_TABLES.find((t) => t.table === el.target)?.fields.find((f) => f.name === key)?.length ?? 255;
+    const length = indexCatalog(resourceNamed(el.target)).key.length ?? 255;
     return overLength(length).map((s): Entry => [el.name, el.kind === 'collection' ? [obj([key, s])] : obj([key, s])]);
   }),
   // Integers, booleans and enumerations out of range.

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RosterError } from '../../domain/errors.js';
-import type { Document } from '../../domain/user-input.js';
+import { isPlainObject, type Document } from '../../domain/record-input.js';
 import { parseXmlBody } from './xml-body.js';
 
 /** An XML body after parsing: the root element's name and its content. */
@@ -24,8 +24,6 @@ export function registerXmlParser(app: FastifyInstance): void {
     }
   });
 }
-
-const isPlainObject = (v: unknown): v is Document => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export const unsupportedMediaType = (contentType: string | undefined): string =>
   `Unsupported Content-Type '${contentType ?? ''}': send application/xml or application/json`;

@@ -2,7 +2,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { SyntaxValidator } from 'fast-xml-validator';
 import { forbiddenCharacter } from '../../catalog/values.js';
 import { RosterError } from '../../domain/errors.js';
-import type { Document } from '../../domain/user-input.js';
+import type { Document } from '../../domain/record-input.js';
 
 const parser = new XMLParser({
   ignoreAttributes: false,

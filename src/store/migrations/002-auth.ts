@@ -1,15 +1,15 @@
-import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration } from 'kysely';
+import type { ColumnDefinitionBuilder, Kysely, Migration } from 'kysely';
 import { columnType } from '../column-types.js';
 import type { Database, DialectName } from '../database.js';
+import { schemaTypes } from '../schema/resource-table.js';
 
 /**
  * OAuth clients, the token signing key, rate-limit buckets, and the API user behind each
  * credential (so created-by shows who wrote a record, as Coupa shows its API user).
  */
 export function authMigration(dialect: DialectName): Migration {
-  const fkType = dialect === 'postgres' ? 'bigint' : 'integer';
+  const { fkType, now } = schemaTypes(dialect);
   const datetime = columnType(dialect, 'datetime');
-  const now = dialect === 'postgres' ? sql`now()` : sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
   const userFk = (c: ColumnDefinitionBuilder) => c.references('users.id');
 
   return {

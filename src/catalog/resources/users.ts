@@ -1,14 +1,6 @@
-import type {
-  CollectionElement,
-  CompositeElement,
-  ComputedElement,
-  Element,
-  ReferenceElement,
-  ResourceCatalog,
-  ScalarElement,
-  ScalarType,
-  ScalarValue,
-} from './types.js';
+import { auditUsers, collection, idElement, mirror, phone, readOnly, reference, scalar, timestamps } from '../elements.js';
+import type { ResourceDef } from '../resource.js';
+import type { Element, ReferenceElement, ScalarValue } from '../types.js';
 
 /**
  * The Users API elements, merged from seed 000 (the element table), Coupa's current
@@ -17,57 +9,6 @@ import type {
  * and `api-user` are rendered because the samples show them. Order is render order,
  * following the seed samples.
  */
-
-const column = (name: string): string => name.replaceAll('-', '_');
-
-type ScalarOpts = Partial<Omit<ScalarElement, 'kind' | 'name' | 'type' | 'column' | 'description'>>;
-
-function scalar(name: string, type: ScalarType, description: string, opts: ScalarOpts = {}): ScalarElement {
-  return { kind: 'scalar', name, type, description, column: column(name), in: true, out: true, ...opts };
-}
-
-function readOnly(name: string, type: ScalarType, description: string, opts: ScalarOpts = {}): ScalarElement {
-  return scalar(name, type, description, { in: false, ...opts });
-}
-
-function reference(name: string, target: string, description: string, opts: Partial<ReferenceElement> = {}): ReferenceElement {
-  return { kind: 'reference', name, target, description, column: `${column(name)}_id`, in: true, out: true, ...opts };
-}
-
-function collection(name: string, target: string, description: string, opts: Partial<CollectionElement> = {}): CollectionElement {
-  return { kind: 'collection', name, target, description, membership: name, in: true, out: true, ...opts };
-}
-
-function phone(name: string, description: string): CompositeElement {
-  const parts: ReadonlyArray<[string, number]> = [
-    ['country-code', 8],
-    ['area-code', 16],
-    ['number', 64],
-    ['extension', 16],
-  ];
-  return {
-    kind: 'composite',
-    name,
-    description,
-    in: true,
-    out: true,
-    fields: parts.map(([part, length]) => ({ name: part, column: `${column(name)}_${column(part)}`, length })),
-  };
-}
-
-/** A `flag?` element mirrors the stored `flag`, as Coupa renders both. */
-function mirror(of: string): ComputedElement {
-  return {
-    kind: 'computed',
-    name: `${of}?`,
-    type: 'boolean',
-    description: `${of}?`,
-    in: false,
-    out: true,
-    from: [of],
-    compute: (v) => v.get(of) === true,
-  };
-}
 
 const LICENSES = [
   ['purchasing-user', 'Does the user have a Purchasing License?'],
@@ -130,11 +71,10 @@ const LOCALES = [
 const str = (v: ScalarValue | null | undefined): string => (typeof v === 'string' ? v : '');
 
 const ELEMENTS: readonly Element[] = [
-  readOnly('id', 'integer', 'Coupa unique identifier'),
-  readOnly('created-at', 'datetime', 'Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MMZ'),
-  readOnly('updated-at', 'datetime', 'Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MMZ'),
-  scalar('login', 'string', 'login', { length: 255, required: true, unique: true }),
-  scalar('email', 'string', 'email', { length: 255, required: true, unique: true }),
+  idElement(),
+  ...timestamps().map((el) => ({ ...el, indexed: true })),
+  scalar('login', 'string', 'login', { length: 255, minLength: 2, required: true, unique: true }),
+  scalar('email', 'string', 'email', { length: 255, required: true, unique: true, format: 'email' }),
   ...LICENSES.map(([name, description]) => scalar(name, 'boolean', description, { default: false })),
   scalar('employee-number', 'string', 'employee number', { length: 255, unique: true }),
   phone('phone-work', 'phone work'),
@@ -155,6 +95,7 @@ const ELEMENTS: readonly Element[] = [
   readOnly('api-user', 'boolean', 'Is an API User?', { default: false }),
   scalar('active', 'boolean', 'A false value will inactivate the account making it no longer available to users.', {
     default: true,
+    indexed: true,
   }),
   scalar('salesforce-id', 'string', 'salesforce_id', { length: 255 }),
   scalar('account-security-type', 'integer', 'account_security_type', { allowed: ['0', '1', '2'], default: 0 }),
@@ -163,7 +104,7 @@ const ELEMENTS: readonly Element[] = [
     allowed: ['coupa_credentials', 'ldap', 'saml'],
     default: 'coupa_credentials',
   }),
-  scalar('sso-identifier', 'string', "User's Single Sign-on ID (SSO ID)", { length: 255 }),
+  scalar('sso-identifier', 'string', "User's Single Sign-on ID (SSO ID)", { length: 255, indexed: true }),
   // Coupa documents string(10), but its own list holds `en-au-ocker`: the length fits the list.
   scalar('default-locale', 'string', 'Default locale', {
     length: Math.max(10, ...LOCALES.map((l) => l.length)),
@@ -209,20 +150,31 @@ const ELEMENTS: readonly Element[] = [
   mirror('active'),
   mirror('api-user'),
   ...LICENSES.map(([name]) => mirror(name)),
-  reference('created-by', 'users', 'User who created', { in: false }),
-  reference('updated-by', 'users', 'User who updated', { in: false }),
+  ...auditUsers(),
 ];
 
-export const USERS: ResourceCatalog = { singular: 'user', plural: 'users', table: 'users', elements: ELEMENTS };
-
-/** Fields rendered when a user is nested in another object (Coupa's UserSimple). */
-export const USER_SIMPLE_FIELDS = [
-  'id',
-  'login',
-  'email',
-  'employee-number',
-  'firstname',
-  'lastname',
-  'fullname',
-  'salesforce-id',
-] as const;
+/** Coupa's Users API (seed 000, reference doc 0100). */
+export const USERS: ResourceDef = {
+  name: 'users',
+  singular: 'user',
+  plural: 'users',
+  model: 'User',
+  table: 'users',
+  elements: ELEMENTS,
+  key: 'login',
+  // Coupa's UserSimple, as a user nested in another record (manager, created-by) renders.
+  simple: ['id', 'login', 'email', 'employee-number', 'firstname', 'lastname', 'fullname', 'salesforce-id'],
+  shallow: ['id', 'login', 'email'],
+  api: {
+    path: '/api/users',
+    operations: ['index', 'show', 'create', 'update'],
+    scopes: { read: 'core.user.read', write: 'core.user.write' },
+    // Coupa's documented way to filter on `active` (reference doc 0100).
+    aliases: { status: { element: 'active', values: { active: 'true', inactive: 'false' } } },
+    extraRoutes: [
+      { method: 'GET', path: '/:id/avatar', access: 'read' },
+      { method: 'PUT', path: '/:id/avatar', access: 'write' },
+      { method: 'DELETE', path: '/:id/avatar', access: 'write' },
+    ],
+  },
+};

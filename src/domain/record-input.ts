@@ -1,10 +1,10 @@
-import { findElement, humanize, indexCatalog, normalizeName } from '../catalog/lookup.js';
-import { isRefTable, refTable } from '../catalog/reference-data.js';
+import { assertNever, findElement, humanize, indexCatalog, normalizeName } from '../catalog/lookup.js';
+import { resourceNamed } from '../catalog/registry.js';
+import type { ResourceDef } from '../catalog/resource.js';
 import type {
   CollectionElement,
   CompositeElement,
   ReferenceElement,
-  ResourceCatalog,
   ScalarElement,
   ScalarValue,
   SecretElement,
@@ -33,6 +33,7 @@ export interface ParsedInput {
   readonly problems: string[];
 }
 
+/** A request body as a plain object: parsed JSON, or XML turned into the same shape. */
 export type Document = Record<string, unknown>;
 
 /**
@@ -41,12 +42,9 @@ export type Document = Record<string, unknown>;
  */
 export const MAX_COLLECTION_ITEMS = 1000;
 
-const isPlainObject = (v: unknown): v is Document => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isPlainObject = (v: unknown): v is Document => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Natural key of a target: reference tables declare one; users are named by login. */
-function keyOf(target: string): string {
-  return isRefTable(target) ? refTable(target).key : 'login';
-}
+const keyOf = (target: string): string => resourceNamed(target).key;
 
 function normalizeKeys(doc: Document): Map<string, unknown> {
   return new Map(Object.entries(doc).map(([k, v]) => [normalizeName(k), v]));
@@ -84,20 +82,21 @@ function parseRefSpec(target: string, raw: unknown, label: string, problems: str
   }
   const key = fields.get(keyOf(target));
   if (typeof key === 'string' || typeof key === 'number') return keySpec(String(key), label, problems);
-  const def = isRefTable(target) ? refTable(target) : undefined;
-  if (def?.findOrCreateBy) {
+  const def = resourceNamed(target);
+  if (def.findOrCreateBy) {
     const reported = problems.length;
     const attrs = new Map<string, ScalarValue | null>();
     const links = new Map<string, RefSpec | null>();
-    for (const field of def.fields) {
+    const index = indexCatalog(def);
+    for (const field of index.writableScalars) {
       if (!fields.has(field.name)) continue;
       const c = coerceScalar(field.type, fields.get(field.name));
       const problem = c.ok ? lengthProblem(c.value, field.length) : c.problem;
       if (problem === undefined && c.ok) attrs.set(field.name, c.value);
       else problems.push(`${label} ${field.name} ${problem}`);
     }
-    for (const link of def.links ?? []) {
-      if (!fields.has(link.name)) continue;
+    for (const link of index.references) {
+      if (!link.in || !fields.has(link.name)) continue;
       const spec = parseRefSpec(link.target, fields.get(link.name), `${label} ${link.name}`, problems);
       if (spec !== undefined) links.set(link.name, spec);
     }
@@ -127,10 +126,10 @@ function asList(raw: unknown): unknown[] | undefined {
 
 /**
  * Reads a request document (from JSON, or XML already turned into the same shape) against
- * the catalogue. Nothing is looked up here: associations come back as specs to resolve.
+ * the resource's elements. Nothing is looked up here: associations come back as specs to resolve.
  */
-export function parseInput(catalog: ResourceCatalog, doc: Document): ParsedInput {
-  const index = indexCatalog(catalog);
+export function parseInput(def: ResourceDef, doc: Document): ParsedInput {
+  const index = indexCatalog(def);
   const out: ParsedInput = {
     scalars: new Map(),
     secrets: new Map(),
@@ -205,6 +204,8 @@ export function parseInput(catalog: ResourceCatalog, doc: Document): ParsedInput
       case 'computed':
         out.ignored.push(name);
         break;
+      default:
+        assertNever(el);
     }
   }
   return out;

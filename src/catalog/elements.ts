@@ -1,0 +1,103 @@
+import type {
+  CollectionElement,
+  CompositeElement,
+  ComputedElement,
+  ReferenceElement,
+  ScalarElement,
+  ScalarType,
+} from './types.js';
+
+/**
+ * Builders for catalogue elements, shared by every resource definition. The column is the
+ * dashed wire name with underscores; a reference's column adds `_id`.
+ */
+
+export const columnOf = (name: string): string => name.replaceAll('-', '_');
+
+export type ScalarOpts = Partial<Omit<ScalarElement, 'kind' | 'name' | 'type' | 'column' | 'description'>>;
+
+/** A stored value a client may write and reads back. */
+export function scalar(name: string, type: ScalarType, description: string, opts: ScalarOpts = {}): ScalarElement {
+  return { kind: 'scalar', name, type, description, column: columnOf(name), in: true, out: true, ...opts };
+}
+
+/** A stored value only the server writes. */
+export function readOnly(name: string, type: ScalarType, description: string, opts: ScalarOpts = {}): ScalarElement {
+  return scalar(name, type, description, { in: false, ...opts });
+}
+
+/** A belongs-to association to a row of the `target` resource. */
+export function reference(
+  name: string,
+  target: string,
+  description: string,
+  opts: Partial<Omit<ReferenceElement, 'kind' | 'name' | 'target' | 'description'>> = {},
+): ReferenceElement {
+  return { kind: 'reference', name, target, description, column: `${columnOf(name)}_id`, in: true, out: true, ...opts };
+}
+
+/** A has-many association to rows of the `target` resource, kept in the owner's membership table. */
+export function collection(
+  name: string,
+  target: string,
+  description: string,
+  opts: Partial<Omit<CollectionElement, 'kind' | 'name' | 'target' | 'description'>> = {},
+): CollectionElement {
+  return { kind: 'collection', name, target, description, membership: name, in: true, out: true, ...opts };
+}
+
+/** A phone number as Coupa structures it: country code, area code, number, extension. */
+export function phone(name: string, description: string): CompositeElement {
+  const parts: ReadonlyArray<[string, number]> = [
+    ['country-code', 8],
+    ['area-code', 16],
+    ['number', 64],
+    ['extension', 16],
+  ];
+  return {
+    kind: 'composite',
+    name,
+    description,
+    in: true,
+    out: true,
+    fields: parts.map(([part, length]) => ({ name: part, column: `${columnOf(name)}_${columnOf(part)}`, length })),
+  };
+}
+
+/** A `flag?` element mirrors the stored `flag`, as Coupa renders both. */
+export function mirror(of: string): ComputedElement {
+  return {
+    kind: 'computed',
+    name: `${of}?`,
+    type: 'boolean',
+    description: `${of}?`,
+    in: false,
+    out: true,
+    from: [of],
+    compute: (v) => v.get(of) === true,
+  };
+}
+
+/** Coupa's integer id; `since` is the migration that created the table. */
+export const idElement = (since?: number): ScalarElement =>
+  readOnly('id', 'integer', 'Coupa unique identifier', { auto: 'id', ...(since === undefined ? {} : { since }) });
+
+const STAMP = 'Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MMZ';
+
+/** `created-at` and `updated-at`, kept by the engine on every write. */
+export function timestamps(since?: number): [ScalarElement, ScalarElement] {
+  const at = since === undefined ? {} : { since };
+  return [
+    readOnly('created-at', 'datetime', STAMP, { auto: 'created-at', ...at }),
+    readOnly('updated-at', 'datetime', STAMP, { auto: 'updated-at', ...at }),
+  ];
+}
+
+/** `created-by` and `updated-by`: the user behind the credential that wrote the row. */
+export function auditUsers(since?: number): [ReferenceElement, ReferenceElement] {
+  const at = since === undefined ? {} : { since };
+  return [
+    reference('created-by', 'users', 'User who created', { in: false, auto: 'created-by', ...at }),
+    reference('updated-by', 'users', 'User who updated', { in: false, auto: 'updated-by', ...at }),
+  ];
+}

@@ -1,0 +1,54 @@
+import type { ResourceDef } from './resource.js';
+import { ACCOUNT_GROUPS } from './resources/account-groups.js';
+import { ACCOUNT_TYPES } from './resources/account-types.js';
+import { ACCOUNTS } from './resources/accounts.js';
+import { ADDRESSES } from './resources/addresses.js';
+import { APPROVAL_LIMITS } from './resources/approval-limits.js';
+import { BUSINESS_GROUPS } from './resources/business-groups.js';
+import { COUNTRIES } from './resources/countries.js';
+import { CURRENCIES } from './resources/currencies.js';
+import { DEPARTMENTS } from './resources/departments.js';
+import { INVENTORY_ORGANIZATIONS } from './resources/inventory-organizations.js';
+import { LEGAL_ENTITIES } from './resources/legal-entities.js';
+import { PCARDS } from './resources/pcards.js';
+import { ROLES } from './resources/roles.js';
+import { USER_GROUPS } from './resources/user-groups.js';
+import { USERS } from './resources/users.js';
+import { WAREHOUSES } from './resources/warehouses.js';
+
+/**
+ * Every resource Roster knows, in dependency order: a resource comes after those its own
+ * references point at (currencies before account types), so tables are created and seeded
+ * in this order. Users come last; reference rows' `created-by` points back at them, which
+ * migrations add once the users table exists.
+ */
+export const RESOURCES: readonly ResourceDef[] = [
+  CURRENCIES,
+  COUNTRIES,
+  ROLES,
+  DEPARTMENTS,
+  BUSINESS_GROUPS,
+  ACCOUNT_GROUPS,
+  USER_GROUPS,
+  INVENTORY_ORGANIZATIONS,
+  WAREHOUSES,
+  ADDRESSES,
+  ACCOUNT_TYPES,
+  ACCOUNTS,
+  LEGAL_ENTITIES,
+  PCARDS,
+  APPROVAL_LIMITS,
+  USERS,
+];
+
+const byName = new Map(RESOURCES.map((r) => [r.name, r]));
+
+/** The resource of that name; throws for a name no definition has (a programming error). */
+export function resourceNamed(name: string): ResourceDef {
+  const def = byName.get(name);
+  if (!def) throw new Error(`No resource ${name}`);
+  return def;
+}
+
+/** The resources served over HTTP. */
+export const servedResources = (): ResourceDef[] => RESOURCES.filter((r) => r.api !== undefined);

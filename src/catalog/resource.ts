@@ -1,0 +1,95 @@
+import type { Element } from './types.js';
+
+/** What a resource's HTTP API offers; the routes are registered from this (http/records/routes.ts). */
+export type Operation = 'index' | 'show' | 'create' | 'update';
+
+/** Query-string aliases: Coupa's `status=active|inactive` on users means `active=true|false`. */
+export interface QueryAliases {
+  readonly [param: string]: { readonly element: string; readonly values: Readonly<Record<string, string>> };
+}
+
+/** A route of a resource beyond the standard four (a user's avatar), with the access its scope grants. */
+export interface ExtraRoute {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path after the resource's base: `/:id/avatar`. */
+  readonly path: string;
+  readonly access: 'read' | 'write';
+}
+
+/** A resource served over HTTP, under Coupa's path, with the scopes Coupa names for it. */
+export interface ResourceApi {
+  /** Base path: `/api/users`. */
+  readonly path: string;
+  readonly operations: readonly Operation[];
+  /** OAuth scope for reads (index, show) and for writes (create, update). */
+  readonly scopes: { readonly read: string; readonly write: string };
+  readonly aliases?: QueryAliases;
+  readonly extraRoutes?: readonly ExtraRoute[];
+}
+
+/**
+ * Everything the engine needs to store, validate, query, render and serve one resource. A new
+ * resource is one of these plus its few real specifics; see docs/adding-a-resource.md.
+ */
+export interface ResourceDef {
+  /** Registry key, also the table name and what other resources' `target` names: `users`, `departments`. */
+  readonly name: string;
+  /** XML root of one record and the JSON error key: `user`, `account-type`. */
+  readonly singular: string;
+  /** XML root of a list: `users`, `account-types`. */
+  readonly plural: string;
+  /** Rails model name, in messages such as "Couldn't find User with 'id'=5". */
+  readonly model: string;
+  readonly table: string;
+  /** Every element, in render order. */
+  readonly elements: readonly Element[];
+  /** The element a client may use instead of the id to name a row (`login`, `name`, `code`). */
+  readonly key: string;
+  /** Elements rendered when a row is nested in another record (Coupa's `UserSimple`, a role inside a user). */
+  readonly simple: readonly string[];
+  /** What `return_object=shallow` keeps of a nested row; the id and the natural key unless given. */
+  readonly shallow?: readonly string[];
+  /**
+   * Small, read-mostly data (reference data): each process keeps the rows it renders in memory,
+   * dropped when any process writes the table. Other resources are joined into the read instead.
+   */
+  readonly cached?: boolean;
+  /**
+   * A nested object without id or natural key names the row whose elements equal these, or
+   * creates one (approval limits are given as amount and currency).
+   */
+  readonly findOrCreateBy?: readonly string[];
+  /** Absent for resources that are only stored and nested (approval limits, pcards). */
+  readonly api?: ResourceApi;
+}
+
+/** The table holding a resource's has-many memberships: `user_memberships`. */
+export const membershipTable = (def: ResourceDef): string => `${def.singular.replaceAll('-', '_')}_memberships`;
+
+/** The owner column of that table: `user_id`. */
+export const membershipOwner = (def: ResourceDef): string => `${def.singular.replaceAll('-', '_')}_id`;
+
+/** The elements nested rows keep under `return_object=shallow`. */
+export const shallowKeys = (def: ResourceDef): readonly string[] => def.shallow ?? ['id', def.key];
+
+/** `account-type` -> `AccountType`, as Rails names the model. */
+const modelName = (singular: string): string =>
+  singular
+    .split('-')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+
+/**
+ * A definition with Coupa's naming conventions filled in: the table is the name, the plural its
+ * dashed form (`account_types` -> `account-types`), the model the camel-cased singular.
+ */
+export function defineResource(
+  def: Omit<ResourceDef, 'plural' | 'model' | 'table'> & Partial<Pick<ResourceDef, 'plural' | 'model' | 'table'>>,
+): ResourceDef {
+  return {
+    plural: def.name.replaceAll('_', '-'),
+    model: modelName(def.singular),
+    table: def.name,
+    ...def,
+  };
+}

@@ -1,0 +1,20 @@
+import { idElement, scalar, timestamps } from '../elements.js';
+import { defineResource } from '../resource.js';
+
+/**
+ * Countries, by ISO code. Coupa's public docs list no countries API, so Roster stores and
+ * nests them (address country, a user's country of residence) but serves no route.
+ */
+export const COUNTRIES = defineResource({
+  name: 'countries',
+  singular: 'country',
+  elements: [
+    idElement(),
+    ...timestamps(3),
+    scalar('code', 'string', 'ISO 3166 code', { length: 4, required: true, unique: true }),
+    scalar('name', 'string', 'Name', { length: 100 }),
+  ],
+  key: 'code',
+  simple: ['id', 'code', 'name'],
+  cached: true,
+});

@@ -1,0 +1,19 @@
+import { idElement, scalar, timestamps } from '../elements.js';
+import { defineResource } from '../resource.js';
+
+/** Purchasing cards a user may hold; Coupa documents no API for them, so they are only nested. */
+export const PCARDS = defineResource({
+  name: 'pcards',
+  singular: 'pcard',
+  elements: [
+    idElement(),
+    ...timestamps(3),
+    scalar('name', 'string', 'Name', { length: 255, required: true, unique: true }),
+    scalar('nickname', 'string', 'Nickname', { length: 255 }),
+    scalar('expiry', 'string', 'Expiry', { length: 255 }),
+    scalar('active', 'boolean', 'Active', { default: true }),
+  ],
+  key: 'name',
+  simple: ['id', 'name', 'nickname', 'expiry', 'active'],
+  cached: true,
+});

@@ -1,0 +1,26 @@
+import { auditUsers, idElement, scalar, timestamps } from '../elements.js';
+import { defineResource } from '../resource.js';
+
+/**
+ * Warehouses. Coupa requires an address, a currency and a warehouse type to create one, which
+ * Roster does not model yet, so they are read-only here (core.inventory.common.read).
+ */
+export const WAREHOUSES = defineResource({
+  name: 'warehouses',
+  singular: 'warehouse',
+  elements: [
+    idElement(),
+    ...timestamps(3),
+    scalar('name', 'string', 'Name', { length: 255, required: true, unique: true }),
+    scalar('description', 'string', 'Description', { length: 255 }),
+    ...auditUsers(3),
+  ],
+  key: 'name',
+  simple: ['id', 'name', 'description'],
+  cached: true,
+  api: {
+    path: '/api/warehouses',
+    operations: ['index', 'show'],
+    scopes: { read: 'core.inventory.common.read', write: 'core.inventory.common.write' },
+  },
+});

@@ -1,0 +1,386 @@
+import { humanize, indexCatalog } from '../catalog/lookup.js';
+import { resourceNamed } from '../catalog/registry.js';
+import type { ResourceDef } from '../catalog/resource.js';
+import type { CollectionElement, ReferenceElement, ScalarType, ScalarValue } from '../catalog/types.js';
+import { compileQuery } from '../query/compile.js';
+import type { ParsedQuery } from '../query/filter.js';
+import { parseQuery, parseViewQuery, type Parsed, type QueryResource } from '../query/parse.js';
+import { querySchema } from '../query/schema.js';
+import type { View } from '../query/view.js';
+import { shapeOfResource, type PresentLookups } from '../render/present-record.js';
+import { nowIso, toDb } from '../store/codec.js';
+import type { Row, Store } from '../store/database.js';
+import type { RecordCaches } from '../store/record-caches.js';
+import type { StoredRecord } from '../store/record-codec.js';
+import type { RecordRepository } from '../store/record-repository.js';
+import { uniqueViolation } from '../store/unique-violation.js';
+import type { WriteDb } from '../store/write-db.js';
+import type { Actor } from './actor.js';
+import { isRosterError, RosterError } from './errors.js';
+import { hashPassword } from './passwords.js';
+import { parseInput, type Document, type ParsedInput } from './record-input.js';
+import { validateRecord } from './record-rules.js';
+import { ReferenceResolver, type Resolved, type RowWriter } from './reference-resolver.js';
+
+/** The result of one write: the record as stored, and what the client sent that was ignored. */
+export interface WriteResult {
+  readonly record: StoredRecord;
+  /** Element names the client sent that were ignored (read-only or unknown). */
+  readonly ignored: readonly string[];
+}
+
+/** One item of a batch: written, or refused with the error a single write would have answered. */
+export type ItemOutcome =
+  | { readonly ok: true; readonly id: number; readonly ignored: readonly string[] }
+  | { readonly ok: false; readonly error: RosterError };
+
+/** A batch's result: one outcome per item, in order; `succeeded + failed` is the number of items. */
+export interface BatchResult {
+  readonly outcomes: readonly ItemOutcome[];
+  readonly succeeded: number;
+  readonly failed: number;
+}
+
+/** One item of a batch: a document to create, or to apply to the row `id`. */
+export interface BatchItem {
+  readonly id?: number;
+  readonly doc: Document;
+}
+
+export interface WriteOptions {
+  /** Values of read-only elements set by the server itself (an API user's `api-user`). */
+  readonly system?: ReadonlyMap<string, ScalarValue>;
+}
+
+/** What every record service of one app shares: the store, each resource's repository, the caches. */
+export interface EngineDeps {
+  readonly store: Store;
+  repository(name: string): RecordRepository;
+  readonly caches: RecordCaches;
+  /** Called after a committed write to a cached resource, so every process drops its copies. */
+  changed(name: string): Promise<void>;
+}
+
+interface ResolvedAssociations {
+  readonly references: Map<ReferenceElement, Resolved | null>;
+  readonly collections: Map<CollectionElement, Resolved[]>;
+}
+
+function orThrow<T>(parsed: Parsed<T>): T {
+  if (!parsed.ok) throw new RosterError('invalid_query', parsed.problems);
+  return parsed.query;
+}
+
+/** How a resource is queried: its schema from the registry, the shape of its rendering, its aliases. */
+export function queryResource(def: ResourceDef): QueryResource {
+  return {
+    schema: querySchema(def),
+    shape: shapeOfResource(def),
+    ...(def.api?.aliases ? { aliases: def.api.aliases } : {}),
+  };
+}
+
+const takenMessage = (def: ResourceDef, owner: ResourceDef, name: string): string =>
+  def === owner ? `${humanize(name)} has already been taken` : `${humanize(def.singular)} ${name} has already been taken`;
+
+/**
+ * One resource's operations: show, query, create, update, and batches of writes with a
+ * result per item. Knows nothing of HTTP. Every rule comes from the resource's definition.
+ */
+export class RecordService {
+  readonly query: QueryResource;
+  private readonly repo: RecordRepository;
+  private readonly resolver: ReferenceResolver;
+
+  constructor(
+    readonly def: ResourceDef,
+    private readonly deps: EngineDeps,
+  ) {
+    this.repo = deps.repository(def.name);
+    this.resolver = new ReferenceResolver(deps.repository, deps.caches);
+    this.query = queryResource(def);
+  }
+
+  private notFound(id: string): RosterError {
+    return new RosterError('not_found', `Couldn't find ${this.def.model} with 'id'=${id}`);
+  }
+
+  /** Ids arrive from the path as text; anything but a positive integer names no row (Rails' message quotes it as sent). */
+  idFrom(raw: string): number {
+    const id = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!Number.isSafeInteger(id) || id <= 0) throw this.notFound(raw);
+    return id;
+  }
+
+  /** Reads an index query string; a 400 names every parameter it cannot honour. */
+  parseQuery(params: Record<string, unknown>): ParsedQuery {
+    return orThrow(parseQuery(this.query, params));
+  }
+
+  /** Reads the view (`return_object`, `fields`) of a show or a write, before anything is done. */
+  parseView(params: Record<string, unknown>, mode: 'read' | 'write'): View {
+    return orThrow(parseViewQuery(this.query.shape, params, mode));
+  }
+
+  async show(id: number): Promise<StoredRecord> {
+    const record = await this.repo.findById(id);
+    if (!record) throw this.notFound(String(id));
+    return record;
+  }
+
+  async list(query: ParsedQuery): Promise<StoredRecord[]> {
+    const point = pointLookup(query);
+    if (point) return this.repo.findByUnique(point.column, toDb(this.deps.store.dialect, point.type, point.value));
+    return this.repo.findPage(compileQuery(this.deps.store.dialect, this.def.table, query), query.offset, query.limit);
+  }
+
+  /** Creates one record; a refused write throws the RosterError its outcome carries. */
+  async create(doc: Document, actor: Actor, options: WriteOptions = {}): Promise<WriteResult> {
+    return this.single(await this.writeItem({ doc }, actor, options));
+  }
+
+  async update(id: number, doc: Document, actor: Actor): Promise<WriteResult> {
+    return this.single(await this.writeItem({ id, doc }, actor, {}));
+  }
+
+  /**
+   * Writes each item in its own transaction, in order: a refused item changes nothing and
+   * never stops the others. Faults that are not the client's (the database gone) still throw.
+   */
+  async writeMany(items: readonly BatchItem[], actor: Actor): Promise<BatchResult> {
+    const outcomes: ItemOutcome[] = [];
+    for (const item of items) outcomes.push(await this.writeItem(item, actor, {}));
+    const succeeded = outcomes.filter((o) => o.ok).length;
+    return { outcomes, succeeded, failed: outcomes.length - succeeded };
+  }
+
+  private async single(outcome: ItemOutcome): Promise<WriteResult> {
+    if (!outcome.ok) throw outcome.error;
+    return { record: await this.show(outcome.id), ignored: outcome.ignored };
+  }
+
+  private async writeItem(item: BatchItem, actor: Actor, options: WriteOptions): Promise<ItemOutcome> {
+    try {
+      const id = item.id === undefined ? await this.insert(item.doc, actor, options) : await this.change(item.id, item.doc, actor);
+      return { ok: true, id: id.id, ignored: id.ignored };
+    } catch (err) {
+      if (isRosterError(err)) return { ok: false, error: err };
+      throw err;
+    }
+  }
+
+  private async insert(doc: Document, actor: Actor, options: WriteOptions): Promise<{ id: number; ignored: string[] }> {
+    const input = parseInput(this.def, doc);
+    const associations = await this.check(input);
+    const columns = { ...this.creating(this.def, actor), ...(await this.columns(input)) };
+    const index = indexCatalog(this.def);
+    for (const [name, value] of options.system ?? []) {
+      const el = index.scalars.find((e) => e.name === name);
+      if (!el) throw new Error(`${this.def.name} has no element ${name}`);
+      columns[el.column] = toDb(this.deps.store.dialect, el.type, value);
+    }
+    const writer = this.writer(actor);
+    const id = await this.write(async (trx) => {
+      const newId = await this.repo.insert(trx, { ...columns, ...(await this.referenceColumns(trx, associations, writer)) });
+      await this.writeCollections(trx, newId, associations, writer);
+      return newId;
+    });
+    return { id, ignored: input.ignored };
+  }
+
+  private async change(id: number, doc: Document, actor: Actor): Promise<{ id: number; ignored: string[] }> {
+    const current = await this.show(id);
+    const input = parseInput(this.def, doc);
+    const associations = await this.check(input, current);
+    const columns = { ...(await this.columns(input)), ...this.stamps(this.def, actor, 'update') };
+    const writer = this.writer(actor);
+    await this.write(async (trx) => {
+      await this.repo.update(trx, id, { ...columns, ...(await this.referenceColumns(trx, associations, writer)) });
+      await this.writeCollections(trx, id, associations, writer);
+      return id;
+    });
+    return { id, ignored: input.ignored };
+  }
+
+  /** Loads every association the given records render, so presenting them needs no I/O. */
+  async lookups(records: readonly StoredRecord[]): Promise<PresentLookups> {
+    const cachedIds = new Map<string, number[]>();
+    const plainIds = new Map<string, number[]>();
+    const add = (map: Map<string, number[]>, target: string, id: number) => {
+      const list = map.get(target) ?? [];
+      list.push(id);
+      map.set(target, list);
+    };
+    for (const el of indexCatalog(this.def).outElements) {
+      if (el.kind !== 'reference' && el.kind !== 'collection') continue;
+      const cached = resourceNamed(el.target).cached === true;
+      for (const r of records) {
+        if (el.kind === 'reference') {
+          const id = r.refs.get(el.name);
+          // Rows of uncached resources usually came joined with the record; only the rest are read.
+          if (typeof id === 'number' && (cached || !r.joined.has(el.name))) add(cached ? cachedIds : plainIds, el.target, id);
+        } else {
+          for (const id of r.collections.get(el.membership) ?? []) add(cached ? cachedIds : plainIds, el.target, id);
+        }
+      }
+    }
+    for (const [target, ids] of cachedIds) await this.deps.caches.ensure(target, ids);
+    const plain = new Map<string, StoredRecord>();
+    for (const [target, ids] of plainIds) {
+      for (const r of await this.deps.repository(target).findPlain(ids)) plain.set(`${target}:${r.id}`, r);
+    }
+    return {
+      record: (target, id) =>
+        resourceNamed(target).cached ? this.deps.caches.cached(target, id) : plain.get(`${target}:${id}`),
+    };
+  }
+
+  /** Validates and resolves everything before any write, so a bad request changes nothing. */
+  private async check(input: ParsedInput, current?: StoredRecord): Promise<ResolvedAssociations> {
+    const messages = validateRecord(this.def, input, current === undefined ? 'create' : 'update');
+    if (current) {
+      for (const [el, value] of input.scalars) {
+        if (el.immutable && value !== (current.values.get(el.name) ?? null)) messages.push(`${humanize(el.name)} cannot be changed`);
+      }
+    }
+    const missing: string[] = [];
+    const references = new Map<ReferenceElement, Resolved | null>();
+    const collections = new Map<CollectionElement, Resolved[]>();
+    for (const [el, spec] of input.references) {
+      if (spec === null) references.set(el, null);
+      else {
+        const r = await this.resolver.resolve(el.target, spec, el.name, missing);
+        if (r) references.set(el, r);
+      }
+    }
+    for (const [el, specs] of input.collections) {
+      const list: Resolved[] = [];
+      for (const spec of specs) {
+        const r = await this.resolver.resolve(el.target, spec, el.name, missing);
+        if (r) list.push(r);
+      }
+      collections.set(el, list);
+    }
+    const unique = new Map<string, string>();
+    for (const [el, value] of input.scalars) {
+      if (el.unique && typeof value === 'string' && value !== '') unique.set(el.column, value);
+    }
+    const taken = await this.repo.taken(this.deps.store.db, unique, current?.id);
+    const index = indexCatalog(this.def);
+    for (const column of taken) {
+      const el = index.scalars.find((e) => e.column === column);
+      messages.push(takenMessage(this.def, this.def, el?.name ?? column));
+    }
+    if (messages.length > 0) throw new RosterError('validation_failed', [...messages, ...missing]);
+    if (missing.length > 0) throw new RosterError('unknown_reference', missing);
+    return { references, collections };
+  }
+
+  /** The columns of the record's own values; secrets are hashed here, before the transaction, as scrypt is slow. */
+  private async columns(input: ParsedInput): Promise<Row> {
+    const { dialect } = this.deps.store;
+    const columns: Row = {};
+    for (const [el, value] of input.scalars) columns[el.column] = toDb(dialect, el.type, value);
+    for (const [el, parts] of input.composites) {
+      for (const part of el.fields) columns[part.column] = parts?.get(part.name) ?? null;
+    }
+    for (const [el, secret] of input.secrets) columns[el.column] = secret === null ? null : await hashPassword(secret);
+    return columns;
+  }
+
+  /** Timestamps and audit users a write stamps on a row of `def`. */
+  private stamps(def: ResourceDef, actor: Actor, mode: 'create' | 'update'): Row {
+    const now = nowIso();
+    const row: Row = {};
+    for (const el of def.elements) {
+      if (el.kind !== 'scalar' && el.kind !== 'reference') continue;
+      switch (el.auto) {
+        case 'created-at':
+          if (mode === 'create') row[el.column] = now;
+          break;
+        case 'updated-at':
+          row[el.column] = now;
+          break;
+        case 'created-by':
+          if (mode === 'create') row[el.column] = actor.userId;
+          break;
+        case 'updated-by':
+          row[el.column] = actor.userId;
+          break;
+        case 'id':
+        case undefined:
+          break;
+      }
+    }
+    return row;
+  }
+
+  /** A new row of `def`: its defaults, then its stamps. */
+  private creating(def: ResourceDef, actor: Actor): Row {
+    const row: Row = {};
+    for (const el of indexCatalog(def).scalars) {
+      if (el.default !== undefined) row[el.column] = toDb(this.deps.store.dialect, el.type, el.default);
+    }
+    return { ...row, ...this.stamps(def, actor, 'create') };
+  }
+
+  /** How rows of other resources made during this write (approval limits) are encoded and stamped. */
+  private writer(actor: Actor): RowWriter {
+    const { dialect } = this.deps.store;
+    return {
+      encode: (target, fields, links) => {
+        const index = indexCatalog(resourceNamed(target));
+        const row: Row = {};
+        for (const el of index.scalars) if (fields.has(el.name)) row[el.column] = toDb(dialect, el.type, fields.get(el.name) ?? null);
+        for (const el of index.references) if (links.has(el.name)) row[el.column] = links.get(el.name) ?? null;
+        return row;
+      },
+      creating: (target) => this.creating(resourceNamed(target), actor),
+    };
+  }
+
+  /** Foreign keys, inside the write: rows to find or create (approval limits) are made in the same transaction. */
+  private async referenceColumns(trx: WriteDb, a: ResolvedAssociations, writer: RowWriter): Promise<Row> {
+    const columns: Row = {};
+    for (const [el, r] of a.references) columns[el.column] = r === null ? null : await this.resolver.materialize(trx, r, writer);
+    return columns;
+  }
+
+  private async writeCollections(trx: WriteDb, ownerId: number, a: ResolvedAssociations, writer: RowWriter): Promise<void> {
+    for (const [el, list] of a.collections) {
+      const ids: number[] = [];
+      for (const r of list) ids.push(await this.resolver.materialize(trx, r, writer));
+      await this.repo.setMemberships(trx, ownerId, el.membership, ids);
+    }
+  }
+
+  /**
+   * Runs the write in one transaction. Uniqueness was checked up front so every taken value
+   * is reported at once; the database's unique indexes still decide races between writers,
+   * on any table the write touches.
+   */
+  private async write(body: (trx: WriteDb) => Promise<number>): Promise<number> {
+    let id: number;
+    try {
+      id = await this.deps.store.db.transaction().execute(body);
+    } catch (err) {
+      const clash = uniqueViolation(err);
+      if (clash) throw new RosterError('validation_failed', takenMessage(clash.def, this.def, clash.element.name));
+      throw err;
+    }
+    if (this.def.cached) await this.deps.changed(this.def.name);
+    return id;
+  }
+}
+
+/**
+ * `login=…` and the like match one row at most: read it in one prepared query instead of
+ * picking a page of ids first. Ordering cannot matter, and paging only if it skips the row.
+ */
+function pointLookup(query: ParsedQuery): { column: string; type: ScalarType; value: ScalarValue } | undefined {
+  const [only, ...more] = query.conditions;
+  if (!only || more.length > 0 || only.op !== 'eq' || only.path.length > 0 || !only.field?.unique) return undefined;
+  const [value = null] = only.values;
+  if (value === null || value === '' || query.offset > 0 || query.limit === 0) return undefined;
+  return { column: only.field.column, type: only.field.type, value };
+}

@@ -1,0 +1,101 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { assertNever } from '../../catalog/lookup.js';
+import type { ResourceDef } from '../../catalog/resource.js';
+import type { RecordService, WriteResult } from '../../domain/record-service.js';
+import type { View } from '../../query/view.js';
+import { presentAs } from '../../render/present-record.js';
+import type { StoredRecord } from '../../store/record-codec.js';
+import { readDocument } from '../format/body.js';
+import { wantsJson } from '../format/negotiate.js';
+import { headerList } from '../header-value.js';
+import { sendError, sendList, sendObject } from '../reply.js';
+
+export type IdParams = { Params: { id: string } };
+
+export const queryOf = (request: FastifyRequest): Record<string, unknown> => request.query as Record<string, unknown>;
+
+/** Answers with one record as the view asks (nothing at all for `return_object=none`). */
+export async function sendRecord(
+  service: RecordService,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  record: StoredRecord,
+  view: View,
+): Promise<FastifyReply> {
+  const body = presentAs(service.def, record, await service.lookups([record]), view);
+  return body ? sendObject(request, reply, status, body) : reply.code(status).send();
+}
+
+/** Answers a write; Coupa ignores elements it does not accept, and the header tells a connector developer which. */
+export async function sendWrite(
+  service: RecordService,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  result: WriteResult,
+  view: View,
+): Promise<FastifyReply> {
+  if (result.ignored.length > 0) void reply.header('x-roster-ignored-elements', headerList(result.ignored));
+  return sendRecord(service, request, reply, status, result.record, view);
+}
+
+/**
+ * A resource's standard routes under its `api.path`, as its definition lists them: index,
+ * show, create (201), update (PUT and PATCH). Error bodies are keyed by the resource's
+ * singular name; each route's scope comes from the route-scope table.
+ */
+export function registerRecordRoutes(app: FastifyInstance, def: ResourceDef, service: RecordService): void {
+  const api = def.api;
+  if (!api) return;
+  const config = { resource: def.singular };
+  const base = api.path;
+
+  for (const operation of api.operations) {
+    switch (operation) {
+      case 'index':
+        app.get(base, { config }, async (request, reply) => {
+          const query = service.parseQuery(queryOf(request));
+          const page = await service.list(query);
+          if (page.length === 0 && !wantsJson(request)) {
+            return sendError(request, reply, 'no_results', ['No results match your search criteria.']);
+          }
+          const lookups = await service.lookups(page);
+          return sendList(
+            request,
+            reply,
+            def.plural,
+            page.flatMap((r) => presentAs(def, r, lookups, query.view) ?? []),
+          );
+        });
+        break;
+      case 'show':
+        app.get<IdParams>(`${base}/:id`, { config }, async (request, reply) => {
+          const id = service.idFrom(request.params.id);
+          const view = service.parseView(queryOf(request), 'read');
+          return sendRecord(service, request, reply, 200, await service.show(id), view);
+        });
+        break;
+      case 'create':
+        app.post(base, { config }, async (request, reply) => {
+          const view = service.parseView(queryOf(request), 'write');
+          const result = await service.create(readDocument(request, def.singular), request.actor);
+          return sendWrite(service, request, reply, 201, result, view);
+        });
+        break;
+      case 'update': {
+        const update = async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
+          const id = service.idFrom(request.params.id);
+          const view = service.parseView(queryOf(request), 'write');
+          const result = await service.update(id, readDocument(request, def.singular), request.actor);
+          return sendWrite(service, request, reply, 200, result, view);
+        };
+        app.put<IdParams>(`${base}/:id`, { config }, update);
+        app.patch<IdParams>(`${base}/:id`, { config }, update);
+        break;
+      }
+      default:
+        assertNever(operation);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import type pg from 'pg';
+import type { Store } from './database.js';
+
+/**
+ * Tells every Roster process on one database that a cached table changed, so none renders a
+ * stale department after another process renamed it.
+ *
+ * - PostgreSQL: `NOTIFY roster_changes, '<table>'` after the commit; each process LISTENs on
+ *   one held connection and drops that table's cache when told (within milliseconds).
+ * - SQLite: `PRAGMA data_version` moves when another connection commits; it is read (a few
+ *   microseconds, no I/O) before each use of the caches, which are then dropped whole.
+ */
+export interface ChangeFeed {
+  /** Announces a committed change to `table` to the other processes. */
+  publish(table: string): Promise<void>;
+  /** SQLite: drops the caches if another connection committed since the last check. */
+  poll(): void;
+  close(): Promise<void>;
+}
+
+const CHANNEL = 'roster_changes';
+
+/** `forget(table)` drops one table's cache, `forget()` all of them. */
+export async function openChangeFeed(store: Store, forget: (table?: string) => void): Promise<ChangeFeed> {
+  const { sqlite, pool } = store;
+  if (sqlite) {
+    const version = (): unknown => sqlite.pragma('data_version', { simple: true });
+    let seen = version();
+    return {
+      publish: () => Promise.resolve(),
+      poll() {
+        const now = version();
+        if (now !== seen) {
+          seen = now;
+          forget();
+        }
+      },
+      close: () => Promise.resolve(),
+    };
+  }
+  if (!pool) throw new Error('A store has either a SQLite handle or a PostgreSQL pool');
+  const client: pg.PoolClient = await pool.connect();
+  const onNotification = (msg: pg.Notification) => {
+    if (msg.channel === CHANNEL) forget(msg.payload);
+  };
+  client.on('notification', onNotification);
+  // A lost listener connection could miss changes: drop everything and let reads refill.
+  client.on('error', () => forget());
+  await client.query(`LISTEN ${CHANNEL}`);
+  return {
+    async publish(table) {
+      await pool.query('select pg_notify($1, $2)', [CHANNEL, table]);
+    },
+    poll: () => undefined,
+    async close() {
+      client.off('notification', onNotification);
+      try {
+        await client.query(`UNLISTEN ${CHANNEL}`);
+      } finally {
+        client.release();
+      }
+    },
+  };
+}

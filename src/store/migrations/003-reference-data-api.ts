@@ -1,0 +1,30 @@
+import type { Kysely, Migration } from 'kysely';
+import { RESOURCES } from '../../catalog/registry.js';
+import type { Database, DialectName } from '../database.js';
+import { addResourceColumns, elementsOf, schemaTypes } from '../schema/resource-table.js';
+
+/**
+ * Reference data becomes resources of their own (served at /api/departments and the like):
+ * the catalogue's version-3 elements, chiefly timestamps and audit users, and the fields of
+ * Coupa's Swagger definitions Roster did not keep before. Rows already there get the
+ * migration's time as their creation and update time.
+ */
+export function referenceDataMigration(dialect: DialectName): Migration {
+  const { now } = schemaTypes(dialect);
+  return {
+    async up(db: Kysely<Database>) {
+      for (const def of RESOURCES) {
+        for (const statement of addResourceColumns(db, def, dialect, 3)) await statement.execute();
+        const stamps = elementsOf(def, 3).flatMap((el) =>
+          el.kind === 'scalar' && (el.auto === 'created-at' || el.auto === 'updated-at') ? [el.column] : [],
+        );
+        if (stamps.length > 0) {
+          await db
+            .updateTable(def.table)
+            .set(Object.fromEntries(stamps.map((column) => [column, now])))
+            .execute();
+        }
+      }
+    },
+  };
+}

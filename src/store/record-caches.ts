@@ -1,0 +1,86 @@
+import { indexCatalog } from '../catalog/lookup.js';
+import { resourceNamed } from '../catalog/registry.js';
+import type { StoredRecord } from './record-codec.js';
+import type { RecordRepository } from './record-repository.js';
+
+interface TableCache {
+  readonly byId: Map<number, StoredRecord>;
+  readonly byKey: Map<string, StoredRecord>;
+}
+
+/**
+ * The rows of cached (reference-data) resources this process has rendered or resolved, by id
+ * and natural key, read through to the database on a miss. A write through this process drops
+ * the table's entries (`forget`); writes by other processes are noticed by `store/change-feed.ts`.
+ */
+export class RecordCaches {
+  private readonly tables = new Map<string, TableCache>();
+
+  /** `poll` runs before each read through the caches, to drop what another process changed (see change-feed.ts). */
+  constructor(
+    private readonly repository: (name: string) => RecordRepository,
+    private readonly poll: () => void = () => undefined,
+  ) {}
+
+  private table(name: string): TableCache {
+    let c = this.tables.get(name);
+    if (!c) {
+      c = { byId: new Map(), byKey: new Map() };
+      this.tables.set(name, c);
+    }
+    return c;
+  }
+
+  private remember(name: string, row: StoredRecord): StoredRecord {
+    const c = this.table(name);
+    c.byId.set(row.id, row);
+    const key = row.values.get(indexCatalog(resourceNamed(name)).key.name);
+    if (key !== null && key !== undefined) c.byKey.set(String(key), row);
+    return row;
+  }
+
+  /** Synchronous lookup for rendering; call `ensure` first. */
+  cached(name: string, id: number): StoredRecord | undefined {
+    return this.tables.get(name)?.byId.get(id);
+  }
+
+  async byId(name: string, id: number): Promise<StoredRecord | undefined> {
+    this.poll();
+    const hit = this.cached(name, id);
+    if (hit) return hit;
+    const [row] = await this.repository(name).findPlain([id]);
+    return row ? this.remember(name, row) : undefined;
+  }
+
+  async byKey(name: string, key: string): Promise<StoredRecord | undefined> {
+    this.poll();
+    const hit = this.tables.get(name)?.byKey.get(key);
+    if (hit) return hit;
+    const row = await this.repository(name).findPlainByKey(key);
+    return row ? this.remember(name, row) : undefined;
+  }
+
+  /** Makes sure every id, and every row a nested rendering of those rows shows, is in the cache. */
+  async ensure(name: string, ids: Iterable<number>): Promise<void> {
+    this.poll();
+    const list = [...new Set(ids)];
+    const missing = list.filter((id) => !this.cached(name, id));
+    for (const row of await this.repository(name).findPlain(missing)) this.remember(name, row);
+    const def = resourceNamed(name);
+    for (const el of indexCatalog(def).references) {
+      if (!def.simple.includes(el.name) || !resourceNamed(el.target).cached) continue;
+      const linked: number[] = [];
+      for (const id of list) {
+        const l = this.cached(name, id)?.refs.get(el.name);
+        if (typeof l === 'number') linked.push(l);
+      }
+      if (linked.length > 0) await this.ensure(el.target, linked);
+    }
+  }
+
+  /** Drops what is cached of a table (after a write to it), or of every table. */
+  forget(name?: string): void {
+    if (name === undefined) this.tables.clear();
+    else this.tables.delete(name);
+  }
+}

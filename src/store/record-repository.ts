@@ -1,0 +1,211 @@
+import { sql, type SelectQueryBuilder } from 'kysely';
+import { indexCatalog } from '../catalog/lookup.js';
+import { membershipOwner, membershipTable, type ResourceDef } from '../catalog/resource.js';
+import type { Database, Row, Store } from './database.js';
+import { PreparedQuery } from './prepared.js';
+import { joinedName, recordCodec, type RecordCodec, type StoredRecord } from './record-codec.js';
+import type { WriteDb } from './write-db.js';
+
+/** Filters and ordering compiled from a query string, applicable to any select on the resource's table. */
+export type RecordQuery = <O>(qb: SelectQueryBuilder<Database, string, O>) => SelectQueryBuilder<Database, string, O>;
+
+/**
+ * Reads and writes the rows of one resource. Writes take the transaction they run in (`db`),
+ * so everything one request writes commits or rolls back together.
+ */
+export class RecordRepository {
+  readonly def: ResourceDef;
+  private readonly codec: RecordCodec;
+  private readonly byId: PreparedQuery;
+  /** Full rows by a list of ids, compiled once per list length (a page has at most 50). */
+  private readonly byIds = new Map<number, PreparedQuery>();
+  private readonly byUnique = new Map<string, PreparedQuery>();
+
+  constructor(
+    private readonly store: Store,
+    def: ResourceDef,
+  ) {
+    this.def = def;
+    this.codec = recordCodec(def);
+    this.byId = new PreparedQuery(store, (db) => this.selectFull(db).where(`${def.table}.id`, '=', 0));
+  }
+
+  /**
+   * A full row in one query: its columns, its memberships as `kind:ref_id,…` (ordered; both
+   * dialects take ORDER BY inside the aggregate), and the rows of uncached resources it points at.
+   */
+  private selectFull(db: WriteDb) {
+    const { table } = this.def;
+    let q = db.selectFrom(table).select(this.codec.columns.map((c) => `${table}.${c}`));
+    if (this.codec.membershipKinds.size > 0) {
+      const agg = sql.raw(this.store.dialect === 'postgres' ? 'string_agg' : 'group_concat');
+      const owner = sql.ref(`m.${membershipOwner(this.def)}`);
+      q = q.select(
+        sql<
+          string | null
+        >`(select ${agg}(m.kind || ':' || m.ref_id, ',' order by m.kind, m.position) from ${sql.table(membershipTable(this.def))} m where ${owner} = ${sql.ref(`${table}.id`)})`.as(
+          'memberships',
+        ),
+      );
+    }
+    for (const join of this.codec.joins) {
+      const a = join.alias;
+      q = q
+        .leftJoin(`${join.target.table} as ${a}`, `${a}.id`, `${table}.${join.element.column}`)
+        .select(join.columns.map((c) => sql.ref(`${a}.${c}`).as(joinedName(join.element.column, c))));
+    }
+    return q;
+  }
+
+  async findById(id: number): Promise<StoredRecord | undefined> {
+    const [row] = await this.byId.execute([id]);
+    return row ? this.codec.decode(row) : undefined;
+  }
+
+  /** The rows whose unique `column` holds `value` (one at most); one prepared query per column. */
+  async findByUnique(column: string, value: unknown): Promise<StoredRecord[]> {
+    let q = this.byUnique.get(column);
+    if (!q) {
+      q = new PreparedQuery(this.store, (db) => this.selectFull(db).where(`${this.def.table}.${column}`, '=', ''));
+      this.byUnique.set(column, q);
+    }
+    return (await q.execute([value])).map((row) => this.codec.decode(row));
+  }
+
+  /** A page of rows; `query` adds the filters and ordering compiled from the query string. */
+  async findPage(query: RecordQuery, offset: number, limit: number): Promise<StoredRecord[]> {
+    // Pick the page by id first: skipping `offset` rows then reads ids only, and the wide rows
+    // and their memberships are read for the page alone.
+    const picked = await query(this.store.db.selectFrom(this.def.table).select('id')).offset(offset).limit(limit).execute();
+    const ids = picked.map((r) => Number(r['id']));
+    if (ids.length === 0) return [];
+    let full = this.byIds.get(ids.length);
+    if (!full) {
+      const placeholders = ids.map(() => 0);
+      full = new PreparedQuery(this.store, (db) => this.selectFull(db).where(`${this.def.table}.id`, 'in', placeholders));
+      this.byIds.set(ids.length, full);
+    }
+    const rows = await full.execute(ids);
+    const byId = new Map(rows.map((r) => [Number(r['id']), r]));
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [this.codec.decode(row)] : [];
+    });
+  }
+
+  /** Rows by id, their own columns only (no memberships, nothing joined): for caches and nested renderings. */
+  async findPlain(ids: readonly number[], db: WriteDb = this.store.db): Promise<StoredRecord[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    const rows = await db.selectFrom(this.def.table).select(this.codec.columns).where('id', 'in', unique).execute();
+    return rows.map((r) => this.codec.decode(r, new Map()));
+  }
+
+  /** The row whose natural key is `key`, own columns only. */
+  async findPlainByKey(key: string, db: WriteDb = this.store.db): Promise<StoredRecord | undefined> {
+    const row = await db
+      .selectFrom(this.def.table)
+      .select(this.codec.columns)
+      .where(indexCatalog(this.def).key.column, '=', key)
+      .executeTakeFirst();
+    return row ? this.codec.decode(row, new Map()) : undefined;
+  }
+
+  async exists(id: number): Promise<boolean> {
+    const row = await this.store.db.selectFrom(this.def.table).select('id').where('id', '=', id).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** The id of the row whose natural key is `key`. */
+  async idByKey(key: string): Promise<number | undefined> {
+    const row = await this.store.db
+      .selectFrom(this.def.table)
+      .select('id')
+      .where(indexCatalog(this.def).key.column, '=', key)
+      .executeTakeFirst();
+    return row ? Number(row['id']) : undefined;
+  }
+
+  /** Which of the given unique column values already belong to another row. */
+  async taken(db: WriteDb, values: ReadonlyMap<string, string>, exceptId?: number): Promise<Set<string>> {
+    const taken = new Set<string>();
+    for (const [column, value] of values) {
+      let q = db.selectFrom(this.def.table).select('id').where(column, '=', value);
+      if (exceptId !== undefined) q = q.where('id', '<>', exceptId);
+      if (await q.executeTakeFirst()) taken.add(column);
+    }
+    return taken;
+  }
+
+  async insert(db: WriteDb, columns: Row): Promise<number> {
+    const row = await db.insertInto(this.def.table).values(columns).returning('id').executeTakeFirstOrThrow();
+    return Number(row['id']);
+  }
+
+  /** Rows for a fresh table (seed data): one statement; rows whose key is already there are skipped. */
+  async insertMany(rows: readonly Row[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.store.db
+      .insertInto(this.def.table)
+      .values([...rows])
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+
+  async update(db: WriteDb, id: number, columns: Row): Promise<void> {
+    if (Object.keys(columns).length === 0) return;
+    await db.updateTable(this.def.table).set(columns).where('id', '=', id).execute();
+  }
+
+  /** Replaces one collection of a row, keeping the client's order. */
+  async setMemberships(db: WriteDb, ownerId: number, kind: string, refIds: readonly number[]): Promise<void> {
+    const table = membershipTable(this.def);
+    const owner = membershipOwner(this.def);
+    await db.deleteFrom(table).where(owner, '=', ownerId).where('kind', '=', kind).execute();
+    const unique = [...new Set(refIds)];
+    if (unique.length === 0) return;
+    await db
+      .insertInto(table)
+      .values(unique.map((refId, position) => ({ [owner]: ownerId, kind, ref_id: refId, position })))
+      .execute();
+  }
+
+  /**
+   * Inside a write transaction: the id of the first row whose columns equal `match` (an
+   * approval limit of the same amount and currency), or of a new row made by `create`.
+   * Creators of one table are serialized (a transaction-scoped advisory lock on PostgreSQL;
+   * SQLite runs one write transaction at a time), so concurrent requests naming the same new
+   * row all find the one the first created. Everything goes through `trx`: if the transaction
+   * rolls back, nothing of it remains.
+   */
+  async findOrCreate(trx: WriteDb, match: Row, create: () => Promise<Row>): Promise<number> {
+    if (this.store.dialect === 'postgres') {
+      await sql`select pg_advisory_xact_lock(hashtext(${`roster.find-or-create.${this.def.table}`}))`.execute(trx);
+    }
+    let q = trx.selectFrom(this.def.table).select('id');
+    for (const [column, value] of Object.entries(match)) {
+      q = value === null ? q.where(column, 'is', null) : q.where(column, '=', value);
+    }
+    const existing = await q.orderBy('id').executeTakeFirst();
+    if (existing) return Number(existing['id']);
+    return this.insert(trx, await create());
+  }
+
+  /** Whether a row with this natural key exists, read through `trx` (uncommitted rows of the same write count). */
+  async keyTaken(trx: WriteDb, key: string): Promise<boolean> {
+    const row = await trx
+      .selectFrom(this.def.table)
+      .select('id')
+      .where(indexCatalog(this.def).key.column, '=', key)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async count(): Promise<number> {
+    const r = await this.store.db
+      .selectFrom(this.def.table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return r.n;
+  }
+}
