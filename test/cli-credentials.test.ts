@@ -1,33 +1,16 @@
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../src/store/api-key-repository.js';
-import { CLI, startServer, tempDir, type Served } from './helpers/cli.js';
+import { runBinary, runInProcess, startServer, tempDir, type Served } from './helpers/cli.js';
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `roster <args>` as a user would, to completion. */
-function roster(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    // Only the flags choose the data: no DATABASE_URL or ROSTER_DATA from the environment.
-    const env = { ...process.env };
-    delete env['DATABASE_URL'];
-    delete env['ROSTER_DATA'];
-    const child = spawn(process.execPath, [CLI, ...args], { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/**
+ * Runs `roster <args>` in this process (test/helpers/cli.ts): the commands are exercised from
+ * the sources without starting Node each time. The built binary gets one run per command group
+ * at the end ("the built binary ...").
+ */
+const roster = runInProcess;
 
 /** A command that must succeed and print one JSON document. */
 async function rosterJson<T>(...args: string[]): Promise<T> {
@@ -160,7 +143,7 @@ describe('roster clients and roster keys, against the data a running server uses
     });
     secrets.push(chosen.client_secret);
 
-    // Refusals are independent of each other: run them side by side.
+    // Refusals are independent of each other (in-process runs still take turns, see test/helpers/cli.ts).
     await Promise.all([
       rosterFails(
         'Unknown scope core.nope; see GET /oauth2/scopes',
@@ -330,6 +313,43 @@ describe('roster clients and roster keys, against the data a running server uses
     const after = await rosterJson<ListedKey[]>('keys', 'list', ...dataArgs());
     expect(after.find((k) => k.id === reader.id)?.revoked_at).not.toBeNull();
     expect(after.find((k) => k.id === full.id)?.revoked_at).toBeNull();
+  });
+
+  // One run of the built binary per command group: main.ts, the exit codes and the output a shell sees.
+  it('the built binary: clients create exits 0 with its JSON, a failed clients command exits 1 with the message', async () => {
+    const secret = 'binary-secret-0123456789';
+    secrets.push(secret);
+    const [created, refused] = await Promise.all([
+      runBinary(
+        ...['clients', 'create', '--name', 'Binary', '--scopes', 'core.user.read', '--id', 'bin-1', '--secret', secret],
+        ...dataArgs(),
+      ),
+      runBinary('clients', 'revoke', 'no-such-client', ...dataArgs()),
+    ]);
+    expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(created.stdout)).toEqual({
+      client_id: 'bin-1',
+      client_secret: secret,
+      name: 'Binary',
+      scopes: 'core.user.read',
+    });
+    expect(refused).toEqual({ code: 1, stdout: '', stderr: 'roster: Client no-such-client not found, or already revoked\n' });
+    // The running server knows the client at once.
+    expect((await token('bin-1', secret)).status).toBe(200);
+  });
+
+  it('the built binary: keys create exits 0 with a key the running server accepts', async () => {
+    const run = await runBinary('keys', 'create', '--name', 'binary', '--scopes', 'core.user.read', ...dataArgs());
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    const created = JSON.parse(run.stdout) as CreatedKey;
+    expect(created).toEqual({
+      id: expect.any(Number) as unknown,
+      key: expect.stringMatching(/^rk_[A-Za-z0-9_-]{43}$/) as unknown,
+      name: 'binary',
+      scopes: 'core.user.read',
+    });
+    secrets.push(created.key);
+    expect((await users({ 'x-coupa-api-key': created.key })).status).toBe(200);
   });
 
   it('stores secrets and keys only hashed', () => {

@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, startServer, tempDir, type Served } from './helpers/cli.js';
+import { runBinary, runInProcess, startServer, tempDir, type Served } from './helpers/cli.js';
 
 describe('roster serve', () => {
   let served: Served | undefined;
@@ -12,15 +11,20 @@ describe('roster serve', () => {
     served = undefined;
   });
 
-  it('prints help for the program and for serve', () => {
-    const help = execFileSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
-    expect(help).toContain('serve');
-    const serveHelp = execFileSync(process.execPath, [CLI, 'serve', '--help'], { encoding: 'utf8' });
-    for (const flag of ['--host', '--port', '--data', '--database-url', '--api-key', '--seed']) expect(serveHelp).toContain(flag);
+  // Help and refusals end before anything listens: they run in-process (test/helpers/cli.ts).
+  it('prints help for the program and for serve', async () => {
+    const help = await runInProcess('--help');
+    expect({ code: help.code, stderr: help.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(help.stdout).toContain('serve');
+    const serveHelp = await runInProcess('serve', '--help');
+    expect({ code: serveHelp.code, stderr: serveHelp.stderr }).toEqual({ code: 0, stderr: '' });
+    for (const flag of ['--host', '--port', '--data', '--database-url', '--api-key', '--seed'])
+      expect(serveHelp.stdout).toContain(flag);
     for (const env of ['HOST', 'PORT', 'ROSTER_DATA', 'DATABASE_URL', 'ROSTER_API_KEY'])
-      expect(serveHelp).toMatch(new RegExp(`\\b${env}\\b`));
+      expect(serveHelp.stdout).toMatch(new RegExp(`\\b${env}\\b`));
   });
 
+  // Serving needs a process of its own: it listens until a signal stops it.
   it('generates an API key on first start, prints it once and stores only its hash', async () => {
     const data = tempDir();
     served = await startServer(['--data', data]);
@@ -85,12 +89,30 @@ describe('roster serve', () => {
     }
   });
 
-  it('refuses a fixture naming an unknown table, and exits non-zero', () => {
+  it('refuses a fixture naming an unknown table, and exits non-zero', async () => {
     const data = tempDir();
     const fixture = path.join(data, 'bad.json');
     writeFileSync(fixture, JSON.stringify({ spaceships: [{ name: 'x' }] }));
-    expect(() =>
-      execFileSync(process.execPath, [CLI, 'serve', '--data', data, '--port', '0', '--seed', fixture], { stdio: 'pipe' }),
-    ).toThrow(/unknown reference table 'spaceships'/);
+    const run = await runInProcess('serve', '--data', data, '--port', '0', '--seed', fixture);
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 1, stdout: '' });
+    expect(run.stderr).toMatch(/^roster: .*unknown reference table 'spaceships'/);
+  });
+});
+
+// `roster seed` runs in-process in test/seed-command.test.ts; this is the built binary's turn.
+describe('roster seed, the built binary', () => {
+  it('seeds a new SQLite data directory, prints a summary and exits 0', async () => {
+    const data = tempDir();
+    const run = await runBinary('seed', '--users', '25', '--random-seed', '5', '--data', data);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(
+      /^Seeded 25 users \(ids 1\.\.25\) and [\d,]+ memberships into .*roster\.sqlite in \d+\.\d s \([\d,]+ users\/s\)\n$/,
+    );
+    const db = new Database(path.join(data, 'roster.sqlite'), { readonly: true });
+    try {
+      expect(db.prepare('select count(distinct login) as n from users').get()).toEqual({ n: 25 });
+    } finally {
+      db.close();
+    }
   });
 });

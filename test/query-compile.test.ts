@@ -8,6 +8,7 @@ import { parseQuery } from '../src/query/parse.js';
 import type { Kysely } from 'kysely';
 import type { Database, DialectName } from '../src/store/database.js';
 import { offlineDb } from './helpers/offline-db.js';
+import { dialectNamed } from '../src/store/dialects/index.js';
 
 /** Query builders that compile SQL but never connect. */
 const DB: Readonly<Record<DialectName, Kysely<Database>>> = { sqlite: offlineDb('sqlite'), postgres: offlineDb('postgres') };
@@ -18,7 +19,7 @@ function compiled(dialect: DialectName, params: Record<string, string>): { sql: 
   const parsed = parseQuery(USER_QUERY, params);
   if (!parsed.ok) throw new Error(`expected ${JSON.stringify(params)} to parse, got ${JSON.stringify(parsed.problems)}`);
   const { sql, parameters } = compileQuery(
-    dialect,
+    dialectNamed(dialect),
     'users',
     parsed.query,
   )(DB[dialect].selectFrom('users').select('id')).compile();

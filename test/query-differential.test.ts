@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resourceNamed } from '../src/catalog/registry.js';
 import { Engine } from '../src/domain/engine.js';
 import { compileQuery } from '../src/query/compile.js';
-import { toDb } from '../src/store/codec.js';
 import type { Store } from '../src/store/database.js';
 import { RecordRepository } from '../src/store/record-repository.js';
 import { DIALECTS } from './helpers/dialects.js';
@@ -29,7 +28,7 @@ const FIRST_REF_ID = 1001;
 
 async function load(store: Store, data: OracleDataset): Promise<void> {
   const { db, dialect } = store;
-  const flag = (v: boolean | null) => toDb(dialect, 'boolean', v);
+  const flag = (v: boolean | null) => dialect.toDb('boolean', v);
   if (data.departments.length > 0) {
     await db
       .insertInto('departments')

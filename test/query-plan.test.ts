@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resourceNamed } from '../src/catalog/registry.js';
 import { Engine } from '../src/domain/engine.js';
 import { compileQuery } from '../src/query/compile.js';
 import type { Store } from '../src/store/database.js';

@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { servedResources } from '../src/catalog/registry.js';
 import { ROUTE_SCOPES } from '../src/http/route-scopes.js';
 import { ApiKeyRepository } from '../src/store/api-key-repository.js';
 import { createUser, expectError, userCount } from './helpers/api.js';
@@ -46,6 +47,10 @@ const concrete = (pattern: string): { method: string; path: string } => {
   const [method = '', route = ''] = pattern.split(' ');
   return { method, path: route.replace(':id', '1') };
 };
+
+/** The JSON error key of a route: its resource's singular name. */
+const resourceOf = (path: string): string =>
+  servedResources().find((def) => path === def.api?.path || path.startsWith(`${def.api?.path ?? ''}/`))?.singular ?? 'base';
 
 /** Sends a raw HTTP/1.1 request line (absolute form cannot be sent through inject) and returns the status. */
 function rawStatus(port: number, requestLine: string, headers: readonly string[] = []): Promise<number> {
@@ -97,7 +102,7 @@ for (const dialect of DIALECTS) {
           } else {
             matched++;
             expect(oracle.statusCode, `${where}: ${oracle.body}`).toBe(403);
-            expectError(anonymous, 'unauthorized', [MISSING]);
+            expectError(anonymous, 'unauthorized', [MISSING], { resource: resourceOf(path) });
           }
         }
       }

@@ -21,13 +21,19 @@ export const SCOPES: readonly ScopeDef[] = [
     name: 'core.common.write',
     description: 'Allows to create or update Coupa core set up entities: departments, roles, addresses, content groups',
   },
-  { name: 'core.accounting.read', description: 'Allows to view accounts and related setup: accounts, account types, account groups' },
+  {
+    name: 'core.accounting.read',
+    description: 'Allows to view accounts and related setup: accounts, account types, account groups',
+  },
   { name: 'core.accounting.write', description: 'Allows to modifications to accounts: accounts, account types' },
   { name: 'core.user_group.read', description: 'Allows user groups to be read' },
   { name: 'core.user_group.write', description: 'Allows user groups to be modified' },
   { name: 'core.legal_entity.read', description: 'Allows legal entities to be read' },
   { name: 'core.legal_entity.write', description: 'Allows legal entities to be modified' },
-  { name: 'core.inventory.common.read', description: 'Allows to view inventory set up entities: warehouses, inventory organizations' },
+  {
+    name: 'core.inventory.common.read',
+    description: 'Allows to view inventory set up entities: warehouses, inventory organizations',
+  },
   { name: 'core.inventory.common.write', description: 'Allows to modify inventory set up entities' },
 ];
 

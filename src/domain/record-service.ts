@@ -8,7 +8,7 @@ import { parseQuery, parseViewQuery, type Parsed, type QueryResource } from '../
 import { querySchema } from '../query/schema.js';
 import type { View } from '../query/view.js';
 import { shapeOfResource, type PresentLookups } from '../render/present-record.js';
-import { nowIso, toDb } from '../store/codec.js';
+import { nowIso } from '../store/codec.js';
 import type { Row, Store } from '../store/database.js';
 import type { RecordCaches } from '../store/record-caches.js';
 import type { StoredRecord } from '../store/record-codec.js';
@@ -55,7 +55,7 @@ export interface WriteOptions {
 /** What every record service of one app shares: the store, each resource's repository, the caches. */
 export interface EngineDeps {
   readonly store: Store;
-  repository(name: string): RecordRepository;
+  readonly repository: (name: string) => RecordRepository;
   readonly caches: RecordCaches;
   /** Called after a committed write to a cached resource, so every process drops its copies. */
   changed(name: string): Promise<void>;
@@ -130,7 +130,7 @@ export class RecordService {
 
   async list(query: ParsedQuery): Promise<StoredRecord[]> {
     const point = pointLookup(query);
-    if (point) return this.repo.findByUnique(point.column, toDb(this.deps.store.dialect, point.type, point.value));
+    if (point) return this.repo.findByUnique(point.column, this.deps.store.dialect.toDb(point.type, point.value));
     return this.repo.findPage(compileQuery(this.deps.store.dialect, this.def.table, query), query.offset, query.limit);
   }
 
@@ -161,7 +161,8 @@ export class RecordService {
 
   private async writeItem(item: BatchItem, actor: Actor, options: WriteOptions): Promise<ItemOutcome> {
     try {
-      const id = item.id === undefined ? await this.insert(item.doc, actor, options) : await this.change(item.id, item.doc, actor);
+      const id =
+        item.id === undefined ? await this.insert(item.doc, actor, options) : await this.change(item.id, item.doc, actor);
       return { ok: true, id: id.id, ignored: id.ignored };
     } catch (err) {
       if (isRosterError(err)) return { ok: false, error: err };
@@ -177,7 +178,7 @@ export class RecordService {
     for (const [name, value] of options.system ?? []) {
       const el = index.scalars.find((e) => e.name === name);
       if (!el) throw new Error(`${this.def.name} has no element ${name}`);
-      columns[el.column] = toDb(this.deps.store.dialect, el.type, value);
+      columns[el.column] = this.deps.store.dialect.toDb(el.type, value);
     }
     const writer = this.writer(actor);
     const id = await this.write(async (trx) => {
@@ -230,8 +231,7 @@ export class RecordService {
       for (const r of await this.deps.repository(target).findPlain(ids)) plain.set(`${target}:${r.id}`, r);
     }
     return {
-      record: (target, id) =>
-        resourceNamed(target).cached ? this.deps.caches.cached(target, id) : plain.get(`${target}:${id}`),
+      record: (target, id) => (resourceNamed(target).cached ? this.deps.caches.cached(target, id) : plain.get(`${target}:${id}`)),
     };
   }
 
@@ -240,7 +240,8 @@ export class RecordService {
     const messages = validateRecord(this.def, input, current === undefined ? 'create' : 'update');
     if (current) {
       for (const [el, value] of input.scalars) {
-        if (el.immutable && value !== (current.values.get(el.name) ?? null)) messages.push(`${humanize(el.name)} cannot be changed`);
+        if (el.immutable && value !== (current.values.get(el.name) ?? null))
+          messages.push(`${humanize(el.name)} cannot be changed`);
       }
     }
     const missing: string[] = [];
@@ -280,7 +281,7 @@ export class RecordService {
   private async columns(input: ParsedInput): Promise<Row> {
     const { dialect } = this.deps.store;
     const columns: Row = {};
-    for (const [el, value] of input.scalars) columns[el.column] = toDb(dialect, el.type, value);
+    for (const [el, value] of input.scalars) columns[el.column] = dialect.toDb(el.type, value);
     for (const [el, parts] of input.composites) {
       for (const part of el.fields) columns[part.column] = parts?.get(part.name) ?? null;
     }
@@ -319,7 +320,7 @@ export class RecordService {
   private creating(def: ResourceDef, actor: Actor): Row {
     const row: Row = {};
     for (const el of indexCatalog(def).scalars) {
-      if (el.default !== undefined) row[el.column] = toDb(this.deps.store.dialect, el.type, el.default);
+      if (el.default !== undefined) row[el.column] = this.deps.store.dialect.toDb(el.type, el.default);
     }
     return { ...row, ...this.stamps(def, actor, 'create') };
   }
@@ -331,7 +332,8 @@ export class RecordService {
       encode: (target, fields, links) => {
         const index = indexCatalog(resourceNamed(target));
         const row: Row = {};
-        for (const el of index.scalars) if (fields.has(el.name)) row[el.column] = toDb(dialect, el.type, fields.get(el.name) ?? null);
+        for (const el of index.scalars)
+          if (fields.has(el.name)) row[el.column] = dialect.toDb(el.type, fields.get(el.name) ?? null);
         for (const el of index.references) if (links.has(el.name)) row[el.column] = links.get(el.name) ?? null;
         return row;
       },
@@ -364,7 +366,7 @@ export class RecordService {
     try {
       id = await this.deps.store.db.transaction().execute(body);
     } catch (err) {
-      const clash = uniqueViolation(err);
+      const clash = uniqueViolation(this.deps.store.dialect, err);
       if (clash) throw new RosterError('validation_failed', takenMessage(clash.def, this.def, clash.element.name));
       throw err;
     }

@@ -6,6 +6,6 @@ import type { Store } from '../store/database.js';
 export function registerHealth(app: FastifyInstance, store: Store): void {
   app.get('/health', { config: { public: true } }, async (_request, reply) => {
     await sql`select 1`.execute(store.db);
-    return reply.type('application/json; charset=utf-8').send(JSON.stringify({ status: 'ok', database: store.dialect }));
+    return reply.type('application/json; charset=utf-8').send(JSON.stringify({ status: 'ok', database: store.dialect.name }));
   });
 }

@@ -1,7 +1,5 @@
-import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
-import type { ScalarValue } from '../catalog/types.js';
-import { toDb } from '../store/codec.js';
-import type { Database, DialectName } from '../store/database.js';
+import { sql, type Expression, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import type { ScalarType, ScalarValue } from '../catalog/types.js';
 import type { Condition, Ordering, ParsedQuery } from './filter.js';
 import { isTextType } from './operators.js';
 import type { Hop, QueryField } from './schema.js';
@@ -14,20 +12,22 @@ const COMPARISON = { eq: '=', not_eq: '<>', gt: '>', lt: '<', gt_or_eq: '>=', lt
 export const escapeLike = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * SQLite keeps decimals as exact text; they compare as numbers. Every other type compares
- * as stored: text byte-wise (PostgreSQL columns use the "C" collation to agree with SQLite).
+ * What compiling needs of the database (a `StoreDialect` is one): stored values, how they
+ * compare (SQLite's text decimals as numbers; text byte-wise on both), and case-insensitive LIKE.
  */
-function operand(dialect: DialectName, alias: string, field: QueryField) {
-  const column = sql.ref(`${alias}.${field.column}`);
-  return dialect === 'sqlite' && field.type === 'decimal' ? sql`cast(${column} as real)` : column;
+export interface QueryDialect {
+  toDb(type: ScalarType, value: ScalarValue | null): ScalarValue | null;
+  comparable(value: Expression<unknown>, type: ScalarType): Expression<unknown>;
+  readonly ilike: RawBuilder<unknown>;
 }
 
-function literal(dialect: DialectName, field: QueryField, value: ScalarValue) {
-  const v = toDb(dialect, field.type, value);
-  return dialect === 'sqlite' && field.type === 'decimal' ? sql`cast(${v} as real)` : sql`${v}`;
-}
+const operand = (dialect: QueryDialect, alias: string, field: QueryField) =>
+  dialect.comparable(sql.ref(`${alias}.${field.column}`), field.type);
 
-function test(dialect: DialectName, alias: string, field: QueryField, c: Condition): Bool {
+const literal = (dialect: QueryDialect, field: QueryField, value: ScalarValue) =>
+  dialect.comparable(sql`${dialect.toDb(field.type, value)}`, field.type);
+
+function test(dialect: QueryDialect, alias: string, field: QueryField, c: Condition): Bool {
   const col = operand(dialect, alias, field);
   const [first = null] = c.values;
   const lit = (v: ScalarValue | null) => literal(dialect, field, v ?? '');
@@ -50,7 +50,7 @@ function test(dialect: DialectName, alias: string, field: QueryField, c: Conditi
       const text = escapeLike(String(first));
       const pattern = c.op === 'contains' ? `%${text}%` : c.op === 'starts_with' ? `${text}%` : `%${text}`;
       // Case-insensitive, as a search box is: SQLite's LIKE folds ASCII, and so does ILIKE under "C".
-      return sql<boolean>`${col} ${sql.raw(dialect === 'postgres' ? 'ilike' : 'like')} ${pattern} escape '\\'`;
+      return sql<boolean>`${col} ${dialect.ilike} ${pattern} escape '\\'`;
     }
     case 'blank': {
       const blank = first === true;
@@ -78,7 +78,7 @@ function associationBlank(alias: string, hop: Hop, blank: boolean): Bool {
  * One condition as SQL. Associations become uncorrelated `IN (subquery)` chains, which both
  * planners turn into index lookups on the join keys; each level gets its own alias.
  */
-function compileCondition(dialect: DialectName, root: string, c: Condition): Bool {
+function compileCondition(dialect: QueryDialect, root: string, c: Condition): Bool {
   let n = 0;
   const build = (alias: string, hops: readonly Hop[]): Bool => {
     const [hop, ...rest] = hops;
@@ -99,14 +99,14 @@ function compileCondition(dialect: DialectName, root: string, c: Condition): Boo
 }
 
 /** NULLs sort first ascending and last descending on both databases, as they do in SQLite and MySQL. */
-function orderTerm(dialect: DialectName, root: string, order: Ordering) {
+function orderTerm(dialect: QueryDialect, root: string, order: Ordering) {
   const col = operand(dialect, root, order.field);
   return order.dir === 'asc' ? sql`${col} asc nulls first` : sql`${col} desc nulls last`;
 }
 
 /** Turns a parsed query into WHERE and ORDER BY clauses; a tie-break on id keeps paging stable. */
-export function compileQuery<T extends string>(dialect: DialectName, root: T, query: Pick<ParsedQuery, 'conditions' | 'order'>) {
-  return <O>(qb: SelectQueryBuilder<Database, T, O>): SelectQueryBuilder<Database, T, O> => {
+export function compileQuery(dialect: QueryDialect, root: string, query: Pick<ParsedQuery, 'conditions' | 'order'>) {
+  return <DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> => {
     let q = qb;
     for (const c of query.conditions) q = q.where(compileCondition(dialect, root, c));
     const { order } = query;

@@ -71,7 +71,9 @@ function elementMeaning(def: ResourceDef, el: Element): Meaning {
       return {
         is: 'group',
         name: el.name,
-        fields: new Map(el.fields.map((f) => [f.name, { name: `${el.name}[${f.name}]`, column: f.column, type: 'string' as const }])),
+        fields: new Map(
+          el.fields.map((f) => [f.name, { name: `${el.name}[${f.name}]`, column: f.column, type: 'string' as const }]),
+        ),
       };
     // Computed values are not stored and secrets are never matched against.
     case 'computed':

@@ -55,7 +55,13 @@ function referenced(r: StoredRecord, name: string, target: string, lookups: Pres
 function presentNested(def: ResourceDef, tag: string, r: StoredRecord, lookups: PresentLookups, depth: number): OutObject {
   const index = indexCatalog(def);
   if (depth >= FULL_DEPTH) {
-    return { tag, fields: [['id', { t: 'integer', v: r.id }], [def.key, { t: index.key.type, v: r.values.get(def.key) ?? null }]] };
+    return {
+      tag,
+      fields: [
+        ['id', { t: 'integer', v: r.id }],
+        [def.key, { t: index.key.type, v: r.values.get(def.key) ?? null }],
+      ],
+    };
   }
   const fields: Array<readonly [string, OutNode]> = [];
   for (const name of def.simple) {
@@ -88,7 +94,10 @@ function elementNode(el: Element, r: StoredRecord, lookups: PresentLookups, dept
 
 /** The full record as Coupa renders it, associations nested. */
 export function presentRecord(def: ResourceDef, r: StoredRecord, lookups: PresentLookups): OutObject {
-  return { tag: def.singular, fields: indexCatalog(def).outElements.map((el) => [el.name, elementNode(el, r, lookups, 0)] as const) };
+  return {
+    tag: def.singular,
+    fields: indexCatalog(def).outElements.map((el) => [el.name, elementNode(el, r, lookups, 0)] as const),
+  };
 }
 
 const shallowCache = new WeakMap<ResourceDef, ReadonlyMap<string, ReadonlySet<string>>>();

@@ -30,7 +30,7 @@ export class DatabaseBuckets implements BucketStore {
 
   async take(bucket: string, now: number, limit: RateLimit): Promise<Decision> {
     const { interval, tolerance, admit } = gcraParams(limit);
-    const greatest = this.store.dialect === 'postgres' ? sql.raw('greatest') : sql.raw('max');
+    const { greatest } = this.store.dialect;
     const allowed = await sql<{ tat: number }>`
       insert into rate_limits (bucket, tat) values (${bucket}, ${now + interval})
       on conflict (bucket) do update set tat = ${greatest}(rate_limits.tat, ${now}) + ${interval}
@@ -111,5 +111,5 @@ export async function openBucketStore(
   redis: { url: string; namespace: string; onError: (err: Error) => void } | undefined,
 ): Promise<BucketStore> {
   if (redis) return RedisBuckets.connect(redis.url, redis.namespace, redis.onError);
-  return store.dialect === 'postgres' ? new DatabaseBuckets(store) : new MemoryBuckets();
+  return store.dialect.sharedByProcesses ? new DatabaseBuckets(store) : new MemoryBuckets();
 }

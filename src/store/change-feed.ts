@@ -8,7 +8,8 @@ import type { Store } from './database.js';
  * - PostgreSQL: `NOTIFY roster_changes, '<table>'` after the commit; each process LISTENs on
  *   one held connection and drops that table's cache when told (within milliseconds).
  * - SQLite: `PRAGMA data_version` moves when another connection commits; it is read (a few
- *   microseconds, no I/O) before each use of the caches, which are then dropped whole.
+ *   microseconds, no I/O) before each use of the caches, which are then dropped whole. Apps
+ *   sharing one connection (in one process) are told directly.
  */
 export interface ChangeFeed {
   /** Announces a committed change to `table` to the other processes. */
@@ -20,14 +21,28 @@ export interface ChangeFeed {
 
 const CHANNEL = 'roster_changes';
 
+/** The feeds open on each SQLite connection: they share a data_version, so they tell each other. */
+const SQLITE_LISTENERS = new WeakMap<object, Set<(table: string) => void>>();
+
 /** `forget(table)` drops one table's cache, `forget()` all of them. */
 export async function openChangeFeed(store: Store, forget: (table?: string) => void): Promise<ChangeFeed> {
   const { sqlite, pool } = store;
   if (sqlite) {
     const version = (): unknown => sqlite.pragma('data_version', { simple: true });
     let seen = version();
+    let listeners = SQLITE_LISTENERS.get(sqlite);
+    if (!listeners) {
+      listeners = new Set();
+      SQLITE_LISTENERS.set(sqlite, listeners);
+    }
+    const peers = listeners;
+    const hear = (table: string) => forget(table);
+    peers.add(hear);
     return {
-      publish: () => Promise.resolve(),
+      publish(table) {
+        for (const peer of peers) if (peer !== hear) peer(table);
+        return Promise.resolve();
+      },
       poll() {
         const now = version();
         if (now !== seen) {
@@ -35,7 +50,10 @@ export async function openChangeFeed(store: Store, forget: (table?: string) => v
           forget();
         }
       },
-      close: () => Promise.resolve(),
+      close() {
+        peers.delete(hear);
+        return Promise.resolve();
+      },
     };
   }
   if (!pool) throw new Error('A store has either a SQLite handle or a PostgreSQL pool');

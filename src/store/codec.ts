@@ -1,13 +1,5 @@
 import type { ScalarType, ScalarValue } from '../catalog/types.js';
 import { canonicalDecimal } from '../catalog/values.js';
-import type { DialectName } from './database.js';
-
-/** JS value to the value the driver stores for a catalogue type. */
-export function toDb(dialect: DialectName, type: ScalarType, value: ScalarValue | null): ScalarValue | null {
-  if (value === null) return null;
-  if (type === 'boolean' && dialect === 'sqlite') return value === true ? 1 : 0;
-  return value;
-}
 
 const text = (value: unknown): string =>
   typeof value === 'string'
@@ -16,7 +8,7 @@ const text = (value: unknown): string =>
       ? String(value)
       : JSON.stringify(value);
 
-/** Driver value back to the JS value of a catalogue type. */
+/** Driver value back to the JS value of a catalogue type, from either database (the way in is `StoreDialect.toDb`). */
 export function fromDb(type: ScalarType, value: unknown): ScalarValue | null {
   if (value === null || value === undefined) return null;
   switch (type) {

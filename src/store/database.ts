@@ -1,12 +1,13 @@
 import Sqlite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
+import { dialectNamed, type StoreDialect } from './dialects/index.js';
 
 /** Tables are derived from the catalogues at run time, so rows are typed loosely here and mapped by the repositories. */
 export type Row = Record<string, unknown>;
 export type Database = Record<string, Row>;
 
-export type DialectName = 'sqlite' | 'postgres';
+export type { DialectName } from './dialects/index.js';
 
 export type StoreOptions =
   | {
@@ -19,7 +20,8 @@ export type StoreOptions =
 
 export interface Store {
   readonly db: Kysely<Database>;
-  readonly dialect: DialectName;
+  /** Everything that differs between the databases (store/dialects/). */
+  readonly dialect: StoreDialect;
   /** The raw handles, for bulk work (seeding) that would be too slow through Kysely. */
   readonly sqlite?: Sqlite.Database;
   readonly pool?: pg.Pool;
@@ -63,7 +65,7 @@ export function openStore(options: StoreOptions): Store {
     sqlite.pragma('analysis_limit = 1000');
     sqlite.pragma('optimize = 0x10002');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
+    return { db, dialect: dialectNamed('sqlite'), sqlite, close: () => db.destroy() };
   }
   const pool = new pg.Pool({
     connectionString: options.url,
@@ -71,7 +73,7 @@ export function openStore(options: StoreOptions): Store {
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', pool, close: () => db.destroy() };
+  return { db, dialect: dialectNamed('postgres'), pool, close: () => db.destroy() };
 }
 
 /** `postgres://` and `postgresql://` URLs select PostgreSQL; anything else is SQLite. */

@@ -1,4 +1,4 @@
-import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import { initialMigration } from './migrations/001-initial.js';
 import { authMigration } from './migrations/002-auth.js';
 import { referenceDataMigration } from './migrations/003-reference-data-api.js';
@@ -19,10 +19,7 @@ function provider(store: Store): MigrationProvider {
 export async function migrateToLatest(store: Store): Promise<void> {
   // Kysely looks for its bookkeeping tables in every schema unless told which one, so a second
   // Roster (or test) schema in the same PostgreSQL database would make it skip creating them.
-  const schema =
-    store.dialect === 'postgres'
-      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0]?.schema
-      : undefined;
+  const schema = await store.dialect.migrationSchema(store.db);
   const migrator = new Migrator({
     db: store.db,
     provider: provider(store),

@@ -116,7 +116,8 @@ export function recordCodec(def: ResourceDef): RecordCodec {
       const values = new Map<string, ScalarValue | null>();
       for (const el of index.scalars) if (el.column in row) values.set(el.name, decodeScalar(el, row[el.column]));
       const refs = new Map<string, number | null>();
-      for (const el of index.references) if (el.column in row) refs.set(el.name, row[el.column] == null ? null : Number(row[el.column]));
+      for (const el of index.references)
+        if (el.column in row) refs.set(el.name, row[el.column] == null ? null : Number(row[el.column]));
       return { id: Number(row['id']), values, refs, composites, collections: memberships, joined };
     },
   };

@@ -38,7 +38,7 @@ export class RecordRepository {
     const { table } = this.def;
     let q = db.selectFrom(table).select(this.codec.columns.map((c) => `${table}.${c}`));
     if (this.codec.membershipKinds.size > 0) {
-      const agg = sql.raw(this.store.dialect === 'postgres' ? 'string_agg' : 'group_concat');
+      const agg = this.store.dialect.stringAgg;
       const owner = sql.ref(`m.${membershipOwner(this.def)}`);
       q = q.select(
         sql<
@@ -173,15 +173,12 @@ export class RecordRepository {
   /**
    * Inside a write transaction: the id of the first row whose columns equal `match` (an
    * approval limit of the same amount and currency), or of a new row made by `create`.
-   * Creators of one table are serialized (a transaction-scoped advisory lock on PostgreSQL;
-   * SQLite runs one write transaction at a time), so concurrent requests naming the same new
+   * Creators of one table are serialized (`StoreDialect.serialize`), so concurrent requests naming the same new
    * row all find the one the first created. Everything goes through `trx`: if the transaction
    * rolls back, nothing of it remains.
    */
   async findOrCreate(trx: WriteDb, match: Row, create: () => Promise<Row>): Promise<number> {
-    if (this.store.dialect === 'postgres') {
-      await sql`select pg_advisory_xact_lock(hashtext(${`roster.find-or-create.${this.def.table}`}))`.execute(trx);
-    }
+    await this.store.dialect.serialize(trx, `roster.find-or-create.${this.def.table}`);
     let q = trx.selectFrom(this.def.table).select('id');
     for (const [column, value] of Object.entries(match)) {
       q = value === null ? q.where(column, 'is', null) : q.where(column, '=', value);

@@ -4,7 +4,7 @@ import { indexCatalog, normalizeName } from '../catalog/lookup.js';
 import { RESOURCES, resourceNamed } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
 import { coerceScalar } from '../catalog/values.js';
-import { nowIso, toDb } from './codec.js';
+import { nowIso } from './codec.js';
 import type { Row, Store } from './database.js';
 import type { Fixture, FixtureRow } from './default-reference-data.js';
 import { RecordRepository } from './record-repository.js';
@@ -79,7 +79,7 @@ async function decodeRow(store: Store, def: ResourceDef, row: FixtureRow): Promi
     if (el.auto === 'id' || !input.has(el.name)) continue;
     const c = coerceScalar(el.type, input.get(el.name));
     if (!c.ok) throw new Error(`${def.name} row ${JSON.stringify(row)}: ${el.name} ${c.problem}`);
-    columns[el.column] = toDb(store.dialect, el.type, c.value);
+    columns[el.column] = store.dialect.toDb(el.type, c.value);
   }
   for (const el of index.references) {
     const raw = input.get(el.name);

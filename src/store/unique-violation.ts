@@ -2,6 +2,7 @@ import { indexCatalog } from '../catalog/lookup.js';
 import { RESOURCES } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
 import type { ScalarElement } from '../catalog/types.js';
+import type { StoreDialect } from './dialects/index.js';
 
 /** The unique element a database error complains about, in whichever resource's table. */
 export interface UniqueClash {
@@ -25,13 +26,7 @@ const CLASHES = new Map<string, UniqueClash>(
  * The unique element behind a uniqueness violation from either database, for any resource's
  * table; undefined for any other error. Two writers racing past the up-front check land here.
  */
-export function uniqueViolation(err: unknown): UniqueClash | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const e = err as { code?: unknown; message?: unknown; constraint?: unknown };
-  if (e.code === '23505' && typeof e.constraint === 'string') return CLASHES.get(e.constraint);
-  if (e.code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof e.message === 'string') {
-    const name = /UNIQUE constraint failed: (\w+\.\w+)/.exec(e.message)?.[1];
-    return name === undefined ? undefined : CLASHES.get(name);
-  }
-  return undefined;
+export function uniqueViolation(dialect: StoreDialect, err: unknown): UniqueClash | undefined {
+  const index = dialect.uniqueIndexOf(err);
+  return index === undefined ? undefined : CLASHES.get(index);
 }

@@ -6,8 +6,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { CompositeElement, Element, ScalarElement, ScalarValue } from '../catalog/types.js';
 import { assertNever, indexCatalog } from '../catalog/lookup.js';
 import { resourceNamed } from '../catalog/registry.js';
-import { fromDb, nowIso, toDb } from './codec.js';
-import type { DialectName, Store } from './database.js';
+import { fromDb, nowIso } from './codec.js';
+import type { Store } from './database.js';
 
 /** The seeder makes users: the one resource it is written for. */
 const USERS = resourceNamed('users');
@@ -228,7 +228,7 @@ async function usableIds(store: Store, table: string): Promise<number[]> {
 }
 
 async function makePlan(store: Store, rnd: Random, runIds: number[]): Promise<Plan> {
-  const dialect: DialectName = store.dialect;
+  const { dialect } = store;
   checkNames(Object.keys(SCALARS), 'scalar');
   checkNames(Object.keys(COMPOSITES), 'composite');
   checkNames(Object.keys(REFERENCES), 'reference');
@@ -247,7 +247,7 @@ async function makePlan(store: Store, rnd: Random, runIds: number[]): Promise<Pl
   const constants: ConstantColumn[] = [];
   const composites: CompositeElement[] = [];
   const memberships: Membership[] = [];
-  const encode = (el: ScalarElement, v: ScalarValue | null): DbValue => toDb(dialect, el.type, v);
+  const encode = (el: ScalarElement, v: ScalarValue | null): DbValue => dialect.toDb(el.type, v);
   for (const el of USERS.elements) {
     switch (el.kind) {
       case 'scalar': {
@@ -580,20 +580,18 @@ export async function seedUsers(store: Store, options: SeedOptions): Promise<See
   const started = performance.now();
   const total = options.users;
   if (!Number.isSafeInteger(total) || total < 0) throw new Error(`users must be a non-negative integer, got ${total}`);
-  const batchSize = options.batchSize ?? (store.dialect === 'sqlite' ? 50_000 : 100_000);
+  const batchSize = options.batchSize ?? (store.sqlite ? 50_000 : 100_000);
   const rnd = mulberry32(options.randomSeed ?? Date.now());
   const runIds: number[] = [];
   const plan = await makePlan(store, rnd, runIds);
   const maker = new RowMaker(plan, rnd, Date.parse(nowIso()));
   const onProgress = options.onProgress ?? (() => undefined);
   let counts: Counts;
-  if (store.dialect === 'sqlite') {
-    if (!store.sqlite) throw new Error('Seeding SQLite needs the store opened by openStore (raw handle missing)');
-    counts = seedSqlite(store.sqlite, plan, maker, runIds, total, batchSize, onProgress);
-  } else {
-    if (!store.pool) throw new Error('Seeding PostgreSQL needs the store opened by openStore (pool missing)');
-    counts = await seedPostgres(store.pool, plan, maker, runIds, total, batchSize, onProgress);
-  }
+  // Bulk loading goes through the driver's own handle: a transaction of prepared multi-row
+  // INSERTs on better-sqlite3, COPY on pg.
+  if (store.sqlite) counts = seedSqlite(store.sqlite, plan, maker, runIds, total, batchSize, onProgress);
+  else if (store.pool) counts = await seedPostgres(store.pool, plan, maker, runIds, total, batchSize, onProgress);
+  else throw new Error('Seeding needs the store opened by openStore (raw handle missing)');
   return {
     inserted: counts.inserted,
     memberships: counts.memberships,

@@ -3,7 +3,8 @@ import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { ERROR_CATALOG, type ErrorCode } from '../../src/domain/errors.js';
 import type { Store } from '../../src/store/database.js';
-import { resourceNamed } from '../../src/catalog/registry.js';
+import { RESOURCES, resourceNamed } from '../../src/catalog/registry.js';
+import { membershipTable } from '../../src/catalog/resource.js';
 import { RecordRepository } from '../../src/store/record-repository.js';
 import { JSON_IO, type TestApp } from './test-app.js';
 
@@ -144,10 +145,18 @@ export function expectError(
   }
 }
 
-const TABLES = ['users', 'user_memberships', 'approval_limits', 'avatars', 'api_keys'] as const;
+/** Every resource's table and membership table (from the registry), and the stores beside them. */
+const TABLES = [
+  ...RESOURCES.flatMap((def) => [
+    def.table,
+    ...(def.elements.some((el) => el.kind === 'collection') ? [membershipTable(def)] : []),
+  ]),
+  'avatars',
+  'api_keys',
+];
 
 /**
- * Every row a user write can touch, in a stable order. Comparing snapshots before and after a
+ * Every row a write can touch, in a stable order. Comparing snapshots before and after a
  * refused request proves that nothing at all was written.
  */
 export async function dbSnapshot(store: Store): Promise<Record<string, string[]>> {

@@ -2,9 +2,9 @@ import { sql, type Kysely, type Migration } from 'kysely';
 import { indexCatalog } from '../../catalog/lookup.js';
 import { RESOURCES } from '../../catalog/registry.js';
 import { membershipOwner, membershipTable } from '../../catalog/resource.js';
-import { columnType } from '../column-types.js';
-import type { Database, DialectName } from '../database.js';
-import { createResourceTable, schemaTypes } from '../schema/resource-table.js';
+import type { Database } from '../database.js';
+import type { StoreDialect } from '../dialects/index.js';
+import { createResourceTable } from '../schema/resource-table.js';
 
 /**
  * Non-unique columns of uncached resources (users) with a lookup index in this migration:
@@ -19,8 +19,8 @@ const LOOKUP_COLUMNS = ['sso_identifier', 'updated_at', 'created_at', 'active'];
  * so a catalogue change cannot alter it unnoticed: later elements carry `since` and their
  * own migration.
  */
-export function initialMigration(dialect: DialectName): Migration {
-  const { fkType, now } = schemaTypes(dialect);
+export function initialMigration(dialect: StoreDialect): Migration {
+  const { fkType, now } = dialect;
 
   return {
     async up(db: Kysely<Database>) {
@@ -52,7 +52,7 @@ export function initialMigration(dialect: DialectName): Migration {
           await db.schema.createIndex(`${def.table}_${el.column}`).on(def.table).columns([el.column, 'id']).execute();
         }
         // Paging skips rows by id; a narrow index makes the skip read ids, not whole rows (SQLite).
-        if (dialect === 'sqlite') await db.schema.createIndex(`${def.table}_id`).on(def.table).column('id').execute();
+        if (dialect.narrowIdIndex) await db.schema.createIndex(`${def.table}_id`).on(def.table).column('id').execute();
         // Each index ends in id, so an equality match comes out in page order: `active=true`
         // reads 50 entries, not half the table.
         for (const column of [...LOOKUP_COLUMNS, ...index.references.map((el) => el.column)]) {
@@ -70,11 +70,7 @@ export function initialMigration(dialect: DialectName): Migration {
           .addPrimaryKeyConstraint(`${members}_pk`, [owner, 'kind', 'ref_id'])
           .execute();
         // Covers `roles[name]=…`: from the role's id straight to its owners' ids.
-        await db.schema
-          .createIndex(`${members}_kind_ref`)
-          .on(members)
-          .columns(['kind', 'ref_id', owner])
-          .execute();
+        await db.schema.createIndex(`${members}_kind_ref`).on(members).columns(['kind', 'ref_id', owner]).execute();
       }
 
       await db.schema
@@ -82,18 +78,18 @@ export function initialMigration(dialect: DialectName): Migration {
         .addColumn('user_id', fkType, (c) => c.primaryKey().references('users.id').onDelete('cascade'))
         .addColumn('content_type', 'text', (c) => c.notNull())
         .addColumn('filename', 'text', (c) => c.notNull())
-        .addColumn('data', dialect === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
-        .addColumn('updated_at', columnType(dialect, 'datetime'), (c) => c.notNull().defaultTo(now))
+        .addColumn('data', dialect.blobType, (c) => c.notNull())
+        .addColumn('updated_at', dialect.columnType('datetime'), (c) => c.notNull().defaultTo(now))
         .execute();
 
       await db.schema
         .createTable('api_keys')
-        .addColumn('id', schemaTypes(dialect).idType, schemaTypes(dialect).primaryKey)
+        .addColumn('id', dialect.idType, (c) => dialect.primaryKey(c))
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('key_hash', 'text', (c) => c.notNull().unique())
         .addColumn('scopes', 'text')
-        .addColumn('created_at', columnType(dialect, 'datetime'), (c) => c.notNull().defaultTo(now))
-        .addColumn('revoked_at', columnType(dialect, 'datetime'))
+        .addColumn('created_at', dialect.columnType('datetime'), (c) => c.notNull().defaultTo(now))
+        .addColumn('revoked_at', dialect.columnType('datetime'))
         .execute();
     },
   };

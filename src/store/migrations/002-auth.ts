@@ -1,15 +1,14 @@
 import type { ColumnDefinitionBuilder, Kysely, Migration } from 'kysely';
-import { columnType } from '../column-types.js';
-import type { Database, DialectName } from '../database.js';
-import { schemaTypes } from '../schema/resource-table.js';
+import type { Database } from '../database.js';
+import type { StoreDialect } from '../dialects/index.js';
 
 /**
  * OAuth clients, the token signing key, rate-limit buckets, and the API user behind each
  * credential (so created-by shows who wrote a record, as Coupa shows its API user).
  */
-export function authMigration(dialect: DialectName): Migration {
-  const { fkType, now } = schemaTypes(dialect);
-  const datetime = columnType(dialect, 'datetime');
+export function authMigration(dialect: StoreDialect): Migration {
+  const { fkType, now } = dialect;
+  const datetime = dialect.columnType('datetime');
   const userFk = (c: ColumnDefinitionBuilder) => c.references('users.id');
 
   return {
@@ -40,7 +39,7 @@ export function authMigration(dialect: DialectName): Migration {
       await db.schema
         .createTable('rate_limits')
         .addColumn('bucket', 'text', (c) => c.primaryKey())
-        .addColumn('tat', dialect === 'postgres' ? 'double precision' : 'real', (c) => c.notNull())
+        .addColumn('tat', dialect.floatType, (c) => c.notNull())
         .execute();
     },
   };

@@ -1,7 +1,9 @@
-import type { Kysely, Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
+import { indexCatalog } from '../../catalog/lookup.js';
 import { RESOURCES } from '../../catalog/registry.js';
-import type { Database, DialectName } from '../database.js';
-import { addResourceColumns, elementsOf, schemaTypes } from '../schema/resource-table.js';
+import type { Database } from '../database.js';
+import type { StoreDialect } from '../dialects/index.js';
+import { addResourceColumns, elementsOf } from '../schema/resource-table.js';
 
 /**
  * Reference data becomes resources of their own (served at /api/departments and the like):
@@ -9,8 +11,8 @@ import { addResourceColumns, elementsOf, schemaTypes } from '../schema/resource-
  * Coupa's Swagger definitions Roster did not keep before. Rows already there get the
  * migration's time as their creation and update time.
  */
-export function referenceDataMigration(dialect: DialectName): Migration {
-  const { now } = schemaTypes(dialect);
+export function referenceDataMigration(dialect: StoreDialect): Migration {
+  const { now } = dialect;
   return {
     async up(db: Kysely<Database>) {
       for (const def of RESOURCES) {
@@ -22,6 +24,18 @@ export function referenceDataMigration(dialect: DialectName): Migration {
           await db
             .updateTable(def.table)
             .set(Object.fromEntries(stamps.map((column) => [column, now])))
+            .execute();
+        }
+        const key = indexCatalog(def).key;
+        if (def.cached && !key.required) {
+          const name = `${def.table}_${key.column}_unique`;
+          await db.schema.dropIndex(name).execute();
+          await db.schema
+            .createIndex(name)
+            .on(def.table)
+            .column(key.column)
+            .unique()
+            .where(sql<boolean>`${sql.ref(key.column)} <> ''`)
             .execute();
         }
       }

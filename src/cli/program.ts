@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+import { clientsCommand, keysCommand } from './credentials.js';
+import { seedCommand } from './seed.js';
+import { serveCommand } from './serve.js';
+
+/** The `roster` command line, every command on it; main.ts parses process.argv with it, tests run it in-process. */
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('roster')
+    .description("Roster: a self-hostable server that speaks Coupa's people APIs.")
+    .showHelpAfterError();
+  serveCommand(program);
+  seedCommand(program);
+  clientsCommand(program);
+  keysCommand(program);
+  return program;
+}
+
+/**
+ * What `roster` prints on stderr, before exiting with 1, when a command fails. Commander's own
+ * errors (a missing option, an unknown command) it prints itself, and exits.
+ */
+export const failureMessage = (err: unknown): string => `roster: ${err instanceof Error ? err.message : String(err)}\n`;

@@ -1,0 +1,63 @@
+import type { ColumnDataType, ColumnDefinitionBuilder, Expression, Kysely, RawBuilder } from 'kysely';
+import type { ScalarType, ScalarValue } from '../../catalog/types.js';
+import type { Database } from '../database.js';
+import type { WriteDb } from '../write-db.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** A column's storage type: a Kysely type name or raw SQL (`varchar(40) collate "C"`). */
+export type DataType = ColumnDataType | Expression<unknown>;
+
+/**
+ * Everything that differs between the two databases, in one object per dialect
+ * (`sqlite.ts`, `postgres.ts`); no other module branches on the database. Kysely writes the
+ * SQL; this says which types, functions and locks that SQL uses.
+ */
+export interface StoreDialect {
+  readonly name: DialectName;
+
+  // Schema
+  /** The type of an auto-numbered id, and the column modifier that makes it the primary key. */
+  readonly idType: DataType;
+  primaryKey(c: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
+  /** The type of a foreign key to such an id. */
+  readonly fkType: DataType;
+  readonly blobType: DataType;
+  readonly floatType: DataType;
+  /** The current time as a column default. */
+  readonly now: RawBuilder<unknown>;
+  /** Storage type of a catalogue scalar of at most `length` characters. */
+  columnType(type: ScalarType, length?: number): DataType;
+  /** Whether paging needs an index on the id alone (SQLite skips rows through the narrowest index). */
+  readonly narrowIdIndex: boolean;
+
+  // Values and queries
+  /** JS value of a catalogue type to what the driver stores. */
+  toDb(type: ScalarType, value: ScalarValue | null): ScalarValue | null;
+  /** A column or value of `type` as it must be compared and sorted (SQLite's text decimals as numbers). */
+  comparable(value: Expression<unknown>, type: ScalarType): Expression<unknown>;
+  /** The case-insensitive LIKE operator: ASCII case folding on both. */
+  readonly ilike: RawBuilder<unknown>;
+  /** `string_agg` or `group_concat`: both take ORDER BY inside. */
+  readonly stringAgg: RawBuilder<unknown>;
+  /** The two-argument maximum function. */
+  readonly greatest: RawBuilder<unknown>;
+  /**
+   * Whether several server processes usually write this database at once (a PostgreSQL
+   * shared by a fleet), so per-process state such as rate-limit buckets belongs in it.
+   */
+  readonly sharedByProcesses: boolean;
+
+  // Writes and errors
+  /**
+   * Inside a write transaction: waits until no other transaction holds `key`, until this one
+   * ends (PostgreSQL's advisory lock; SQLite runs one write transaction at a time anyway).
+   */
+  serialize(trx: WriteDb, key: string): Promise<void>;
+  /** The unique index a uniqueness violation names, as `<index>` or `<table>.<column>`; undefined for other errors. */
+  uniqueIndexOf(err: unknown): string | undefined;
+
+  // Migrations
+  /** The schema Kysely's migrator must keep its bookkeeping in, if the database has schemas. */
+  migrationSchema(db: Kysely<Database>): Promise<string | undefined>;
+}

@@ -1,0 +1,88 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { indexCatalog } from '../src/catalog/lookup.js';
+import { RESOURCES, resourceNamed, servedResources } from '../src/catalog/registry.js';
+import type { ResourceDef } from '../src/catalog/resource.js';
+import { isKnownScope } from '../src/catalog/scopes.js';
+import { ROUTE_SCOPES } from '../src/http/route-scopes.js';
+import { openPreparedStore } from '../src/store/prepare.js';
+import { GOLDEN_DIR } from './helpers/golden.js';
+
+const doc = (name: string): string => readFileSync(new URL(`../docs/${name}`, import.meta.url), 'utf8');
+
+/** The golden files that pin a resource's show and index in both formats (users' predate the naming rule). */
+function goldenFiles(def: ResourceDef): string[] {
+  if (def.name === 'users')
+    return ['show-user.xml.txt', 'show-user.json.txt', 'index-two-users.xml.txt', 'index-two-users.json.txt'];
+  const name = def.name.replaceAll('_', '-');
+  return ['show', 'index'].flatMap((kind) => ['xml', 'json'].map((format) => `ref-${name}-${kind}.${format}.txt`));
+}
+
+/**
+ * What docs/adding-a-resource.md promises: a registered resource is complete (consistent
+ * definition, known scopes, routes in the scope table, golden files, docs), or this fails.
+ */
+describe('the resource registry', () => {
+  it('holds consistent definitions: unique names, a unique key, known targets in dependency order', () => {
+    expect(new Set(RESOURCES.map((r) => r.name)).size).toBe(RESOURCES.length);
+    RESOURCES.forEach((def, i) => {
+      const index = indexCatalog(def);
+      expect([def.name, index.key.unique]).toEqual([def.name, true]);
+      for (const el of def.elements) {
+        if (el.kind !== 'reference' && el.kind !== 'collection') continue;
+        const target = resourceNamed(el.target);
+        // A reference points back only at users (audit users), which come last; anything else comes earlier.
+        if (target.name !== 'users')
+          expect([def.name, el.name, RESOURCES.indexOf(target) < i]).toEqual([def.name, el.name, true]);
+      }
+    });
+  });
+
+  for (const def of servedResources()) {
+    const api = def.api;
+    if (!api) continue;
+    describe(api.path, () => {
+      it('has known scopes and every route in the scope table', () => {
+        expect(isKnownScope(api.scopes.read)).toBe(true);
+        expect(isKnownScope(api.scopes.write)).toBe(true);
+        if (api.operations.includes('index')) expect(ROUTE_SCOPES[`GET ${api.path}`]).toBe(api.scopes.read);
+        if (api.operations.includes('show')) expect(ROUTE_SCOPES[`GET ${api.path}/:id`]).toBe(api.scopes.read);
+        if (api.operations.includes('create')) expect(ROUTE_SCOPES[`POST ${api.path}`]).toBe(api.scopes.write);
+        if (api.operations.includes('update')) expect(ROUTE_SCOPES[`PUT ${api.path}/:id`]).toBe(api.scopes.write);
+      });
+
+      it('has golden files for a show and an index in XML and JSON', () => {
+        for (const file of goldenFiles(def)) expect([file, existsSync(`${GOLDEN_DIR}${file}`)]).toEqual([file, true]);
+      });
+
+      it('is documented: its page, the scope table, the README', () => {
+        const page = def.name === 'users' ? doc('users-api.md') : doc('reference-data.md');
+        expect(page).toContain(api.path);
+        expect(doc('auth.md')).toContain(`\`${api.path}\``);
+        expect(readFileSync(new URL('../README.md', import.meta.url), 'utf8')).toContain(api.path);
+      });
+    });
+  }
+
+  it('every indexed element has an index led by its column, in a migrated database', async () => {
+    const store = await openPreparedStore({ kind: 'sqlite', filename: ':memory:' });
+    try {
+      const sqlite = store.sqlite;
+      if (!sqlite) throw new Error('test setup: no SQLite handle');
+      for (const def of RESOURCES) {
+        const leading = new Set(
+          (sqlite.pragma(`index_list(${def.table})`) as Array<{ name: string }>).map(
+            (ix) =>
+              (sqlite.pragma(`index_info(${ix.name})`) as Array<{ seqno: number; name: string }>).find((c) => c.seqno === 0)
+                ?.name,
+          ),
+        );
+        for (const el of indexCatalog(def).scalars) {
+          if (el.indexed || el.unique) expect([def.name, el.column, leading.has(el.column)]).toEqual([def.name, el.column, true]);
+        }
+      }
+    } finally {
+      await store.close();
+    }
+  });
+});
