@@ -18,6 +18,29 @@ export default tseslint.config(
       '@typescript-eslint/no-confusing-void-expression': 'off',
     },
   },
+  // Layers, lowest first: catalog < query < store < render < domain < http, cli. A module
+  // imports only from its own layer and those below it (docs/architecture.md).
+  ...[
+    ['catalog', ['query', 'store', 'render', 'domain', 'http', 'cli']],
+    ['query', ['store', 'render', 'domain', 'http', 'cli']],
+    ['store', ['render', 'domain', 'http', 'cli']],
+    ['render', ['domain', 'http', 'cli']],
+    ['domain', ['http', 'cli']],
+    ['http', ['cli']],
+  ].map(([layer, above]) => ({
+    files: [`src/${layer}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: above.map((upper) => ({
+            group: [`**/${upper}/*`],
+            message: `src/${layer} is below src/${upper}: it may not import from it (docs/architecture.md).`,
+          })),
+        },
+      ],
+    },
+  })),
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,

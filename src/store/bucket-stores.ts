@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
-import { gcra, gcraParams, type BucketStore, type Decision, type RateLimit } from '../domain/rate-limit.js';
+import { gcra, gcraParams, type BucketStore, type Decision, type RateLimit } from './gcra.js';
 import type { Store } from './database.js';
 import type { SigningKey } from './signing-key-repository.js';
 
