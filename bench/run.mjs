@@ -19,7 +19,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(ROOT, 'dist/cli/main.js');
+const CLI = path.join(ROOT, 'dist/roster.mjs');
 const BARE = path.join(ROOT, 'bench/bare-server.mjs');
 const RESULTS = path.join(ROOT, 'bench/results');
 

@@ -79,7 +79,7 @@ function newerFile(dir, than) {
 
 /** Why dist/ needs building, or undefined when it is newer than every source. */
 function buildReason() {
-  const output = 'dist/cli/main.js';
+  const output = 'dist/roster.mjs';
   const built = mtime(output);
   if (built === undefined) return `${output} is missing`;
   for (const config of ['tsconfig.json', 'tsconfig.build.json']) {
@@ -108,7 +108,7 @@ if (needsBuild) {
   // tsc writes its output even when it reports errors: on a failure, mark it stale so the next run builds again.
   npm(['run', 'build'], 'Fix the errors above and run the command again.', () => {
     try {
-      utimesSync(path.join(root, 'dist/cli/main.js'), 0, 0);
+      utimesSync(path.join(root, 'dist/roster.mjs'), 0, 0);
     } catch {
       // nothing was written
     }

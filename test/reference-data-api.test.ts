@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiKeyRepository } from '../src/store/api-key-repository.js';
-import { dbSnapshot, expectError, parseJsonList } from './helpers/api.js';
+import { createRecord, dbSnapshot, expectError, listRecords, parseJsonList } from './helpers/api.js';
 import { DIALECTS } from './helpers/dialects.js';
 import { describeResponse, expectGolden } from './helpers/golden.js';
 import { JSON_IO, makeTestApp, XML, type TestApp } from './helpers/test-app.js';
@@ -283,19 +283,17 @@ for (const dialect of DIALECTS) {
       }
 
       it('a department renamed through its API shows renamed inside the users that name it', async () => {
-        const user = await t.request({
-          method: 'POST',
-          url: '/api/users',
-          headers: JSON_IO,
-          payload: {
-            login: 'ada',
-            email: 'ada@example.com',
-            firstname: 'Ada',
-            lastname: 'Lovelace',
-            department: { name: 'Legal' },
-          },
+        const research = await createRecord(t, 'departments', { name: 'Research' });
+        expect((await listRecords(t, 'departments', '?name=Research')).map((d) => d.id)).toEqual([research.id]);
+        const user = await createRecord(t, 'users', {
+          login: 'ada',
+          email: 'ada@example.com',
+          firstname: 'Ada',
+          lastname: 'Lovelace',
+          department: { name: 'Legal' },
         });
-        const { id, department } = JSON.parse(user.body) as { id: number; department: { id: number; name: string } };
+        const { id } = user;
+        const department = user['department'] as { id: number; name: string };
         expect(department.name).toBe('Legal');
         await t.request({
           method: 'PUT',

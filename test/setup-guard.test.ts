@@ -25,7 +25,7 @@ const STUB_NPM = `#!/bin/sh
 echo "$*" >> "$NPM_LOG"
 case "$1" in
   ci|install) mkdir -p node_modules && : > node_modules/.package-lock.json ;;
-  run) mkdir -p dist/cli && : > dist/cli/main.js ;;
+  run) mkdir -p dist && : > dist/roster.mjs ;;
 esac
 exit "\${NPM_STUB_EXIT:-0}"
 `;
@@ -93,7 +93,7 @@ function project(): Project {
 function readyProject(): Project {
   const p = project();
   p.file('node_modules/.package-lock.json', -30);
-  p.file('dist/cli/main.js', -30);
+  p.file('dist/roster.mjs', -30);
   return p;
 }
 
@@ -106,7 +106,7 @@ describe.skipIf(process.platform === 'win32')('setup guard (scripts/ensure-ready
   it('installs with npm ci when node_modules is missing, and does not build again after it', () => {
     const p = project();
     // What `npm ci` leaves behind: the prepare script has built dist/.
-    p.file('dist/cli/main.js', -30);
+    p.file('dist/roster.mjs', -30);
     const { status, stderr, calls } = p.guard();
     expect(status).toBe(0);
     expect(calls).toEqual(['ci --no-audit --no-fund']);
@@ -128,21 +128,21 @@ describe.skipIf(process.platform === 'win32')('setup guard (scripts/ensure-ready
   it('judges a node_modules without .package-lock.json by its own mtime', () => {
     const p = project();
     mkdirSync(path.join(p.root, 'node_modules'));
-    p.file('dist/cli/main.js', -30);
+    p.file('dist/roster.mjs', -30);
     // The folder was just made: newer than the lockfile.
     expect(p.guard().calls).toEqual([]);
     utimesSync(path.join(p.root, 'node_modules'), at(-90), at(-90));
     expect(p.guard().calls).toEqual(['ci --no-audit --no-fund']);
   });
 
-  it('builds when a file under src/ is newer than dist/cli/main.js', () => {
+  it('builds when a file under src/ is newer than dist/roster.mjs', () => {
     const p = readyProject();
     p.file('src/http/routes/users.ts', -1);
     const { status, stderr, calls } = p.guard();
     expect(status).toBe(0);
     expect(calls).toEqual(['run build']);
-    expect(stderr).toBe('roster: src/http/routes/users.ts is newer than dist/cli/main.js; running `npm run build`\n');
-    expect(statSync(path.join(p.root, 'dist/cli/main.js')).mtimeMs).toBeGreaterThan(at(-1) * 1000);
+    expect(stderr).toBe('roster: src/http/routes/users.ts is newer than dist/roster.mjs; running `npm run build`\n');
+    expect(statSync(path.join(p.root, 'dist/roster.mjs')).mtimeMs).toBeGreaterThan(at(-1) * 1000);
   });
 
   it('builds when dist/ is missing or older than the tsconfig', () => {

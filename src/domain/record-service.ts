@@ -205,6 +205,7 @@ export class RecordService {
 
   /** Loads every association the given records render, so presenting them needs no I/O. */
   async lookups(records: readonly StoredRecord[]): Promise<PresentLookups> {
+    this.deps.caches.refresh();
     const cachedIds = new Map<string, number[]>();
     const plainIds = new Map<string, number[]>();
     const add = (map: Map<string, number[]>, target: string, id: number) => {
@@ -237,6 +238,7 @@ export class RecordService {
 
   /** Validates and resolves everything before any write, so a bad request changes nothing. */
   private async check(input: ParsedInput, current?: StoredRecord): Promise<ResolvedAssociations> {
+    this.deps.caches.refresh();
     const messages = validateRecord(this.def, input, current === undefined ? 'create' : 'update');
     if (current) {
       for (const [el, value] of input.scalars) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { gcra, gcraParams, type BucketStore, type Decision, type RateLimit } from './gcra.js';
 import type { Store } from './database.js';
@@ -76,7 +76,9 @@ export class RedisBuckets implements BucketStore {
 
   /** Connects and checks Redis answers, so a wrong URL stops the start rather than every request. */
   static async connect(url: string, namespace: string, onError: (err: Error) => void): Promise<RedisBuckets> {
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    // Loaded only when Redis is asked for: it is a large module most starts never need.
+    const { Redis: Client } = await import('ioredis');
+    const redis = new Client(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
     // Without a listener ioredis prints every reconnection failure; the caller logs them.
     redis.on('error', onError);
     try {

@@ -28,7 +28,9 @@ const SQLITE_LISTENERS = new WeakMap<object, Set<(table: string) => void>>();
 export async function openChangeFeed(store: Store, forget: (table?: string) => void): Promise<ChangeFeed> {
   const { sqlite, pool } = store;
   if (sqlite) {
-    const version = (): unknown => sqlite.pragma('data_version', { simple: true });
+    // Prepared once: `Database#pragma` prepares its statement anew on every call.
+    const statement = sqlite.prepare('pragma data_version').pluck();
+    const version = (): unknown => statement.get();
     let seen = version();
     let listeners = SQLITE_LISTENERS.get(sqlite);
     if (!listeners) {

@@ -16,11 +16,19 @@ interface TableCache {
 export class RecordCaches {
   private readonly tables = new Map<string, TableCache>();
 
-  /** `poll` runs before each read through the caches, to drop what another process changed (see change-feed.ts). */
+  /** `poll` drops what another process changed (see change-feed.ts); `refresh` runs it. */
   constructor(
     private readonly repository: (name: string) => RecordRepository,
     private readonly poll: () => void = () => undefined,
   ) {}
+
+  /**
+   * Drops what another process changed since the last call. Once per request, before its
+   * first read through the caches: the check is cheap but not free (SQLite's data_version).
+   */
+  refresh(): void {
+    this.poll();
+  }
 
   private table(name: string): TableCache {
     let c = this.tables.get(name);
@@ -45,7 +53,6 @@ export class RecordCaches {
   }
 
   async byId(name: string, id: number): Promise<StoredRecord | undefined> {
-    this.poll();
     const hit = this.cached(name, id);
     if (hit) return hit;
     const [row] = await this.repository(name).findPlain([id]);
@@ -53,7 +60,6 @@ export class RecordCaches {
   }
 
   async byKey(name: string, key: string): Promise<StoredRecord | undefined> {
-    this.poll();
     const hit = this.tables.get(name)?.byKey.get(key);
     if (hit) return hit;
     const row = await this.repository(name).findPlainByKey(key);
@@ -62,7 +68,6 @@ export class RecordCaches {
 
   /** Makes sure every id, and every row a nested rendering of those rows shows, is in the cache. */
   async ensure(name: string, ids: Iterable<number>): Promise<void> {
-    this.poll();
     const list = [...new Set(ids)];
     const missing = list.filter((id) => !this.cached(name, id));
     for (const row of await this.repository(name).findPlain(missing)) this.remember(name, row);

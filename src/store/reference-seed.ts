@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import YAML from 'yaml';
 import { indexCatalog, normalizeName } from '../catalog/lookup.js';
 import { RESOURCES, resourceNamed } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
@@ -98,7 +97,8 @@ async function decodeRow(store: Store, def: ResourceDef, row: FixtureRow): Promi
 
 export async function readFixtureFile(file: string): Promise<Fixture> {
   const text = await readFile(file, 'utf8');
-  const data: unknown = /\.ya?ml$/i.test(file) ? YAML.parse(text) : JSON.parse(text);
+  // YAML is loaded only for a YAML fixture.
+  const data: unknown = /\.ya?ml$/i.test(file) ? (await import('yaml')).parse(text) : JSON.parse(text);
   if (typeof data !== 'object' || data === null || Array.isArray(data))
     throw new Error(`${file}: expected an object of table name -> rows`);
   for (const [name, rows] of Object.entries(data)) {

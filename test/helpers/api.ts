@@ -48,6 +48,30 @@ export async function createUser(t: TestApp, fields: Record<string, unknown>): P
   return parseJson(res);
 }
 
+/** A JSON record of any resource. */
+export type JsonRecord = Record<string, unknown> & { id: number };
+
+/**
+ * Creates a record of any served resource through its API, as a client would (JSON), and
+ * returns the rendered record: `createRecord(t, 'departments', { name: 'Research' })`.
+ */
+export async function createRecord(t: TestApp, resource: string, fields: Record<string, unknown>): Promise<JsonRecord> {
+  const path = resourceNamed(resource).api?.path;
+  if (!path) throw new Error(`test setup: ${resource} is not served over HTTP`);
+  const res = await t.request({ method: 'POST', url: path, headers: JSON_IO, payload: fields });
+  expect(res.statusCode, res.body).toBe(201);
+  return JSON.parse(res.body) as JsonRecord;
+}
+
+/** Every record of a served resource an index query returns, as JSON. */
+export async function listRecords(t: TestApp, resource: string, query = ''): Promise<JsonRecord[]> {
+  const path = resourceNamed(resource).api?.path;
+  if (!path) throw new Error(`test setup: ${resource} is not served over HTTP`);
+  const res = await t.request({ method: 'GET', url: `${path}${query}`, headers: ACCEPT_JSON });
+  expect(res.statusCode, res.body).toBe(200);
+  return JSON.parse(res.body) as JsonRecord[];
+}
+
 export async function showUser(t: TestApp, id: number): Promise<JsonUser> {
   const res = await t.request({ method: 'GET', url: `/api/users/${id}`, headers: ACCEPT_JSON });
   expect(res.statusCode, res.body).toBe(200);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { CommanderError, type Command } from 'commander';
 import { vi } from 'vitest';
 
-export const CLI = path.resolve('dist/cli/main.js');
+export const CLI = path.resolve('dist/roster.mjs');
 
 export const tempDir = (): string => mkdtempSync(path.join(tmpdir(), 'roster-test-'));
 

@@ -3,12 +3,14 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /**
- * Once per test run: build `dist/` (CLI tests run it, so they never test stale output), and
+ * Once per test run: build `dist/` and its bundle (CLI tests run it, so they never test stale output), and
  * name the run, so the PostgreSQL schemas its workers create (test/helpers/dialects.ts) can be
  * dropped when it ends.
  */
 export default function setup(): () => Promise<void> {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  // The spawned CLI tests run the bundle `roster` ships (dist/roster.mjs), as users do.
+  execFileSync(process.execPath, ['scripts/bundle.mjs'], { stdio: 'inherit' });
   const run = randomBytes(4).toString('hex');
   // Workers are started after this and inherit the environment.
   process.env['ROSTER_TEST_RUN'] = run;

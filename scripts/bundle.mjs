@@ -1,0 +1,21 @@
+// Bundles the built CLI (dist/cli/main.js) into one file, dist/roster.mjs, which `roster` and
+// `npm start` run: loading one file instead of some 900 modules is most of a fast start-up
+// (docs/performance.md). Native and optional modules stay outside the bundle.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['dist/cli/main.js'],
+  outfile: 'dist/roster.mjs',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // better-sqlite3 loads a native addon; pg-native is pg's optional native binding.
+  external: ['better-sqlite3', 'pg-native'],
+  // CommonJS dependencies call require(); an ESM bundle has none of its own.
+  banner: {
+    js: "import { createRequire as __rosterRequire } from 'node:module'; const require = __rosterRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+  legalComments: 'none',
+});
