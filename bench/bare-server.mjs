@@ -1,14 +1,20 @@
-// The baseline for `npm run bench`: bare Fastify answering one route with a constant body the
-// size of a real user, so the ratio to it shows what Roster's own work costs per request.
+// The baselines for `npm run bench`: bare Fastify answering constant bodies, each the bytes a
+// Roster response sends (a real user, a real page of 50 users in JSON and XML, a page of
+// departments), so the ratio to them shows what Roster's own work costs per request.
+//
+// BARE_BODIES names a JSON file: { "/path": { "type": "content type", "file": "body file" } }.
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 
-const bodyFile = process.env['BARE_BODY_FILE'];
-if (!bodyFile) throw new Error('BARE_BODY_FILE must name a file holding the response body');
-const body = readFileSync(bodyFile, 'utf8');
+const spec = process.env['BARE_BODIES'];
+if (!spec) throw new Error('BARE_BODIES must name a JSON file of route -> { type, file }');
+const routes = JSON.parse(readFileSync(spec, 'utf8'));
 
 const app = Fastify({ logger: false });
-app.get('/user', (_request, reply) => reply.type('application/json; charset=utf-8').send(body));
+for (const [route, { type, file }] of Object.entries(routes)) {
+  const body = readFileSync(file, 'utf8');
+  app.get(route, (_request, reply) => reply.type(type).send(body));
+}
 
 const address = await app.listen({ host: '127.0.0.1', port: Number(process.env['PORT'] ?? 0) });
 process.stdout.write(`bare server at ${address}\n`);

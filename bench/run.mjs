@@ -189,6 +189,22 @@ async function pgBusy(url) {
   }
 }
 
+const maxOffsetOf = (sample) => Math.max(0, sample.hi - sample.lo + 1 - PAGE);
+
+/** Milliseconds from spawning `argv` to its first 200 on /health; the process is stopped after. */
+async function timeToHealth(argv) {
+  const t0 = performance.now();
+  const { child, url } = await start(argv);
+  try {
+    for (;;) {
+      const res = await globalThis.fetch(`${url}/health`).catch(() => undefined);
+      if (res?.ok) return performance.now() - t0;
+    }
+  } finally {
+    await stop(child);
+  }
+}
+
 const randomInt = (lo, hi) => lo + Math.floor(Math.random() * (hi - lo + 1));
 const pick = (list) => list[Math.floor(Math.random() * list.length)];
 
@@ -281,7 +297,7 @@ async function main() {
     log(seedOut.trim());
     const sample = await sampleUsers(target);
 
-    const real = await start([
+    const serveArgs = [
       CLI,
       'serve',
       ...dataArgs,
@@ -293,7 +309,14 @@ async function main() {
       'warn',
       '--rate-limit',
       'off',
-    ]);
+    ];
+    // Start-up: from spawning the server to its first 200 on /health (median of 3 starts).
+    const startups = [];
+    for (let i = 0; i < 3; i++) startups.push(await timeToHealth(serveArgs));
+    startups.sort((a, b) => a - b);
+    const startupMs = startups[1];
+    log(`start-up to a serving /health: ${startups.map((t) => fixed(t, 0)).join(', ')} ms`);
+    const real = await start(serveArgs);
     children.push(real.child);
     const get = async (p, accept = 'application/json') => {
       const res = await globalThis.fetch(`${real.url}${p}`, { headers: { 'x-coupa-api-key': API_KEY, accept } });
@@ -301,12 +324,30 @@ async function main() {
       if (!res.ok) throw new Error(`GET ${p}: ${res.status} ${body.slice(0, 300)}`);
       return body;
     };
-    // The baseline answers with the JSON of a real seeded user, so both send the same bytes.
+    // The baselines answer with bodies Roster sent (a seeded user, a page of 50, a page of
+    // departments), pre-serialized, so each pair sends the same bytes.
     const userBody = await get(`/api/users/${Math.floor((sample.lo + sample.hi) / 2)}`);
-    const bodyFile = path.join(tmp, 'user.json');
-    writeFileSync(bodyFile, userBody);
-    const bare = await start([BARE], { BARE_BODY_FILE: bodyFile, PORT: '0' });
+    const pagePath = `/api/users?offset=${Math.min(5000, maxOffsetOf(sample))}`;
+    const bodies = {
+      '/user': { type: 'application/json; charset=utf-8', body: userBody },
+      '/page.json': { type: 'application/json; charset=utf-8', body: await get(pagePath) },
+      '/page.xml': { type: 'application/xml; charset=utf-8', body: await get(pagePath, 'application/xml') },
+      '/departments.json': { type: 'application/json; charset=utf-8', body: await get('/api/departments') },
+    };
+    const routes = {};
+    for (const [route, { type, body }] of Object.entries(bodies)) {
+      const file = path.join(tmp, `bare${route.replaceAll('/', '-')}`);
+      writeFileSync(file, body);
+      routes[route] = { type, file };
+    }
+    const routesFile = path.join(tmp, 'bare-routes.json');
+    writeFileSync(routesFile, JSON.stringify(routes));
+    const bare = await start([BARE], { BARE_BODIES: routesFile, PORT: '0' });
     children.push(bare.child);
+    // One deep page, unloaded: a client paging to the end of the table.
+    const deepStart = performance.now();
+    await get(`/api/users?offset=${maxOffsetOf(sample)}`);
+    const deepMs = performance.now() - deepStart;
     // A client and its token, to price bearer authentication against the API key.
     const client = JSON.parse(
       await run(process.execPath, [
@@ -333,7 +374,7 @@ async function main() {
 
     const JSON_ACCEPT = { accept: 'application/json' };
     const XML_ACCEPT = { accept: 'application/xml' };
-    const maxOffset = Math.max(0, sample.hi - sample.lo + 1 - PAGE);
+    const maxOffset = maxOffsetOf(sample);
     const runId = randomBytes(4).toString('hex');
     const dayAgo = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
     let created = 0;
@@ -387,6 +428,22 @@ async function main() {
         path: () => `/api/users?offset=${randomInt(0, 950)}`,
         headers: JSON_ACCEPT,
       },
+      { name: 'bare Fastify, constant page of 50 (JSON)', server: bare, path: () => '/page.json', headers: {} },
+      {
+        name: 'GET /api/users?offset=K<10000, 50 users (JSON)',
+        server: real,
+        path: () => `/api/users?offset=${randomInt(0, Math.min(9950, maxOffset))}`,
+        headers: JSON_ACCEPT,
+      },
+      { name: 'bare Fastify, constant page of 50 (XML)', server: bare, path: () => '/page.xml', headers: {} },
+      {
+        name: 'GET /api/users?offset=K<10000, 50 users (XML)',
+        server: real,
+        path: () => `/api/users?offset=${randomInt(0, Math.min(9950, maxOffset))}`,
+        headers: XML_ACCEPT,
+      },
+      { name: 'bare Fastify, constant departments page (JSON)', server: bare, path: () => '/departments.json', headers: {} },
+      { name: 'GET /api/departments (JSON)', server: real, path: () => '/api/departments', headers: JSON_ACCEPT },
       {
         name: 'POST /api/users (XML)',
         server: real,
@@ -437,6 +494,7 @@ async function main() {
       );
     });
     const byName = (prefix) => results.find((r) => r.name.startsWith(prefix)) ?? base;
+    const ratio = (name, bareName) => byName(name).rps / byName(bareName).rps;
     const show = results[1];
     const login = results[2];
     const loginJson = byName('GET /api/users?login=X (JSON)');
@@ -451,6 +509,17 @@ async function main() {
       `| ?login= JSON within 10% of :id JSON req/s | ${fixed(loginJson.rps / show.rps)}x | ${verdict(loginJson.rps / show.rps >= 0.9)} |`,
       ...api.map((r) => `| p99 <= 20 ms: ${r.name} | ${fixed(r.p99)} ms | ${verdict(r.p99 <= 20)} |`),
       `| server RSS <= 300 MB (VmHWM over the whole run) | ${mb(serverHwm)} MB | ${verdict(serverHwm <= 300 * 2 ** 20)} |`,
+      ...[
+        ['GET /api/users?offset=K<10000, 50 users (JSON)', 'bare Fastify, constant page of 50 (JSON)'],
+        ['GET /api/users?offset=K<10000, 50 users (XML)', 'bare Fastify, constant page of 50 (XML)'],
+        ['GET /api/users?updated-at[gt]', 'bare Fastify, constant page of 50 (JSON)'],
+        ['GET /api/departments (JSON)', 'bare Fastify, constant departments page (JSON)'],
+      ].map(
+        ([name, bareName]) =>
+          `| ${name} >= 0.5x ${bareName} req/s | ${fixed(ratio(name, bareName))}x | ${verdict(ratio(name, bareName) >= 0.5)} |`,
+      ),
+      `| one deep page (offset ${maxOffset}), unloaded, < 50 ms | ${fixed(deepMs, 1)} ms | ${verdict(deepMs < 50)} |`,
+      `| start-up to a serving /health <= 300 ms (median of 3) | ${fixed(startupMs, 0)} ms | ${verdict(startupMs <= 300)} |`,
     ];
     const report = [
       `# Roster benchmark`,
@@ -460,7 +529,7 @@ async function main() {
       `- database: ${target.label}, ${USERS.toLocaleString('en-US')} seeded users (seeded in ${fixed(seedSeconds, 1)} s)`,
       `- code: ${codeVersion()}`,
       `- 1-minute load average: ${fixed(loadBefore)} before the run, ${fixed(os.loadavg()[0])} after it`,
-      `- load: autocannon in the runner process, ${CONNECTIONS} connections, ${DURATION} s per row after ${WARMUP} s warm-up; servers are separate processes on the same machine`,
+      `- load: autocannon in the runner process (its own process, apart from both servers), ${CONNECTIONS} connections, ${DURATION} s per row after ${WARMUP} s warm-up; servers are separate processes on the same machine`,
       `- bare baseline body: ${userBody.length} bytes (the JSON of seeded user ${Math.floor((sample.lo + sample.hi) / 2)})`,
       `- peak RSS over the run (VmHWM): server ${mb(serverHwm)} MB, bare ${mb(bareHwm)} MB; worst p99 ${fixed(worstP99.p99)} ms (${worstP99.name})`,
       '',

@@ -222,7 +222,7 @@ for (const dialect of DIALECTS) {
           }
           const property = fc.asyncProperty(cls.arbitrary, async (req) => {
             requests++;
-            const before = req.isWrite ? await dbSnapshot(t.store) : undefined;
+            const before = req.isWrite ? await dbSnapshot(t.store, 'users') : undefined;
             logged.take();
             const problems: string[] = [];
             let res: FuzzResponse | undefined;
@@ -246,7 +246,7 @@ for (const dialect of DIALECTS) {
             if (SLOW_MS > 0 && took > SLOW_MS) problems.push(`slow: answered in ${took} ms (FUZZ_SLOW_MS=${SLOW_MS})`);
             if (res) problems.push(...responseProblems(req, res));
             if (before && !(res && res.status >= 200 && res.status < 300)) {
-              const diff = snapshotDiff(before, await dbSnapshot(t.store));
+              const diff = snapshotDiff(before, await dbSnapshot(t.store, 'users'));
               if (diff) problems.push(`database changed on a refused write (${res?.status ?? 'no response'}):\n  ${diff}`);
             }
             if (problems.length === 0) return;

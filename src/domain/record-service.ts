@@ -61,6 +61,12 @@ export interface EngineDeps {
   changed(name: string): Promise<void>;
 }
 
+/** What a successful write returns before the record is read back. */
+interface Written {
+  readonly id: number;
+  readonly ignored: readonly string[];
+}
+
 interface ResolvedAssociations {
   readonly references: Map<ReferenceElement, Resolved | null>;
   readonly collections: Map<CollectionElement, Resolved[]>;
@@ -161,16 +167,16 @@ export class RecordService {
 
   private async writeItem(item: BatchItem, actor: Actor, options: WriteOptions): Promise<ItemOutcome> {
     try {
-      const id =
+      const written =
         item.id === undefined ? await this.insert(item.doc, actor, options) : await this.change(item.id, item.doc, actor);
-      return { ok: true, id: id.id, ignored: id.ignored };
+      return { ok: true, ...written };
     } catch (err) {
       if (isRosterError(err)) return { ok: false, error: err };
       throw err;
     }
   }
 
-  private async insert(doc: Document, actor: Actor, options: WriteOptions): Promise<{ id: number; ignored: string[] }> {
+  private async insert(doc: Document, actor: Actor, options: WriteOptions): Promise<Written> {
     const input = parseInput(this.def, doc);
     const associations = await this.check(input);
     const columns = { ...this.creating(this.def, actor), ...(await this.columns(input)) };
@@ -189,7 +195,7 @@ export class RecordService {
     return { id, ignored: input.ignored };
   }
 
-  private async change(id: number, doc: Document, actor: Actor): Promise<{ id: number; ignored: string[] }> {
+  private async change(id: number, doc: Document, actor: Actor): Promise<Written> {
     const current = await this.show(id);
     const input = parseInput(this.def, doc);
     const associations = await this.check(input, current);

@@ -16,7 +16,14 @@ export type StoreOptions =
       /** A serialized database (`Database#serialize()`) to open as an in-memory copy instead of the file. */
       readonly image?: Buffer;
     }
-  | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string; readonly poolSize?: number };
+  | {
+      readonly kind: 'postgres';
+      readonly url: string;
+      readonly schema?: string;
+      readonly poolSize?: number;
+      /** A pool to share instead of opening one (its owner ends it; closing this store does not). */
+      readonly pool?: pg.Pool;
+    };
 
 export interface Store {
   readonly db: Kysely<Database>;
@@ -67,9 +74,15 @@ export function openStore(options: StoreOptions): Store {
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, dialect: dialectNamed('sqlite'), sqlite, close: () => db.destroy() };
   }
+  if (options.pool) {
+    const shared = new Kysely<Database>({ dialect: new PostgresDialect({ pool: options.pool }) });
+    return { db: shared, dialect: dialectNamed('postgres'), pool: options.pool, close: () => Promise.resolve() };
+  }
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
+    // Idle connections never keep a finished process (a CLI command, a test worker) alive.
+    allowExitOnIdle: true,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import { ERROR_CATALOG, type ErrorCode } from '../../src/domain/errors.js';
 import type { Store } from '../../src/store/database.js';
 import { RESOURCES, resourceNamed } from '../../src/catalog/registry.js';
-import { membershipTable } from '../../src/catalog/resource.js';
+import { membershipTable, type ResourceDef } from '../../src/catalog/resource.js';
 import { RecordRepository } from '../../src/store/record-repository.js';
 import { JSON_IO, type TestApp } from './test-app.js';
 
@@ -169,23 +169,38 @@ export function expectError(
   }
 }
 
-/** Every resource's table and membership table (from the registry), and the stores beside them. */
-const TABLES = [
-  ...RESOURCES.flatMap((def) => [
-    def.table,
-    ...(def.elements.some((el) => el.kind === 'collection') ? [membershipTable(def)] : []),
-  ]),
-  'avatars',
-  'api_keys',
+/** A resource's table and its membership table, if it has collections. */
+const tablesOf = (def: ResourceDef): string[] => [
+  def.table,
+  ...(def.elements.some((el) => el.kind === 'collection') ? [membershipTable(def)] : []),
 ];
 
+/** Every resource's table and membership table (from the registry), and the stores beside them. */
+const ALL_TABLES = [...RESOURCES.flatMap(tablesOf), 'avatars', 'api_keys'];
+
 /**
- * Every row a write can touch, in a stable order. Comparing snapshots before and after a
- * refused request proves that nothing at all was written.
+ * The tables a write to `resource` can touch: its own, its memberships, the rows its
+ * references find or create (approval limits), and avatars; a snapshot of these alone is
+ * cheaper where a test writes one resource many times (the fuzz suite).
  */
-export async function dbSnapshot(store: Store): Promise<Record<string, string[]>> {
+function tablesWrittenBy(resource: string): string[] {
+  const def = resourceNamed(resource);
+  const created = def.elements.flatMap((el) =>
+    (el.kind === 'reference' || el.kind === 'collection') && resourceNamed(el.target).findOrCreateBy
+      ? [resourceNamed(el.target).table]
+      : [],
+  );
+  return [...new Set([...tablesOf(def), ...created, 'avatars', 'api_keys'])];
+}
+
+/**
+ * Every row a write can touch, in a stable order (only those a write to `resource` can touch,
+ * when given). Comparing snapshots before and after a refused request proves that nothing at
+ * all was written.
+ */
+export async function dbSnapshot(store: Store, resource?: string): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
-  for (const table of TABLES) {
+  for (const table of resource === undefined ? ALL_TABLES : tablesWrittenBy(resource)) {
     const rows = await store.db.selectFrom(table).selectAll().execute();
     out[table] = rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).sort();
   }

@@ -76,6 +76,7 @@ interface WorkerSchema {
 let workerSchema: Promise<WorkerSchema> | undefined;
 /** The worker schema is handed to one test at a time; a second open meanwhile gets a schema of its own. */
 let workerSchemaInUse = false;
+let workerPool: pg.Pool | undefined;
 
 const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
@@ -152,12 +153,14 @@ const postgres: TestDialect = {
       workerSchema ??= prepareWorkerSchema();
       const { schema, reset } = await workerSchema;
       await adminQuery(reset);
-      const store = openStore({ kind: 'postgres', url: PG_URL ?? '', schema, poolSize: 4 });
+      // One pool per worker, kept across tests: connecting costs more than a test. Each test
+      // still gets a store of its own over it (per-store caches start empty) and its own app.
+      workerPool ??= openStore({ kind: 'postgres', url: PG_URL ?? '', schema, poolSize: 4 }).pool;
       return {
-        store,
-        drop: async () => {
-          await store.close();
+        store: openStore({ kind: 'postgres', url: PG_URL ?? '', pool: workerPool }),
+        drop: () => {
           workerSchemaInUse = false;
+          return Promise.resolve();
         },
       };
     } catch (err) {
