@@ -63,9 +63,10 @@ export async function openChangeFeed(store: Store, forget: (table?: string) => v
   const onNotification = (msg: pg.Notification) => {
     if (msg.channel === CHANNEL) forget(msg.payload);
   };
-  client.on('notification', onNotification);
   // A lost listener connection could miss changes: drop everything and let reads refill.
-  client.on('error', () => forget());
+  const onError = () => forget();
+  client.on('notification', onNotification);
+  client.on('error', onError);
   await client.query(`LISTEN ${CHANNEL}`);
   return {
     async publish(table) {
@@ -74,6 +75,7 @@ export async function openChangeFeed(store: Store, forget: (table?: string) => v
     poll: () => undefined,
     async close() {
       client.off('notification', onNotification);
+      client.off('error', onError);
       try {
         await client.query(`UNLISTEN ${CHANNEL}`);
       } finally {
