@@ -3,16 +3,19 @@ import { initialMigration } from './migrations/001-initial.js';
 import { authMigration } from './migrations/002-auth.js';
 import { referenceDataMigration } from './migrations/003-reference-data-api.js';
 import type { Store } from './database.js';
+import type { StoreDialect } from './dialects/index.js';
+
+/** Every migration, by name, in order: add a new one here (and its DDL is then pinned by test/migration-ddl.test.ts). */
+export function migrations(dialect: StoreDialect): Record<string, Migration> {
+  return {
+    '001-initial': initialMigration(dialect),
+    '002-auth': authMigration(dialect),
+    '003-reference-data-api': referenceDataMigration(dialect),
+  };
+}
 
 function provider(store: Store): MigrationProvider {
-  return {
-    getMigrations: () =>
-      Promise.resolve<Record<string, Migration>>({
-        '001-initial': initialMigration(store.dialect),
-        '002-auth': authMigration(store.dialect),
-        '003-reference-data-api': referenceDataMigration(store.dialect),
-      }),
-  };
+  return { getMigrations: () => Promise.resolve(migrations(store.dialect)) };
 }
 
 /** Runs pending migrations; throws with the failing migration's error so start-up stops cleanly. */

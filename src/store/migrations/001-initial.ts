@@ -4,7 +4,7 @@ import { RESOURCES } from '../../catalog/registry.js';
 import { membershipOwner, membershipTable } from '../../catalog/resource.js';
 import type { Database } from '../database.js';
 import type { StoreDialect } from '../dialects/index.js';
-import { createResourceTable } from '../schema/resource-table.js';
+import { createResourceTable, elementsOf } from '../schema/resource-table.js';
 
 /**
  * Non-unique columns of uncached resources (users) with a lookup index in this migration:
@@ -24,7 +24,8 @@ export function initialMigration(dialect: StoreDialect): Migration {
 
   return {
     async up(db: Kysely<Database>) {
-      for (const def of RESOURCES) {
+      // Resources whose table a later migration creates have no version-1 elements.
+      for (const def of RESOURCES.filter((r) => elementsOf(r, 1).length > 0)) {
         await createResourceTable(db, def, dialect, 1).execute();
         const index = indexCatalog(def);
         if (def.cached) {

@@ -27,7 +27,8 @@ export function referenceDataMigration(dialect: StoreDialect): Migration {
             .execute();
         }
         const key = indexCatalog(def).key;
-        if (def.cached && !key.required) {
+        // Only the tables migration 001 made carry its `<table>_<key>_unique` index.
+        if (def.cached && !key.required && elementsOf(def, 1).length > 0) {
           const name = `${def.table}_${key.column}_unique`;
           await db.schema.dropIndex(name).execute();
           await db.schema
