@@ -90,8 +90,8 @@ export function registerRecordRoutes(app: FastifyInstance, def: ResourceDef, ser
           const result = await service.update(id, readDocument(request, def.singular), request.actor);
           return sendWrite(service, request, reply, 200, result, view);
         };
-        app.put<IdParams>(`${base}/:id`, { config }, update);
-        app.patch<IdParams>(`${base}/:id`, { config }, update);
+        // One route for both methods: Rails routes PATCH and PUT to the same update.
+        app.route<IdParams>({ method: ['PUT', 'PATCH'], url: `${base}/:id`, config, handler: update });
         break;
       }
       default:
