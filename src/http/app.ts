@@ -109,7 +109,7 @@ export async function buildApp({
   for (const def of servedResources()) {
     // Users have an avatar besides the standard routes; every other resource is its definition alone.
     if (def === users.def) {
-      registerUserRoutes(app, def, { users, avatars: new AvatarRepository(store), avatarLimit: config.avatarLimit });
+      registerUserRoutes(app, def, { users, avatars: new AvatarRepository(store, def), avatarLimit: config.avatarLimit });
     } else {
       registerRecordRoutes(app, def, engine.service(def));
     }

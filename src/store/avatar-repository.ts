@@ -1,3 +1,5 @@
+import { indexCatalog } from '../catalog/lookup.js';
+import type { ResourceDef } from '../catalog/resource.js';
 import { nowIso } from './codec.js';
 import type { Store } from './database.js';
 
@@ -8,11 +10,30 @@ export interface Avatar {
   readonly updatedAt: string;
 }
 
-/** Avatar images live in the database so every server process can serve them. */
-export class AvatarRepository {
-  constructor(private readonly store: Store) {}
+/** The owner's columns an avatar write sets: its `avatar-thumb-url` and its `updated-at`. */
+function ownerColumns(def: ResourceDef): { url: string; updatedAt: string } {
+  const scalars = indexCatalog(def).scalars;
+  const url = scalars.find((el) => el.name === 'avatar-thumb-url')?.column;
+  const updatedAt = scalars.find((el) => el.auto === 'updated-at')?.column;
+  if (!url || !updatedAt) throw new Error(`${def.name} has no avatar-thumb-url or updated-at to keep an avatar`);
+  return { url, updatedAt };
+}
 
-  /** Saves the image and points the user's avatar-thumb-url at it, in one transaction. */
+/**
+ * Avatar images live in the database so every server process can serve them. The owner is a
+ * row of `def` (users), whose `avatar-thumb-url` points at the image.
+ */
+export class AvatarRepository {
+  private readonly columns: { url: string; updatedAt: string };
+
+  constructor(
+    private readonly store: Store,
+    private readonly def: ResourceDef,
+  ) {
+    this.columns = ownerColumns(def);
+  }
+
+  /** Saves the image and points the owner's avatar-thumb-url at it, in one transaction. */
   async save(userId: number, avatar: Omit<Avatar, 'updatedAt'>, url: (version: string) => string): Promise<void> {
     const updatedAt = nowIso();
     await this.store.db.transaction().execute(async (trx) => {
@@ -31,8 +52,8 @@ export class AvatarRepository {
       // Milliseconds, so two uploads within a second still get different URLs.
       const version = String(Date.now());
       await trx
-        .updateTable('users')
-        .set({ avatar_thumb_url: url(version), updated_at: updatedAt })
+        .updateTable(this.def.table)
+        .set({ [this.columns.url]: url(version), [this.columns.updatedAt]: updatedAt })
         .where('id', '=', userId)
         .execute();
     });
@@ -53,7 +74,11 @@ export class AvatarRepository {
   async remove(userId: number): Promise<void> {
     await this.store.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('avatars').where('user_id', '=', userId).execute();
-      await trx.updateTable('users').set({ avatar_thumb_url: null, updated_at: nowIso() }).where('id', '=', userId).execute();
+      await trx
+        .updateTable(this.def.table)
+        .set({ [this.columns.url]: null, [this.columns.updatedAt]: nowIso() })
+        .where('id', '=', userId)
+        .execute();
     });
   }
 }
