@@ -1,16 +1,14 @@
-import { mkdir } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { splitScopes } from '../catalog/scopes.js';
-import { makeConfig, sqliteFile } from '../config.js';
+import { makeConfig } from '../config.js';
 import { CredentialService } from '../domain/credential-service.js';
 import { isRosterError } from '../domain/errors.js';
 import { apiUserFactory } from '../domain/api-users.js';
 import { Engine } from '../domain/engine.js';
 import { ApiKeyRepository } from '../store/api-key-repository.js';
 import { ClientRepository } from '../store/client-repository.js';
-import { storeOptionsFor, type Store } from '../store/database.js';
-import { openPreparedStore } from '../store/prepare.js';
-import { addDataOptions, type DataOptions } from './options.js';
+import type { Store } from '../store/database.js';
+import { addDataOptions, openDataStore, type DataOptions } from './options.js';
 
 /** Credentials over a store, for commands and tests: API users are written through a short-lived engine. */
 export function credentialService(store: Store): CredentialService {
@@ -21,9 +19,7 @@ export function credentialService(store: Store): CredentialService {
 /** Opens the same data `serve` uses (also while it runs), runs `body`, prints its JSON result. */
 async function withCredentials(opts: DataOptions, body: (c: CredentialService) => Promise<unknown>): Promise<void> {
   const config = makeConfig({ dataDir: opts.data, databaseUrl: opts.databaseUrl, seedFile: opts.seed });
-  const options = storeOptionsFor(config.databaseUrl, sqliteFile(config));
-  if (options.kind === 'sqlite') await mkdir(config.dataDir, { recursive: true });
-  const store = await openPreparedStore(options, { seedFile: config.seedFile });
+  const { store } = await openDataStore(config);
   try {
     process.stdout.write(`${JSON.stringify(await body(credentialService(store)), null, 2)}\n`);
   } catch (err) {

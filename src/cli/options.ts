@@ -1,4 +1,8 @@
+import { mkdir } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
+import { sqliteFile, type Config } from '../config.js';
+import { storeOptionsFor, type Store, type StoreOptions } from '../store/database.js';
+import { openPreparedStore } from '../store/prepare.js';
 
 /** The database flags every command that touches data shares with `serve`. */
 export function addDataOptions(cmd: Command): Command {
@@ -14,4 +18,15 @@ export interface DataOptions {
   readonly data: string;
   readonly databaseUrl?: string;
   readonly seed?: string;
+}
+
+/**
+ * Opens the database a command's config names, as `serve` does: the data directory is made
+ * for SQLite, migrations run, default reference data and the `--seed` fixture are loaded.
+ * Returns the options too, for commands that say where the data is.
+ */
+export async function openDataStore(config: Config): Promise<{ store: Store; options: StoreOptions }> {
+  const options = storeOptionsFor(config.databaseUrl, sqliteFile(config));
+  if (options.kind === 'sqlite') await mkdir(config.dataDir, { recursive: true });
+  return { store: await openPreparedStore(options, { seedFile: config.seedFile }), options };
 }

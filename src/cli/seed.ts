@@ -1,11 +1,8 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { makeConfig, sqliteFile } from '../config.js';
-import { storeOptionsFor } from '../store/database.js';
-import { openPreparedStore } from '../store/prepare.js';
+import { makeConfig } from '../config.js';
 import { seedUsers } from '../store/user-seeder.js';
-import { addDataOptions, type DataOptions } from './options.js';
+import { addDataOptions, openDataStore, type DataOptions } from './options.js';
 
 interface SeedCommandOptions extends DataOptions {
   readonly users: string;
@@ -33,9 +30,7 @@ export function seedCommand(program: Command): void {
     const batchSize = opts.batchSize === undefined ? undefined : positiveInt('--batch-size', opts.batchSize);
     const randomSeed = opts.randomSeed === undefined ? undefined : positiveInt('--random-seed', opts.randomSeed, true);
     const config = makeConfig({ dataDir: opts.data, databaseUrl: opts.databaseUrl, seedFile: opts.seed });
-    const options = storeOptionsFor(config.databaseUrl, sqliteFile(config));
-    if (options.kind === 'sqlite') await mkdir(config.dataDir, { recursive: true });
-    const store = await openPreparedStore(options, { seedFile: config.seedFile });
+    const { store, options } = await openDataStore(config);
     // Progress only on a terminal: a log file or a pipe gets just the summary.
     const progress = process.stderr.isTTY
       ? (n: number) => process.stderr.write(`\r  seeded ${n.toLocaleString('en-US')} / ${users.toLocaleString('en-US')}`)

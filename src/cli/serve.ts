@@ -1,14 +1,11 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { makeConfig, sqliteFile, type Config } from '../config.js';
 import { buildApp } from '../http/app.js';
 import { parseRateLimit } from '../domain/rate-limit.js';
 import { ApiKeyRepository } from '../store/api-key-repository.js';
-import { storeOptionsFor } from '../store/database.js';
-import { openPreparedStore } from '../store/prepare.js';
 import { credentialService } from './credentials.js';
-import { addDataOptions, type DataOptions } from './options.js';
+import { addDataOptions, openDataStore, type DataOptions } from './options.js';
 
 interface ServeOptions extends DataOptions {
   readonly host: string;
@@ -24,8 +21,7 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 export async function serve(config: Config): Promise<void> {
   const pgUrl =
     config.databaseUrl !== undefined && /^postgres/.test(config.databaseUrl) ? new URL(config.databaseUrl) : undefined;
-  if (!pgUrl) await mkdir(config.dataDir, { recursive: true });
-  const store = await openPreparedStore(storeOptionsFor(config.databaseUrl, sqliteFile(config)), { seedFile: config.seedFile });
+  const { store } = await openDataStore(config);
   const credentials = credentialService(store);
   for (const key of config.apiKeys) await credentials.ensureKey(key, 'command line');
   // First start: make a key so the server is usable at once; only its hash is kept.
