@@ -7,6 +7,7 @@ import { isKnownScope } from '../src/catalog/scopes.js';
 import { ROUTE_SCOPES } from '../src/http/route-scopes.js';
 import { openPreparedStore } from '../src/store/prepare.js';
 import { GOLDEN_DIR } from './helpers/golden.js';
+import { REFERENCE_APIS } from './helpers/reference-apis.js';
 
 /** The golden files that pin a resource's show and index in both formats (users' predate the naming rule). */
 function goldenFiles(def: ResourceDef): string[] {
@@ -69,6 +70,12 @@ describe('the resource registry', () => {
       });
     });
   }
+
+  it('every served resource but users has an entry in the reference-data tests (REFERENCE_APIS)', () => {
+    const tested = new Set(REFERENCE_APIS.map((api) => api.path));
+    const served = servedResources().flatMap((def) => (def.name === 'users' || !def.api ? [] : [def.api.path]));
+    expect(served.filter((path) => !tested.has(path))).toEqual([]);
+  });
 
   it('every indexed element has an index led by its column, in a migrated database', async () => {
     const store = await openPreparedStore({ kind: 'sqlite', filename: ':memory:' });
