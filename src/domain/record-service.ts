@@ -86,9 +86,6 @@ export function queryResource(def: ResourceDef): QueryResource {
   };
 }
 
-const takenMessage = (def: ResourceDef, owner: ResourceDef, name: string): string =>
-  def === owner ? `${humanize(name)} has already been taken` : `${humanize(def.singular)} ${name} has already been taken`;
-
 /**
  * One resource's operations: show, query, create, update, and batches of writes with a
  * result per item. Knows nothing of HTTP. Every rule comes from the resource's definition.
@@ -97,6 +94,8 @@ export class RecordService {
   readonly query: QueryResource;
   private readonly repo: RecordRepository;
   private readonly resolver: ReferenceResolver;
+  /** The associations a rendering shows, and whether their targets are cached reference data. */
+  private readonly associations: ReadonlyArray<{ el: ReferenceElement | CollectionElement; cached: boolean }>;
 
   constructor(
     readonly def: ResourceDef,
@@ -105,6 +104,17 @@ export class RecordService {
     this.repo = deps.repository(def.name);
     this.resolver = new ReferenceResolver(deps.repository, deps.caches);
     this.query = queryResource(def);
+    // Worked out once: every request that renders records walks them.
+    this.associations = indexCatalog(def).outElements.flatMap((el) =>
+      el.kind === 'reference' || el.kind === 'collection' ? [{ el, cached: resourceNamed(el.target).cached === true }] : [],
+    );
+  }
+
+  /** Rails' message for a taken unique value; a clash in another resource's table (a find-or-create) names that resource. */
+  private takenMessage(def: ResourceDef, element: string): string {
+    return def === this.def
+      ? `${humanize(element)} has already been taken`
+      : `${humanize(def.singular)} ${element} has already been taken`;
   }
 
   private notFound(id: string): RosterError {
@@ -219,9 +229,7 @@ export class RecordService {
       list.push(id);
       map.set(target, list);
     };
-    for (const el of indexCatalog(this.def).outElements) {
-      if (el.kind !== 'reference' && el.kind !== 'collection') continue;
-      const cached = resourceNamed(el.target).cached === true;
+    for (const { el, cached } of this.associations) {
       for (const r of records) {
         if (el.kind === 'reference') {
           const id = r.refs.get(el.name);
@@ -238,7 +246,7 @@ export class RecordService {
       for (const r of await this.deps.repository(target).findPlain(ids)) plain.set(`${target}:${r.id}`, r);
     }
     return {
-      record: (target, id) => (resourceNamed(target).cached ? this.deps.caches.cached(target, id) : plain.get(`${target}:${id}`)),
+      record: (target, id) => this.deps.caches.cached(target, id) ?? plain.get(`${target}:${id}`),
     };
   }
 
@@ -271,14 +279,14 @@ export class RecordService {
       collections.set(el, list);
     }
     const unique = new Map<string, string>();
+    const byColumn = new Map<string, string>();
     for (const [el, value] of input.scalars) {
-      if (el.unique && typeof value === 'string' && value !== '') unique.set(el.column, value);
+      if (!el.unique || typeof value !== 'string' || value === '') continue;
+      unique.set(el.column, value);
+      byColumn.set(el.column, el.name);
     }
-    const taken = await this.repo.taken(this.deps.store.db, unique, current?.id);
-    const index = indexCatalog(this.def);
-    for (const column of taken) {
-      const el = index.scalars.find((e) => e.column === column);
-      messages.push(takenMessage(this.def, this.def, el?.name ?? column));
+    for (const column of await this.repo.taken(this.deps.store.db, unique, current?.id)) {
+      messages.push(this.takenMessage(this.def, byColumn.get(column) ?? column));
     }
     if (messages.length > 0) throw new RosterError('validation_failed', [...messages, ...missing]);
     if (missing.length > 0) throw new RosterError('unknown_reference', missing);
@@ -375,7 +383,7 @@ export class RecordService {
       id = await this.deps.store.db.transaction().execute(body);
     } catch (err) {
       const clash = uniqueViolation(this.deps.store.dialect, err);
-      if (clash) throw new RosterError('validation_failed', takenMessage(clash.def, this.def, clash.element.name));
+      if (clash) throw new RosterError('validation_failed', this.takenMessage(clash.def, clash.element.name));
       throw err;
     }
     if (this.def.cached) await this.deps.changed(this.def.name);

@@ -42,7 +42,7 @@ export class RecordCaches {
   private remember(name: string, row: StoredRecord): StoredRecord {
     const c = this.table(name);
     c.byId.set(row.id, row);
-    const key = row.values.get(indexCatalog(resourceNamed(name)).key.name);
+    const key = row.values.get(resourceNamed(name).key);
     if (key !== null && key !== undefined) c.byKey.set(String(key), row);
     return row;
   }
