@@ -13,7 +13,7 @@ const USER_SHAPE = USER_QUERY.shape;
 
 /**
  * A condition written compactly: hops as `name.column->target` (belongs-to) or
- * `name:table(owner,kind,ref)->target` (membership), the field as `column:type`.
+ * `name:table(owner,kind,ref)->target` (membership), `name<owner-target` (owned children), the field as `column:type`.
  */
 interface Expected {
   readonly param: string;
@@ -23,8 +23,16 @@ interface Expected {
   readonly values: readonly (ScalarValue | null)[];
 }
 
-const hopText = (h: Hop): string =>
-  h.via === 'column' ? `${h.name}.${h.column}->${h.target}` : `${h.name}:${h.table}(${h.owner},${h.kind},${h.ref})->${h.target}`;
+function hopText(h: Hop): string {
+  switch (h.via) {
+    case 'column':
+      return `${h.name}.${h.column}->${h.target}`;
+    case 'membership':
+      return `${h.name}:${h.table}(${h.owner},${h.kind},${h.ref})->${h.target}`;
+    case 'child':
+      return `${h.name}<${h.owner}-${h.target}`;
+  }
+}
 
 const summary = (c: Condition): Expected => ({
   param: c.param,

@@ -24,14 +24,19 @@ function goldenFiles(def: ResourceDef): string[] {
 describe('the resource registry', () => {
   it('holds consistent definitions: unique names, a unique key, known targets in dependency order', () => {
     expect(new Set(RESOURCES.map((r) => r.name)).size).toBe(RESOURCES.length);
+    // Owned children are named by id within their owner, so their key (shown in shallow renderings) need not be unique.
+    const owned = new Set(RESOURCES.flatMap((r) => indexCatalog(r).children.map((el) => el.target)));
+    expect([...owned]).toEqual(['warehouse_locations']);
     RESOURCES.forEach((def, i) => {
       const index = indexCatalog(def);
-      expect([def.name, index.key.unique]).toEqual([def.name, true]);
+      expect([def.name, index.key.unique === true || owned.has(def.name)]).toEqual([def.name, true]);
       for (const el of def.elements) {
-        if (el.kind !== 'reference' && el.kind !== 'collection') continue;
+        if (el.kind !== 'reference' && el.kind !== 'collection' && el.kind !== 'children') continue;
         const target = resourceNamed(el.target);
-        // A reference points back only at users (audit users), which come last; anything else comes earlier.
-        if (target.name !== 'users')
+        // A reference points back only at users (audit users), which come last; anything else, an owner
+        // included, comes earlier, and owned children come later.
+        if (el.kind === 'children') expect([def.name, el.name, RESOURCES.indexOf(target) > i]).toEqual([def.name, el.name, true]);
+        else if (target.name !== 'users')
           expect([def.name, el.name, RESOURCES.indexOf(target) < i]).toEqual([def.name, el.name, true]);
       }
     });

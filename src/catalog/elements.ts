@@ -1,4 +1,5 @@
 import type {
+  ChildrenElement,
   CollectionElement,
   CompositeElement,
   ComputedElement,
@@ -36,6 +37,11 @@ export function reference(
   return { kind: 'reference', name, target, description, column: `${columnOf(name)}_id`, in: true, out: true, ...opts };
 }
 
+/** An owned child's link to its owner: neither written by a client nor rendered (the owner renders its children). */
+export function ownerReference(name: string, target: string, description: string): ReferenceElement {
+  return { ...reference(name, target, description, { in: false, out: false, required: true }), owner: true };
+}
+
 /** A has-many association to rows of the `target` resource, kept in the owner's membership table. */
 export function collection(
   name: string,
@@ -44,6 +50,11 @@ export function collection(
   opts: Partial<Omit<CollectionElement, 'kind' | 'name' | 'target' | 'description'>> = {},
 ): CollectionElement {
   return { kind: 'collection', name, target, description, membership: name, in: true, out: true, ...opts };
+}
+
+/** Rows of the `target` resource owned by this one, whose reference element `owner` points back. */
+export function children(name: string, target: string, owner: string, description: string): ChildrenElement {
+  return { kind: 'children', name, target, owner, description, in: true, out: true };
 }
 
 /** A phone number as Coupa structures it: country code, area code, number, extension. */

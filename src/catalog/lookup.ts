@@ -1,5 +1,5 @@
 import type { ResourceDef } from './resource.js';
-import type { CollectionElement, CompositeElement, Element, ReferenceElement, ScalarElement } from './types.js';
+import type { ChildrenElement, CollectionElement, CompositeElement, Element, ReferenceElement, ScalarElement } from './types.js';
 
 /** Coupa accepts `employee_number` and `employee-number` alike. */
 export const normalizeName = (name: string): string => name.replaceAll('_', '-');
@@ -15,6 +15,7 @@ export interface CatalogIndex {
   readonly references: readonly ReferenceElement[];
   readonly collections: readonly CollectionElement[];
   readonly composites: readonly CompositeElement[];
+  readonly children: readonly ChildrenElement[];
   readonly outElements: readonly Element[];
   /** The natural key element. */
   readonly key: ScalarElement;
@@ -44,6 +45,7 @@ export function indexCatalog(def: ResourceDef): CatalogIndex {
     references: def.elements.filter((e): e is ReferenceElement => e.kind === 'reference'),
     collections: def.elements.filter((e): e is CollectionElement => e.kind === 'collection'),
     composites: def.elements.filter((e): e is CompositeElement => e.kind === 'composite'),
+    children: def.elements.filter((e): e is ChildrenElement => e.kind === 'children'),
     outElements: def.elements.filter((e) => e.out),
     key,
   };

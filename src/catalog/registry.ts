@@ -14,6 +14,7 @@ import { PCARDS } from './resources/pcards.js';
 import { ROLES } from './resources/roles.js';
 import { USER_GROUPS } from './resources/user-groups.js';
 import { USERS } from './resources/users.js';
+import { WAREHOUSE_LOCATIONS } from './resources/warehouse-locations.js';
 import { WAREHOUSES } from './resources/warehouses.js';
 
 /**
@@ -32,6 +33,7 @@ export const RESOURCES: readonly ResourceDef[] = [
   USER_GROUPS,
   INVENTORY_ORGANIZATIONS,
   WAREHOUSES,
+  WAREHOUSE_LOCATIONS,
   ADDRESSES,
   ACCOUNT_TYPES,
   ACCOUNTS,
@@ -42,6 +44,24 @@ export const RESOURCES: readonly ResourceDef[] = [
 ];
 
 const byName = new Map(RESOURCES.map((r) => [r.name, r]));
+
+/**
+ * Owned children must point back at their owner and stay one level deep (a child row is
+ * written and read with its owner; its own associations are references only).
+ */
+for (const def of RESOURCES) {
+  for (const el of def.elements) {
+    if (el.kind !== 'children') continue;
+    const child = byName.get(el.target);
+    const owner = child?.elements.find((e) => e.name === el.owner);
+    if (!child || owner?.kind !== 'reference' || owner.target !== def.name || owner.owner !== true) {
+      throw new Error(`${def.name}.${el.name}: ${el.target} needs an ownerReference ${el.owner} to ${def.name}`);
+    }
+    if (child.api || child.elements.some((e) => e.kind === 'children' || e.kind === 'collection')) {
+      throw new Error(`${def.name}.${el.name}: ${el.target} must be unserved and hold no collections of its own`);
+    }
+  }
+}
 
 /** The resource of that name; throws for a name no definition has (a programming error). */
 export function resourceNamed(name: string): ResourceDef {

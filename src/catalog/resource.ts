@@ -59,8 +59,10 @@ export interface ResourceDef {
    * creates one (approval limits are given as amount and currency).
    */
   readonly findOrCreateBy?: readonly string[];
-  /** Absent for resources that are only stored and nested (approval limits, pcards). */
+  /** Absent for resources that are only stored and nested (approval limits, pcards, owned children). */
   readonly api?: ResourceApi;
+  /** The migration that created the table; an element without its own `since` came with it (1 when absent). */
+  readonly since?: number;
 }
 
 /** The table holding a resource's has-many memberships: `user_memberships`. */

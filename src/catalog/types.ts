@@ -87,6 +87,8 @@ export interface ReferenceElement extends ElementBase {
   /** A create must name a row; an update may not clear it. */
   readonly required?: boolean;
   readonly auto?: Extract<AutoValue, 'created-by' | 'updated-by'>;
+  /** Names the row that owns this one (an owned child's owner): set by the engine, never null, removed with it. */
+  readonly owner?: boolean;
 }
 
 /** A has-many association kept in the owner's membership table (`membershipTable`) under the kind `membership`. */
@@ -108,4 +110,19 @@ export interface CompositeField {
   readonly length: number;
 }
 
-export type Element = ScalarElement | ComputedElement | SecretElement | ReferenceElement | CollectionElement | CompositeElement;
+/**
+ * An owned has-many: rows of the `target` resource that belong to this row alone, each with its
+ * own id and timestamps (a warehouse's locations, a worker's emails). They are written through
+ * the owner with Rails' nested-attributes rules (an item with an `id` updates that row, one
+ * without creates a row, one with `_destroy` removes it) and removed with it.
+ */
+export interface ChildrenElement extends ElementBase {
+  readonly kind: 'children';
+  /** The child resource in the registry (`warehouse_locations`). */
+  readonly target: string;
+  /** The child's reference element that names its owner (`warehouse`); never written by a client. */
+  readonly owner: string;
+}
+
+export type Element =
+  ScalarElement | ComputedElement | SecretElement | ReferenceElement | CollectionElement | CompositeElement | ChildrenElement;

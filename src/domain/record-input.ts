@@ -2,6 +2,7 @@ import { assertNever, findElement, humanize, indexCatalog, normalizeName } from 
 import { resourceNamed } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
 import type {
+  ChildrenElement,
   CollectionElement,
   CompositeElement,
   ReferenceElement,
@@ -21,12 +22,23 @@ export type RefSpec =
       readonly links: ReadonlyMap<string, RefSpec | null>;
     };
 
+/** One item of an owned collection, read by Rails' nested-attributes rules. */
+export interface ChildItem {
+  /** The child row to update or remove; absent for a new row. */
+  readonly id?: number;
+  /** `_destroy` was true: remove the row `id` (a new item with it is skipped, as Rails skips it). */
+  readonly destroy: boolean;
+  /** The item's own elements, read against the child resource (its problems stay in it, unprefixed). */
+  readonly input: ParsedInput;
+}
+
 export interface ParsedInput {
   readonly scalars: Map<ScalarElement, ScalarValue | null>;
   readonly secrets: Map<SecretElement, string | null>;
   readonly composites: Map<CompositeElement, ReadonlyMap<string, string | null> | null>;
   readonly references: Map<ReferenceElement, RefSpec | null>;
   readonly collections: Map<CollectionElement, RefSpec[]>;
+  readonly children: Map<ChildrenElement, ChildItem[]>;
   /** Names the client sent that are read-only or unknown; Coupa ignores them and so do we. */
   readonly ignored: string[];
   /** Type problems, as full messages. */
@@ -136,6 +148,7 @@ export function parseInput(def: ResourceDef, doc: Document): ParsedInput {
     composites: new Map(),
     references: new Map(),
     collections: new Map(),
+    children: new Map(),
     ignored: [],
     problems: [],
   };
@@ -201,6 +214,14 @@ export function parseInput(def: ResourceDef, doc: Document): ParsedInput {
         out.collections.set(el, specs);
         break;
       }
+      case 'children': {
+        const items = asList(raw);
+        if (!items) out.problems.push(`${label} must be a list`);
+        else if (items.length > MAX_COLLECTION_ITEMS)
+          out.problems.push(`${label} may hold at most ${MAX_COLLECTION_ITEMS} items (${items.length} given)`);
+        else out.children.set(el, parseChildItems(el, items, out));
+        break;
+      }
       case 'computed':
         out.ignored.push(name);
         break;
@@ -209,4 +230,40 @@ export function parseInput(def: ResourceDef, doc: Document): ParsedInput {
     }
   }
   return out;
+}
+
+/** Rails reads `_destroy` as a boolean; `id` names a child row to change. Both are the item's own, not the child's elements. */
+function parseChildItems(el: ChildrenElement, items: readonly unknown[], out: ParsedInput): ChildItem[] {
+  const child = resourceNamed(el.target);
+  const label = humanize(el.name);
+  const parsed: ChildItem[] = [];
+  for (const item of items) {
+    if (!isPlainObject(item)) {
+      out.problems.push(`${label} must be a list of objects`);
+      continue;
+    }
+    const { id: rawId, _destroy: rawDestroy, ...fields } = item;
+    let id: number | undefined;
+    if (rawId !== undefined && rawId !== null && rawId !== '') {
+      const c = coerceScalar('integer', rawId);
+      if (!c.ok || typeof c.value !== 'number' || c.value <= 0) {
+        out.problems.push(`${label} id is not a positive integer`);
+        continue;
+      }
+      id = c.value;
+    }
+    let destroy = false;
+    if (rawDestroy !== undefined && rawDestroy !== null && rawDestroy !== '') {
+      const c = coerceScalar('boolean', rawDestroy);
+      if (!c.ok) {
+        out.problems.push(`${label} _destroy ${c.problem}`);
+        continue;
+      }
+      destroy = c.value === true;
+    }
+    const input = parseInput(child, fields);
+    out.ignored.push(...input.ignored.map((name) => `${el.name}.${name}`));
+    parsed.push({ ...(id === undefined ? {} : { id }), destroy, input });
+  }
+  return parsed;
 }

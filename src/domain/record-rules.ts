@@ -1,4 +1,5 @@
 import { humanize, indexCatalog } from '../catalog/lookup.js';
+import { resourceNamed } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
 import type { ScalarElement, ScalarValue } from '../catalog/types.js';
 import { lengthProblem, textLength } from '../catalog/values.js';
@@ -64,6 +65,17 @@ export function validateRecord(def: ResourceDef, input: ParsedInput, mode: 'crea
     for (const part of el.fields) {
       const tooLong = lengthProblem(parts?.get(part.name), part.length);
       if (tooLong) messages.push(`${humanize(`${el.name} ${part.name}`)} ${tooLong}`);
+    }
+  }
+  // Rails names a nested row's attribute after the association: "Warehouse locations aisle can't be blank".
+  for (const [el, items] of input.children) {
+    const child = resourceNamed(el.target);
+    const label = humanize(el.name);
+    for (const item of items) {
+      if (item.destroy) continue;
+      for (const m of validateRecord(child, item.input, item.id === undefined ? 'create' : 'update')) {
+        messages.push(`${label} ${m.charAt(0).toLowerCase()}${m.slice(1)}`);
+      }
     }
   }
   return messages;

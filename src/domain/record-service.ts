@@ -1,7 +1,7 @@
 import { humanize, indexCatalog } from '../catalog/lookup.js';
 import { resourceNamed } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
-import type { CollectionElement, ReferenceElement, ScalarType, ScalarValue } from '../catalog/types.js';
+import type { ChildrenElement, CollectionElement, ReferenceElement, ScalarType, ScalarValue } from '../catalog/types.js';
 import { compileQuery } from '../query/compile.js';
 import type { ParsedQuery } from '../query/filter.js';
 import { parseQuery, parseViewQuery, type Parsed, type QueryResource } from '../query/parse.js';
@@ -18,7 +18,7 @@ import type { WriteDb } from '../store/write-db.js';
 import type { Actor } from './actor.js';
 import { isRosterError, RosterError } from './errors.js';
 import { hashPassword } from './passwords.js';
-import { parseInput, type Document, type ParsedInput } from './record-input.js';
+import { parseInput, type ChildItem, type Document, type ParsedInput } from './record-input.js';
 import { validateRecord } from './record-rules.js';
 import { ReferenceResolver, type Resolved, type RowWriter } from './reference-resolver.js';
 
@@ -70,6 +70,35 @@ interface Written {
 interface ResolvedAssociations {
   readonly references: Map<ReferenceElement, Resolved | null>;
   readonly collections: Map<CollectionElement, Resolved[]>;
+  readonly children: Map<ChildrenElement, ResolvedChild[]>;
+}
+
+/** A nested item with its own associations resolved. */
+interface ResolvedChild {
+  readonly item: ChildItem;
+  readonly associations: ResolvedAssociations;
+}
+
+type Association = { readonly el: ReferenceElement | CollectionElement; readonly cached: boolean };
+const associationCache = new WeakMap<ResourceDef, readonly Association[]>();
+
+/** The associations a rendering of `def` shows, and whether their targets are cached reference data. */
+function associationsOf(def: ResourceDef): readonly Association[] {
+  let found = associationCache.get(def);
+  if (!found) {
+    found = indexCatalog(def).outElements.flatMap((el) =>
+      el.kind === 'reference' || el.kind === 'collection' ? [{ el, cached: resourceNamed(el.target).cached === true }] : [],
+    );
+    associationCache.set(def, found);
+  }
+  return found;
+}
+
+/** The column of a child resource that names its owner. */
+function ownerColumn(el: ChildrenElement): string {
+  const owner = indexCatalog(resourceNamed(el.target)).references.find((r) => r.name === el.owner);
+  if (!owner) throw new Error(`${el.target} has no reference ${el.owner}`);
+  return owner.column;
 }
 
 function orThrow<T>(parsed: Parsed<T>): T {
@@ -94,8 +123,6 @@ export class RecordService {
   readonly query: QueryResource;
   private readonly repo: RecordRepository;
   private readonly resolver: ReferenceResolver;
-  /** The associations a rendering shows, and whether their targets are cached reference data. */
-  private readonly associations: ReadonlyArray<{ el: ReferenceElement | CollectionElement; cached: boolean }>;
 
   constructor(
     readonly def: ResourceDef,
@@ -104,10 +131,6 @@ export class RecordService {
     this.repo = deps.repository(def.name);
     this.resolver = new ReferenceResolver(deps.repository, deps.caches);
     this.query = queryResource(def);
-    // Worked out once: every request that renders records walks them.
-    this.associations = indexCatalog(def).outElements.flatMap((el) =>
-      el.kind === 'reference' || el.kind === 'collection' ? [{ el, cached: resourceNamed(el.target).cached === true }] : [],
-    );
   }
 
   /** Rails' message for a taken unique value; a clash in another resource's table (a find-or-create) names that resource. */
@@ -200,6 +223,7 @@ export class RecordService {
     const id = await this.write(async (trx) => {
       const newId = await this.repo.insert(trx, { ...columns, ...(await this.referenceColumns(trx, associations, writer)) });
       await this.writeCollections(trx, newId, associations, writer);
+      await this.writeChildren(trx, newId, associations, actor, writer);
       return newId;
     });
     return { id, ignored: input.ignored };
@@ -214,12 +238,13 @@ export class RecordService {
     await this.write(async (trx) => {
       await this.repo.update(trx, id, { ...columns, ...(await this.referenceColumns(trx, associations, writer)) });
       await this.writeCollections(trx, id, associations, writer);
+      await this.writeChildren(trx, id, associations, actor, writer);
       return id;
     });
     return { id, ignored: input.ignored };
   }
 
-  /** Loads every association the given records render, so presenting them needs no I/O. */
+  /** Loads every association the given records (and their owned children) render, so presenting them needs no I/O. */
   async lookups(records: readonly StoredRecord[]): Promise<PresentLookups> {
     this.deps.caches.refresh();
     const cachedIds = new Map<string, number[]>();
@@ -229,17 +254,24 @@ export class RecordService {
       list.push(id);
       map.set(target, list);
     };
-    for (const { el, cached } of this.associations) {
-      for (const r of records) {
-        if (el.kind === 'reference') {
-          const id = r.refs.get(el.name);
-          // Rows of uncached resources usually came joined with the record; only the rest are read.
-          if (typeof id === 'number' && (cached || !r.joined.has(el.name))) add(cached ? cachedIds : plainIds, el.target, id);
-        } else {
-          for (const id of r.collections.get(el.membership) ?? []) add(cached ? cachedIds : plainIds, el.target, id);
+    const visit = (def: ResourceDef, rows: readonly StoredRecord[]) => {
+      for (const { el, cached } of associationsOf(def)) {
+        for (const r of rows) {
+          if (el.kind === 'reference') {
+            const id = r.refs.get(el.name);
+            // Rows of uncached resources usually came joined with the record; only the rest are read.
+            if (typeof id === 'number' && (cached || !r.joined.has(el.name))) add(cached ? cachedIds : plainIds, el.target, id);
+          } else {
+            for (const id of r.collections.get(el.membership) ?? []) add(cached ? cachedIds : plainIds, el.target, id);
+          }
         }
       }
-    }
+      for (const el of indexCatalog(def).children) {
+        const owned = rows.flatMap((r) => r.children.get(el.name) ?? []);
+        if (owned.length > 0) visit(resourceNamed(el.target), owned);
+      }
+    };
+    visit(this.def, records);
     for (const [target, ids] of cachedIds) await this.deps.caches.ensure(target, ids);
     const plain = new Map<string, StoredRecord>();
     for (const [target, ids] of plainIds) {
@@ -261,8 +293,28 @@ export class RecordService {
       }
     }
     const missing: string[] = [];
+    const associations = await this.resolve(input, missing);
+    this.checkOwnership(input, current, missing);
+    const unique = new Map<string, string>();
+    const byColumn = new Map<string, string>();
+    for (const [el, value] of input.scalars) {
+      if (!el.unique || typeof value !== 'string' || value === '') continue;
+      unique.set(el.column, value);
+      byColumn.set(el.column, el.name);
+    }
+    for (const column of await this.repo.taken(this.deps.store.db, unique, current?.id)) {
+      messages.push(this.takenMessage(this.def, byColumn.get(column) ?? column));
+    }
+    if (messages.length > 0) throw new RosterError('validation_failed', [...messages, ...missing]);
+    if (missing.length > 0) throw new RosterError('unknown_reference', missing);
+    return associations;
+  }
+
+  /** Looks up every row the input names, its nested items' included; what is not found goes to `missing`. */
+  private async resolve(input: ParsedInput, missing: string[]): Promise<ResolvedAssociations> {
     const references = new Map<ReferenceElement, Resolved | null>();
     const collections = new Map<CollectionElement, Resolved[]>();
+    const children = new Map<ChildrenElement, ResolvedChild[]>();
     for (const [el, spec] of input.references) {
       if (spec === null) references.set(el, null);
       else {
@@ -278,19 +330,32 @@ export class RecordService {
       }
       collections.set(el, list);
     }
-    const unique = new Map<string, string>();
-    const byColumn = new Map<string, string>();
-    for (const [el, value] of input.scalars) {
-      if (!el.unique || typeof value !== 'string' || value === '') continue;
-      unique.set(el.column, value);
-      byColumn.set(el.column, el.name);
+    for (const [el, items] of input.children) {
+      const list: ResolvedChild[] = [];
+      for (const item of items) {
+        if (!item.destroy) list.push({ item, associations: await this.resolve(item.input, missing) });
+        else if (item.id !== undefined)
+          list.push({ item, associations: { references: new Map(), collections: new Map(), children: new Map() } });
+      }
+      children.set(el, list);
     }
-    for (const column of await this.repo.taken(this.deps.store.db, unique, current?.id)) {
-      messages.push(this.takenMessage(this.def, byColumn.get(column) ?? column));
+    return { references, collections, children };
+  }
+
+  /**
+   * A nested item's `id` must name a row this record owns; Rails answers the rest with
+   * "Couldn't find WarehouseLocation with ID=5 for Warehouse with ID=1" (and an empty ID on a create).
+   */
+  private checkOwnership(input: ParsedInput, current: StoredRecord | undefined, missing: string[]): void {
+    for (const [el, items] of input.children) {
+      const owned = new Set((current?.children.get(el.name) ?? []).map((r) => r.id));
+      const child = resourceNamed(el.target);
+      for (const { id } of items) {
+        if (id !== undefined && !owned.has(id)) {
+          missing.push(`Couldn't find ${child.model} with ID=${id} for ${this.def.model} with ID=${current?.id ?? ''}`);
+        }
+      }
     }
-    if (messages.length > 0) throw new RosterError('validation_failed', [...messages, ...missing]);
-    if (missing.length > 0) throw new RosterError('unknown_reference', missing);
-    return { references, collections };
   }
 
   /** The columns of the record's own values; secrets are hashed here, before the transaction, as scrypt is slow. */
@@ -369,6 +434,32 @@ export class RecordService {
       const ids: number[] = [];
       for (const r of list) ids.push(await this.resolver.materialize(trx, r, writer));
       await this.repo.setMemberships(trx, ownerId, el.membership, ids);
+    }
+  }
+
+  /** Nested items, inside the write: removed, changed or added under the owner `ownerId`, in the client's order. */
+  private async writeChildren(
+    trx: WriteDb,
+    ownerId: number,
+    a: ResolvedAssociations,
+    actor: Actor,
+    writer: RowWriter,
+  ): Promise<void> {
+    for (const [el, items] of a.children) {
+      const child = resourceNamed(el.target);
+      const repo = this.deps.repository(child.name);
+      for (const { item, associations } of items) {
+        if (item.destroy) {
+          if (item.id !== undefined) await repo.remove(trx, item.id);
+          continue;
+        }
+        const columns = { ...(await this.columns(item.input)), ...(await this.referenceColumns(trx, associations, writer)) };
+        if (item.id === undefined) {
+          await repo.insert(trx, { ...this.creating(child, actor), ...columns, [ownerColumn(el)]: ownerId });
+        } else {
+          await repo.update(trx, item.id, { ...columns, ...this.stamps(child, actor, 'update') });
+        }
+      }
     }
   }
 

@@ -68,9 +68,11 @@ function associationBlank(alias: string, hop: Hop, blank: boolean): Bool {
       : sql`${sql.ref(`${alias}.${hop.column}`)} is not null`;
   }
   const m = sql.ref(`m.${hop.owner}`);
-  const exists = sql<boolean>`exists (select 1 from ${sql.table(hop.table)} as ${sql.id('m')} where ${m} = ${sql.ref(
-    `${alias}.id`,
-  )} and ${sql.ref('m.kind')} = ${hop.kind})`;
+  const owned = sql<boolean>`${m} = ${sql.ref(`${alias}.id`)}`;
+  const exists =
+    hop.via === 'child'
+      ? sql<boolean>`exists (select 1 from ${sql.table(hop.target)} as ${sql.id('m')} where ${owned})`
+      : sql<boolean>`exists (select 1 from ${sql.table(hop.table)} as ${sql.id('m')} where ${owned} and ${sql.ref('m.kind')} = ${hop.kind})`;
   return blank ? sql<boolean>`not ${exists}` : exists;
 }
 
@@ -88,6 +90,11 @@ function compileCondition(dialect: QueryDialect, root: string, c: Condition): Bo
     }
     if (rest.length === 0 && !c.field) return associationBlank(alias, hop, c.values[0] === true);
     const t = `q${++n}`;
+    if (hop.via === 'child') {
+      return sql<boolean>`${sql.ref(`${alias}.id`)} in (select ${sql.ref(`${t}.${hop.owner}`)} from ${sql.table(hop.target)} as ${sql.id(
+        t,
+      )} where ${build(t, rest)})`;
+    }
     const inner = sql`select ${sql.ref(`${t}.id`)} from ${sql.table(hop.target)} as ${sql.id(t)} where ${build(t, rest)}`;
     if (hop.via === 'column') return sql<boolean>`${sql.ref(`${alias}.${hop.column}`)} in (${inner})`;
     const m = `q${++n}`;

@@ -25,7 +25,9 @@ export type Hop =
       readonly kind: string;
       readonly ref: string;
       readonly target: string;
-    };
+    }
+  /** Owned children: rows of `target` whose `owner` column holds the current row's id. */
+  | { readonly via: 'child'; readonly name: string; readonly owner: string; readonly target: string };
 
 /** What a name means in a table: a field, an association to follow, or a value object's parts. */
 export type Meaning =
@@ -67,6 +69,12 @@ function elementMeaning(def: ResourceDef, el: Element): Meaning {
           target: resourceNamed(el.target).table,
         },
       };
+    case 'children': {
+      const child = resourceNamed(el.target);
+      const owner = findElement(indexCatalog(child), el.owner);
+      if (owner?.kind !== 'reference') throw new Error(`${child.name} has no reference ${el.owner}`);
+      return { is: 'hop', hop: { via: 'child', name: el.name, owner: owner.column, target: child.table } };
+    }
     case 'composite':
       return {
         is: 'group',

@@ -34,6 +34,7 @@ function scalarNode(el: Element, r: StoredRecord): OutNode {
     case 'secret':
     case 'reference':
     case 'collection':
+    case 'children':
       return { t: 'string', v: null };
     default:
       return assertNever(el);
@@ -87,6 +88,11 @@ function elementNode(el: Element, r: StoredRecord, lookups: PresentLookups, dept
       }
       return { t: 'array', item: target.singular, v: items };
     }
+    case 'children': {
+      const target = resourceNamed(el.target);
+      const rows = r.children.get(el.name) ?? [];
+      return { t: 'array', item: target.singular, v: rows.map((row) => presentRecord(target, row, lookups)) };
+    }
     default:
       return scalarNode(el, r);
   }
@@ -108,7 +114,7 @@ function shallowKeysOf(def: ResourceDef): ReadonlyMap<string, ReadonlySet<string
   if (!keys) {
     keys = new Map(
       indexCatalog(def).outElements.flatMap((el) =>
-        el.kind === 'reference' || el.kind === 'collection'
+        el.kind === 'reference' || el.kind === 'collection' || el.kind === 'children'
           ? [[el.name, new Set(shallowKeys(resourceNamed(el.target)))] as const]
           : [],
       ),
@@ -150,7 +156,7 @@ export function presentAs(def: ResourceDef, r: StoredRecord, lookups: PresentLoo
   }
 }
 
-/** A row of `def` with every association set, for working out the shape of a rendering. */
+/** A row of `def` with every association set and one child of each kind, for working out the shape of a rendering. */
 function templateRecord(def: ResourceDef): StoredRecord {
   const index = indexCatalog(def);
   return {
@@ -160,6 +166,7 @@ function templateRecord(def: ResourceDef): StoredRecord {
     composites: new Map(index.composites.map((el) => [el.name, new Map()] as const)),
     collections: new Map(index.collections.map((el) => [el.membership, [1]] as const)),
     joined: new Map(),
+    children: new Map(index.children.map((el) => [el.name, [templateRecord(resourceNamed(el.target))]] as const)),
   };
 }
 

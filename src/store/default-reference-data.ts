@@ -70,8 +70,20 @@ export function defaultReferenceData(): Fixture {
     ],
     inventory_organizations: [{ name: 'Main Inventory', 'fulfillment-type': 'standard' }],
     warehouses: [
-      { name: 'Central Warehouse', description: 'Main distribution centre' },
-      { name: 'West Coast Warehouse', description: 'Regional stock' },
+      {
+        name: 'Central Warehouse',
+        description: 'Main distribution centre',
+        'warehouse-locations': [
+          { aisle: 'A1', bin: '01', level: '1', active: true },
+          { aisle: 'A1', bin: '02', level: '1', active: true },
+          { aisle: 'B4', bin: '10', level: '3', active: false },
+        ],
+      },
+      {
+        name: 'West Coast Warehouse',
+        description: 'Regional stock',
+        'warehouse-locations': [{ aisle: 'R1', bin: '01', level: '1', active: true }],
+      },
     ],
     legal_entities: [
       { name: 'Acme Inc.', abbreviation: 'ACME-US', active: true },

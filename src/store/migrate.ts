@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import { initialMigration } from './migrations/001-initial.js';
 import { authMigration } from './migrations/002-auth.js';
 import { referenceDataMigration } from './migrations/003-reference-data-api.js';
+import { ownedChildrenMigration } from './migrations/004-owned-children.js';
 import type { Store } from './database.js';
 import type { StoreDialect } from './dialects/index.js';
 
@@ -11,6 +12,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '001-initial': initialMigration(dialect),
     '002-auth': authMigration(dialect),
     '003-reference-data-api': referenceDataMigration(dialect),
+    '004-owned-children': ownedChildrenMigration(dialect),
   };
 }
 

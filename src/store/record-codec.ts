@@ -17,9 +17,12 @@ export interface StoredRecord {
   readonly collections: ReadonlyMap<string, readonly number[]>;
   /** Rows of uncached resources this one points at, read in the same query: reference element name -> row. */
   readonly joined: ReadonlyMap<string, StoredRecord>;
+  /** Owned child rows by children element name, in id order (RecordRepository attaches them). */
+  readonly children: ReadonlyMap<string, readonly StoredRecord[]>;
 }
 
 const NO_JOINS: ReadonlyMap<string, StoredRecord> = new Map();
+export const NO_CHILDREN: ReadonlyMap<string, readonly StoredRecord[]> = new Map();
 
 /** A reference whose target is read in the same query as the row (users, for created-by). */
 export interface Join {
@@ -118,7 +121,7 @@ export function recordCodec(def: ResourceDef): RecordCodec {
       const refs = new Map<string, number | null>();
       for (const el of index.references)
         if (el.column in row) refs.set(el.name, row[el.column] == null ? null : Number(row[el.column]));
-      return { id: Number(row['id']), values, refs, composites, collections: memberships, joined };
+      return { id: Number(row['id']), values, refs, composites, collections: memberships, joined, children: NO_CHILDREN };
     },
   };
   codecs.set(def, codec);

@@ -1,6 +1,8 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import { indexCatalog } from '../catalog/lookup.js';
+import { resourceNamed } from '../catalog/registry.js';
 import { membershipOwner, membershipTable, type ResourceDef } from '../catalog/resource.js';
+import type { ChildrenElement } from '../catalog/types.js';
 import type { Database, Row, Store } from './database.js';
 import { PreparedQuery } from './prepared.js';
 import { joinedName, recordCodec, type RecordCodec, type StoredRecord } from './record-codec.js';
@@ -20,6 +22,10 @@ export class RecordRepository {
   /** Full rows by a list of ids, compiled once per list length (a page has at most 50). */
   private readonly byIds = new Map<number, PreparedQuery>();
   private readonly byUnique = new Map<string, PreparedQuery>();
+  /** Each children element with the child's repository and the column naming the owner. */
+  private readonly owned: ReadonlyArray<{ el: ChildrenElement; repo: RecordRepository; column: string }>;
+  /** The rows of one owner, when this is a child resource, by owner column. */
+  private readonly byOwner = new Map<string, PreparedQuery>();
 
   constructor(
     private readonly store: Store,
@@ -28,6 +34,49 @@ export class RecordRepository {
     this.def = def;
     this.codec = recordCodec(def);
     this.byId = new PreparedQuery(store, (db) => this.selectFull(db).where(`${def.table}.id`, '=', 0));
+    this.owned = indexCatalog(def).children.map((el) => {
+      const child = resourceNamed(el.target);
+      const owner = indexCatalog(child).references.find((r) => r.name === el.owner);
+      if (!owner) throw new Error(`${child.name} has no reference ${el.owner}`);
+      return { el, repo: new RecordRepository(store, child), column: owner.column };
+    });
+  }
+
+  /** Decodes rows and attaches their owned children, read with one query per children element. */
+  private async records(rows: readonly Row[], db: WriteDb = this.store.db): Promise<StoredRecord[]> {
+    const records = rows.map((row) => this.codec.decode(row));
+    if (this.owned.length === 0 || records.length === 0) return records;
+    const ids = records.map((r) => r.id);
+    const byOwner = new Map<number, Map<string, StoredRecord[]>>(ids.map((id) => [id, new Map()]));
+    for (const { el, repo, column } of this.owned) {
+      for (const child of await repo.findByOwner(column, ids, db)) {
+        const owner = child.refs.get(el.owner);
+        const list = typeof owner === 'number' ? byOwner.get(owner) : undefined;
+        if (!list) continue;
+        const items = list.get(el.name) ?? [];
+        items.push(child);
+        list.set(el.name, items);
+      }
+    }
+    return records.map((r) => ({ ...r, children: byOwner.get(r.id) ?? r.children }));
+  }
+
+  /** Rows of this (child) resource whose `column` names one of the owners, in id order. */
+  async findByOwner(column: string, ownerIds: readonly number[], db: WriteDb = this.store.db): Promise<StoredRecord[]> {
+    const { table } = this.def;
+    if (ownerIds.length === 1 && db === this.store.db) {
+      let q = this.byOwner.get(column);
+      if (!q) {
+        q = new PreparedQuery(this.store, (d) => this.selectFull(d).where(`${table}.${column}`, '=', 0).orderBy(`${table}.id`));
+        this.byOwner.set(column, q);
+      }
+      return (await q.execute(ownerIds)).map((row) => this.codec.decode(row));
+    }
+    const rows = await this.selectFull(db)
+      .where(`${table}.${column}`, 'in', [...ownerIds])
+      .orderBy(`${table}.id`)
+      .execute();
+    return rows.map((row) => this.codec.decode(row));
   }
 
   /**
@@ -58,8 +107,8 @@ export class RecordRepository {
   }
 
   async findById(id: number): Promise<StoredRecord | undefined> {
-    const [row] = await this.byId.execute([id]);
-    return row ? this.codec.decode(row) : undefined;
+    const [found] = await this.records(await this.byId.execute([id]));
+    return found;
   }
 
   /** The rows whose unique `column` holds `value` (one at most); one prepared query per column. */
@@ -69,7 +118,7 @@ export class RecordRepository {
       q = new PreparedQuery(this.store, (db) => this.selectFull(db).where(`${this.def.table}.${column}`, '=', ''));
       this.byUnique.set(column, q);
     }
-    return (await q.execute([value])).map((row) => this.codec.decode(row));
+    return this.records(await q.execute([value]));
   }
 
   /** A page of rows; `query` adds the filters and ordering compiled from the query string. */
@@ -87,10 +136,12 @@ export class RecordRepository {
     }
     const rows = await full.execute(ids);
     const byId = new Map(rows.map((r) => [Number(r['id']), r]));
-    return ids.flatMap((id) => {
-      const row = byId.get(id);
-      return row ? [this.codec.decode(row)] : [];
-    });
+    return this.records(
+      ids.flatMap((id): Row[] => {
+        const row = byId.get(id);
+        return row ? [row] : [];
+      }),
+    );
   }
 
   /** Rows by id, their own columns only (no memberships, nothing joined): for caches and nested renderings. */
@@ -155,6 +206,11 @@ export class RecordRepository {
   async update(db: WriteDb, id: number, columns: Row): Promise<void> {
     if (Object.keys(columns).length === 0) return;
     await db.updateTable(this.def.table).set(columns).where('id', '=', id).execute();
+  }
+
+  /** Removes one row (an owned child whose owner's write sent `_destroy`). */
+  async remove(db: WriteDb, id: number): Promise<void> {
+    await db.deleteFrom(this.def.table).where('id', '=', id).execute();
   }
 
   /** Replaces one collection of a row, keeping the client's order. */

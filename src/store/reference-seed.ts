@@ -46,9 +46,35 @@ export async function loadFixture(store: Store, fixture: Fixture, onlyIntoEmpty 
     // A fresh table takes one multi-row insert; otherwise rows are upserted by natural key.
     if (empty) await repo.insertMany(decoded);
     else for (const row of decoded) await upsert(store, repo, row);
+    await replaceChildren(store, repo, rows);
     written += rows.length;
   }
   return written;
+}
+
+/** A fixture row's owned children (a warehouse's `warehouse-locations`) replace the ones its row had. */
+async function replaceChildren(store: Store, owners: RecordRepository, rows: readonly FixtureRow[]): Promise<void> {
+  const index = indexCatalog(owners.def);
+  for (const el of index.children) {
+    const child = resourceNamed(el.target);
+    const owner = indexCatalog(child).references.find((r) => r.name === el.owner);
+    if (!owner) throw new Error(`${child.name} has no reference ${el.owner}`);
+    const repo = new RecordRepository(store, child);
+    for (const row of rows) {
+      const fields = new Map(Object.entries(row).map(([k, v]) => [normalizeName(k), v]));
+      const items = fields.get(el.name);
+      if (items === undefined) continue;
+      if (!Array.isArray(items)) throw new Error(`${owners.def.name} row ${JSON.stringify(row)}: ${el.name} must be a list`);
+      const ownerId = await owners.idByKey(String(fields.get(index.key.name)));
+      if (ownerId === undefined) continue;
+      await store.db.deleteFrom(child.table).where(owner.column, '=', ownerId).execute();
+      for (const item of items as unknown[]) {
+        if (typeof item !== 'object' || item === null || Array.isArray(item))
+          throw new Error(`${owners.def.name} row ${JSON.stringify(row)}: each of ${el.name} must be an object`);
+        await repo.insert(store.db, { ...(await decodeRow(store, child, item as FixtureRow)), [owner.column]: ownerId });
+      }
+    }
+  }
 }
 
 async function upsert(store: Store, repo: RecordRepository, row: Row): Promise<void> {

@@ -290,6 +290,7 @@ async function makePlan(store: Store, rnd: Random, runIds: number[]): Promise<Pl
       }
       case 'computed':
       case 'secret':
+      case 'children':
         break;
       default:
         assertNever(el);

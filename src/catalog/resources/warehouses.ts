@@ -1,4 +1,4 @@
-import { auditUsers, idElement, scalar, timestamps } from '../elements.js';
+import { auditUsers, children, idElement, scalar, timestamps } from '../elements.js';
 import { defineResource } from '../resource.js';
 
 /**
@@ -13,6 +13,7 @@ export const WAREHOUSES = defineResource({
     ...timestamps(3),
     scalar('name', 'string', 'Name', { length: 255, required: true, unique: true }),
     scalar('description', 'string', 'Description', { length: 255 }),
+    { ...children('warehouse-locations', 'warehouse_locations', 'warehouse', 'Locations in the warehouse'), since: 4 },
     ...auditUsers(3),
   ],
   key: 'name',

@@ -6,9 +6,9 @@ import type { Element } from '../../catalog/types.js';
 import type { Database } from '../database.js';
 import type { DataType, StoreDialect } from '../dialects/index.js';
 
-/** The elements whose columns migration `version` adds (an element without `since` came with version 1). */
+/** The elements whose columns migration `version` adds (an element without `since` came with its table). */
 export const elementsOf = (def: ResourceDef, version: number): Element[] =>
-  def.elements.filter((el) => (el.since ?? 1) === version);
+  def.elements.filter((el) => (el.since ?? def.since ?? 1) === version);
 
 type ColumnSpec = readonly [string, DataType, ((c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder)?];
 
@@ -27,12 +27,16 @@ function columnsFor(el: Element, dialect: StoreDialect, altering: boolean): Colu
       return [[el.column, dialect.columnType(el.type, el.length)]];
     case 'secret':
       return [[el.column, 'text']];
-    case 'reference':
-      return [[el.column, dialect.fkType, (c) => c.references(`${resourceNamed(el.target).table}.id`)]];
+    case 'reference': {
+      const target = `${resourceNamed(el.target).table}.id`;
+      if (el.owner) return [[el.column, dialect.fkType, (c) => c.notNull().references(target).onDelete('cascade')]];
+      return [[el.column, dialect.fkType, (c) => c.references(target)]];
+    }
     case 'composite':
       return el.fields.map((part) => [part.column, dialect.columnType('string', part.length)] as const);
     case 'computed':
     case 'collection':
+    case 'children':
       return [];
     default:
       return assertNever(el);
