@@ -44,7 +44,7 @@ export async function loadFixture(store: Store, fixture: Fixture, onlyIntoEmpty 
     const decoded: Row[] = [];
     for (const row of rows) decoded.push(await decodeRow(store, def, row));
     // A fresh table takes one multi-row insert; otherwise rows are upserted by natural key.
-    if (empty) await repo.insertMany(decoded);
+    if (empty) await repo.insertMany(decoded.map((row) => ({ ...defaultsOf(store, def), ...row })));
     else for (const row of decoded) await upsert(store, repo, row);
     await replaceChildren(store, repo, rows);
     written += rows.length;
@@ -71,7 +71,8 @@ async function replaceChildren(store: Store, owners: RecordRepository, rows: rea
       for (const item of items as unknown[]) {
         if (typeof item !== 'object' || item === null || Array.isArray(item))
           throw new Error(`${owners.def.name} row ${JSON.stringify(row)}: each of ${el.name} must be an object`);
-        await repo.insert(store.db, { ...(await decodeRow(store, child, item as FixtureRow)), [owner.column]: ownerId });
+        const columns = await decodeRow(store, child, item as FixtureRow);
+        await repo.insert(store.db, { ...defaultsOf(store, child), ...columns, [owner.column]: ownerId });
       }
     }
   }
@@ -81,13 +82,22 @@ async function upsert(store: Store, repo: RecordRepository, row: Row): Promise<v
   const keyColumn = indexCatalog(repo.def).key.column;
   const existing = await repo.idByKey(String(row[keyColumn]));
   if (existing === undefined) {
-    await repo.insert(store.db, row);
+    await repo.insert(store.db, { ...defaultsOf(store, repo.def), ...row });
     return;
   }
   // An upsert keeps the row's creation time.
   const created = indexCatalog(repo.def).scalars.find((el) => el.auto === 'created-at')?.column;
   const changes = Object.fromEntries(Object.entries(row).filter(([column]) => column !== created));
   await repo.update(store.db, existing, changes);
+}
+
+/** The columns of a new row a fixture leaves out but the catalogue gives a default (a location is `active`). */
+function defaultsOf(store: Store, def: ResourceDef): Row {
+  const row: Row = {};
+  for (const el of indexCatalog(def).scalars) {
+    if (el.default !== undefined) row[el.column] = store.dialect.toDb(el.type, el.default);
+  }
+  return row;
 }
 
 /** A fixture row as columns: every stored value by wire name, references by the target's natural key. */

@@ -179,14 +179,15 @@ const tablesOf = (def: ResourceDef): string[] => [
 const ALL_TABLES = [...RESOURCES.flatMap(tablesOf), 'avatars', 'api_keys'];
 
 /**
- * The tables a write to `resource` can touch: its own, its memberships, the rows its
- * references find or create (approval limits), and avatars; a snapshot of these alone is
+ * The tables a write to `resource` can touch: its own, its memberships, its owned children,
+ * the rows its references find or create (approval limits), and avatars; a snapshot of these alone is
  * cheaper where a test writes one resource many times (the fuzz suite).
  */
 function tablesWrittenBy(resource: string): string[] {
   const def = resourceNamed(resource);
   const created = def.elements.flatMap((el) =>
-    (el.kind === 'reference' || el.kind === 'collection') && resourceNamed(el.target).findOrCreateBy
+    el.kind === 'children' ||
+    ((el.kind === 'reference' || el.kind === 'collection') && resourceNamed(el.target).findOrCreateBy)
       ? [resourceNamed(el.target).table]
       : [],
   );

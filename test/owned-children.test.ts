@@ -1,0 +1,217 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Engine } from '../src/domain/engine.js';
+import { isRosterError } from '../src/domain/errors.js';
+import type { Document } from '../src/domain/record-input.js';
+import type { RecordService } from '../src/domain/record-service.js';
+import { loadFixture } from '../src/store/reference-seed.js';
+import { ACCEPT_JSON, dbSnapshot, listRecords, refId, type JsonRecord } from './helpers/api.js';
+import { DIALECTS } from './helpers/dialects.js';
+import { makeTestApp, type TestApp } from './helpers/test-app.js';
+
+/**
+ * Owned child collections (the `children` element kind), on their first resource: a
+ * warehouse's `warehouse-locations`. Reads and queries go through HTTP; warehouses are
+ * read-only over HTTP (docs/reference-data.md), so nested writes go through the record
+ * service, as the Worker API's routes will.
+ */
+const ACTOR = { name: 'test', userId: null };
+
+interface Location {
+  readonly id: number;
+  readonly aisle: string;
+  readonly bin: string | null;
+  readonly level: string | null;
+  readonly active: boolean;
+  readonly 'created-at': string;
+  readonly 'updated-at': string;
+}
+
+const locationsOf = (w: JsonRecord): Location[] => w['warehouse-locations'] as Location[];
+const summary = (w: JsonRecord): string[] => locationsOf(w).map((l) => `${l.aisle}/${l.bin ?? '-'}/${l.level ?? '-'}`);
+
+async function showWarehouse(t: TestApp, id: number): Promise<JsonRecord> {
+  const res = await t.request({ method: 'GET', url: `/api/warehouses/${id}`, headers: ACCEPT_JSON });
+  expect(res.statusCode, res.body).toBe(200);
+  return JSON.parse(res.body) as JsonRecord;
+}
+
+/** The refusal a write throws, as its code and messages. */
+async function refusal(write: Promise<unknown>): Promise<[string, readonly string[]]> {
+  try {
+    await write;
+  } catch (err) {
+    if (isRosterError(err)) return [err.code, err.messages];
+    throw err;
+  }
+  throw new Error('the write was not refused');
+}
+
+for (const dialect of DIALECTS) {
+  describe(`owned children (warehouse locations) on ${dialect.name}`, () => {
+    let t: TestApp;
+    let warehouses: RecordService;
+    let central: number;
+    let west: number;
+    beforeEach(async () => {
+      t = await makeTestApp(dialect);
+      warehouses = Engine.detached(t.store).service('warehouses');
+      central = await refId(t.store, 'warehouses', 'Central Warehouse');
+      west = await refId(t.store, 'warehouses', 'West Coast Warehouse');
+    });
+    afterEach(() => t.close());
+
+    it('renders each warehouse with its own locations, in id order, each with its id and timestamps', async () => {
+      const w = await showWarehouse(t, central);
+      expect(summary(w)).toEqual(['A1/01/1', 'A1/02/1', 'B4/10/3']);
+      const [first] = locationsOf(w);
+      expect(Object.keys(first ?? {})).toEqual([
+        'id',
+        'created-at',
+        'updated-at',
+        'aisle',
+        'bin',
+        'level',
+        'active',
+        'created-by',
+        'updated-by',
+      ]);
+      expect(summary(await showWarehouse(t, west))).toEqual(['R1/01/1']);
+      const all = await listRecords(t, 'warehouses');
+      expect(all.map((x) => [x['name'], locationsOf(x).length])).toEqual([
+        ['Central Warehouse', 3],
+        ['West Coast Warehouse', 1],
+      ]);
+    });
+
+    it('queries through the children: fields, operators, blank, and return_object', async () => {
+      const names = async (query: string) => (await listRecords(t, 'warehouses', query)).map((w) => w['name']);
+      expect(await names('?warehouse-locations[aisle]=B4')).toEqual(['Central Warehouse']);
+      expect(await names('?warehouse-locations[aisle][starts_with]=r')).toEqual(['West Coast Warehouse']);
+      expect(await names('?warehouse-locations[active]=false')).toEqual(['Central Warehouse']);
+      expect(await names('?warehouse-locations[level][in]=1,3')).toEqual(['Central Warehouse', 'West Coast Warehouse']);
+      expect(await names('?warehouse-locations[blank]=false')).toEqual(['Central Warehouse', 'West Coast Warehouse']);
+      const empty = await t.request({ method: 'GET', url: '/api/warehouses?warehouse-locations[blank]=true' });
+      expect(empty.statusCode).toBe(404);
+
+      const fields = encodeURIComponent(JSON.stringify(['name', { 'warehouse-locations': ['aisle'] }]));
+      const [projected] = await listRecords(t, 'warehouses', `?name=West Coast Warehouse&fields=${fields}`);
+      expect(projected).toEqual({ name: 'West Coast Warehouse', 'warehouse-locations': [{ aisle: 'R1' }] });
+
+      const [shallow] = await listRecords(t, 'warehouses', '?name=West Coast Warehouse&return_object=shallow');
+      expect(shallow?.['warehouse-locations']).toEqual([{ id: expect.any(Number) as number, aisle: 'R1' }]);
+
+      const unknown = await t.request({ method: 'GET', url: '/api/warehouses?warehouse-locations[shelf]=1' });
+      expect([unknown.statusCode, unknown.body]).toEqual([
+        400,
+        expect.stringContaining("warehouse-locations has no element 'shelf'") as string,
+      ]);
+    });
+
+    it('writes nested items as Rails nested attributes: id updates, no id creates, _destroy removes', async () => {
+      const [a1, a2, b4] = locationsOf(await showWarehouse(t, central));
+      await warehouses.update(
+        central,
+        {
+          'warehouse-locations': [
+            { id: a1?.id, bin: '01A' },
+            { id: b4?.id, _destroy: 'true' },
+            { aisle: 'C9', level: '2' },
+            { aisle: 'D1', _destroy: true },
+          ],
+        },
+        ACTOR,
+      );
+      const after = await showWarehouse(t, central);
+      expect(summary(after)).toEqual(['A1/01A/1', 'A1/02/1', 'C9/-/2']);
+      const added = locationsOf(after)[2];
+      expect(added?.active).toBe(true);
+      expect(added?.['created-at']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      // An item not sent is left alone, as Rails leaves it.
+      expect(locationsOf(after)[1]).toEqual(a2);
+      expect(summary(await showWarehouse(t, west))).toEqual(['R1/01/1']);
+    });
+
+    it('creates an owner with its children in one write, and reads XML-shaped lists', async () => {
+      const doc: Document = {
+        name: 'North Warehouse',
+        'warehouse-locations': { 'warehouse-location': [{ aisle: 'N1' }, { aisle: 'N2', bin: '7' }] },
+      };
+      const { record } = await warehouses.create(doc, ACTOR);
+      expect(summary(await showWarehouse(t, record.id))).toEqual(['N1/-/-', 'N2/7/-']);
+    });
+
+    it('refuses a nested item of another owner, an invalid item or a malformed list, and writes nothing', async () => {
+      const [r1] = locationsOf(await showWarehouse(t, west));
+      const before = await dbSnapshot(t.store, 'warehouses');
+      const cases: Array<[Document, string, string[]]> = [
+        [
+          { 'warehouse-locations': [{ id: r1?.id, bin: '99' }] },
+          'unknown_reference',
+          [`Couldn't find WarehouseLocation with ID=${r1?.id} for Warehouse with ID=${central}`],
+        ],
+        [
+          { description: 'changed', 'warehouse-locations': [{ aisle: 'Z1' }, { aisle: '', bin: 'x'.repeat(256) }] },
+          'validation_failed',
+          ["Warehouse locations aisle can't be blank", 'Warehouse locations bin is too long (maximum is 255 characters)'],
+        ],
+        [
+          { 'warehouse-locations': [{ aisle: 'Z1', active: 'sometimes' }] },
+          'validation_failed',
+          ['Warehouse locations active must be true or false'],
+        ],
+        [{ 'warehouse-locations': [{ id: 'x' }] }, 'validation_failed', ['Warehouse locations id is not a positive integer']],
+        [
+          { 'warehouse-locations': [{ id: r1?.id, _destroy: 'perhaps' }] },
+          'validation_failed',
+          ['Warehouse locations _destroy must be true or false'],
+        ],
+        [{ 'warehouse-locations': 'A1' }, 'validation_failed', ['Warehouse locations must be a list']],
+        [{ 'warehouse-locations': ['A1'] }, 'validation_failed', ['Warehouse locations must be a list of objects']],
+      ];
+      const got = [];
+      for (const [doc] of cases) got.push(await refusal(warehouses.update(central, doc, ACTOR)));
+      expect(got).toEqual(cases.map(([, code, messages]) => [code, messages]));
+      // A new owner cannot claim an existing row either (Rails prints the new owner's empty id).
+      expect(await refusal(warehouses.create({ name: 'Thief', 'warehouse-locations': [{ id: r1?.id }] }, ACTOR))).toEqual([
+        'unknown_reference',
+        [`Couldn't find WarehouseLocation with ID=${r1?.id} for Warehouse with ID=`],
+      ]);
+      expect(await dbSnapshot(t.store, 'warehouses')).toEqual(before);
+    });
+
+    it('a fixture (roster serve --seed) replaces the children of the rows it names, and adds owners with theirs', async () => {
+      await loadFixture(t.store, {
+        warehouses: [
+          { name: 'Central Warehouse', 'warehouse-locations': [{ aisle: 'Q1', bin: '5' }] },
+          { name: 'Depot', 'warehouse-locations': [{ aisle: 'D1' }, { aisle: 'D2', active: false }] },
+        ],
+      });
+      expect(summary(await showWarehouse(t, central))).toEqual(['Q1/5/-']);
+      expect(summary(await showWarehouse(t, west))).toEqual(['R1/01/1']);
+      const [depot] = await listRecords(t, 'warehouses', '?name=Depot');
+      expect(depot && locationsOf(depot).map((l) => [l.aisle, l.active])).toEqual([
+        ['D1', true],
+        ['D2', false],
+      ]);
+      await expect(loadFixture(t.store, { warehouses: [{ name: 'Depot', 'warehouse-locations': 'D1' }] })).rejects.toThrow(
+        /warehouse-locations must be a list/,
+      );
+    });
+
+    it('a batch gives each item its outcome: a refused nested write leaves its owner and the others untouched', async () => {
+      const before = summary(await showWarehouse(t, west));
+      const result = await warehouses.writeMany(
+        [
+          { id: central, doc: { 'warehouse-locations': [{ aisle: 'E1' }] } },
+          { id: west, doc: { description: 'x', 'warehouse-locations': [{ aisle: '' }] } },
+        ],
+        ACTOR,
+      );
+      expect(result.outcomes.map((o) => o.ok)).toEqual([true, false]);
+      expect([result.succeeded, result.failed]).toEqual([1, 1]);
+      expect(summary(await showWarehouse(t, central))).toContain('E1/-/-');
+      const westNow = await showWarehouse(t, west);
+      expect([westNow['description'], summary(westNow)]).toEqual(['Regional stock', before]);
+    });
+  });
+}
