@@ -186,8 +186,7 @@ const ALL_TABLES = [...RESOURCES.flatMap(tablesOf), 'avatars', 'api_keys'];
 function tablesWrittenBy(resource: string): string[] {
   const def = resourceNamed(resource);
   const created = def.elements.flatMap((el) =>
-    el.kind === 'children' ||
-    ((el.kind === 'reference' || el.kind === 'collection') && resourceNamed(el.target).findOrCreateBy)
+    el.kind === 'children' || ((el.kind === 'reference' || el.kind === 'collection') && resourceNamed(el.target).findOrCreateBy)
       ? [resourceNamed(el.target).table]
       : [],
   );
