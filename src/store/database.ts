@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import Sqlite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { dialectNamed, type StoreDialect } from './dialects/index.js';
 
 /** Tables are derived from the catalogues at run time, so rows are typed loosely here and mapped by the repositories. */
@@ -35,10 +36,23 @@ export interface Store {
   close(): Promise<void>;
 }
 
-// Return int8 (COUNT, bigserial) as numbers and numeric as its exact string.
-pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
-// A date is a calendar day, not an instant: keep PostgreSQL's `YYYY-MM-DD` text rather than a local-midnight Date.
-pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+let pgModule: typeof pg | undefined;
+
+/**
+ * The `pg` driver, loaded on first use: an embedded (SQLite) instance never pays for loading
+ * it, which was a tenth of start-up (docs/performance.md). Loaded with `require` so opening a
+ * store stays synchronous; the bundle leaves it to node_modules.
+ */
+export function pgDriver(): typeof pg {
+  if (!pgModule) {
+    pgModule = createRequire(import.meta.url)('pg') as typeof pg;
+    // Return int8 (COUNT, bigserial) as numbers and numeric as its exact string.
+    pgModule.types.setTypeParser(pgModule.types.builtins.INT8, (v) => Number(v));
+    // A date is a calendar day, not an instant: keep PostgreSQL's `YYYY-MM-DD` text rather than a local-midnight Date.
+    pgModule.types.setTypeParser(pgModule.types.builtins.DATE, (v) => v);
+  }
+  return pgModule;
+}
 
 /**
  * Kysely prepares every query anew, and preparing costs more than running a point lookup.
@@ -74,11 +88,12 @@ export function openStore(options: StoreOptions): Store {
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, dialect: dialectNamed('sqlite'), sqlite, close: () => db.destroy() };
   }
+  const pgLib = pgDriver();
   if (options.pool) {
     const shared = new Kysely<Database>({ dialect: new PostgresDialect({ pool: options.pool }) });
     return { db: shared, dialect: dialectNamed('postgres'), pool: options.pool, close: () => Promise.resolve() };
   }
-  const pool = new pg.Pool({
+  const pool = new pgLib.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
     // Idle connections never keep a finished process (a CLI command, a test worker) alive.

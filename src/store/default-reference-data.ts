@@ -6,6 +6,9 @@
 export type FixtureRow = Record<string, unknown>;
 export type Fixture = Record<string, FixtureRow[]>;
 
+/** A fixture whose rows may be made on demand: ISO currencies and countries are only built for an empty table. */
+export type LazyFixture = Readonly<Record<string, FixtureRow[] | (() => FixtureRow[])>>;
+
 function currencies(): FixtureRow[] {
   const names = new Intl.DisplayNames(['en'], { type: 'currency' });
   return Intl.supportedValuesOf('currency').map((code) => {
@@ -36,10 +39,10 @@ function countries(): FixtureRow[] {
   return rows;
 }
 
-export function defaultReferenceData(): Fixture {
+export function defaultReferenceData(): LazyFixture {
   return {
-    currencies: currencies(),
-    countries: countries(),
+    currencies,
+    countries,
     roles: [
       ['Admin', 'Full access to every setup and transaction', true],
       ['User', 'Basic requester', false],

@@ -5,7 +5,7 @@ import type { ResourceDef } from '../catalog/resource.js';
 import { coerceScalar } from '../catalog/values.js';
 import { nowIso } from './codec.js';
 import type { Row, Store } from './database.js';
-import type { Fixture, FixtureRow } from './default-reference-data.js';
+import type { Fixture, FixtureRow, LazyFixture } from './default-reference-data.js';
 import { RecordRepository } from './record-repository.js';
 
 /** Reference data a fixture may fill: the cached resources. */
@@ -24,7 +24,7 @@ function resourceFor(name: string): ResourceDef | undefined {
  * Writes fixture rows into the reference tables, upserting by natural key, in dependency
  * order (currencies before account types). Throws with the offending row on bad data.
  */
-export async function loadFixture(store: Store, fixture: Fixture, onlyIntoEmpty = false): Promise<number> {
+export async function loadFixture(store: Store, fixture: Fixture | LazyFixture, onlyIntoEmpty = false): Promise<number> {
   const entries = Object.entries(fixture).map(([name, rows]) => {
     const def = resourceFor(name);
     if (!def) {
@@ -36,11 +36,13 @@ export async function loadFixture(store: Store, fixture: Fixture, onlyIntoEmpty 
   });
   let written = 0;
   for (const def of FIXTURE_RESOURCES) {
-    const rows = entries.filter(([d]) => d === def).flatMap(([, r]) => r);
-    if (rows.length === 0) continue;
+    const given = entries.filter(([d]) => d === def).map(([, r]) => r);
+    if (given.length === 0) continue;
     const repo = new RecordRepository(store, def);
     const empty = (await repo.count()) === 0;
     if (onlyIntoEmpty && !empty) continue;
+    const rows = given.flatMap((r) => (typeof r === 'function' ? r() : r));
+    if (rows.length === 0) continue;
     const decoded: Row[] = [];
     for (const row of rows) decoded.push(await decodeRow(store, def, row));
     // A fresh table takes one multi-row insert; otherwise rows are upserted by natural key.
