@@ -113,13 +113,14 @@ describe('roster clients and roster keys, against the data a running server uses
       '--name',
       'Payroll sync',
       '--scopes',
-      'core.user.read  core.user.write',
+      // Exactly what Coupa's Okta provisioning set-up grants (0021-…), OpenID Connect scopes included.
+      'core.user.read  core.user.write openid offline_access',
       ...dataArgs(),
     );
     expect(Object.keys(generated).sort()).toEqual(['client_id', 'client_secret', 'name', 'scopes']);
     expect(generated.client_id).toMatch(/^roster-[0-9a-f]{16}$/);
     expect(generated.client_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(generated).toMatchObject({ name: 'Payroll sync', scopes: 'core.user.read core.user.write' });
+    expect(generated).toMatchObject({ name: 'Payroll sync', scopes: 'core.user.read core.user.write openid offline_access' });
     secrets.push(generated.client_secret);
 
     const chosen = await rosterJson<CreatedClient>(
@@ -177,7 +178,7 @@ describe('roster clients and roster keys, against the data a running server uses
         {
           client_id: generated.client_id,
           name: 'Payroll sync',
-          scopes: 'core.user.read core.user.write',
+          scopes: 'core.user.read core.user.write openid offline_access',
           created_at: 'x',
           revoked_at: null,
         },

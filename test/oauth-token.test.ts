@@ -155,6 +155,26 @@ for (const dialect of DIALECTS) {
         });
       }
 
+      it("issues the OpenID Connect scopes real clients ask for beside the core ones (Coupa's Okta set-up)", async () => {
+        await credentialService(t.store).createClient({
+          name: 'Okta',
+          scopes: [READ, WRITE, 'openid', 'offline_access', 'email', 'login', 'profile'],
+          clientId: 'okta',
+          secret: SECRET,
+        });
+        const asked = `${READ} email login openid profile`;
+        const res = await post(
+          form({ grant_type: 'client_credentials', client_id: 'okta', client_secret: SECRET, scope: asked }),
+        );
+        expect(decodeJwt(expectToken(res, asked).access_token).scope).toBe(asked);
+        // Still never beyond the grant: the main client was not granted openid.
+        expectOAuthError(
+          await post(clientForm({ scope: `${READ} openid` })),
+          'invalid_scope',
+          'Scope openid was not granted to this client',
+        );
+      });
+
       it('accepts Basic with a lower-case scheme, and a body client_id that matches it', async () => {
         const res = await post(form({ grant_type: 'client_credentials', client_id: CLIENT_ID, scope: WRITE }), {
           authorization: basic(CLIENT_ID, SECRET).replace('Basic', 'basic'),
@@ -474,6 +494,11 @@ for (const dialect of DIALECTS) {
           'core.legal_entity.write',
           'core.inventory.common.read',
           'core.inventory.common.write',
+          'openid',
+          'offline_access',
+          'email',
+          'profile',
+          'login',
         ]);
         expect(body).toEqual(SCOPES.map((s) => ({ scope: s.name, description: s.description })));
         for (const s of body) {

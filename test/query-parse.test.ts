@@ -318,7 +318,7 @@ const REFUSED: ReadonlyArray<readonly [string, Record<string, unknown>, readonly
   ['a list param given as an array', { 'login[in]': ['a', 'b'] }, ["Query parameter 'login[in]' is given more than once"]],
   [
     'blank ending on an association needs a flag',
-    { 'manager[blank]': 'yes' },
+    { 'manager[blank]': 'maybe' },
     ["Query parameter 'manager[blank]' must be true or false"],
   ],
   [
@@ -327,8 +327,8 @@ const REFUSED: ReadonlyArray<readonly [string, Record<string, unknown>, readonly
     ["Query parameter 'phone-work': name a part of phone-work (country-code, area-code, number, extension)"],
   ],
   [
-    'a datetime without a zone',
-    { 'updated-at[gt]': '2020-01-01T10:00:00' },
+    'a datetime whose offset is no offset',
+    { 'updated-at[gt]': '2020-01-01T10:00:00+25:00' },
     ["Query parameter 'updated-at[gt]' is not an ISO 8601 date or datetime"],
   ],
   ['an integer too large to be exact', { 'id[gt]': '9007199254740993' }, ["Query parameter 'id[gt]' is not an integer"]],
@@ -477,7 +477,7 @@ describe('parseViewQuery', () => {
   const ok = (params: Record<string, unknown>, mode: 'read' | 'write'): unknown => {
     const r = parseViewQuery(USER_SHAPE, params, mode);
     if (!r.ok) throw new Error(`expected ${JSON.stringify(params)} to parse in ${mode} mode, got ${JSON.stringify(r.problems)}`);
-    return plainView(r.query);
+    return plainView(r.query.view);
   };
   const refused = (params: Record<string, unknown>, mode: 'read' | 'write'): string[] => {
     const r = parseViewQuery(USER_SHAPE, params, mode);
@@ -509,8 +509,13 @@ describe('parseViewQuery', () => {
     ]);
   });
 
-  it('refuses every parameter but the view on a write, and reports them all', () => {
-    expect(refused({ login: 'a', limit: '5', return_object: 'none' }, 'write')).toEqual([
+  it('ignores every parameter but the view on a write (as Rails does), and names them', () => {
+    const r = parseViewQuery(USER_SHAPE, { login: 'a', null: '', limit: '5', return_object: 'none' }, 'write');
+    expect(r.ok && [plainView(r.query.view), r.query.ignored]).toEqual([{ kind: 'none' }, ['login', 'null', 'limit']]);
+  });
+
+  it('refuses every parameter but the view on a show, and reports them all', () => {
+    expect(refused({ login: 'a', limit: '5' }, 'read')).toEqual([
       "Query parameter 'login' is not accepted here: only return_object and fields are",
       "Query parameter 'limit' is not accepted here: only return_object and fields are",
     ]);

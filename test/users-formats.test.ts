@@ -42,6 +42,28 @@ for (const dialect of DIALECTS) {
         expect(res.headers['content-type']).toBe(XML_TYPE);
       });
 
+      it('honours q-values and the Accept headers real stacks send', async () => {
+        const { id } = await createUser(t, validUser());
+        const cases: ReadonlyArray<[string, 'xml' | 'json']> = [
+          ['application/xml;q=1, application/json;q=0.1', 'xml'],
+          ['application/json;q=0.9, application/xml;q=0.8', 'json'],
+          ['application/xml;q=0.5, application/json', 'json'],
+          ['application/json, text/plain, */*', 'json'], // axios
+          ['application/json; charset=utf-8', 'json'], // Go and Java clients
+          ['*/*;q=0.8, application/json', 'json'],
+          ['text/xml', 'xml'],
+          ['application/xml, application/json', 'xml'],
+          ['text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', 'xml'], // a browser
+          ['APPLICATION/JSON', 'json'],
+        ];
+        const got = [];
+        for (const [accept] of cases) {
+          const res = await t.request({ method: 'GET', url: `/api/users/${id}`, headers: { accept } });
+          got.push([accept, res.headers['content-type'] === JSON_TYPE ? 'json' : 'xml']);
+        }
+        expect(got).toEqual(cases);
+      });
+
       it('answers in JSON for Accept: application/json', async () => {
         const { id } = await createUser(t, validUser());
         const res = await t.request({ method: 'GET', url: `/api/users/${id}`, headers: ACCEPT_JSON });

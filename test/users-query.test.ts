@@ -174,6 +174,14 @@ const QUERIES: ReadonlyArray<readonly [string, readonly Login[]]> = [
   ['updated-at[gt]=2020-01-01', ALL],
   ['updated-at[lt]=2020-01-01', []],
   ['updated-at[gt]=2020-01-01T10:00:00%2B02:00&updated-at[lt]=2020-01-01T11:00:00Z', ['erin_x', 'fay%off']],
+  // The forms clients send (issue 10): no seconds, fractions, a space, no zone (UTC), ±HHMM, ±HH, `+` unescaped.
+  ['updated-at[gt]=2020-01-01T08:00', ['erin_x', 'fay%off', 'gus\\b']],
+  ['updated-at[gt]=2020-01-01%2008:00', ['erin_x', 'fay%off', 'gus\\b']],
+  ['updated-at[gt]=2020-01-01T08:00:00.5', ['erin_x', 'fay%off', 'gus\\b']],
+  ['updated-at[gt]=2020-01-01T08:00Z', ['erin_x', 'fay%off', 'gus\\b']],
+  ['updated-at[gt]=2020-01-01T10:00%2B0200', ['erin_x', 'fay%off', 'gus\\b']],
+  ['updated-at[gt]=2020-01-01T03:00-05', ['erin_x', 'fay%off', 'gus\\b']],
+  ['updated-at[gt]=2020-01-01T10:00+02:00', ['erin_x', 'fay%off', 'gus\\b']],
   // Order, then paging.
   ['order_by=login', ['Carol.Jones', 'ada.lovelace', 'bob_smith', 'dave', 'erin_x', 'fay%off', 'gus\\b']],
   ['order_by=login&dir=desc', ['gus\\b', 'fay%off', 'erin_x', 'dave', 'bob_smith', 'ada.lovelace', 'Carol.Jones']],
@@ -261,6 +269,29 @@ for (const dialect of DIALECTS) {
       expect(loginsOf(await listUsers(t, `?department[id][not_eq]=${finance}`))).toEqual(['ada.lovelace', 'erin_x']);
     });
 
+    it('reads the foreign-key form of every belongs-to (department_id=1 is department[id]=1), operators too', async () => {
+      const finance = await refId(t.store, 'departments', 'Finance');
+      const ada = idOf('ada.lovelace');
+      const same: ReadonlyArray<[string, string]> = [
+        [`department_id=${finance}`, `department[id]=${finance}`],
+        [`department-id[not_eq]=${finance}`, `department[id][not_eq]=${finance}`],
+        [`manager_id=${ada}`, `manager[id]=${ada}`],
+        [`manager_id[in]=${ada},${idOf('dave')}`, `manager[id][in]=${ada},${idOf('dave')}`],
+        ['manager_id[blank]=true', 'manager[blank]=true'],
+        [`default_currency_id[gt]=0`, 'default-currency[id][gt]=0'],
+      ];
+      for (const [fk, nested] of same) {
+        const [a, b] = [loginsOf(await listUsers(t, `?${fk}`)), loginsOf(await listUsers(t, `?${nested}`))];
+        expect([fk, a]).toEqual([fk, b]);
+      }
+      expect(loginsOf(await listUsers(t, `?department_id=${finance}`))).toEqual(['bob_smith', 'Carol.Jones']);
+      // Only associations have a foreign key; a has-many or a plain element does not.
+      for (const param of ['roles_id=1', 'login_id=1']) {
+        const res = await t.request({ method: 'GET', url: `/api/users?${param}` });
+        expectError(res, 'invalid_query', [`Unknown query parameter '${param.split('=')[0]}': users have no such element`]);
+      }
+    });
+
     it('compares ids as numbers', async () => {
       const dave = idOf('dave');
       expect(loginsOf(await listUsers(t, `?id[gt]=${dave}`))).toEqual(['erin_x', 'fay%off', 'gus\\b']);
@@ -273,7 +304,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('answers a bad condition with 400 naming it, not with an empty list', async () => {
-      const res = await t.request({ method: 'GET', url: '/api/users?login[contains]=a&updated-at[gt]=2020-01-01T10:00:00' });
+      const res = await t.request({ method: 'GET', url: '/api/users?login[contains]=a&updated-at[gt]=2020-01-01T10' });
       expectError(res, 'invalid_query', ["Query parameter 'updated-at[gt]' is not an ISO 8601 date or datetime"]);
     });
 
@@ -509,11 +540,23 @@ for (const dialect of DIALECTS) {
 
     const BAD: ReadonlyArray<readonly [string, string, string]> = [
       ['an unknown return_object', 'return_object=deep', "Query parameter 'return_object' must be none, limited, shallow"],
-      ['a query condition', 'login=user_1', "Query parameter 'login' is not accepted here: only return_object and fields are"],
-      ['paging', 'limit=1', "Query parameter 'limit' is not accepted here: only return_object and fields are"],
       ['an unknown field', 'fields=["colour"]', "Query parameter 'fields' names an unknown field 'colour'"],
       ['both view parameters', 'return_object=none&fields=["id"]', 'Give either return_object or fields, not both'],
     ];
+    it('ignores other query parameters on a write, as Rails does, and names them (PUT /api/users/66?null)', async () => {
+      const ignored = await put(bossId, '?null&login=user_1&limit=1', { lastname: 'Ignored' });
+      expect([ignored.statusCode, ignored.headers['x-roster-ignored-parameters']]).toEqual([200, 'null, login, limit']);
+      expect(parseJson(ignored)['lastname']).toBe('Ignored');
+      const created = await post('?null&return_object=limited', userXml(validUser('lenient')), XML);
+      expect([created.statusCode, created.headers['x-roster-ignored-parameters']]).toEqual([201, 'null']);
+      // The view is still read, and a show still refuses what it cannot honour.
+      expect(created.body).toMatch(
+        /^<\?xml version="1.0" encoding="UTF-8"\?>\n<user>\n {2}<id type="integer">\d+<\/id>\n<\/user>\n$/,
+      );
+      const show = await t.request({ method: 'GET', url: `/api/users/${bossId}?null` });
+      expectError(show, 'invalid_query', ["Query parameter 'null' is not accepted here: only return_object and fields are"]);
+    });
+
     for (const [name, query, message] of BAD) {
       it(`refuses a POST with ${name} (400 invalid_query) and creates nothing`, async () => {
         const before = await dbSnapshot(t.store);

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { indexCatalog } from '../src/catalog/lookup.js';
+import { resourceNamed } from '../src/catalog/registry.js';
 import { createUser, dbSnapshot, expectError, parseJson, showUser } from './helpers/api.js';
 import { DIALECTS } from './helpers/dialects.js';
 import { JSON_IO, makeTestApp, userXml, validUser, XML, type TestApp } from './helpers/test-app.js';
@@ -157,6 +159,49 @@ for (const dialect of DIALECTS) {
           expect(res.statusCode, res.body).toBe(201);
         });
       }
+    });
+
+    describe('boolean spellings (Coupa: true/false, yes/no; its CSV: Y/N, T/F), any case, for every boolean element', () => {
+      const booleans = indexCatalog(resourceNamed('users')).writableScalars.filter((el) => el.type === 'boolean' && el.out);
+      const SPELLINGS: ReadonlyArray<[string, boolean]> = [
+        ['yes', true],
+        ['No', false],
+        ['Y', true],
+        ['n', false],
+        ['T', true],
+        ['f', false],
+        ['TRUE', true],
+        ['False', false],
+        ['1', true],
+        ['0', false],
+      ];
+      it('in JSON', async () => {
+        expect(booleans.length).toBeGreaterThan(15);
+        for (const [i, [spelling, value]] of SPELLINGS.entries()) {
+          const fields = Object.fromEntries(booleans.map((el) => [el.name, spelling]));
+          const user = await createUser(t, { ...validUser(`json${i}`), ...fields });
+          expect([spelling, booleans.filter((el) => user[el.name] !== value).map((el) => el.name)]).toEqual([spelling, []]);
+        }
+      });
+      it('in XML, and refused as before when it is none of them', async () => {
+        const fields = Object.fromEntries(booleans.map((el) => [el.name, 'Yes']));
+        const res = await t.request({
+          method: 'POST',
+          url: '/api/users',
+          headers: XML,
+          payload: userXml({ ...validUser('xml'), ...fields }),
+        });
+        expect(res.statusCode, res.body).toBe(201);
+        const user = await showUser(t, Number(/<id type="integer">(\d+)<\/id>/.exec(res.body)?.[1]));
+        expect(booleans.filter((el) => user[el.name] !== true).map((el) => el.name)).toEqual([]);
+        const refused = await t.request({
+          method: 'POST',
+          url: '/api/users',
+          headers: JSON_IO,
+          payload: { ...validUser('z'), 'aic-user': 'oui' },
+        });
+        expectError(refused, 'validation_failed', ['Aic user must be true or false']);
+      });
     });
 
     it('reports a validation failure in XML with each message in CDATA', async () => {

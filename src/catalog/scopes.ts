@@ -35,6 +35,15 @@ export const SCOPES: readonly ScopeDef[] = [
     description: 'Allows to view inventory set up entities: warehouses, inventory organizations',
   },
   { name: 'core.inventory.common.write', description: 'Allows to modify inventory set up entities' },
+  // OpenID Connect scopes Coupa issues beside the core ones: its Okta provisioning set-up grants
+  // `openid` and `offline_access` (0021-Set_Up_Okta_User_Provisioning_with_OAuth_2.md), and a
+  // client's "Oidc Scopes" add `email`, `profile` and `login`. They open no API route; a token
+  // may carry them (and still no scope its client was not granted).
+  { name: 'openid', description: 'OpenID Connect: identify the client or user the token was issued to' },
+  { name: 'offline_access', description: 'OpenID Connect: a token usable while the user is not present' },
+  { name: 'email', description: 'OpenID Connect: the e-mail address of the user' },
+  { name: 'profile', description: 'OpenID Connect: the name and profile of the user' },
+  { name: 'login', description: 'OpenID Connect: the Coupa login of the user' },
 ];
 
 const NAMES = new Set(SCOPES.map((s) => s.name));

@@ -49,8 +49,12 @@ const MAX_DATETIME_MS = Date.parse('9999-12-31T23:59:59.999Z');
 
 const INTEGER = /^[+-]?\d+$/;
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
-const TRUE = new Set(['true', '1']);
-const FALSE = new Set(['false', '0']);
+/**
+ * Boolean spellings, compared case-insensitively: Coupa's element tables allow `true/false`
+ * and `yes/no`, its CSV imports `Yes/No, True/False, Y/N, T/F`, and Rails reads `1/0`.
+ */
+const TRUE = new Set(['true', '1', 'yes', 'y', 't']);
+const FALSE = new Set(['false', '0', 'no', 'n', 'f']);
 
 /** Canonical decimal text as Rails' BigDecimal prints it: "1000.0", "12.5", "-0.0001". */
 export function canonicalDecimal(text: string): string {
@@ -80,17 +84,25 @@ function storableDecimal(text: string): string | undefined {
   return digits.length - DECIMAL_SCALE > DECIMAL_INTEGER_DIGITS ? undefined : canonicalDecimal(rounded);
 }
 
-/** A bare date is midnight UTC; a datetime must carry an offset or `Z` (a `+` sent unescaped arrives as a space). */
+/**
+ * The datetime forms clients send, as Coupa "attempts to parse whatever we receive"
+ * (0014-Querying_Options.md): a bare date (midnight UTC), or a date and a time with or
+ * without seconds and fractions, `T` or a space between them, and `Z`, `±HH:MM`, `±HHMM`,
+ * `±HH` or no zone at all (read as UTC, as a bare date is). A `+` sent unescaped in a query
+ * string arrives as a space: `…06:00 05:00` is read as `…06:00+05:00`.
+ */
 function parseDatetime(text: string): string | undefined {
-  const t = text.trim().replace(/ (\d{2}:?\d{2})$/, '+$1');
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/.exec(t);
+  const t = text.trim().replace(/(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$/, '$1+$2');
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i.exec(t);
   if (!m) return undefined;
   // Date.parse would roll 2021-02-29 over into March; an impossible date is refused instead.
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
   if (Number(m[4] ?? 0) > 23 || Number(m[5] ?? 0) > 59 || Number(m[6] ?? 0) > 59) return undefined;
-  const iso = m[4] === undefined ? `${m[1]}-${m[2]}-${m[3]}T00:00:00Z` : t.replace(' ', 'T');
-  const ms = Date.parse(iso.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  const zone = m[8]?.toUpperCase() ?? 'Z';
+  const offset = zone === 'Z' ? zone : `${zone.slice(0, 3)}:${zone.slice(3).replace(':', '') || '00'}`;
+  const time = m[4] === undefined ? '00:00:00' : `${m[4]}:${m[5] ?? '00'}:${m[6] ?? '00'}${m[7] ?? ''}`;
+  const ms = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${time}${offset}`);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 

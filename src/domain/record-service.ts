@@ -4,7 +4,7 @@ import type { ResourceDef } from '../catalog/resource.js';
 import type { ChildrenElement, CollectionElement, ReferenceElement, ScalarType, ScalarValue } from '../catalog/types.js';
 import { compileQuery } from '../query/compile.js';
 import type { ParsedQuery } from '../query/filter.js';
-import { parseQuery, parseViewQuery, type Parsed, type QueryResource } from '../query/parse.js';
+import { parseQuery, parseViewQuery, type Parsed, type QueryResource, type ViewQuery } from '../query/parse.js';
 import { querySchema } from '../query/schema.js';
 import type { View } from '../query/view.js';
 import { shapeOfResource, type PresentLookups } from '../render/present-record.js';
@@ -157,7 +157,7 @@ export class RecordService {
   }
 
   /** Reads the view (`return_object`, `fields`) of a show or a write, before anything is done. */
-  parseView(params: Record<string, unknown>, mode: 'read' | 'write'): View {
+  parseView(params: Record<string, unknown>, mode: 'read' | 'write'): ViewQuery {
     return orThrow(parseViewQuery(this.query.shape, params, mode));
   }
 

@@ -4,7 +4,7 @@ import type { ScalarValue } from '../catalog/types.js';
 import { coerceScalar } from '../catalog/values.js';
 import type { Condition, Ordering, ParsedQuery } from './filter.js';
 import { OPERATOR_NAMES, OPERATORS, operatorNamed, type Operator } from './operators.js';
-import type { Hop, QueryField, QuerySchema } from './schema.js';
+import type { Hop, Meaning as SchemaMeaning, QueryField, QuerySchema } from './schema.js';
 import { parseView, type Shape, type View } from './view.js';
 
 /** Core resources return at most 50 records a page; a larger limit is capped, not refused. */
@@ -32,10 +32,25 @@ function nonNegativeInt(raw: string): number | undefined {
   return /^\d+$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : undefined;
 }
 
+/** What a name means in a query: an element of the schema, or a belongs-to's foreign key. */
+type Meaning = SchemaMeaning | { readonly is: 'foreign-key'; readonly hop: Hop; readonly field: QueryField };
+
 interface Target {
   readonly path: readonly Hop[];
   readonly field: QueryField | null;
   readonly op: Operator;
+}
+
+/**
+ * Rails' foreign-key spelling of a belongs-to (`department_id=1`, Coupa's `from_currency_id`
+ * in its Arguments page) means the association's id: the hop, then the target's `id` field.
+ */
+function foreignKey(schema: QuerySchema, table: string, name: string): Meaning | undefined {
+  const base = /^(.+)[-_]id$/.exec(name)?.[1];
+  const hop = base === undefined ? undefined : schema.meaning(table, base);
+  if (hop?.is !== 'hop' || hop.hop.via !== 'column') return undefined;
+  const id = schema.meaning(hop.hop.target, 'id');
+  return id?.is === 'field' ? { is: 'foreign-key', hop: hop.hop, field: id.field } : undefined;
 }
 
 /** Resolves `roles[name][in]` to a path, a field and an operator, or says what is wrong with it. */
@@ -58,7 +73,7 @@ function resolveTarget(schema: QuerySchema, param: string): Target | string {
         ? `Query parameter '${param}': '${name}' is not an operator (${OPERATOR_NAMES.filter((o) => o !== 'eq').join(', ')})`
         : `Query parameter '${param}': ${field.name} is not an association`;
     }
-    const meaning = schema.meaning(table, name);
+    const meaning = schema.meaning(table, name) ?? foreignKey(schema, table, name);
     if (!meaning) {
       return i === 0
         ? `Unknown query parameter '${param}': ${schema.plural} have no such element`
@@ -78,6 +93,11 @@ function resolveTarget(schema: QuerySchema, param: string): Target | string {
         i++;
         break;
       }
+      case 'foreign-key':
+        path.push(meaning.hop);
+        // `manager_id[blank]=true` asks whether there is a manager, as `manager[blank]=true` does.
+        if (!(op === 'blank' && i === names.length - 1)) field = meaning.field;
+        break;
       case 'hop':
         path.push(meaning.hop);
         if (path.length > MAX_DEPTH) return `Query parameter '${param}' goes more than ${MAX_DEPTH} associations deep`;
@@ -212,14 +232,27 @@ function readView(params: Record<string, unknown>, shape: Shape, mode: 'read' | 
   return undefined;
 }
 
-/** A show or a write takes only `return_object` and `fields` in its query string; a write also takes none. */
-export function parseViewQuery(shape: Shape, params: Record<string, unknown>, mode: 'read' | 'write'): Parsed<View> {
+/** The view of a show or a write, and the query parameters a write ignored. */
+export interface ViewQuery {
+  readonly view: View;
+  /** Parameters other than `return_object` and `fields` that a write was sent (always empty for a show). */
+  readonly ignored: readonly string[];
+}
+
+/**
+ * A show or a write takes only `return_object` and `fields` in its query string (a write also
+ * takes `none`). Anything else is refused on a show, but ignored on a write, as Rails ignores
+ * parameters it does not use (clients send `PUT /api/users/66?null`); a malformed
+ * `return_object` or `fields` is refused on both, before anything is written.
+ */
+export function parseViewQuery(shape: Shape, params: Record<string, unknown>, mode: 'read' | 'write'): Parsed<ViewQuery> {
   const problems: string[] = [];
+  const ignored: string[] = [];
   for (const name of Object.keys(params)) {
-    if (!VIEW_PARAMS.has(normalizeName(name))) {
-      problems.push(`Query parameter '${name}' is not accepted here: only return_object and fields are`);
-    }
+    if (VIEW_PARAMS.has(normalizeName(name))) continue;
+    if (mode === 'write') ignored.push(name);
+    else problems.push(`Query parameter '${name}' is not accepted here: only return_object and fields are`);
   }
   const view = readView(params, shape, mode, problems);
-  return problems.length > 0 || !view ? { ok: false, problems } : { ok: true, query: view };
+  return problems.length > 0 || !view ? { ok: false, problems } : { ok: true, query: { view, ignored } };
 }

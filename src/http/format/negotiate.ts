@@ -1,12 +1,35 @@
 import type { FastifyRequest } from 'fastify';
+import Negotiator from 'negotiator';
+
+/** The media types Roster answers in, XML (Coupa's default) first. */
+const OFFERED = ['application/xml', 'application/json', 'text/xml'];
 
 /**
- * JSON when the client asks for it with `Accept`; XML when it asks for XML; otherwise the
- * format of the request body, and XML (Coupa's default) when there is none.
+ * Clients send `application/json; charset=utf-8`; a media-range parameter would have to match
+ * one of the offered types', so every parameter but the weight (`q`) is dropped first.
+ */
+const withoutParameters = (accept: string): string =>
+  accept
+    .split(',')
+    .map((range) =>
+      range
+        .split(';')
+        .filter((part, i) => i === 0 || /^\s*q\s*=/i.test(part))
+        .join(';'),
+    )
+    .join(',');
+
+/**
+ * JSON or XML, as the client's `Accept` asks, honouring q-values (RFC 9110 §12.5.1, with the
+ * `negotiator` package): `application/xml;q=1, application/json;q=0.1` is XML. An `Accept`
+ * that names neither (absent, `*` + `/*`, `text/html`) leaves it to the format of the request
+ * body, and to XML when there is none, as Coupa answers.
  */
 export function wantsJson(request: FastifyRequest): boolean {
-  const accept = request.headers.accept ?? '';
-  if (accept.includes('application/json')) return true;
-  if (accept.includes('xml')) return false;
+  const accept = request.headers.accept;
+  if (accept !== undefined && /json|xml/i.test(accept)) {
+    const best = new Negotiator({ headers: { accept: withoutParameters(accept) } }).mediaType(OFFERED);
+    if (best !== undefined) return best === 'application/json';
+  }
   return (request.headers['content-type'] ?? '').includes('json');
 }

@@ -14,6 +14,17 @@ export type IdParams = { Params: { id: string } };
 
 export const queryOf = (request: FastifyRequest): Record<string, unknown> => request.query as Record<string, unknown>;
 
+/**
+ * The view (`return_object`, `fields`) a show or a write asks for. A write ignores other
+ * query parameters and names them in `X-Roster-Ignored-Parameters`, as ignored elements are
+ * named in `X-Roster-Ignored-Elements`; a show refuses them.
+ */
+export function viewOf(service: RecordService, request: FastifyRequest, reply: FastifyReply, mode: 'read' | 'write'): View {
+  const { view, ignored } = service.parseView(queryOf(request), mode);
+  if (ignored.length > 0) void reply.header('x-roster-ignored-parameters', headerList(ignored));
+  return view;
+}
+
 /** Answers with one record as the view asks (nothing at all for `return_object=none`). */
 export async function sendRecord(
   service: RecordService,
@@ -72,13 +83,13 @@ export function registerRecordRoutes(app: FastifyInstance, def: ResourceDef, ser
       case 'show':
         app.get<IdParams>(`${base}/:id`, { config }, async (request, reply) => {
           const id = service.idFrom(request.params.id);
-          const view = service.parseView(queryOf(request), 'read');
+          const view = viewOf(service, request, reply, 'read');
           return sendRecord(service, request, reply, 200, await service.show(id), view);
         });
         break;
       case 'create':
         app.post(base, { config }, async (request, reply) => {
-          const view = service.parseView(queryOf(request), 'write');
+          const view = viewOf(service, request, reply, 'write');
           const result = await service.create(readDocument(request, def.singular), request.actor);
           return sendWrite(service, request, reply, 201, result, view);
         });
@@ -86,7 +97,7 @@ export function registerRecordRoutes(app: FastifyInstance, def: ResourceDef, ser
       case 'update': {
         const update = async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
           const id = service.idFrom(request.params.id);
-          const view = service.parseView(queryOf(request), 'write');
+          const view = viewOf(service, request, reply, 'write');
           const result = await service.update(id, readDocument(request, def.singular), request.actor);
           return sendWrite(service, request, reply, 200, result, view);
         };

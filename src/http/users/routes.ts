@@ -5,7 +5,7 @@ import { RosterError } from '../../domain/errors.js';
 import type { RecordService } from '../../domain/record-service.js';
 import type { AvatarRepository } from '../../store/avatar-repository.js';
 import { readUpload } from '../format/upload.js';
-import { queryOf, registerRecordRoutes, sendRecord, type IdParams } from '../records/routes.js';
+import { registerRecordRoutes, sendRecord, viewOf, type IdParams } from '../records/routes.js';
 
 /** Image types an avatar may be, sniffed from the bytes, not taken from the client's word. */
 const AVATAR_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif']);
@@ -28,7 +28,7 @@ export function registerUserRoutes(app: FastifyInstance, def: ResourceDef, deps:
 
   app.put<IdParams>(avatarPath, { config }, async (request, reply) => {
     const id = users.idFrom(request.params.id);
-    const view = users.parseView(queryOf(request), 'write');
+    const view = viewOf(users, request, reply, 'write');
     await users.show(id);
     const { filename, data } = await readUpload(request, 'file', deps.avatarLimit);
     const type = await fileTypeFromBuffer(data);
@@ -49,7 +49,7 @@ export function registerUserRoutes(app: FastifyInstance, def: ResourceDef, deps:
 
   app.delete<IdParams>(avatarPath, { config }, async (request, reply) => {
     const id = users.idFrom(request.params.id);
-    const view = users.parseView(queryOf(request), 'write');
+    const view = viewOf(users, request, reply, 'write');
     await users.show(id);
     await avatars.remove(id);
     return sendRecord(users, request, reply, 200, await users.show(id), view);
