@@ -21,6 +21,8 @@ export interface Config {
   readonly rateLimit: RateLimit | null;
   /** Redis for rate-limit buckets shared by several processes; else the database (PostgreSQL) or memory. */
   readonly redisUrl: string | undefined;
+  /** ISO 4217 code of the instance's reporting currency: a new user's `default-currency` when none is sent. */
+  readonly reportingCurrency: string;
 }
 
 export const DEFAULTS: Config = {
@@ -35,6 +37,7 @@ export const DEFAULTS: Config = {
   logLevel: 'info',
   rateLimit: DEFAULT_RATE_LIMIT,
   redisUrl: undefined,
+  reportingCurrency: 'USD',
 };
 
 export function makeConfig(overrides: Partial<Config> = {}): Config {

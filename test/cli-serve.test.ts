@@ -81,12 +81,25 @@ describe('roster serve', () => {
     expect(second.status).toBe(200);
     await served.stop();
 
-    // The environment twin: keys are kept (hashed), so the flag keys still work beside it.
-    served = await startServer(['--data', data], { ROSTER_API_KEY: 'env-key-1' });
+    // The environment twins: keys are kept (hashed), so the flag keys still work beside it; the
+    // reporting currency is what a user created without a default currency gets.
+    served = await startServer(['--data', data], { ROSTER_API_KEY: 'env-key-1', ROSTER_REPORTING_CURRENCY: 'eur' });
     for (const key of ['env-key-1', 'flag-key-1']) {
       const res = await fetch(`${served.url}/api/users?login=jdoe`, { headers: { 'X-COUPA-API-KEY': key } });
       expect(res.status).toBe(200);
     }
+    const euro = await fetch(`${served.url}/api/users`, {
+      method: 'POST',
+      headers: { 'X-COUPA-API-KEY': 'env-key-1', 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ login: 'eu.user', email: 'eu@example.com', firstname: 'E', lastname: 'U' }),
+    });
+    expect(((await euro.json()) as { 'default-currency': { code: string } })['default-currency'].code).toBe('EUR');
+  });
+
+  it('refuses a reporting currency it does not know, and exits non-zero', async () => {
+    const run = await runInProcess('serve', '--data', tempDir(), '--port', '0', '--reporting-currency', 'XYZ');
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 1, stdout: '' });
+    expect(run.stderr).toMatch(/^roster: The reporting currency 'XYZ' names no currency Roster knows \(by code\)/);
   });
 
   it('refuses a fixture naming an unknown table, and exits non-zero', async () => {

@@ -10,6 +10,7 @@ import {
   showUser,
   XML_DECLARATION,
   XML_TYPE,
+  type JsonRef,
   type JsonUser,
 } from './helpers/api.js';
 import { DIALECTS } from './helpers/dialects.js';
@@ -65,12 +66,38 @@ for (const dialect of DIALECTS) {
           'employee-number': null,
           'salesforce-id': null,
           'avatar-thumb-url': null,
-          roles: [],
           'created-by': null,
           'updated-by': null,
         });
         expect(user['created-at']).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
         expect(user['updated-at']).toBe(user['created-at']);
+        // Coupa's association defaults: the reporting currency (USD unless set) and the User role.
+        expect((user['default-currency'] as JsonRef | null)?.code).toBe('USD');
+        expect((user['roles'] as JsonRef[]).map((r) => r['name'])).toEqual(['User']);
+      });
+
+      it("gives the instance's reporting currency to a user created or updated without one, and leaves what is sent", async () => {
+        await t.close();
+        t = await makeTestApp(dialect, { reportingCurrency: 'EUR' });
+        const currencyOf = (u: JsonUser) => (u['default-currency'] as JsonRef | null)?.['code'] ?? null;
+        expect(currencyOf(await createUser(t, validUser('a')))).toBe('EUR');
+        expect(currencyOf(await createUser(t, { ...validUser('b'), 'default-currency': { code: 'GBP' } }))).toBe('GBP');
+        // Sent as null it stays null, and no roles stay none; an update that leaves it out of a user without one sets it.
+        const none = await createUser(t, { ...validUser('c'), 'default-currency': null, roles: [] });
+        expect([currencyOf(none), none['roles']]).toEqual([null, []]);
+        const res = await t.request({
+          method: 'PUT',
+          url: `/api/users/${none.id}`,
+          headers: JSON_IO,
+          payload: { lastname: 'Later' },
+        });
+        expect([res.statusCode, currencyOf(parseJson(res)), parseJson(res)['roles']]).toEqual([200, 'EUR', []]);
+      });
+
+      it('refuses to start with a reporting currency it does not know', async () => {
+        await expect(makeTestApp(dialect, { reportingCurrency: 'XYZ' })).rejects.toThrow(
+          "The reporting currency 'XYZ' names no currency Roster knows (by code)",
+        );
       });
 
       it('gives each new user the next id', async () => {

@@ -273,7 +273,7 @@ for (const dialect of DIALECTS) {
         expect(xml).toContain('\n  <login>user_1</login>\n');
         expect(xml).toContain('\n  <employee-number nil="true" />\n');
         expect(xml).toContain('\n  <salesforce-id nil="true" />\n');
-        expect(xml).toContain('\n  <default-currency nil="true" />\n');
+        expect(xml).toContain('\n  <default-account nil="true" />\n');
         expect(xml).toContain('\n  <manager nil="true" />\n');
       });
 
@@ -299,7 +299,7 @@ for (const dialect of DIALECTS) {
 
     describe('JSON output', () => {
       it('keeps null values and empty arrays, and carries the ? elements', async () => {
-        const user = await createUser(t, validUser());
+        const user = await createUser(t, { ...validUser(), 'default-currency': null, roles: [] });
         expect(user).toMatchObject({
           'employee-number': null,
           'salesforce-id': null,

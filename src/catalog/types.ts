@@ -36,6 +36,15 @@ interface ElementBase {
  */
 export type AutoValue = 'id' | 'created-at' | 'updated-at' | 'created-by' | 'updated-by';
 
+/** Settings of one Roster instance that a creation default may name (`roster serve --reporting-currency`). */
+export interface InstanceSettings {
+  /** ISO 4217 code of the instance's reporting currency (Coupa's default for a user's `default-currency`). */
+  readonly reportingCurrency: string;
+}
+
+/** What an association gets when a create does not send it: a row named by its natural key, or by an instance setting. */
+export type AssociationDefault = { readonly key: string } | { readonly setting: keyof InstanceSettings };
+
 /** A value stored in its own column of the resource's table. */
 export interface ScalarElement extends ElementBase {
   readonly kind: 'scalar';
@@ -89,6 +98,12 @@ export interface ReferenceElement extends ElementBase {
   readonly auto?: Extract<AutoValue, 'created-by' | 'updated-by'>;
   /** Names the row that owns this one (an owned child's owner): set by the engine, never null, removed with it. */
   readonly owner?: boolean;
+  /**
+   * The row a create that does not send this element gets, and an update of a row that has
+   * none (Coupa's rule for a user's default currency: "if a value is not provided and the user
+   * record doesn't have a default currency already set").
+   */
+  readonly default?: AssociationDefault;
 }
 
 /** A has-many association kept in the owner's membership table (`membershipTable`) under the kind `membership`. */
@@ -96,6 +111,8 @@ export interface CollectionElement extends ElementBase {
   readonly kind: 'collection';
   readonly target: string;
   readonly membership: string;
+  /** The rows a create that does not send this element gets (a new user's `User` role); skipped if they are gone. */
+  readonly default?: readonly AssociationDefault[];
 }
 
 /** A small value object stored in prefixed columns of the owner (phone numbers). */

@@ -14,6 +14,7 @@ interface ServeOptions extends DataOptions {
   readonly logLevel: string;
   readonly rateLimit: string;
   readonly redisUrl?: string;
+  readonly reportingCurrency: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -29,8 +30,15 @@ export async function serve(config: Config): Promise<void> {
   if ((await new ApiKeyRepository(store).countActive()) === 0) {
     generated = (await credentials.createKey({ name: 'generated at first start', scopes: null })).key;
   }
-  const app = await buildApp({ config, store, logger: { level: config.logLevel } });
-  const address = await app.listen({ host: config.host, port: config.port });
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  let address: string;
+  try {
+    app = await buildApp({ config, store, logger: { level: config.logLevel } });
+    address = await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const where = pgUrl ? `PostgreSQL at ${pgUrl.host}${pgUrl.pathname}` : path.resolve(sqliteFile(config));
   const lines = [`Roster is serving Coupa's Users API at ${address}`, `  data:    ${where}`];
   if (generated) lines.push(`  API key: ${generated}   (printed once; only its hash is stored)`);
@@ -65,6 +73,11 @@ export function serveCommand(program: Command): void {
     )
     .addOption(
       new Option('--redis-url <url>', 'keep rate-limit buckets in Redis, shared by several servers').env('ROSTER_REDIS_URL'),
+    )
+    .addOption(
+      new Option('--reporting-currency <code>', "the instance's reporting currency: a new user's default currency")
+        .env('ROSTER_REPORTING_CURRENCY')
+        .default('USD'),
     );
   addDataOptions(cmd).action(async (opts: ServeOptions) => {
     const port = Number(opts.port);
@@ -80,6 +93,7 @@ export function serveCommand(program: Command): void {
         logLevel: opts.logLevel,
         rateLimit: parseRateLimit(opts.rateLimit),
         redisUrl: opts.redisUrl,
+        reportingCurrency: opts.reportingCurrency.trim().toUpperCase(),
       }),
     );
   });

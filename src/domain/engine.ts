@@ -1,10 +1,14 @@
 import { RESOURCES, resourceNamed } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
+import type { InstanceSettings } from '../catalog/types.js';
 import { openChangeFeed, type ChangeFeed } from '../store/change-feed.js';
 import type { Store } from '../store/database.js';
 import { RecordCaches } from '../store/record-caches.js';
 import { RecordRepository } from '../store/record-repository.js';
 import { RecordService, type EngineDeps } from './record-service.js';
+
+/** Settings of an instance started without any: Coupa's usual reporting currency. */
+export const DEFAULT_SETTINGS: InstanceSettings = { reportingCurrency: 'USD' };
 
 /**
  * The record engine of one app (or CLI command): a repository and a service per registered
@@ -17,7 +21,10 @@ export class Engine {
 
   private feed: ChangeFeed | undefined;
 
-  private constructor(readonly store: Store) {
+  private constructor(
+    readonly store: Store,
+    readonly settings: InstanceSettings,
+  ) {
     this.caches = new RecordCaches(
       (name) => this.repository(name),
       () => this.feed?.poll(),
@@ -26,6 +33,7 @@ export class Engine {
       store,
       repository: (name) => this.repository(name),
       caches: this.caches,
+      settings,
       changed: async (name) => {
         this.caches.forget(name);
         await this.feed?.publish(name);
@@ -34,19 +42,38 @@ export class Engine {
     for (const def of RESOURCES) this.services.set(def.name, new RecordService(def, deps));
   }
 
-  /** An engine over an open, migrated store; `close` it before closing the store. */
-  static async open(store: Store): Promise<Engine> {
-    const engine = new Engine(store);
+  /**
+   * An engine over an open, migrated store; `close` it before closing the store. Throws when a
+   * setting a creation default names has no row (`--reporting-currency XYZ`), so a server with
+   * such a setting never starts.
+   */
+  static async open(store: Store, settings: InstanceSettings = DEFAULT_SETTINGS): Promise<Engine> {
+    const engine = new Engine(store, settings);
+    await engine.checkSettings();
     engine.feed = await openChangeFeed(store, (table) => engine.caches.forget(table));
     return engine;
+  }
+
+  private async checkSettings(): Promise<void> {
+    for (const def of RESOURCES) {
+      for (const el of def.elements) {
+        if (el.kind !== 'reference' || !el.default || !('setting' in el.default)) continue;
+        const value = this.settings[el.default.setting];
+        const target = resourceNamed(el.target);
+        if ((await this.repository(target.name).idByKey(value)) === undefined) {
+          const setting = el.default.setting.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+          throw new Error(`The ${setting} '${value}' names no ${target.singular} Roster knows (by ${target.key})`);
+        }
+      }
+    }
   }
 
   /**
    * An engine that hears of no other process's changes: for a command that writes a few rows
    * and exits (credentials), where no cache lives long enough to go stale.
    */
-  static detached(store: Store): Engine {
-    return new Engine(store);
+  static detached(store: Store, settings: InstanceSettings = DEFAULT_SETTINGS): Engine {
+    return new Engine(store, settings);
   }
 
   repository(name: string): RecordRepository {

@@ -1,12 +1,19 @@
 import { humanize, indexCatalog } from '../catalog/lookup.js';
 import { resourceNamed } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
-import type { ChildrenElement, CollectionElement, ReferenceElement, ScalarType, ScalarValue } from '../catalog/types.js';
+import type {
+  AssociationDefault,
+  ChildrenElement,
+  CollectionElement,
+  InstanceSettings,
+  ReferenceElement,
+  ScalarType,
+  ScalarValue,
+} from '../catalog/types.js';
 import { compileQuery } from '../query/compile.js';
 import type { ParsedQuery } from '../query/filter.js';
 import { parseQuery, parseViewQuery, type Parsed, type QueryResource, type ViewQuery } from '../query/parse.js';
 import { querySchema } from '../query/schema.js';
-import type { View } from '../query/view.js';
 import { shapeOfResource, type PresentLookups } from '../render/present-record.js';
 import { nowIso } from '../store/codec.js';
 import type { Row, Store } from '../store/database.js';
@@ -18,7 +25,7 @@ import type { WriteDb } from '../store/write-db.js';
 import type { Actor } from './actor.js';
 import { isRosterError, RosterError } from './errors.js';
 import { hashPassword } from './passwords.js';
-import { parseInput, type ChildItem, type Document, type ParsedInput } from './record-input.js';
+import { parseInput, type ChildItem, type Document, type ParsedInput, type RefSpec } from './record-input.js';
 import { validateRecord } from './record-rules.js';
 import { ReferenceResolver, type Resolved, type RowWriter } from './reference-resolver.js';
 
@@ -57,6 +64,8 @@ export interface EngineDeps {
   readonly store: Store;
   readonly repository: (name: string) => RecordRepository;
   readonly caches: RecordCaches;
+  /** The instance's settings, which creation defaults may name (its reporting currency). */
+  readonly settings: InstanceSettings;
   /** Called after a committed write to a cached resource, so every process drops its copies. */
   changed(name: string): Promise<void>;
 }
@@ -211,6 +220,7 @@ export class RecordService {
 
   private async insert(doc: Document, actor: Actor, options: WriteOptions): Promise<Written> {
     const input = parseInput(this.def, doc);
+    await this.applyDefaults(input);
     const associations = await this.check(input);
     const columns = { ...this.creating(this.def, actor), ...(await this.columns(input)) };
     const index = indexCatalog(this.def);
@@ -232,6 +242,7 @@ export class RecordService {
   private async change(id: number, doc: Document, actor: Actor): Promise<Written> {
     const current = await this.show(id);
     const input = parseInput(this.def, doc);
+    await this.applyDefaults(input, current);
     const associations = await this.check(input, current);
     const columns = { ...(await this.columns(input)), ...this.stamps(this.def, actor, 'update') };
     const writer = this.writer(actor);
@@ -242,6 +253,37 @@ export class RecordService {
       return id;
     });
     return { id, ignored: input.ignored };
+  }
+
+  /**
+   * Creation defaults of associations (`default` on the element): what a create leaves out gets
+   * them, and so does a reference an update leaves out on a row that has none. A default row
+   * that no longer exists (a renamed `User` role) is left out rather than refusing the write.
+   */
+  private async applyDefaults(input: ParsedInput, current?: StoredRecord): Promise<void> {
+    this.deps.caches.refresh();
+    const index = indexCatalog(this.def);
+    for (const el of index.references) {
+      if (!el.default || !el.in || input.references.has(el) || (current && current.refs.get(el.name) != null)) continue;
+      const spec = await this.existingDefault(el.target, el.default);
+      if (spec) input.references.set(el, spec);
+    }
+    if (current) return;
+    for (const el of index.collections) {
+      if (!el.default || !el.in || input.collections.has(el)) continue;
+      const specs: RefSpec[] = [];
+      for (const d of el.default) {
+        const spec = await this.existingDefault(el.target, d);
+        if (spec) specs.push(spec);
+      }
+      input.collections.set(el, specs);
+    }
+  }
+
+  private async existingDefault(target: string, d: AssociationDefault): Promise<RefSpec | undefined> {
+    const spec: RefSpec = { by: 'key', key: 'key' in d ? d.key : this.deps.settings[d.setting] };
+    const found = await this.resolver.resolve(target, spec, target, []);
+    return found?.kind === 'id' ? { by: 'id', id: found.id } : undefined;
   }
 
   /** Loads every association the given records (and their owned children) render, so presenting them needs no I/O. */

@@ -79,7 +79,7 @@ export async function buildApp({
     // Paths are case-sensitive (find-my-way's default); a trailing slash is ignored, as Rails does.
     routerOptions: { ignoreTrailingSlash: true },
   });
-  const engine = await Engine.open(store);
+  const engine = await Engine.open(store, { reportingCurrency: config.reportingCurrency });
   app.addHook('onClose', () => engine.close());
   const users = engine.service('users');
 

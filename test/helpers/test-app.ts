@@ -24,7 +24,13 @@ export async function makeTestApp(
 ): Promise<TestApp> {
   const { store, drop } = await dialect.open();
   await new ApiKeyRepository(store).add(TEST_KEY, 'test');
-  const app = await buildApp({ config: makeConfig({ rateLimit: null, ...overrides }), store, ...options });
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({ config: makeConfig({ rateLimit: null, ...overrides }), store, ...options });
+  } catch (err) {
+    await drop();
+    throw err;
+  }
   return {
     app,
     store,

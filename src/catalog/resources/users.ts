@@ -132,14 +132,16 @@ const ELEMENTS: readonly Element[] = [
   { kind: 'secret', name: 'password', description: 'Changed password', in: true, out: false, column: 'password_digest' },
   reference('default-account-type', 'account_types', 'default_account_type'),
   reference('default-address', 'addresses', 'default_address'),
-  reference('default-currency', 'currencies', 'default_currency'),
+  // Coupa: "if a value is not provided … the default currency is set to the instance's reporting currency" (0100-…, 0443-…).
+  reference('default-currency', 'currencies', 'default_currency', { default: { setting: 'reportingCurrency' } }),
   reference('department', 'departments', 'department'),
   reference('legal-entity', 'legal_entities', 'Legal entity for expense receipt retention'),
   reference('country-of-residence', 'countries', 'Country of residence'),
   reference('pcard', 'pcards', 'pcard'),
   reference('manager', 'users', 'Manager'),
   reference('parent', 'users', 'parent'),
-  collection('roles', 'roles', 'roles'),
+  // Coupa's "Create a User" playbook: a user created without roles gets the User role.
+  collection('roles', 'roles', 'roles', { default: [{ key: 'User' }] }),
   collection('content-groups', 'business_groups', 'Content Groups', { aliases: ['business-groups'] }),
   collection('account-groups', 'account_groups', 'account_groups'),
   collection('approval-groups', 'user_groups', 'approval_groups'),
