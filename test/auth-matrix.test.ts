@@ -70,6 +70,19 @@ const ENDPOINTS: ReadonlyArray<[string, Endpoint]> = [
     },
   ],
   [
+    'PUT /api/users',
+    {
+      request: {
+        method: 'PUT',
+        url: '/api/users?bulk=1',
+        headers: XML,
+        payload: '<users><user><id>1</id><lastname>Hacked</lastname></user></users>',
+      },
+      status: 200,
+      check: (res) => expect(res.body).toContain('<status>SUCCESS</status>'),
+    },
+  ],
+  [
     'PATCH /api/users/:id',
     {
       request: { method: 'PATCH', url: '/api/users/1', headers: XML, payload: '<user><lastname>Hacked</lastname></user>' },

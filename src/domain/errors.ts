@@ -32,7 +32,7 @@ export const ERROR_CATALOG = {
   payload_too_large: {
     status: 413,
     description:
-      'The request body (or uploaded file) exceeds the size limit, or a multipart body has too many parts, fields or files.',
+      'The request body (or uploaded file) exceeds the size limit, a multipart body has too many parts, fields or files, or a bulk request holds more than 1,000 items.',
   },
   unsupported_media_type: { status: 415, description: 'The Content-Type is neither XML nor JSON (nor multipart for avatars).' },
   rate_limited: {

@@ -62,6 +62,9 @@ function normalizeKeys(doc: Document): Map<string, unknown> {
   return new Map(Object.entries(doc).map(([k, v]) => [normalizeName(k), v]));
 }
 
+/** The document with its element names dashed (`employee_number` → `employee-number`). */
+export const normalizedKeys = (doc: Document): Document => Object.fromEntries(normalizeKeys(doc));
+
 /** A row named by its natural key; the key is looked up in SQL, so it must be storable text. */
 function keySpec(key: string, label: string, problems: string[]): RefSpec | undefined {
   const problem = textProblem(key);

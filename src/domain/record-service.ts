@@ -25,7 +25,16 @@ import type { WriteDb } from '../store/write-db.js';
 import type { Actor } from './actor.js';
 import { isRosterError, RosterError } from './errors.js';
 import { hashPassword } from './passwords.js';
-import { parseInput, type ChildItem, type Document, type ParsedInput, type RefSpec } from './record-input.js';
+import {
+  isPlainObject,
+  normalizedKeys,
+  parseInput,
+  type ChildItem,
+  type Document,
+  type ParsedInput,
+  type RefSpec,
+} from './record-input.js';
+import { textProblem } from '../catalog/values.js';
 import { validateRecord } from './record-rules.js';
 import { ReferenceResolver, type Resolved, type RowWriter } from './reference-resolver.js';
 
@@ -46,6 +55,11 @@ export interface BatchResult {
   readonly outcomes: readonly ItemOutcome[];
   readonly succeeded: number;
   readonly failed: number;
+}
+
+/** A bulk request's result: a batch's, and each item's unique keys (`id` null for an item not written). */
+export interface BulkResult extends BatchResult {
+  readonly keys: ReadonlyArray<{ readonly id: number | null; readonly key: ScalarValue | null }>;
 }
 
 /** One item of a batch: a document to create, or to apply to the row `id`. */
@@ -200,6 +214,62 @@ export class RecordService {
     for (const item of items) outcomes.push(await this.writeItem(item, actor, {}));
     const succeeded = outcomes.filter((o) => o.ok).length;
     return { outcomes, succeeded, failed: outcomes.length - succeeded };
+  }
+
+  /**
+   * A bulk request (`POST /api/users?bulk=1`, and `PUT` for updates): each item written in its
+   * own transaction, as `writeMany` does. An update item names its row by `id`, else by its
+   * natural key; an item that is not an object, or names no row, is that item's refusal.
+   * Returns the outcomes and each item's unique keys: the id and the natural key, as stored
+   * for a written item, as sent for a refused one.
+   */
+  async bulk(mode: 'create' | 'update', items: readonly unknown[], actor: Actor): Promise<BulkResult> {
+    const outcomes: ItemOutcome[] = [];
+    const keyOf = indexCatalog(this.def).key;
+    const sentKeys: Array<ScalarValue | null> = [];
+    for (const item of items) {
+      if (!isPlainObject(item)) {
+        sentKeys.push(null);
+        outcomes.push({ ok: false, error: new RosterError('malformed_body', `Each item must be a ${this.def.singular} object`) });
+        continue;
+      }
+      const doc = normalizedKeys(item);
+      const sentKey = doc[keyOf.name];
+      sentKeys.push(typeof sentKey === 'string' || typeof sentKey === 'number' ? sentKey : null);
+      if (mode === 'create') {
+        outcomes.push(await this.writeItem({ doc: item }, actor, {}));
+        continue;
+      }
+      const { id: rawId, ...rest } = doc;
+      const id = await this.idNamedBy(rawId, sentKey);
+      outcomes.push(typeof id === 'number' ? await this.writeItem({ id, doc: rest }, actor, {}) : { ok: false, error: id });
+    }
+    const written = new Map(
+      (await this.repo.findPlain(outcomes.flatMap((o) => (o.ok ? [o.id] : [])))).map((r) => [r.id, r] as const),
+    );
+    const keys = outcomes.map((o, i) => {
+      const row = o.ok ? written.get(o.id) : undefined;
+      return { id: o.ok ? o.id : null, key: row ? (row.values.get(keyOf.name) ?? null) : (sentKeys[i] ?? null) };
+    });
+    const succeeded = outcomes.filter((o) => o.ok).length;
+    return { outcomes, succeeded, failed: outcomes.length - succeeded, keys };
+  }
+
+  /** The row an update item names: by `id`, else by natural key; otherwise the not_found it answers. */
+  private async idNamedBy(rawId: unknown, key: unknown): Promise<number | RosterError> {
+    if (rawId !== undefined && rawId !== null && rawId !== '') {
+      const text = typeof rawId === 'number' || typeof rawId === 'string' ? String(rawId) : JSON.stringify(rawId);
+      const id = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+      if (!Number.isSafeInteger(id) || id <= 0 || !(await this.repo.exists(id))) return this.notFound(text);
+      return id;
+    }
+    const field = indexCatalog(this.def).key.name;
+    if (typeof key === 'string' && key !== '' && textProblem(key) === undefined) {
+      const id = await this.repo.idByKey(key);
+      if (id !== undefined) return id;
+      return new RosterError('not_found', `Couldn't find ${this.def.model} with '${field}'=${key}`);
+    }
+    return new RosterError('not_found', `Each item of a bulk update names its ${this.def.singular} by id or ${field}`);
   }
 
   private async single(outcome: ItemOutcome): Promise<WriteResult> {

@@ -18,7 +18,8 @@ function routesOf(api: ResourceApi): Array<[string, string]> {
         out.push([`POST ${api.path}`, write]);
         break;
       case 'update':
-        out.push([`PUT ${api.path}/:id`, write], [`PATCH ${api.path}/:id`, write]);
+        // `PUT` on the collection is a bulk update (`?bulk=1`).
+        out.push([`PUT ${api.path}/:id`, write], [`PATCH ${api.path}/:id`, write], [`PUT ${api.path}`, write]);
         break;
       default:
         assertNever(operation);

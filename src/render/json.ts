@@ -1,7 +1,7 @@
 import { formatDatetime, type OutNode, type OutObject } from './out.js';
 
 /** A JSON value of the tree, as a plain value JSON.stringify writes. */
-type Plain = string | number | boolean | null | PlainObject | PlainObject[];
+type Plain = string | number | boolean | null | PlainObject | PlainObject[] | string[];
 interface PlainObject {
   [name: string]: Plain;
 }
@@ -13,6 +13,8 @@ function plain(n: OutNode): Plain {
       return plainObject(n.v);
     case 'array':
       return n.v.map(plainObject);
+    case 'texts':
+      return [...n.v];
     case 'datetime':
       return formatDatetime(String(n.v));
     case 'decimal':
@@ -51,6 +53,8 @@ function node(n: OutNode): string {
       return object(n.v);
     case 'array':
       return `[${n.v.map(object).join(',')}]`;
+    case 'texts':
+      return JSON.stringify(n.v);
     case 'datetime':
     case 'decimal':
       return JSON.stringify(plain(n));

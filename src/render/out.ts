@@ -7,7 +7,9 @@ import type { ScalarType, ScalarValue } from '../catalog/types.js';
 export type OutNode =
   | { readonly t: ScalarType; readonly v: ScalarValue | null }
   | { readonly t: 'object'; readonly v: OutObject | null }
-  | { readonly t: 'array'; readonly item: string; readonly v: readonly OutObject[] };
+  | { readonly t: 'array'; readonly item: string; readonly v: readonly OutObject[] }
+  /** A list of texts, each in an `item` element in XML (`<errors type="array"><error>…</error></errors>`). */
+  | { readonly t: 'texts'; readonly item: string; readonly v: readonly string[] };
 
 export interface OutObject {
   /** Element name of the object itself (`user`, `role`). */

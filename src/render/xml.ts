@@ -52,6 +52,15 @@ function writeNode(name: string, n: OutNode, pad: string, out: string[]): void {
     out.push(`${pad}</${name}>\n`);
     return;
   }
+  if (n.t === 'texts') {
+    if (n.v.length === 0) out.push(`${pad}<${name} type="array" />\n`);
+    else {
+      out.push(`${pad}<${name} type="array">\n`);
+      for (const text of n.v) out.push(`${pad}  <${n.item}>${escapeXml(text)}</${n.item}>\n`);
+      out.push(`${pad}</${name}>\n`);
+    }
+    return;
+  }
   const type = TYPE_ATTR[n.t] ?? '';
   if (n.v === null) out.push(`${pad}<${name}${type} nil="true" />\n`);
   else if (n.v === '') out.push(`${pad}<${name}${type} />\n`);

@@ -8,6 +8,8 @@ export class XmlBody {
   constructor(
     readonly root: string,
     readonly doc: Document,
+    /** The items of a typed list root (`<users type="array">`). */
+    readonly list?: readonly unknown[],
   ) {}
 }
 
@@ -17,8 +19,8 @@ export function registerXmlParser(app: FastifyInstance): void {
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_request, body, done) => {
     try {
-      const { root, doc } = parseXmlBody(String(body));
-      done(null, new XmlBody(root, doc));
+      const { root, doc, list } = parseXmlBody(String(body));
+      done(null, new XmlBody(root, doc, list));
     } catch (err) {
       done(err as Error, undefined);
     }
@@ -44,4 +46,45 @@ export function readDocument(request: FastifyRequest, singular: string): Documen
   const keys = Object.keys(body);
   const wrapped = keys.length === 1 && keys[0] === singular ? body[singular] : undefined;
   return isPlainObject(wrapped) ? wrapped : body;
+}
+
+/** Most items one bulk request may hold; more is a 413, and nothing is written. */
+export const MAX_BULK_ITEMS = 1000;
+
+/**
+ * The items of a bulk write: `<users><user>…</user>…</users>` (with or without
+ * `type="array"`), a JSON array, or `{"users": […]}`. Items are returned as sent; each is
+ * checked on its own, so one bad item never spoils the others.
+ */
+export function readDocuments(request: FastifyRequest, plural: string, singular: string): unknown[] {
+  if (request.isMultipart()) {
+    throw new RosterError('unsupported_media_type', unsupportedMediaType(request.headers['content-type']));
+  }
+  const body = request.body;
+  let items: unknown;
+  if (body instanceof XmlBody) {
+    if (body.root !== plural)
+      throw new RosterError('malformed_body', `Malformed XML: expected a <${plural}> root element, got <${body.root}>`);
+    const keys = Object.keys(body.doc);
+    if (keys.some((k) => k !== singular)) {
+      throw new RosterError('malformed_body', `Malformed XML: <${plural}> may hold only <${singular}> elements`);
+    }
+    const inner = body.doc[singular];
+    items = body.list ?? (inner === undefined || inner === '' ? [] : Array.isArray(inner) ? inner : [inner]);
+  } else if (Array.isArray(body)) {
+    items = body;
+  } else if (isPlainObject(body) && Object.keys(body).length === 1 && Array.isArray(body[plural])) {
+    items = body[plural];
+  } else {
+    throw new RosterError('malformed_body', `Malformed JSON: expected an array of ${singular} objects`);
+  }
+  const list = items as unknown[];
+  if (list.length === 0) throw new RosterError('malformed_body', `A bulk request holds at least one ${singular}`);
+  if (list.length > MAX_BULK_ITEMS) {
+    throw new RosterError(
+      'payload_too_large',
+      `A bulk request may hold at most ${MAX_BULK_ITEMS} ${plural} (${list.length} given): send them in several requests`,
+    );
+  }
+  return list;
 }

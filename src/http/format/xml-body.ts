@@ -49,8 +49,8 @@ function badCharacterReference(text: string): string | undefined {
   return undefined;
 }
 
-/** Parses an XML request body into its root element's name and a plain document. */
-export function parseXmlBody(text: string): { root: string; doc: Document } {
+/** Parses an XML request body into its root element's name and a plain document (or the items of a typed list root). */
+export function parseXmlBody(text: string): { root: string; doc: Document; list?: unknown[] } {
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
     throw new RosterError('malformed_body', 'Malformed XML: DOCTYPE and ENTITY declarations are not allowed');
   }
@@ -79,8 +79,8 @@ export function parseXmlBody(text: string): { root: string; doc: Document } {
     throw new RosterError('malformed_body', 'Malformed XML: expected exactly one root element');
   }
   const body = convert(content);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { root, doc: {} };
-  }
+  // A typed list root (`<users type="array">`) is a bulk request's body.
+  if (Array.isArray(body)) return { root, doc: {}, list: body };
+  if (typeof body !== 'object' || body === null) return { root, doc: {} };
   return { root, doc: body as Document };
 }
