@@ -249,6 +249,40 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    describe('phone numbers written as one string (Coupa: xxx-yyy-zzzz, +aa xxx-yyy-zzzz)', () => {
+      const CASES: ReadonlyArray<[string, Record<string, string | null>]> = [
+        ['+1 222-333-4444 ext. 12345', { 'country-code': '1', 'area-code': '222', number: '333-4444', extension: '12345' }],
+        ['415-555-0100', { 'country-code': '1', 'area-code': '415', number: '555-0100', extension: null }],
+        ['+44 20 7946 0958', { 'country-code': '44', 'area-code': '20', number: '7946-0958', extension: null }],
+        ['+1 (415) 555-0100 x12', { 'country-code': '1', 'area-code': '415', number: '555-0100', extension: '12' }],
+        ['+49 30 123456', { 'country-code': '49', 'area-code': '30', number: '123456', extension: null }],
+        // Not a phone number at all: kept whole as the number, as before.
+        ['call reception', { 'country-code': null, 'area-code': null, number: 'call reception', extension: null }],
+      ];
+      it('splits them into country code, area code, number and extension, in JSON and XML', async () => {
+        for (const [i, [text, parts]] of CASES.entries()) {
+          const json = await createUser(t, { ...validUser(`p${i}`), 'phone-work': text, 'phone-mobile': { number: '1' } });
+          expect([text, json['phone-work']]).toEqual([text, parts]);
+        }
+        const res = await t.request({
+          method: 'POST',
+          url: '/api/users',
+          headers: { ...XML, accept: 'application/json' },
+          payload: userXml({ ...validUser('px'), 'phone-mobile': '+44 20 7946 0958' }),
+        });
+        expect(parseJson(res)['phone-mobile']).toEqual(CASES[2]?.[1]);
+      });
+      it('still refuses a part too long for its column', async () => {
+        const res = await t.request({
+          method: 'POST',
+          url: '/api/users',
+          headers: JSON_IO,
+          payload: { ...validUser('long'), 'phone-work': `+1 415-555-0100 ext. ${'1'.repeat(17)}` },
+        });
+        expectError(res, 'validation_failed', ['Phone work extension is too long (maximum is 16 characters)']);
+      });
+    });
+
     describe('PUT and PATCH /api/users/:id', () => {
       for (const method of ['PUT', 'PATCH'] as const) {
         it(`${method} changes only the elements sent and answers 200 with the user`, async () => {

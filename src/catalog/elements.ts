@@ -1,3 +1,4 @@
+import { splitPhone } from './phone.js';
 import type {
   ChildrenElement,
   CollectionElement,
@@ -72,6 +73,7 @@ export function phone(name: string, description: string): CompositeElement {
     in: true,
     out: true,
     fields: parts.map(([part, length]) => ({ name: part, column: `${columnOf(name)}_${columnOf(part)}`, length })),
+    fromText: splitPhone,
   };
 }
 

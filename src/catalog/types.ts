@@ -119,6 +119,8 @@ export interface CollectionElement extends ElementBase {
 export interface CompositeElement extends ElementBase {
   readonly kind: 'composite';
   readonly fields: readonly CompositeField[];
+  /** Splits the value written as one string into its parts (a phone number); absent, the text is the first part. */
+  readonly fromText?: (text: string) => ReadonlyMap<string, string | null>;
 }
 
 export interface CompositeField {

@@ -177,7 +177,10 @@ export function parseInput(def: ResourceDef, doc: Document): ParsedInput {
         if (raw === null || raw === '') {
           out.composites.set(el, null);
         } else if (typeof raw === 'string' || typeof raw === 'number') {
-          out.composites.set(el, new Map([['number', String(raw)]]));
+          const text = String(raw).trim();
+          const problem = textProblem(text);
+          if (problem !== undefined) out.problems.push(`${label} ${problem}`);
+          else out.composites.set(el, el.fromText ? el.fromText(text) : new Map([[el.fields[0]?.name ?? 'number', text]]));
         } else if (isPlainObject(raw)) {
           const fields = normalizeKeys(raw);
           const parts = new Map<string, string | null>();
