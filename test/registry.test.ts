@@ -36,8 +36,11 @@ describe('the resource registry', () => {
         // A reference points back only at users (audit users), which come last; anything else, an owner
         // included, comes earlier, and owned children come later.
         if (el.kind === 'children') expect([def.name, el.name, RESOURCES.indexOf(target) > i]).toEqual([def.name, el.name, true]);
-        else if (target.name !== 'users')
-          expect([def.name, el.name, RESOURCES.indexOf(target) < i]).toEqual([def.name, el.name, true]);
+        else if (target.name !== 'users') {
+          // Or added by a later migration than the one that made the target's table.
+          const later = (el.since ?? def.since ?? 1) > (target.since ?? 1);
+          expect([def.name, el.name, RESOURCES.indexOf(target) < i || later]).toEqual([def.name, el.name, true]);
+        }
       }
     });
   });

@@ -78,7 +78,7 @@ async function allRows(t: TestApp, table: string): Promise<StoredRecord[]> {
 async function loadExtraReferenceData(t: TestApp): Promise<void> {
   await loadFixture(t.store, {
     pcards: [{ name: 'Corporate Visa', nickname: 'Visa 4242', expiry: '12/2030', active: true }],
-    inventory_organizations: [{ name: 'Spare Parts', 'fulfillment-type': 'standard' }],
+    inventory_organizations: [{ name: 'Spare Parts', 'fulfillment-type': 'automatic' }],
   });
 }
 

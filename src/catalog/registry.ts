@@ -15,6 +15,7 @@ import { ROLES } from './resources/roles.js';
 import { USER_GROUPS } from './resources/user-groups.js';
 import { USERS } from './resources/users.js';
 import { WAREHOUSE_LOCATIONS } from './resources/warehouse-locations.js';
+import { WAREHOUSE_TYPES } from './resources/warehouse-types.js';
 import { WAREHOUSES } from './resources/warehouses.js';
 
 /**
@@ -32,6 +33,7 @@ export const RESOURCES: readonly ResourceDef[] = [
   ACCOUNT_GROUPS,
   USER_GROUPS,
   INVENTORY_ORGANIZATIONS,
+  WAREHOUSE_TYPES,
   WAREHOUSES,
   WAREHOUSE_LOCATIONS,
   ADDRESSES,

@@ -12,8 +12,12 @@ export interface PresentLookups {
   record(target: string, id: number): StoredRecord | undefined;
 }
 
-/** Below this nesting level a row shows only its id and natural key (an account type's currency inside an account). */
-const FULL_DEPTH = 2;
+/**
+ * Below this nesting level a row shows only its id and natural key. Three levels keep what
+ * Coupa's Swagger requires of the deepest rows a user nests (a default account's account
+ * type's currency, with its `name`).
+ */
+const FULL_DEPTH = 3;
 
 const NULL_OBJECT: OutNode = { t: 'object', v: null };
 

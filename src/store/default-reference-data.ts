@@ -65,17 +65,28 @@ export function defaultReferenceData(): LazyFixture {
       { name: 'EMEA', description: 'Europe, Middle East and Africa' },
       { name: 'APAC', description: 'Asia Pacific' },
     ],
-    account_groups: [{ name: 'All Accounts' }, { name: 'US Accounts' }, { name: 'EU Accounts' }],
+    account_groups: [
+      { name: 'All Accounts', 'account-group-type': 1, 'account-type': 'US Chart of Accounts' },
+      { name: 'US Accounts', 'account-group-type': 1, 'account-type': 'US Chart of Accounts' },
+      { name: 'EU Accounts', 'account-group-type': 1, 'account-type': 'EU Chart of Accounts' },
+    ],
     user_groups: [
       { name: 'Finance Approvers', description: 'Approves spend over department limits', active: true },
       { name: 'IT Approvers', description: 'Approves software and hardware', active: true },
       { name: 'Procurement', description: 'Sourcing and buying team', active: true },
     ],
-    inventory_organizations: [{ name: 'Main Inventory', 'fulfillment-type': 'standard' }],
+    inventory_organizations: [{ name: 'Main Inventory', 'fulfillment-type': 'manual', currency: 'USD' }],
+    warehouse_types: [
+      { name: 'Standard', description: 'Stock held for fulfilment' },
+      { name: 'Consignment', description: 'Supplier-owned stock held on site' },
+    ],
     warehouses: [
       {
         name: 'Central Warehouse',
         description: 'Main distribution centre',
+        address: 'HQ',
+        currency: 'USD',
+        'warehouse-type': 'Standard',
         'warehouse-locations': [
           { aisle: 'A1', bin: '01', level: '1', active: true },
           { aisle: 'A1', bin: '02', level: '1', active: true },
@@ -85,12 +96,15 @@ export function defaultReferenceData(): LazyFixture {
       {
         name: 'West Coast Warehouse',
         description: 'Regional stock',
+        address: 'HQ',
+        currency: 'USD',
+        'warehouse-type': 'Standard',
         'warehouse-locations': [{ aisle: 'R1', bin: '01', level: '1', active: true }],
       },
     ],
     legal_entities: [
-      { name: 'Acme Inc.', abbreviation: 'ACME-US', active: true },
-      { name: 'Acme Europe B.V.', abbreviation: 'ACME-EU', active: true },
+      { name: 'Acme Inc.', abbreviation: 'ACME-US', active: true, currency: 'USD' },
+      { name: 'Acme Europe B.V.', abbreviation: 'ACME-EU', active: true, currency: 'EUR' },
     ],
     addresses: [
       {

@@ -3,6 +3,7 @@ import { initialMigration } from './migrations/001-initial.js';
 import { authMigration } from './migrations/002-auth.js';
 import { referenceDataMigration } from './migrations/003-reference-data-api.js';
 import { ownedChildrenMigration } from './migrations/004-owned-children.js';
+import { swaggerShapesMigration } from './migrations/005-swagger-shapes.js';
 import type { Store } from './database.js';
 import type { StoreDialect } from './dialects/index.js';
 
@@ -13,6 +14,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '002-auth': authMigration(dialect),
     '003-reference-data-api': referenceDataMigration(dialect),
     '004-owned-children': ownedChildrenMigration(dialect),
+    '005-swagger-shapes': swaggerShapesMigration(dialect),
   };
 }
 

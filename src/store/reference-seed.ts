@@ -8,8 +8,26 @@ import type { Row, Store } from './database.js';
 import type { Fixture, FixtureRow, LazyFixture } from './default-reference-data.js';
 import { RecordRepository } from './record-repository.js';
 
-/** Reference data a fixture may fill: the cached resources. */
-const FIXTURE_RESOURCES = RESOURCES.filter((r) => r.cached);
+/**
+ * Reference data a fixture may fill: the cached resources, each after those its references
+ * name (a column a later migration added may point at a table the registry lists later:
+ * an account group's account type).
+ */
+const FIXTURE_RESOURCES = dependencyOrder(RESOURCES.filter((r) => r.cached));
+
+function dependencyOrder(defs: readonly ResourceDef[]): ResourceDef[] {
+  const ordered: ResourceDef[] = [];
+  const visit = (def: ResourceDef, path: ReadonlySet<string>) => {
+    if (ordered.includes(def) || path.has(def.name)) return;
+    for (const el of indexCatalog(def).references) {
+      const target = defs.find((d) => d.name === el.target);
+      if (target && target !== def) visit(target, new Set([...path, def.name]));
+    }
+    ordered.push(def);
+  };
+  for (const def of defs) visit(def, new Set());
+  return ordered;
+}
 
 /** Names are matched loosely: `approval-limits`, `approval_limits` and `approvalLimits` all work. */
 function resourceFor(name: string): ResourceDef | undefined {
@@ -116,6 +134,9 @@ async function decodeRow(store: Store, def: ResourceDef, row: FixtureRow): Promi
     if (el.auto === 'id' || !input.has(el.name)) continue;
     const c = coerceScalar(el.type, input.get(el.name));
     if (!c.ok) throw new Error(`${def.name} row ${JSON.stringify(row)}: ${el.name} ${c.problem}`);
+    if (el.allowed && c.value !== null && !el.allowed.includes(String(c.value))) {
+      throw new Error(`${def.name} row ${JSON.stringify(row)}: ${el.name} must be one of ${el.allowed.join(', ')}`);
+    }
     columns[el.column] = store.dialect.toDb(el.type, c.value);
   }
   for (const el of index.references) {

@@ -5,6 +5,7 @@ import { buildApp } from '../../src/http/app.js';
 import { ApiKeyRepository } from '../../src/store/api-key-repository.js';
 import type { Store } from '../../src/store/database.js';
 import type { TestDialect } from './dialects.js';
+import { checkUserResponse } from './swagger-contract.js';
 
 export const TEST_KEY = 'test-key-0123456789';
 
@@ -31,6 +32,15 @@ export async function makeTestApp(
     await drop();
     throw err;
   }
+  // Every JSON user this app answers with is checked against Coupa's Swagger contract; setup.ts
+  // fails the test that received one that breaks it.
+  const inject = app.inject.bind(app) as (opts: InjectOptions) => Promise<LightMyRequestResponse>;
+  const checked = async (opts: InjectOptions): Promise<LightMyRequestResponse> => {
+    const res = await inject(opts);
+    checkUserResponse(typeof opts.url === 'string' ? opts.url : typeof opts.path === 'string' ? opts.path : '', res);
+    return res;
+  };
+  Object.assign(app, { inject: checked });
   return {
     app,
     store,

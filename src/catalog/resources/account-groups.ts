@@ -1,4 +1,4 @@
-import { auditUsers, idElement, scalar, timestamps } from '../elements.js';
+import { auditUsers, idElement, reference, scalar, timestamps } from '../elements.js';
 import { defineResource } from '../resource.js';
 
 /**
@@ -12,10 +12,13 @@ export const ACCOUNT_GROUPS = defineResource({
     idElement(),
     ...timestamps(3),
     scalar('name', 'string', 'Name', { length: 80, required: true, unique: true }),
+    // Required by Coupa's Swagger `AccountGroup`; `1` and `2` are its enum.
+    scalar('account-group-type', 'integer', 'Type', { allowed: ['1', '2'], default: 1, since: 5 }),
+    reference('account-type', 'account_types', 'The chart of accounts the group belongs to', { since: 5 }),
     ...auditUsers(3),
   ],
   key: 'name',
-  simple: ['id', 'name'],
+  simple: ['id', 'name', 'account-group-type', 'account-type'],
   cached: true,
   api: {
     path: '/api/account_groups',

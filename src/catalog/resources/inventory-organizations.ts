@@ -1,4 +1,4 @@
-import { idElement, scalar, timestamps } from '../elements.js';
+import { idElement, reference, scalar, timestamps } from '../elements.js';
 import { defineResource } from '../resource.js';
 
 /**
@@ -12,10 +12,12 @@ export const INVENTORY_ORGANIZATIONS = defineResource({
     idElement(),
     ...timestamps(3),
     scalar('name', 'string', 'Name', { length: 255, required: true, unique: true }),
-    scalar('fulfillment-type', 'string', 'Fulfillment type', { length: 255 }),
+    // Coupa's Swagger `InventoryOrganization` allows `manual` and `automatic`.
+    scalar('fulfillment-type', 'string', 'Fulfillment type', { length: 255, allowed: ['manual', 'automatic'] }),
+    reference('currency', 'currencies', 'Currency', { since: 5 }),
   ],
   key: 'name',
-  simple: ['id', 'name', 'fulfillment-type'],
+  simple: ['id', 'name', 'fulfillment-type', 'currency'],
   cached: true,
   api: {
     path: '/api/inventory_organizations',

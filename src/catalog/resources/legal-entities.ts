@@ -17,7 +17,7 @@ export const LEGAL_ENTITIES = defineResource({
     ...auditUsers(3),
   ],
   key: 'name',
-  simple: ['id', 'name', 'abbreviation', 'active'],
+  simple: ['id', 'name', 'abbreviation', 'active', 'currency'],
   cached: true,
   api: {
     path: '/api/legal_entities',

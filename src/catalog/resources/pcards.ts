@@ -12,8 +12,10 @@ export const PCARDS = defineResource({
     scalar('nickname', 'string', 'Nickname', { length: 255 }),
     scalar('expiry', 'string', 'Expiry', { length: 255 }),
     scalar('active', 'boolean', 'Active', { default: true }),
+    // The card number as Coupa shows it, masked (`************4242`); required by the Swagger `Pcard`.
+    scalar('number', 'string', 'Masked card number', { length: 255, since: 5 }),
   ],
   key: 'name',
-  simple: ['id', 'name', 'nickname', 'expiry', 'active'],
+  simple: ['id', 'name', 'nickname', 'number', 'expiry', 'active'],
   cached: true,
 });

@@ -177,6 +177,9 @@ export const USERS: ResourceDef = {
       { method: 'GET', path: '/:id/avatar', access: 'read' },
       { method: 'PUT', path: '/:id/avatar', access: 'write' },
       { method: 'DELETE', path: '/:id/avatar', access: 'write' },
+      // The paths Coupa's Swagger lists for the same two actions.
+      { method: 'POST', path: '/:id/avatar', access: 'write' },
+      { method: 'GET', path: '/:id/retrieve_avatar', access: 'read' },
     ],
   },
 };

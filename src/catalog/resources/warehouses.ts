@@ -1,4 +1,4 @@
-import { auditUsers, children, idElement, scalar, timestamps } from '../elements.js';
+import { auditUsers, children, idElement, reference, scalar, timestamps } from '../elements.js';
 import { defineResource } from '../resource.js';
 
 /**
@@ -13,11 +13,15 @@ export const WAREHOUSES = defineResource({
     ...timestamps(3),
     scalar('name', 'string', 'Name', { length: 255, required: true, unique: true }),
     scalar('description', 'string', 'Description', { length: 255 }),
+    // Required by Coupa's Swagger `Warehouse`.
+    reference('address', 'addresses', 'Address', { since: 5 }),
+    reference('currency', 'currencies', 'Currency', { since: 5 }),
+    reference('warehouse-type', 'warehouse_types', 'Warehouse type', { since: 5 }),
     { ...children('warehouse-locations', 'warehouse_locations', 'warehouse', 'Locations in the warehouse'), since: 4 },
     ...auditUsers(3),
   ],
   key: 'name',
-  simple: ['id', 'name', 'description'],
+  simple: ['id', 'name', 'description', 'address', 'currency', 'warehouse-type'],
   cached: true,
   api: {
     path: '/api/warehouses',

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fileTypeFromBuffer } from 'file-type';
 import type { ResourceDef } from '../../catalog/resource.js';
 import { RosterError } from '../../domain/errors.js';
@@ -26,7 +26,7 @@ export function registerUserRoutes(app: FastifyInstance, def: ResourceDef, deps:
   const config = { resource: def.singular };
   const avatarPath = `${def.api?.path ?? ''}/:id/avatar`;
 
-  app.put<IdParams>(avatarPath, { config }, async (request, reply) => {
+  const upload = async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
     const id = users.idFrom(request.params.id);
     const view = viewOf(users, request, reply, 'write');
     await users.show(id);
@@ -37,15 +37,19 @@ export function registerUserRoutes(app: FastifyInstance, def: ResourceDef, deps:
     }
     await avatars.save(id, { contentType: type.mime, filename, data }, (v) => `${def.api?.path ?? ''}/${id}/avatar?v=${v}`);
     return sendRecord(users, request, reply, 200, await users.show(id), view);
-  });
+  };
+  // PUT as Roster's docs give it; POST as Coupa's Swagger lists it.
+  app.route<IdParams>({ method: ['PUT', 'POST'], url: avatarPath, config, handler: upload });
 
-  app.get<IdParams>(avatarPath, { config }, async (request, reply) => {
+  const download = async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
     const id = users.idFrom(request.params.id);
     await users.show(id);
     const avatar = await avatars.find(id);
     if (!avatar) throw new RosterError('not_found', `${def.model} ${id} has no avatar`);
     return reply.type(avatar.contentType).header('cache-control', 'private, max-age=300').send(avatar.data);
-  });
+  };
+  // `…/avatar` as Roster's docs give it; `…/retrieve_avatar` as Coupa's Swagger lists it.
+  for (const url of [avatarPath, `${def.api?.path ?? ''}/:id/retrieve_avatar`]) app.get<IdParams>(url, { config }, download);
 
   app.delete<IdParams>(avatarPath, { config }, async (request, reply) => {
     const id = users.idFrom(request.params.id);

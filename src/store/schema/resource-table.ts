@@ -1,4 +1,4 @@
-import type { AlterTableBuilder, ColumnDefinitionBuilder, Kysely } from 'kysely';
+import { sql, type AlterTableBuilder, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
 import { assertNever } from '../../catalog/lookup.js';
 import { resourceNamed } from '../../catalog/registry.js';
 import type { ResourceDef } from '../../catalog/resource.js';
@@ -63,4 +63,22 @@ export function addResourceColumns(
   return elementsOf(def, version).flatMap((el) =>
     columnsFor(el, dialect, true).map(([name, type, build]) => db.schema.alterTable(def.table).addColumn(name, type, build)),
   );
+}
+
+/**
+ * The indexes of the elements migration `version` brings, as migration 001 made them: a unique
+ * index `<table>_<column>_unique` per unique element (the name is how a clash between two
+ * writers becomes a Coupa 400, store/unique-violation.ts; an optional one allows any number of
+ * empty values), and `<table>_<column>` on `(column, id)` per indexed element and reference.
+ */
+export async function createResourceIndexes(db: Kysely<Database>, def: ResourceDef, version: number): Promise<void> {
+  for (const el of elementsOf(def, version)) {
+    if (el.kind === 'scalar' && el.unique) {
+      const unique = db.schema.createIndex(`${def.table}_${el.column}_unique`).on(def.table).column(el.column).unique();
+      await (el.required ? unique : unique.where(sql<boolean>`${sql.ref(el.column)} <> ''`)).execute();
+    }
+    if ((el.kind === 'scalar' && el.indexed) || el.kind === 'reference') {
+      await db.schema.createIndex(`${def.table}_${el.column}`).on(def.table).columns([el.column, 'id']).execute();
+    }
+  }
 }
