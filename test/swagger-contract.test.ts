@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadFixture } from '../src/store/reference-seed.js';
-import { createUser, parseJson, type JsonUser } from './helpers/api.js';
+import { createUser, parseJson } from './helpers/api.js';
 import { DIALECTS } from './helpers/dialects.js';
 import { makePng, multipartFile } from './helpers/images.js';
 import { checkedResponses, userContractViolations } from './helpers/swagger-contract.js';
