@@ -1,6 +1,7 @@
 import { humanize, indexCatalog } from '../catalog/lookup.js';
 import { resourceNamed } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
+import { textProblem } from '../catalog/values.js';
 import type {
   AssociationDefault,
   ChildrenElement,
@@ -34,7 +35,6 @@ import {
   type ParsedInput,
   type RefSpec,
 } from './record-input.js';
-import { textProblem } from '../catalog/values.js';
 import { validateRecord } from './record-rules.js';
 import { ReferenceResolver, type Resolved, type RowWriter } from './reference-resolver.js';
 
@@ -122,6 +122,12 @@ function ownerColumn(el: ChildrenElement): string {
   const owner = indexCatalog(resourceNamed(el.target)).references.find((r) => r.name === el.owner);
   if (!owner) throw new Error(`${el.target} has no reference ${el.owner}`);
   return owner.column;
+}
+
+/** A batch's result from its outcomes: the counts always add up to the number of items. */
+function tally(outcomes: readonly ItemOutcome[]): BatchResult {
+  const succeeded = outcomes.filter((o) => o.ok).length;
+  return { outcomes, succeeded, failed: outcomes.length - succeeded };
 }
 
 function orThrow<T>(parsed: Parsed<T>): T {
@@ -212,8 +218,7 @@ export class RecordService {
   async writeMany(items: readonly BatchItem[], actor: Actor): Promise<BatchResult> {
     const outcomes: ItemOutcome[] = [];
     for (const item of items) outcomes.push(await this.writeItem(item, actor, {}));
-    const succeeded = outcomes.filter((o) => o.ok).length;
-    return { outcomes, succeeded, failed: outcomes.length - succeeded };
+    return tally(outcomes);
   }
 
   /**
@@ -251,8 +256,7 @@ export class RecordService {
       const row = o.ok ? written.get(o.id) : undefined;
       return { id: o.ok ? o.id : null, key: row ? (row.values.get(keyOf.name) ?? null) : (sentKeys[i] ?? null) };
     });
-    const succeeded = outcomes.filter((o) => o.ok).length;
-    return { outcomes, succeeded, failed: outcomes.length - succeeded, keys };
+    return { ...tally(outcomes), keys };
   }
 
   /** The row an update item names: by `id`, else by natural key; otherwise the not_found it answers. */
