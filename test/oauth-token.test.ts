@@ -494,6 +494,8 @@ for (const dialect of DIALECTS) {
           'core.legal_entity.write',
           'core.inventory.common.read',
           'core.inventory.common.write',
+          'core.supplier.read',
+          'core.supplier.write',
           'openid',
           'offline_access',
           'email',

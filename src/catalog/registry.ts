@@ -12,6 +12,7 @@ import { INVENTORY_ORGANIZATIONS } from './resources/inventory-organizations.js'
 import { LEGAL_ENTITIES } from './resources/legal-entities.js';
 import { PCARDS } from './resources/pcards.js';
 import { ROLES } from './resources/roles.js';
+import { SUPPLIERS } from './resources/suppliers.js';
 import { USER_GROUPS } from './resources/user-groups.js';
 import { USERS } from './resources/users.js';
 import { WAREHOUSE_LOCATIONS } from './resources/warehouse-locations.js';
@@ -42,6 +43,7 @@ export const RESOURCES: readonly ResourceDef[] = [
   LEGAL_ENTITIES,
   PCARDS,
   APPROVAL_LIMITS,
+  SUPPLIERS,
   USERS,
 ];
 

@@ -35,6 +35,8 @@ export const SCOPES: readonly ScopeDef[] = [
     description: 'Allows to view inventory set up entities: warehouses, inventory organizations',
   },
   { name: 'core.inventory.common.write', description: 'Allows to modify inventory set up entities' },
+  { name: 'core.supplier.read', description: 'Allows suppliers to be read' },
+  { name: 'core.supplier.write', description: 'Allows suppliers to be modified' },
   // OpenID Connect scopes Coupa issues beside the core ones: its Okta provisioning set-up grants
   // `openid` and `offline_access` (0021-Set_Up_Okta_User_Provisioning_with_OAuth_2.md), and a
   // client's "Oidc Scopes" add `email`, `profile` and `login`. They open no API route; a token

@@ -147,6 +147,12 @@ export function defaultReferenceData(): LazyFixture {
       { code: '200-2000-Marketing', name: 'Marketing', active: true, 'account-type': 'US Chart of Accounts' },
       { code: '300-3000-RnD', name: 'Research and Development', active: true, 'account-type': 'EU Chart of Accounts' },
     ],
+    suppliers: [
+      { name: 'FieldQA Supplier SM', 'display-name': 'FieldQA Supplier SM', number: 'SUP-0132', status: 'active' },
+      { name: 'Acme Staffing', 'display-name': 'Acme Staffing Ltd.', number: 'SUP-0201', status: 'active' },
+      { name: 'Northwind Contractors', 'display-name': 'Northwind Contractors', number: 'SUP-0202', status: 'active' },
+      { name: 'Globex Consulting', 'display-name': 'Globex Consulting GmbH', number: 'SUP-0203', status: 'inactive' },
+    ],
     approval_limits: [
       { name: 'Up to 1,000 USD', amount: '1000', currency: 'USD', subject: 'requisition' },
       { name: 'Up to 10,000 USD', amount: '10000', currency: 'USD', subject: 'requisition' },

@@ -4,6 +4,7 @@ import { authMigration } from './migrations/002-auth.js';
 import { referenceDataMigration } from './migrations/003-reference-data-api.js';
 import { ownedChildrenMigration } from './migrations/004-owned-children.js';
 import { swaggerShapesMigration } from './migrations/005-swagger-shapes.js';
+import { suppliersMigration } from './migrations/006-suppliers.js';
 import type { Store } from './database.js';
 import type { StoreDialect } from './dialects/index.js';
 
@@ -15,6 +16,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '003-reference-data-api': referenceDataMigration(dialect),
     '004-owned-children': ownedChildrenMigration(dialect),
     '005-swagger-shapes': swaggerShapesMigration(dialect),
+    '006-suppliers': suppliersMigration(dialect),
   };
 }
 

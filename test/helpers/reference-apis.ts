@@ -59,4 +59,5 @@ export const REFERENCE_APIS: readonly ReferenceApi[] = [
     'core.inventory.common',
     'none',
   ),
+  API('/api/suppliers', 'supplier', 'suppliers', 'name', 'Acme Staffing', 'core.supplier', 'none'),
 ];
