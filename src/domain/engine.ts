@@ -5,7 +5,8 @@ import { openChangeFeed, type ChangeFeed } from '../store/change-feed.js';
 import type { Store } from '../store/database.js';
 import { RecordCaches } from '../store/record-caches.js';
 import { RecordRepository } from '../store/record-repository.js';
-import { RecordService, type EngineDeps } from './record-service.js';
+import { RecordService } from './record-service.js';
+import type { EngineDeps } from './record-writer.js';
 
 /** Settings of an instance started without any: Coupa's usual reporting currency. */
 export const DEFAULT_SETTINGS: InstanceSettings = { reportingCurrency: 'USD' };

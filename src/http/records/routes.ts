@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assertNever, indexCatalog } from '../../catalog/lookup.js';
 import type { ResourceDef } from '../../catalog/resource.js';
-import type { BulkResult, ItemOutcome, RecordService, WriteResult } from '../../domain/record-service.js';
+import type { BulkResult, RecordService, WriteResult } from '../../domain/record-service.js';
+import type { ItemOutcome } from '../../domain/record-writer.js';
 import { RosterError } from '../../domain/errors.js';
 import { coerceScalar } from '../../catalog/values.js';
 import type { OutObject } from '../../render/out.js';
