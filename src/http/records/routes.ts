@@ -1,15 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { assertNever, indexCatalog } from '../../catalog/lookup.js';
+import { assertNever } from '../../catalog/lookup.js';
 import type { ResourceDef } from '../../catalog/resource.js';
-import type { BulkResult, RecordService, WriteResult } from '../../domain/record-service.js';
-import type { ItemOutcome } from '../../domain/record-writer.js';
+import type { RecordService, WriteResult } from '../../domain/record-service.js';
 import { RosterError } from '../../domain/errors.js';
-import { coerceScalar } from '../../catalog/values.js';
-import type { OutObject } from '../../render/out.js';
 import type { View } from '../../query/view.js';
 import { presentAs } from '../../render/present-record.js';
 import type { StoredRecord } from '../../store/record-codec.js';
-import { readDocument, readDocuments } from '../format/body.js';
+import { readDocument } from '../format/body.js';
+import { isBulk, sendBulk, withoutBulk } from './bulk.js';
 import { wantsJson } from '../format/negotiate.js';
 import { headerList } from '../header-value.js';
 import { sendError, sendList, sendObject } from '../reply.js';
@@ -28,59 +26,6 @@ export function viewOf(service: RecordService, request: FastifyRequest, reply: F
   const { view, ignored } = service.parseView(mode === 'write' ? withoutBulk(params) : params, mode);
   if (ignored.length > 0) void reply.header('x-roster-ignored-parameters', headerList(ignored));
   return view;
-}
-
-/** A write's query string without `bulk`, which selects the bulk form rather than being ignored. */
-function withoutBulk(params: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(params).filter(([name]) => name !== 'bulk'));
-}
-
-/** Whether a write asks for the bulk form (`?bulk=1`, as Coupa's NetSuite integration sends it). */
-function isBulk(request: FastifyRequest): boolean {
-  const raw = queryOf(request)['bulk'];
-  if (raw === undefined) return false;
-  const c = coerceScalar('boolean', typeof raw === 'string' ? raw : '');
-  if (!c.ok || c.value === null) throw new RosterError('invalid_query', "Query parameter 'bulk' must be 1 or 0");
-  return c.value === true;
-}
-
-/** One item's result in Coupa's bulk answer: `<result><status>SUCCESS</status><unique-keys>…`. */
-function resultNode(def: ResourceDef, outcome: ItemOutcome, keys: BulkResult['keys'][number]): OutObject {
-  const key = indexCatalog(def).key;
-  return {
-    tag: 'result',
-    fields: [
-      ['status', { t: 'string', v: outcome.ok ? 'SUCCESS' : 'ERROR' }],
-      [
-        'unique-keys',
-        {
-          t: 'object',
-          v: {
-            tag: 'unique-keys',
-            fields: [
-              ['id', { t: 'integer', v: keys.id }],
-              [key.name, { t: key.type, v: keys.key }],
-            ],
-          },
-        },
-      ],
-      ['error-code', { t: 'string', v: outcome.ok ? null : outcome.error.code }],
-      ['errors', { t: 'texts', item: 'error', v: outcome.ok ? [] : outcome.error.messages }],
-    ],
-  };
-}
-
-/**
- * A bulk create or update: each item written on its own (a bad item never blocks the good
- * ones, and leaves nothing behind), answered 200 with one `<result>` per item, in order.
- */
-async function sendBulk(service: RecordService, request: FastifyRequest, reply: FastifyReply, mode: 'create' | 'update') {
-  const ignored = Object.keys(withoutBulk(queryOf(request)));
-  if (ignored.length > 0) void reply.header('x-roster-ignored-parameters', headerList(ignored));
-  const items = readDocuments(request, service.def.plural, service.def.singular);
-  const result = await service.bulk(mode, items, request.actor);
-  const nodes = result.outcomes.map((o, i) => resultNode(service.def, o, result.keys[i] ?? { id: null, key: null }));
-  return sendList(request, reply, 'results', nodes);
 }
 
 /** Answers with one record as the view asks (nothing at all for `return_object=none`). */
@@ -147,7 +92,7 @@ export function registerRecordRoutes(app: FastifyInstance, def: ResourceDef, ser
         break;
       case 'create':
         app.post(base, { config }, async (request, reply) => {
-          if (isBulk(request)) return sendBulk(service, request, reply, 'create');
+          if (isBulk(queryOf(request))) return sendBulk(service, request, reply, 'create', queryOf(request));
           const view = viewOf(service, request, reply, 'write');
           const result = await service.create(readDocument(request, def.singular), request.actor);
           return sendWrite(service, request, reply, 201, result, view);
@@ -164,10 +109,10 @@ export function registerRecordRoutes(app: FastifyInstance, def: ResourceDef, ser
         app.route<IdParams>({ method: ['PUT', 'PATCH'], url: `${base}/:id`, config, handler: update });
         // Without an id, an update is a bulk one: each item names its row.
         app.put(base, { config }, async (request, reply) => {
-          if (!isBulk(request)) {
+          if (!isBulk(queryOf(request))) {
             throw new RosterError('invalid_query', `PUT ${base} updates in bulk: add bulk=1, or name one record (${base}/:id)`);
           }
-          return sendBulk(service, request, reply, 'update');
+          return sendBulk(service, request, reply, 'update', queryOf(request));
         });
         break;
       }
