@@ -1,4 +1,5 @@
 import type { ResourceDef } from './resource.js';
+import type { ChildrenElement, ReferenceElement } from './types.js';
 import { ACCOUNT_GROUPS } from './resources/account-groups.js';
 import { ACCOUNT_TYPES } from './resources/account-types.js';
 import { ACCOUNTS } from './resources/accounts.js';
@@ -65,6 +66,17 @@ for (const def of RESOURCES) {
       throw new Error(`${def.name}.${el.name}: ${el.target} must be unserved and hold no collections of its own`);
     }
   }
+}
+
+/**
+ * The child resource of a children element and its reference naming the owner (its column
+ * holds the owner's id); the check above guarantees both exist.
+ */
+export function ownedBy(el: ChildrenElement): { readonly child: ResourceDef; readonly owner: ReferenceElement } {
+  const child = resourceNamed(el.target);
+  const owner = child.elements.find((e): e is ReferenceElement => e.kind === 'reference' && e.name === el.owner);
+  if (!owner) throw new Error(`${child.name} has no reference ${el.owner}`);
+  return { child, owner };
 }
 
 /** The resource of that name; throws for a name no definition has (a programming error). */

@@ -1,5 +1,5 @@
 import { humanize, indexCatalog } from '../catalog/lookup.js';
-import { resourceNamed } from '../catalog/registry.js';
+import { ownedBy, resourceNamed } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
 import type {
   AssociationDefault,
@@ -66,13 +66,6 @@ interface ResolvedAssociations {
 interface ResolvedChild {
   readonly item: ChildItem;
   readonly associations: ResolvedAssociations;
-}
-
-/** The column of a child resource that names its owner. */
-function ownerColumn(el: ChildrenElement): string {
-  const owner = indexCatalog(resourceNamed(el.target)).references.find((r) => r.name === el.owner);
-  if (!owner) throw new Error(`${el.target} has no reference ${el.owner}`);
-  return owner.column;
 }
 
 /**
@@ -349,7 +342,7 @@ export class RecordWriter {
         }
         const columns = { ...(await this.columns(item.input)), ...(await this.referenceColumns(trx, associations, writer)) };
         if (item.id === undefined) {
-          await repo.insert(trx, { ...this.creating(child, actor), ...columns, [ownerColumn(el)]: ownerId });
+          await repo.insert(trx, { ...this.creating(child, actor), ...columns, [ownedBy(el).owner.column]: ownerId });
         } else {
           await repo.update(trx, item.id, { ...columns, ...this.stamps(child, actor, 'update') });
         }

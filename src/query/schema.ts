@@ -1,5 +1,5 @@
 import { assertNever, findElement, indexCatalog } from '../catalog/lookup.js';
-import { RESOURCES, resourceNamed } from '../catalog/registry.js';
+import { ownedBy, RESOURCES, resourceNamed } from '../catalog/registry.js';
 import { membershipOwner, membershipTable, type ResourceDef } from '../catalog/resource.js';
 import type { Element, ScalarType } from '../catalog/types.js';
 
@@ -70,9 +70,7 @@ function elementMeaning(def: ResourceDef, el: Element): Meaning {
         },
       };
     case 'children': {
-      const child = resourceNamed(el.target);
-      const owner = findElement(indexCatalog(child), el.owner);
-      if (owner?.kind !== 'reference') throw new Error(`${child.name} has no reference ${el.owner}`);
+      const { child, owner } = ownedBy(el);
       return { is: 'hop', hop: { via: 'child', name: el.name, owner: owner.column, target: child.table } };
     }
     case 'composite':

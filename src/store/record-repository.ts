@@ -1,6 +1,6 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import { indexCatalog } from '../catalog/lookup.js';
-import { resourceNamed } from '../catalog/registry.js';
+import { ownedBy } from '../catalog/registry.js';
 import { membershipOwner, membershipTable, type ResourceDef } from '../catalog/resource.js';
 import type { ChildrenElement } from '../catalog/types.js';
 import type { Database, Row, Store } from './database.js';
@@ -35,9 +35,7 @@ export class RecordRepository {
     this.codec = recordCodec(def);
     this.byId = new PreparedQuery(store, (db) => this.selectFull(db).where(`${def.table}.id`, '=', 0));
     this.owned = indexCatalog(def).children.map((el) => {
-      const child = resourceNamed(el.target);
-      const owner = indexCatalog(child).references.find((r) => r.name === el.owner);
-      if (!owner) throw new Error(`${child.name} has no reference ${el.owner}`);
+      const { child, owner } = ownedBy(el);
       return { el, repo: new RecordRepository(store, child), column: owner.column };
     });
   }

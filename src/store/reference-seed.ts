@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { indexCatalog, normalizeName } from '../catalog/lookup.js';
-import { RESOURCES, resourceNamed } from '../catalog/registry.js';
+import { ownedBy, RESOURCES, resourceNamed } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
 import { coerceScalar } from '../catalog/values.js';
 import { nowIso } from './codec.js';
@@ -76,9 +76,7 @@ export async function loadFixture(store: Store, fixture: Fixture | LazyFixture, 
 async function replaceChildren(store: Store, owners: RecordRepository, rows: readonly FixtureRow[]): Promise<void> {
   const index = indexCatalog(owners.def);
   for (const el of index.children) {
-    const child = resourceNamed(el.target);
-    const owner = indexCatalog(child).references.find((r) => r.name === el.owner);
-    if (!owner) throw new Error(`${child.name} has no reference ${el.owner}`);
+    const { child, owner } = ownedBy(el);
     const repo = new RecordRepository(store, child);
     for (const row of rows) {
       const fields = new Map(Object.entries(row).map(([k, v]) => [normalizeName(k), v]));

@@ -1,9 +1,9 @@
 import type { Kysely, Migration } from 'kysely';
 import { indexCatalog } from '../../catalog/lookup.js';
-import { RESOURCES, resourceNamed } from '../../catalog/registry.js';
+import { ownedBy, RESOURCES } from '../../catalog/registry.js';
 import type { Database } from '../database.js';
 import type { StoreDialect } from '../dialects/index.js';
-import { addResourceColumns, createResourceTable } from '../schema/resource-table.js';
+import { migrateResources } from '../schema/resource-table.js';
 
 const VERSION = 4;
 
@@ -15,16 +15,12 @@ const VERSION = 4;
 export function ownedChildrenMigration(dialect: StoreDialect): Migration {
   return {
     async up(db: Kysely<Database>) {
-      for (const def of RESOURCES) {
-        if (def.since === VERSION) await createResourceTable(db, def, dialect, VERSION).execute();
-        else for (const statement of addResourceColumns(db, def, dialect, VERSION)) await statement.execute();
-      }
+      // Indexes by hand: only the owner column needs one (this migration predates createResourceIndexes).
+      await migrateResources(db, dialect, VERSION, { indexes: false });
       for (const def of RESOURCES) {
         for (const el of indexCatalog(def).children) {
-          const child = resourceNamed(el.target);
+          const { child, owner } = ownedBy(el);
           if (child.since !== VERSION) continue;
-          const owner = indexCatalog(child).references.find((r) => r.name === el.owner);
-          if (!owner) throw new Error(`${child.name} has no reference ${el.owner}`);
           await db.schema.createIndex(`${child.table}_${owner.column}`).on(child.table).columns([owner.column, 'id']).execute();
         }
       }

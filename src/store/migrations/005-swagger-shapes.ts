@@ -1,8 +1,7 @@
 import type { Kysely, Migration } from 'kysely';
-import { RESOURCES } from '../../catalog/registry.js';
 import type { Database } from '../database.js';
 import type { StoreDialect } from '../dialects/index.js';
-import { addResourceColumns, createResourceIndexes, createResourceTable } from '../schema/resource-table.js';
+import { migrateResources } from '../schema/resource-table.js';
 
 const VERSION = 5;
 
@@ -15,11 +14,7 @@ const VERSION = 5;
 export function swaggerShapesMigration(dialect: StoreDialect): Migration {
   return {
     async up(db: Kysely<Database>) {
-      for (const def of RESOURCES) {
-        if (def.since === VERSION) await createResourceTable(db, def, dialect, VERSION).execute();
-        else for (const statement of addResourceColumns(db, def, dialect, VERSION)) await statement.execute();
-        await createResourceIndexes(db, def, VERSION);
-      }
+      await migrateResources(db, dialect, VERSION, { indexes: true });
       // Rows made before this migration get the type a new one defaults to.
       await db.updateTable('account_groups').set({ account_group_type: 1 }).where('account_group_type', 'is', null).execute();
       await db

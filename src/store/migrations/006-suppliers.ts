@@ -1,8 +1,7 @@
 import type { Kysely, Migration } from 'kysely';
-import { RESOURCES } from '../../catalog/registry.js';
 import type { Database } from '../database.js';
 import type { StoreDialect } from '../dialects/index.js';
-import { addResourceColumns, createResourceIndexes, createResourceTable } from '../schema/resource-table.js';
+import { migrateResources } from '../schema/resource-table.js';
 
 const VERSION = 6;
 
@@ -10,11 +9,7 @@ const VERSION = 6;
 export function suppliersMigration(dialect: StoreDialect): Migration {
   return {
     async up(db: Kysely<Database>) {
-      for (const def of RESOURCES) {
-        if (def.since === VERSION) await createResourceTable(db, def, dialect, VERSION).execute();
-        else for (const statement of addResourceColumns(db, def, dialect, VERSION)) await statement.execute();
-        await createResourceIndexes(db, def, VERSION);
-      }
+      await migrateResources(db, dialect, VERSION, { indexes: true });
     },
   };
 }

@@ -1,6 +1,6 @@
 import { sql, type AlterTableBuilder, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
 import { assertNever } from '../../catalog/lookup.js';
-import { resourceNamed } from '../../catalog/registry.js';
+import { RESOURCES, resourceNamed } from '../../catalog/registry.js';
 import type { ResourceDef } from '../../catalog/resource.js';
 import type { Element } from '../../catalog/types.js';
 import type { Database } from '../database.js';
@@ -80,5 +80,23 @@ export async function createResourceIndexes(db: Kysely<Database>, def: ResourceD
     if ((el.kind === 'scalar' && el.indexed) || el.kind === 'reference') {
       await db.schema.createIndex(`${def.table}_${el.column}`).on(def.table).columns([el.column, 'id']).execute();
     }
+  }
+}
+
+/**
+ * What migration `version` does for every resource: creates the tables of the resources it
+ * brings (`since: version`), adds its elements' columns to the others, and, with `indexes`,
+ * their indexes (`createResourceIndexes`).
+ */
+export async function migrateResources(
+  db: Kysely<Database>,
+  dialect: StoreDialect,
+  version: number,
+  { indexes }: { readonly indexes: boolean },
+): Promise<void> {
+  for (const def of RESOURCES) {
+    if (def.since === version) await createResourceTable(db, def, dialect, version).execute();
+    else for (const statement of addResourceColumns(db, def, dialect, version)) await statement.execute();
+    if (indexes) await createResourceIndexes(db, def, version);
   }
 }
