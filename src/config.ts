@@ -23,6 +23,12 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** ISO 4217 code of the instance's reporting currency: a new user's `default-currency` when none is sent. */
   readonly reportingCurrency: string;
+  /** `smtp://host:port` (or `smtps://`, with `user:pass@`) to send mail through; unset, mail is only recorded. */
+  readonly smtpUrl: string | undefined;
+  /** The sender of every message Roster sends (worker invitations). */
+  readonly mailFrom: string;
+  /** The supplier portal an invitation sends a worker to. */
+  readonly portalUrl: string;
 }
 
 export const DEFAULTS: Config = {
@@ -38,6 +44,10 @@ export const DEFAULTS: Config = {
   rateLimit: DEFAULT_RATE_LIMIT,
   redisUrl: undefined,
   reportingCurrency: 'USD',
+  smtpUrl: undefined,
+  mailFrom: 'Coupa <do_not_reply@roster.localhost>',
+  // Coupa's supplier portal, where an invited worker registers.
+  portalUrl: 'https://supplier.coupahost.com',
 };
 
 export function makeConfig(overrides: Partial<Config> = {}): Config {

@@ -13,9 +13,14 @@ import { REFERENCE_APIS } from './helpers/reference-apis.js';
 function goldenFiles(def: ResourceDef): string[] {
   if (def.name === 'users')
     return ['show-user.xml.txt', 'show-user.json.txt', 'index-two-users.xml.txt', 'index-two-users.json.txt'];
+  if (def.name === 'workers')
+    return ['show-worker.xml.txt', 'show-worker.json.txt', 'index-workers.xml.txt', 'index-workers.json.txt'];
   const name = def.name.replaceAll('_', '-');
   return ['show', 'index'].flatMap((kind) => ['xml', 'json'].map((format) => `ref-${name}-${kind}.${format}.txt`));
 }
+
+/** The resources with a page (and tests) of their own; the others are reference data. */
+const API_PAGES: Readonly<Record<string, string>> = { users: 'docs/users-api.md', workers: 'docs/workers-api.md' };
 
 /**
  * What docs/adding-a-resource.md promises: a registered resource is complete (consistent
@@ -26,10 +31,21 @@ describe('the resource registry', () => {
     expect(new Set(RESOURCES.map((r) => r.name)).size).toBe(RESOURCES.length);
     // Owned children are named by id within their owner, so their key (shown in shallow renderings) need not be unique.
     const owned = new Set(RESOURCES.flatMap((r) => indexCatalog(r).children.map((el) => el.target)));
-    expect([...owned]).toEqual(['warehouse_locations']);
+    expect([...owned]).toEqual([
+      'warehouse_locations',
+      'worker_emails',
+      'worker_skills',
+      'worker_addresses',
+      'worker_external_identifiers',
+      'worker_documents',
+      'worker_phone_numbers',
+      'worker_national_identifiers',
+    ]);
     RESOURCES.forEach((def, i) => {
       const index = indexCatalog(def);
-      expect([def.name, index.key.unique === true || owned.has(def.name)]).toEqual([def.name, true]);
+      // A resource without a natural key (workers) is named by its id.
+      const unique = index.key.unique === true || index.key.auto === 'id' || owned.has(def.name);
+      expect([def.name, unique]).toEqual([def.name, true]);
       for (const el of def.elements) {
         if (el.kind !== 'reference' && el.kind !== 'collection' && el.kind !== 'children') continue;
         const target = resourceNamed(el.target);
@@ -64,7 +80,7 @@ describe('the resource registry', () => {
 
       it('is documented: its page, the scope table, the README', () => {
         const pages = {
-          [def.name === 'users' ? 'docs/users-api.md' : 'docs/reference-data.md']: api.path,
+          [API_PAGES[def.name] ?? 'docs/reference-data.md']: api.path,
           // In the scope table: a row of `| … \`/api/x\` … |`.
           'docs/auth.md': `\`${api.path}\``,
           'README.md': api.path,
@@ -79,9 +95,9 @@ describe('the resource registry', () => {
     });
   }
 
-  it('every served resource but users has an entry in the reference-data tests (REFERENCE_APIS)', () => {
+  it('every served resource without its own page has an entry in the reference-data tests (REFERENCE_APIS)', () => {
     const tested = new Set(REFERENCE_APIS.map((api) => api.path));
-    const served = servedResources().flatMap((def) => (def.name === 'users' || !def.api ? [] : [def.api.path]));
+    const served = servedResources().flatMap((def) => (def.name in API_PAGES || !def.api ? [] : [def.api.path]));
     expect(served.filter((path) => !tested.has(path))).toEqual([]);
   });
 

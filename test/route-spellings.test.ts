@@ -71,7 +71,7 @@ for (const dialect of DIALECTS) {
 
     beforeAll(async () => {
       t = await makeTestApp(dialect);
-      await new ApiKeyRepository(t.store).add(SCOPELESS_KEY, 'scopeless', ['core.services_procurement.workers.read']);
+      await new ApiKeyRepository(t.store).add(SCOPELESS_KEY, 'scopeless', ['openid']);
       await createUser(t, validUser(1));
     });
     afterAll(() => t.close());

@@ -1,4 +1,4 @@
-import { splitPhone } from './phone.js';
+import { splitPhone, splitRegionalPhone } from './phone.js';
 import type {
   ChildrenElement,
   CollectionElement,
@@ -58,24 +58,43 @@ export function children(name: string, target: string, owner: string, descriptio
   return { kind: 'children', name, target, owner, description, in: true, out: true };
 }
 
-/** A phone number as Coupa structures it: country code, area code, number, extension. */
-export function phone(name: string, description: string): CompositeElement {
-  const parts: ReadonlyArray<[string, number]> = [
-    ['country-code', 8],
-    ['area-code', 16],
-    ['number', 64],
-    ['extension', 16],
-  ];
-  return {
-    kind: 'composite',
+/** A composite of string parts `[name, length]`, stored in columns prefixed with the element's. */
+function composite(
+  name: string,
+  description: string,
+  parts: ReadonlyArray<readonly [string, number]>,
+  fromText: CompositeElement['fromText'],
+): CompositeElement {
+  const fields = parts.map(([part, length]) => ({ name: part, column: `${columnOf(name)}_${columnOf(part)}`, length }));
+  return { kind: 'composite', name, description, in: true, out: true, fields, ...(fromText ? { fromText } : {}) };
+}
+
+/** A phone number as Coupa structures it on a user: country code, area code, number, extension. */
+export const phone = (name: string, description: string): CompositeElement =>
+  composite(
     name,
     description,
-    in: true,
-    out: true,
-    fields: parts.map(([part, length]) => ({ name: part, column: `${columnOf(name)}_${columnOf(part)}`, length })),
-    fromText: splitPhone,
-  };
-}
+    [
+      ['country-code', 8],
+      ['area-code', 16],
+      ['number', 64],
+      ['extension', 16],
+    ],
+    splitPhone,
+  );
+
+/** A phone number as a worker's is structured (seed 004): number, extension, and the country as an ISO region (`AL`). */
+export const regionalPhone = (name: string, description: string): CompositeElement =>
+  composite(
+    name,
+    description,
+    [
+      ['number', 64],
+      ['extension', 16],
+      ['country-code', 2],
+    ],
+    splitRegionalPhone,
+  );
 
 /** A `flag?` element mirrors the stored `flag`, as Coupa renders both. */
 export function mirror(of: string): ComputedElement {

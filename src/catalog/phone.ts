@@ -29,3 +29,26 @@ export function splitPhone(text: string): ReadonlyMap<string, string | null> {
     ['extension', parsed.ext ?? null],
   ]);
 }
+
+/**
+ * A worker's phone number written as one string, split into the parts seed 004's sample
+ * renders: `number` as dialled at home (national format, digits only: `022345678`),
+ * `extension`, and `country-code` as the ISO 3166 region (`AL`), not the calling code. Only a
+ * number in international form (`+355 22 345 678`) names its region; anything else is kept
+ * whole as the number.
+ */
+export function splitRegionalPhone(text: string): ReadonlyMap<string, string | null> {
+  const parsed = text.trimStart().startsWith('+') ? parsePhoneNumberFromString(text) : undefined;
+  if (!parsed?.country) return new Map([['number', text]]);
+  return new Map([
+    [
+      'number',
+      parsed
+        .formatNational()
+        .replace(/ ext\. .*$/, '')
+        .replace(/\D/g, ''),
+    ],
+    ['extension', parsed.ext ?? null],
+    ['country-code', parsed.country],
+  ]);
+}

@@ -8,22 +8,33 @@ import { APPROVAL_LIMITS } from './resources/approval-limits.js';
 import { BUSINESS_GROUPS } from './resources/business-groups.js';
 import { COUNTRIES } from './resources/countries.js';
 import { CURRENCIES } from './resources/currencies.js';
+import { DOCUMENT_TYPES } from './resources/document-types.js';
 import { DEPARTMENTS } from './resources/departments.js';
+import { IDENTIFIER_TYPES } from './resources/identifier-types.js';
 import { INVENTORY_ORGANIZATIONS } from './resources/inventory-organizations.js';
 import { LEGAL_ENTITIES } from './resources/legal-entities.js';
 import { PCARDS } from './resources/pcards.js';
 import { ROLES } from './resources/roles.js';
+import { SKILLS } from './resources/skills.js';
 import { SUPPLIERS } from './resources/suppliers.js';
 import { USER_GROUPS } from './resources/user-groups.js';
 import { USERS } from './resources/users.js';
 import { WAREHOUSE_LOCATIONS } from './resources/warehouse-locations.js';
 import { WAREHOUSE_TYPES } from './resources/warehouse-types.js';
 import { WAREHOUSES } from './resources/warehouses.js';
+import { WORKER_ADDRESS_PURPOSES } from './resources/worker-address-purposes.js';
+import { WORKER_ADDRESSES } from './resources/worker-addresses.js';
+import { WORKER_DOCUMENTS } from './resources/worker-documents.js';
+import { WORKER_EMAILS } from './resources/worker-emails.js';
+import { WORKER_EXTERNAL_IDENTIFIERS, WORKER_NATIONAL_IDENTIFIERS } from './resources/worker-identifiers.js';
+import { WORKER_PHONE_NUMBERS } from './resources/worker-phone-numbers.js';
+import { WORKER_SKILLS } from './resources/worker-skills.js';
+import { WORKERS } from './resources/workers.js';
 
 /**
  * Every resource Roster knows, in dependency order: a resource comes after those its own
  * references point at (currencies before account types), so tables are created and seeded
- * in this order. Users come last; reference rows' `created-by` points back at them, which
+ * in this order. Users come after reference data; reference rows' `created-by` points back at them, which
  * migrations add once the users table exists.
  */
 export const RESOURCES: readonly ResourceDef[] = [
@@ -46,6 +57,19 @@ export const RESOURCES: readonly ResourceDef[] = [
   APPROVAL_LIMITS,
   SUPPLIERS,
   USERS,
+  // The Worker API's resources (migration 7): after users, as workers' audit users point at them.
+  WORKER_ADDRESS_PURPOSES,
+  SKILLS,
+  IDENTIFIER_TYPES,
+  DOCUMENT_TYPES,
+  WORKERS,
+  WORKER_EMAILS,
+  WORKER_SKILLS,
+  WORKER_ADDRESSES,
+  WORKER_EXTERNAL_IDENTIFIERS,
+  WORKER_DOCUMENTS,
+  WORKER_PHONE_NUMBERS,
+  WORKER_NATIONAL_IDENTIFIERS,
 ];
 
 const byName = new Map(RESOURCES.map((r) => [r.name, r]));
@@ -65,6 +89,16 @@ for (const def of RESOURCES) {
     if (child.api || child.elements.some((e) => e.kind === 'children' || e.kind === 'collection')) {
       throw new Error(`${def.name}.${el.name}: ${el.target} must be unserved and hold no collections of its own`);
     }
+  }
+}
+
+/** A reference's own nested shape names elements of its target. */
+for (const def of RESOURCES) {
+  for (const el of def.elements) {
+    if (el.kind !== 'reference' || !el.nested) continue;
+    const target = byName.get(el.target);
+    const missing = el.nested.filter((name) => !target?.elements.some((e) => e.name === name));
+    if (missing.length > 0) throw new Error(`${def.name}.${el.name} nests unknown ${el.target} elements: ${missing.join(', ')}`);
   }
 }
 

@@ -61,6 +61,12 @@ export interface ResourceDef {
   readonly findOrCreateBy?: readonly string[];
   /** Absent for resources that are only stored and nested (approval limits, pcards, owned children). */
   readonly api?: ResourceApi;
+  /**
+   * Each row may have one avatar image (users, workers), kept in this table under the owner's
+   * id (`avatarOwner`); the owner's `avatar-thumb-url`, `avatar-file-name` and
+   * `avatar-content-type`, those it has, describe it.
+   */
+  readonly avatar?: { readonly table: string };
   /** The migration that created the table; an element without its own `since` came with it (1 when absent). */
   readonly since?: number;
 }
@@ -70,6 +76,9 @@ export const membershipTable = (def: ResourceDef): string => `${def.singular.rep
 
 /** The owner column of that table: `user_id`. */
 export const membershipOwner = (def: ResourceDef): string => `${def.singular.replaceAll('-', '_')}_id`;
+
+/** The column of a resource's avatar table naming the owner: `user_id`, as in its membership table. */
+export const avatarOwner = (def: ResourceDef): string => membershipOwner(def);
 
 /** The elements nested rows keep under `return_object=shallow`. */
 export const shallowKeys = (def: ResourceDef): readonly string[] => def.shallow ?? ['id', def.key];

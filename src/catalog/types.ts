@@ -62,6 +62,8 @@ export interface ScalarElement extends ElementBase {
   readonly minLength?: number;
   /** A format the text must have, checked after the length (Rails' `format:` validations). */
   readonly format?: 'email';
+  /** A `date` that may not be after today, UTC (a date of birth): Rails' "can't be in the future". */
+  readonly past?: boolean;
   /** Settable on create, never changed afterwards: an update that sends another value is refused. */
   readonly immutable?: boolean;
   /** Has a lookup index (with the id, for paging); test/catalog-indexes.test.ts checks the migrations made one. */
@@ -104,6 +106,12 @@ export interface ReferenceElement extends ElementBase {
    * record doesn't have a default currency already set").
    */
   readonly default?: AssociationDefault;
+  /**
+   * The target's elements rendered when nested here, where this reference's shape differs from
+   * the target's `simple` one (a worker's `created-by` is `id`, `login`, `employee-number`,
+   * `fullname`, seed 004's sample, where other records nest a UserSimple).
+   */
+  readonly nested?: readonly string[];
 }
 
 /** A has-many association kept in the owner's membership table (`membershipTable`) under the kind `membership`. */

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { clientsCommand, keysCommand } from './credentials.js';
+import { mailCommand } from './mail.js';
 import { seedCommand } from './seed.js';
 import { serveCommand } from './serve.js';
 
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   seedCommand(program);
   clientsCommand(program);
   keysCommand(program);
+  mailCommand(program);
   return program;
 }
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { makeConfig, sqliteFile, type Config } from '../config.js';
+import { DEFAULTS, makeConfig, sqliteFile, type Config } from '../config.js';
 import { buildApp } from '../http/app.js';
 import { parseRateLimit } from '../domain/rate-limit.js';
 import { ApiKeyRepository } from '../store/api-key-repository.js';
@@ -15,6 +15,8 @@ interface ServeOptions extends DataOptions {
   readonly rateLimit: string;
   readonly redisUrl?: string;
   readonly reportingCurrency: string;
+  readonly smtpUrl?: string;
+  readonly mailFrom: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -78,6 +80,16 @@ export function serveCommand(program: Command): void {
       new Option('--reporting-currency <code>', "the instance's reporting currency: a new user's default currency")
         .env('ROSTER_REPORTING_CURRENCY')
         .default('USD'),
+    )
+    .addOption(
+      new Option('--smtp-url <url>', 'send mail (worker invitations) through this SMTP server: smtp://host:port').env(
+        'ROSTER_SMTP_URL',
+      ),
+    )
+    .addOption(
+      new Option('--mail-from <address>', 'the sender of the mail Roster sends')
+        .env('ROSTER_MAIL_FROM')
+        .default(DEFAULTS.mailFrom),
     );
   addDataOptions(cmd).action(async (opts: ServeOptions) => {
     const port = Number(opts.port);
@@ -94,6 +106,9 @@ export function serveCommand(program: Command): void {
         rateLimit: parseRateLimit(opts.rateLimit),
         redisUrl: opts.redisUrl,
         reportingCurrency: opts.reportingCurrency.trim().toUpperCase(),
+        // A malformed URL stops the start (createMailer, in buildApp) with a message that never repeats it.
+        smtpUrl: opts.smtpUrl,
+        mailFrom: opts.mailFrom,
       }),
     );
   });

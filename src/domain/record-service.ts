@@ -127,8 +127,9 @@ export class RecordService {
     return this.single(await this.writer.writeItem({ doc }, actor, options));
   }
 
-  async update(id: number, doc: Document, actor: Actor): Promise<WriteResult> {
-    return this.single(await this.writer.writeItem({ id, doc }, actor, {}));
+  /** Updates one record; `options.system` sets read-only values (a worker's `portal-access` on an invitation). */
+  async update(id: number, doc: Document, actor: Actor, options: WriteOptions = {}): Promise<WriteResult> {
+    return this.single(await this.writer.writeItem({ id, doc }, actor, options));
   }
 
   /**

@@ -93,7 +93,9 @@ export class RecordWriter {
   async writeItem(item: BatchItem, actor: Actor, options: WriteOptions): Promise<ItemOutcome> {
     try {
       const written =
-        item.id === undefined ? await this.insert(item.doc, actor, options) : await this.change(item.id, item.doc, actor);
+        item.id === undefined
+          ? await this.insert(item.doc, actor, options)
+          : await this.change(item.id, item.doc, actor, options);
       return { ok: true, ...written };
     } catch (err) {
       if (isRosterError(err)) return { ok: false, error: err };
@@ -105,13 +107,7 @@ export class RecordWriter {
     const input = parseInput(this.def, doc);
     await this.applyDefaults(input);
     const associations = await this.check(input);
-    const columns = { ...this.creating(this.def, actor), ...(await this.columns(input)) };
-    const index = indexCatalog(this.def);
-    for (const [name, value] of options.system ?? []) {
-      const el = index.scalars.find((e) => e.name === name);
-      if (!el) throw new Error(`${this.def.name} has no element ${name}`);
-      columns[el.column] = this.deps.store.dialect.toDb(el.type, value);
-    }
+    const columns = { ...this.creating(this.def, actor), ...(await this.columns(input)), ...this.systemColumns(options) };
     const writer = this.rowWriter(actor);
     const id = await this.write(async (trx) => {
       const newId = await this.repo.insert(trx, { ...columns, ...(await this.referenceColumns(trx, associations, writer)) });
@@ -122,12 +118,16 @@ export class RecordWriter {
     return { id, ignored: input.ignored };
   }
 
-  private async change(id: number, doc: Document, actor: Actor): Promise<Written> {
+  private async change(id: number, doc: Document, actor: Actor, options: WriteOptions): Promise<Written> {
     const current = await this.load(id);
     const input = parseInput(this.def, doc);
     await this.applyDefaults(input, current);
     const associations = await this.check(input, current);
-    const columns = { ...(await this.columns(input)), ...this.stamps(this.def, actor, 'update') };
+    const columns = {
+      ...(await this.columns(input)),
+      ...this.systemColumns(options),
+      ...this.stamps(this.def, actor, 'update'),
+    };
     const writer = this.rowWriter(actor);
     await this.write(async (trx) => {
       await this.repo.update(trx, id, { ...columns, ...(await this.referenceColumns(trx, associations, writer)) });
@@ -136,6 +136,18 @@ export class RecordWriter {
       return id;
     });
     return { id, ignored: input.ignored };
+  }
+
+  /** The columns of read-only values the server sets itself (`WriteOptions.system`). */
+  private systemColumns(options: WriteOptions): Row {
+    const index = indexCatalog(this.def);
+    const columns: Row = {};
+    for (const [name, value] of options.system ?? []) {
+      const el = index.scalars.find((e) => e.name === name);
+      if (!el) throw new Error(`${this.def.name} has no element ${name}`);
+      columns[el.column] = this.deps.store.dialect.toDb(el.type, value);
+    }
+    return columns;
   }
 
   /**

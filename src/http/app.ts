@@ -6,6 +6,10 @@ import { apiUserFactory } from '../domain/api-users.js';
 import { Engine } from '../domain/engine.js';
 import { ApiKeyRepository } from '../store/api-key-repository.js';
 import { AvatarRepository } from '../store/avatar-repository.js';
+import { MailRepository } from '../store/mail-repository.js';
+import { createMailer } from '../mail/mailer.js';
+import { WorkerInvitations } from '../domain/worker-invitations.js';
+import { WORKERS } from '../catalog/resources/workers.js';
 import type { Store } from '../store/database.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { CredentialService } from '../domain/credential-service.js';
@@ -24,7 +28,8 @@ import { registerHealth } from './health.js';
 import { registerInputGuard } from './input-guard.js';
 import { redactUrl } from './log-url.js';
 import { registerRecordRoutes } from './records/routes.js';
-import { registerUserRoutes } from './users/routes.js';
+import { registerAvatarRoutes } from './avatars/routes.js';
+import { registerWorkerRoutes } from './workers/routes.js';
 import './fastify-types.js';
 
 export interface BuildAppOptions {
@@ -107,13 +112,21 @@ export async function buildApp({
   registerHealth(app, store);
   await registerOAuthRoutes(app, { credentials: new CredentialService(apiUserFactory(users), clients, keys), tokens });
   for (const def of servedResources()) {
-    // Users have an avatar besides the standard routes; every other resource is its definition alone.
-    if (def === users.def) {
-      registerUserRoutes(app, def, { users, avatars: new AvatarRepository(store, def), avatarLimit: config.avatarLimit });
-    } else {
-      registerRecordRoutes(app, def, engine.service(def));
+    const service = engine.service(def);
+    registerRecordRoutes(app, def, service);
+    // Users and workers have an avatar besides the standard routes.
+    if (def.avatar) {
+      registerAvatarRoutes(app, def, { service, avatars: new AvatarRepository(store, def), limit: config.avatarLimit });
     }
   }
+  const mailer = createMailer(config.smtpUrl);
+  app.addHook('onClose', () => mailer.close());
+  const workers = engine.service(WORKERS);
+  const invitations = new WorkerInvitations(workers, new MailRepository(store), mailer, {
+    from: config.mailFrom,
+    portalUrl: config.portalUrl,
+  });
+  registerWorkerRoutes(app, WORKERS, { workers, invitations });
   await app.ready();
   return app;
 }

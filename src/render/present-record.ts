@@ -57,7 +57,14 @@ function referenced(r: StoredRecord, name: string, target: string, lookups: Pres
  * user's UserSimple, a role's fields), its own references nested one level further, and
  * from `FULL_DEPTH` on only the id and the natural key.
  */
-function presentNested(def: ResourceDef, tag: string, r: StoredRecord, lookups: PresentLookups, depth: number): OutObject {
+function presentNested(
+  def: ResourceDef,
+  tag: string,
+  r: StoredRecord,
+  lookups: PresentLookups,
+  depth: number,
+  names: readonly string[] = def.simple,
+): OutObject {
   const index = indexCatalog(def);
   if (depth >= FULL_DEPTH) {
     return {
@@ -69,7 +76,7 @@ function presentNested(def: ResourceDef, tag: string, r: StoredRecord, lookups: 
     };
   }
   const fields: Array<readonly [string, OutNode]> = [];
-  for (const name of def.simple) {
+  for (const name of names) {
     const el = index.byName.get(name);
     if (!el) continue;
     fields.push([name, elementNode(el, r, lookups, depth + 1)]);
@@ -81,7 +88,8 @@ function elementNode(el: Element, r: StoredRecord, lookups: PresentLookups, dept
   switch (el.kind) {
     case 'reference': {
       const other = referenced(r, el.name, el.target, lookups);
-      return other ? { t: 'object', v: presentNested(resourceNamed(el.target), el.name, other, lookups, depth) } : NULL_OBJECT;
+      if (!other) return NULL_OBJECT;
+      return { t: 'object', v: presentNested(resourceNamed(el.target), el.name, other, lookups, depth, el.nested) };
     }
     case 'collection': {
       const target = resourceNamed(el.target);

@@ -153,6 +153,32 @@ export function defaultReferenceData(): LazyFixture {
       { name: 'Northwind Contractors', 'display-name': 'Northwind Contractors', number: 'SUP-0202', status: 'active' },
       { name: 'Globex Consulting', 'display-name': 'Globex Consulting GmbH', number: 'SUP-0203', status: 'inactive' },
     ],
+    // Seed 004's sample names the address purpose `Home`; the others are Roster's.
+    worker_address_purposes: [
+      { code: 'Home', name: 'Home' },
+      { code: 'Work', name: 'Work' },
+      { code: 'Mailing', name: 'Mailing' },
+    ],
+    skills: [
+      { name: 'Project Management', description: 'Plans and runs projects' },
+      { name: 'Java', description: 'Java development' },
+      { name: 'TypeScript', description: 'TypeScript development' },
+      { name: 'Welding', description: 'Certified welding' },
+      { name: 'Forklift Operation', description: 'Licensed forklift operator' },
+    ],
+    identifier_types: [
+      { code: 'passport', name: 'Passport' },
+      { code: 'national_id', name: 'National ID card' },
+      { code: 'tax_id', name: 'Tax identification number' },
+      { code: 'hr_system', name: 'ID in the HR system' },
+      { code: 'vms', name: 'ID in the vendor management system' },
+    ],
+    document_types: [
+      { name: 'Work Permit', active: true },
+      { name: 'Certificate', active: true },
+      { name: 'Background Check', active: true },
+      { name: 'Non-Disclosure Agreement', active: true },
+    ],
     approval_limits: [
       { name: 'Up to 1,000 USD', amount: '1000', currency: 'USD', subject: 'requisition' },
       { name: 'Up to 10,000 USD', amount: '10000', currency: 'USD', subject: 'requisition' },

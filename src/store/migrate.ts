@@ -5,6 +5,7 @@ import { referenceDataMigration } from './migrations/003-reference-data-api.js';
 import { ownedChildrenMigration } from './migrations/004-owned-children.js';
 import { swaggerShapesMigration } from './migrations/005-swagger-shapes.js';
 import { suppliersMigration } from './migrations/006-suppliers.js';
+import { workersMigration } from './migrations/007-workers.js';
 import type { Store } from './database.js';
 import type { StoreDialect } from './dialects/index.js';
 
@@ -17,6 +18,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '004-owned-children': ownedChildrenMigration(dialect),
     '005-swagger-shapes': swaggerShapesMigration(dialect),
     '006-suppliers': suppliersMigration(dialect),
+    '007-workers': workersMigration(dialect),
   };
 }
 

@@ -46,11 +46,14 @@ export interface RecordCodec {
   decode(row: Row, memberships?: ReadonlyMap<string, readonly number[]>): StoredRecord;
 }
 
-/** Columns a nested rendering of `def` reads: its simple scalars, the values its computed ones use, its simple references. */
-function nestedColumns(def: ResourceDef): string[] {
+/**
+ * Columns a nested rendering of `def` reads: of the elements it shows (its simple ones unless
+ * the reference names others), the scalars, the values computed ones use, the references.
+ */
+function nestedColumns(def: ResourceDef, shown: readonly string[]): string[] {
   const index = indexCatalog(def);
   const names = new Set<string>();
-  for (const name of def.simple) {
+  for (const name of shown) {
     const el = index.byName.get(name);
     if (el?.kind === 'computed') for (const from of el.from) names.add(from);
     else names.add(name);
@@ -82,7 +85,7 @@ export function recordCodec(def: ResourceDef): RecordCodec {
     .filter((el) => el.out && !resourceNamed(el.target).cached)
     .map((el) => {
       const target = resourceNamed(el.target);
-      return { element: el, target, alias: `r_${el.column}`, columns: nestedColumns(target) };
+      return { element: el, target, alias: `r_${el.column}`, columns: nestedColumns(target, el.nested ?? target.simple) };
     });
   const membershipKinds = new Set(index.collections.map((e) => e.membership));
 

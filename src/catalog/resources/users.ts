@@ -167,6 +167,7 @@ export const USERS: ResourceDef = {
   // Coupa's UserSimple, as a user nested in another record (manager, created-by) renders.
   simple: ['id', 'login', 'email', 'employee-number', 'firstname', 'lastname', 'fullname', 'salesforce-id'],
   shallow: ['id', 'login', 'email'],
+  avatar: { table: 'avatars' },
   api: {
     path: '/api/users',
     operations: ['index', 'show', 'create', 'update'],

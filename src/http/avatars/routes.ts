@@ -1,0 +1,69 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { fileTypeFromBuffer } from 'file-type';
+import type { ResourceDef } from '../../catalog/resource.js';
+import { RosterError } from '../../domain/errors.js';
+import type { RecordService } from '../../domain/record-service.js';
+import type { AvatarRepository } from '../../store/avatar-repository.js';
+import { readUpload } from '../format/upload.js';
+import { sendRecord, viewOf, type IdParams } from '../records/routes.js';
+
+/** Image types an avatar may be, sniffed from the bytes, not taken from the client's word. */
+const AVATAR_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif']);
+
+export interface AvatarRoutesDeps {
+  readonly service: RecordService;
+  readonly avatars: AvatarRepository;
+  /** Largest image accepted, in bytes (`--avatar-limit`); larger is a 413. */
+  readonly limit: number;
+}
+
+/**
+ * A resource's avatar routes, those its definition lists among its extra routes (users, workers):
+ * upload (PUT or POST `…/:id/avatar`, multipart `file`; a PNG, JPEG or GIF by its bytes, else a
+ * 400), download (GET `…/:id/avatar`, and `…/:id/retrieve_avatar` as Coupa's user Swagger
+ * names it; a 404 when there is none) and DELETE. Upload and delete answer with the record.
+ */
+export function registerAvatarRoutes(app: FastifyInstance, def: ResourceDef, deps: AvatarRoutesDeps): void {
+  const { service, avatars } = deps;
+  const base = def.api?.path ?? '';
+  const listed = new Set((def.api?.extraRoutes ?? []).map((r) => `${r.method} ${r.path}`));
+  const config = { resource: def.singular };
+  const methods = (path: string, candidates: ReadonlyArray<'GET' | 'PUT' | 'POST' | 'DELETE'>) =>
+    candidates.filter((m) => listed.has(`${m} ${path}`));
+
+  const upload = async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
+    const id = service.idFrom(request.params.id);
+    const view = viewOf(service, request, reply, 'write');
+    await service.show(id);
+    const { filename, data } = await readUpload(request, 'file', deps.limit);
+    const type = await fileTypeFromBuffer(data);
+    if (!type || !AVATAR_TYPES.has(type.mime)) {
+      throw new RosterError('invalid_avatar', 'Avatar must be a PNG, JPEG or GIF image');
+    }
+    await avatars.save(id, { contentType: type.mime, filename, data }, (v) => `${base}/${id}/avatar?v=${v}`);
+    return sendRecord(service, request, reply, 200, await service.show(id), view);
+  };
+  const uploads = methods('/:id/avatar', ['PUT', 'POST']);
+  if (uploads.length > 0) app.route<IdParams>({ method: uploads, url: `${base}/:id/avatar`, config, handler: upload });
+
+  const download = async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
+    const id = service.idFrom(request.params.id);
+    await service.show(id);
+    const avatar = await avatars.find(id);
+    if (!avatar) throw new RosterError('not_found', `${def.model} ${id} has no avatar`);
+    return reply.type(avatar.contentType).header('cache-control', 'private, max-age=300').send(avatar.data);
+  };
+  for (const path of ['/:id/avatar', '/:id/retrieve_avatar']) {
+    if (methods(path, ['GET']).length > 0) app.get<IdParams>(`${base}${path}`, { config }, download);
+  }
+
+  if (methods('/:id/avatar', ['DELETE']).length > 0) {
+    app.delete<IdParams>(`${base}/:id/avatar`, { config }, async (request, reply) => {
+      const id = service.idFrom(request.params.id);
+      const view = viewOf(service, request, reply, 'write');
+      await service.show(id);
+      await avatars.remove(id);
+      return sendRecord(service, request, reply, 200, await service.show(id), view);
+    });
+  }
+}
