@@ -16,6 +16,8 @@ export interface Config {
   readonly bodyLimit: number;
   /** Largest avatar upload, in bytes. */
   readonly avatarLimit: number;
+  /** Largest attachment upload (a worker document's file), in bytes. */
+  readonly attachmentLimit: number;
   readonly logLevel: string;
   /** Per-client limit; null turns limiting off. */
   readonly rateLimit: RateLimit | null;
@@ -40,6 +42,7 @@ export const DEFAULTS: Config = {
   seedFile: undefined,
   bodyLimit: 1024 * 1024,
   avatarLimit: 2 * 1024 * 1024,
+  attachmentLimit: 10 * 1024 * 1024,
   logLevel: 'info',
   rateLimit: DEFAULT_RATE_LIMIT,
   redisUrl: undefined,

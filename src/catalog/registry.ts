@@ -24,6 +24,7 @@ import { WAREHOUSE_TYPES } from './resources/warehouse-types.js';
 import { WAREHOUSES } from './resources/warehouses.js';
 import { WORKER_ADDRESS_PURPOSES } from './resources/worker-address-purposes.js';
 import { WORKER_ADDRESSES } from './resources/worker-addresses.js';
+import { WORKER_DOCUMENT_ATTACHMENTS } from './resources/worker-document-attachments.js';
 import { WORKER_DOCUMENTS } from './resources/worker-documents.js';
 import { WORKER_EMAILS } from './resources/worker-emails.js';
 import { WORKER_EXTERNAL_IDENTIFIERS, WORKER_NATIONAL_IDENTIFIERS } from './resources/worker-identifiers.js';
@@ -68,6 +69,7 @@ export const RESOURCES: readonly ResourceDef[] = [
   WORKER_ADDRESSES,
   WORKER_EXTERNAL_IDENTIFIERS,
   WORKER_DOCUMENTS,
+  WORKER_DOCUMENT_ATTACHMENTS,
   WORKER_PHONE_NUMBERS,
   WORKER_NATIONAL_IDENTIFIERS,
 ];
@@ -75,8 +77,9 @@ export const RESOURCES: readonly ResourceDef[] = [
 const byName = new Map(RESOURCES.map((r) => [r.name, r]));
 
 /**
- * Owned children must point back at their owner and stay one level deep (a child row is
- * written and read with its owner; its own associations are references only).
+ * Owned children must point back at their owner. A child is written with its owner (nested
+ * attributes) or, when it has owned children of its own, only through its own API under the
+ * owner's path (a worker's documents, with their attachments): nested writes go one level deep.
  */
 for (const def of RESOURCES) {
   for (const el of def.elements) {
@@ -86,8 +89,13 @@ for (const def of RESOURCES) {
     if (!child || owner?.kind !== 'reference' || owner.target !== def.name || owner.owner !== true) {
       throw new Error(`${def.name}.${el.name}: ${el.target} needs an ownerReference ${el.owner} to ${def.name}`);
     }
-    if (child.api || child.elements.some((e) => e.kind === 'children' || e.kind === 'collection')) {
-      throw new Error(`${def.name}.${el.name}: ${el.target} must be unserved and hold no collections of its own`);
+    if (child.elements.some((e) => e.kind === 'collection'))
+      throw new Error(`${def.name}.${el.name}: ${el.target} holds collections`);
+    if (child.api && !child.api.path.includes(`/:${owner.column}/`)) {
+      throw new Error(`${el.target} is served, but not under its owner's path (:${owner.column})`);
+    }
+    if (el.in && child.elements.some((e) => e.kind === 'children')) {
+      throw new Error(`${def.name}.${el.name}: ${el.target} has children of its own, so it is written only through its API`);
     }
   }
 }
@@ -118,6 +126,17 @@ export function resourceNamed(name: string): ResourceDef {
   const def = byName.get(name);
   if (!def) throw new Error(`No resource ${name}`);
   return def;
+}
+
+/** The reference naming an owned child's owner (`worker` of a worker's e-mails), if the resource is owned. */
+export function ownerReferenceOf(def: ResourceDef): ReferenceElement | undefined {
+  return def.elements.find((e): e is ReferenceElement => e.kind === 'reference' && e.owner === true);
+}
+
+/** The owner reference of a resource served under its owner's path (`worker` of worker documents), if it is one. */
+export function servedOwner(def: ResourceDef): ReferenceElement | undefined {
+  const owner = ownerReferenceOf(def);
+  return owner && def.api?.path.includes(`/:${owner.column}/`) ? owner : undefined;
 }
 
 /** The resources served over HTTP. */

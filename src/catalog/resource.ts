@@ -1,7 +1,7 @@
 import type { Element } from './types.js';
 
 /** What a resource's HTTP API offers; the routes are registered from this (http/records/routes.ts). */
-export type Operation = 'index' | 'show' | 'create' | 'update';
+export type Operation = 'index' | 'show' | 'create' | 'update' | 'destroy';
 
 /** Query-string aliases: Coupa's `status=active|inactive` on users means `active=true|false`. */
 export interface QueryAliases {
@@ -18,7 +18,11 @@ export interface ExtraRoute {
 
 /** A resource served over HTTP, under Coupa's path, with the scopes Coupa names for it. */
 export interface ResourceApi {
-  /** Base path: `/api/users`. */
+  /**
+   * Base path: `/api/users`. An owned child served under its owner names the owner's id by its
+   * owner column: `/api/workers/:worker_id/worker_documents` (its rows are then only reached
+   * through that owner, and a create belongs to it).
+   */
   readonly path: string;
   readonly operations: readonly Operation[];
   /** OAuth scope for reads (index, show) and for writes (create, update). */

@@ -21,6 +21,11 @@ export const ERROR_CATALOG = {
     description:
       'The avatar upload is missing, is not readable multipart, has an unstorable file name, or is not a PNG, JPEG or GIF image.',
   },
+  invalid_attachment: {
+    status: 400,
+    description:
+      'An attachment upload is missing, is not readable multipart, has an unstorable file name, or is not a PDF, image or Office document.',
+  },
   unauthorized: {
     status: 401,
     description: 'No credential was sent, or the API key or bearer token is unknown, revoked, expired or tampered with.',

@@ -1,5 +1,5 @@
 import { indexCatalog } from '../catalog/lookup.js';
-import { resourceNamed } from '../catalog/registry.js';
+import { resourceNamed, servedOwner } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
 import type { CollectionElement, ReferenceElement, ScalarType, ScalarValue } from '../catalog/types.js';
 import { textProblem } from '../catalog/values.js';
@@ -76,6 +76,11 @@ export function queryResource(def: ResourceDef): QueryResource {
  */
 export class RecordService {
   readonly query: QueryResource;
+  /**
+   * For a resource served under its owner's path (`/api/workers/:worker_id/worker_documents`),
+   * the reference naming the owner: every read and write then names the owner's id too.
+   */
+  readonly owner: ReferenceElement | undefined;
   private readonly repo: RecordRepository;
   private readonly writer: RecordWriter;
 
@@ -87,6 +92,7 @@ export class RecordService {
     const resolver = new ReferenceResolver(deps.repository, deps.caches);
     this.writer = new RecordWriter(def, deps, this.repo, resolver, (id) => this.show(id));
     this.query = queryResource(def);
+    this.owner = servedOwner(def);
   }
 
   private notFound(id: string): RosterError {
@@ -110,13 +116,36 @@ export class RecordService {
     return orThrow(parseViewQuery(this.query.shape, params, mode));
   }
 
-  async show(id: number): Promise<StoredRecord> {
+  /** Row `id`; with `ownerId`, only if it belongs to that owner (a served child), else not_found. */
+  async show(id: number, ownerId?: number): Promise<StoredRecord> {
     const record = await this.repo.findById(id);
-    if (!record) throw this.notFound(String(id));
+    if (!record || (ownerId !== undefined && this.owner && record.refs.get(this.owner.name) !== ownerId)) {
+      throw this.notFound(String(id));
+    }
     return record;
   }
 
-  async list(query: ParsedQuery): Promise<StoredRecord[]> {
+  /**
+   * The owner's id as the path gives it, for a served child: a 404 in Rails' words ("Couldn't
+   * find Worker with 'id'=9") unless that owner exists.
+   */
+  async ownerFrom(raw: string): Promise<number> {
+    if (!this.owner) throw new Error(`${this.def.name} is not served under an owner`);
+    const target = resourceNamed(this.owner.target);
+    const id = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!Number.isSafeInteger(id) || id <= 0 || !(await this.deps.repository(target.name).exists(id))) {
+      throw new RosterError('not_found', `Couldn't find ${target.model} with 'id'=${raw}`);
+    }
+    return id;
+  }
+
+  /** An index page; with `ownerId`, among that owner's rows only (a served child). */
+  async list(query: ParsedQuery, ownerId?: number): Promise<StoredRecord[]> {
+    if (ownerId !== undefined && this.owner) {
+      const field = { name: this.owner.name, column: this.owner.column, type: 'integer' as const };
+      const mine = { param: this.owner.column, path: [], field, op: 'eq' as const, values: [ownerId] };
+      query = { ...query, conditions: [mine, ...query.conditions] };
+    }
     const point = pointLookup(query);
     if (point) return this.repo.findByUnique(point.column, this.deps.store.dialect.toDb(point.type, point.value));
     return this.repo.findPage(compileQuery(this.deps.store.dialect, this.def.table, query), query.offset, query.limit);
@@ -130,6 +159,13 @@ export class RecordService {
   /** Updates one record; `options.system` sets read-only values (a worker's `portal-access` on an invitation). */
   async update(id: number, doc: Document, actor: Actor, options: WriteOptions = {}): Promise<WriteResult> {
     return this.single(await this.writer.writeItem({ id, doc }, actor, options));
+  }
+
+  /** Deletes row `id` (with its owned children), only from `ownerId` when given; returns it as it was. */
+  async destroy(id: number, ownerId?: number): Promise<StoredRecord> {
+    const record = await this.show(id, ownerId);
+    await this.writer.remove(id);
+    return record;
   }
 
   /**

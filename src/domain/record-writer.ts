@@ -35,7 +35,12 @@ export interface BatchItem {
 }
 
 export interface WriteOptions {
-  /** Values of read-only elements set by the server itself (an API user's `api-user`). */
+  /** More rows a create writes in its own transaction, once the row has its id (an uploaded attachment's bytes). */
+  readonly alongside?: (trx: WriteDb, id: number) => Promise<void>;
+  /**
+   * Values the server sets itself, by element name: read-only scalars (an API user's
+   * `api-user`, a worker's `portal-access`) and references by id (the owner named by the path).
+   */
   readonly system?: ReadonlyMap<string, ScalarValue>;
 }
 
@@ -113,6 +118,7 @@ export class RecordWriter {
       const newId = await this.repo.insert(trx, { ...columns, ...(await this.referenceColumns(trx, associations, writer)) });
       await this.writeCollections(trx, newId, associations, writer);
       await this.writeChildren(trx, newId, associations, actor, writer);
+      await options.alongside?.(trx, newId);
       return newId;
     });
     return { id, ignored: input.ignored };
@@ -138,14 +144,15 @@ export class RecordWriter {
     return { id, ignored: input.ignored };
   }
 
-  /** The columns of read-only values the server sets itself (`WriteOptions.system`). */
+  /** The columns of values the server sets itself (`WriteOptions.system`): read-only scalars, or the id a reference holds. */
   private systemColumns(options: WriteOptions): Row {
     const index = indexCatalog(this.def);
     const columns: Row = {};
     for (const [name, value] of options.system ?? []) {
-      const el = index.scalars.find((e) => e.name === name);
-      if (!el) throw new Error(`${this.def.name} has no element ${name}`);
-      columns[el.column] = this.deps.store.dialect.toDb(el.type, value);
+      const el = index.byName.get(name);
+      if (el?.kind === 'scalar') columns[el.column] = this.deps.store.dialect.toDb(el.type, value);
+      else if (el?.kind === 'reference' && typeof value === 'number') columns[el.column] = value;
+      else throw new Error(`${this.def.name} has no scalar or reference ${name} to set to ${String(value)}`);
     }
     return columns;
   }
@@ -360,6 +367,14 @@ export class RecordWriter {
         }
       }
     }
+  }
+
+  /** Deletes one row and, by the foreign keys' cascade, its owned children. */
+  async remove(id: number): Promise<void> {
+    await this.write(async (trx) => {
+      await this.repo.remove(trx, id);
+      return id;
+    });
   }
 
   /**

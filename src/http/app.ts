@@ -10,6 +10,11 @@ import { MailRepository } from '../store/mail-repository.js';
 import { createMailer } from '../mail/mailer.js';
 import { WorkerInvitations } from '../domain/worker-invitations.js';
 import { WORKERS } from '../catalog/resources/workers.js';
+import { WORKER_DOCUMENTS } from '../catalog/resources/worker-documents.js';
+import { WORKER_DOCUMENT_ATTACHMENTS } from '../catalog/resources/worker-document-attachments.js';
+import { AttachmentUploads } from '../domain/attachment-uploads.js';
+import { AttachmentFileRepository } from '../store/attachment-file-repository.js';
+import { registerAttachmentRoutes } from './attachments/routes.js';
 import type { Store } from '../store/database.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { CredentialService } from '../domain/credential-service.js';
@@ -92,7 +97,9 @@ export async function buildApp({
   registerXmlParser(app);
   registerInputGuard(app);
   registerDrainOnError(app);
-  await app.register(multipart, { limits: { fileSize: config.avatarLimit, files: 1, fields: 10 }, throwFileSizeLimit: true });
+  // Each upload route sets its own file size limit; this is the largest of them.
+  const fileSize = Math.max(config.avatarLimit, config.attachmentLimit);
+  await app.register(multipart, { limits: { fileSize, files: 1, fields: 10 }, throwFileSizeLimit: true });
   const keys = new ApiKeyRepository(store);
   const clients = new ClientRepository(store);
   const signingKey = await loadSigningKey(store);
@@ -127,6 +134,13 @@ export async function buildApp({
     portalUrl: config.portalUrl,
   });
   registerWorkerRoutes(app, WORKERS, { workers, invitations });
+  const documents = engine.service(WORKER_DOCUMENTS);
+  const uploads = new AttachmentUploads(
+    documents,
+    engine.service(WORKER_DOCUMENT_ATTACHMENTS),
+    new AttachmentFileRepository(store),
+  );
+  registerAttachmentRoutes(app, WORKER_DOCUMENTS, { documents, uploads, limit: config.attachmentLimit });
   await app.ready();
   return app;
 }

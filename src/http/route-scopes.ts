@@ -18,8 +18,12 @@ function routesOf(api: ResourceApi): Array<[string, string]> {
         out.push([`POST ${api.path}`, write]);
         break;
       case 'update':
-        // `PUT` on the collection is a bulk update (`?bulk=1`).
-        out.push([`PUT ${api.path}/:id`, write], [`PATCH ${api.path}/:id`, write], [`PUT ${api.path}`, write]);
+        out.push([`PUT ${api.path}/:id`, write], [`PATCH ${api.path}/:id`, write]);
+        // `PUT` on the collection is a bulk update (`?bulk=1`), except under an owner.
+        if (!api.path.includes('/:')) out.push([`PUT ${api.path}`, write]);
+        break;
+      case 'destroy':
+        out.push([`DELETE ${api.path}/:id`, write]);
         break;
       default:
         assertNever(operation);

@@ -68,13 +68,14 @@ export class RecordRepository {
         q = new PreparedQuery(this.store, (d) => this.selectFull(d).where(`${table}.${column}`, '=', 0).orderBy(`${table}.id`));
         this.byOwner.set(column, q);
       }
-      return (await q.execute(ownerIds)).map((row) => this.codec.decode(row));
+      return this.records(await q.execute(ownerIds));
     }
     const rows = await this.selectFull(db)
       .where(`${table}.${column}`, 'in', [...ownerIds])
       .orderBy(`${table}.id`)
       .execute();
-    return rows.map((row) => this.codec.decode(row));
+    // Their own children too (a worker's documents' attachments).
+    return this.records(rows, db);
   }
 
   /**
@@ -206,7 +207,7 @@ export class RecordRepository {
     await db.updateTable(this.def.table).set(columns).where('id', '=', id).execute();
   }
 
-  /** Removes one row (an owned child whose owner's write sent `_destroy`). */
+  /** Removes one row (an owned child whose owner's write sent `_destroy`, or a DELETE); its own children go with it. */
   async remove(db: WriteDb, id: number): Promise<void> {
     await db.deleteFrom(this.def.table).where('id', '=', id).execute();
   }

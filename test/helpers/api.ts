@@ -176,21 +176,30 @@ const tablesOf = (def: ResourceDef): string[] => [
 ];
 
 /** Every resource's table and membership table (from the registry), and the stores beside them. */
-const ALL_TABLES = [...RESOURCES.flatMap(tablesOf), 'avatars', 'api_keys'];
+const ALL_TABLES = [
+  ...RESOURCES.flatMap(tablesOf),
+  ...RESOURCES.flatMap((def) => (def.avatar ? [def.avatar.table] : [])),
+  'api_keys',
+  'attachment_files',
+  'mail_messages',
+];
 
 /**
  * The tables a write to `resource` can touch: its own, its memberships, its owned children,
- * the rows its references find or create (approval limits), and avatars; a snapshot of these alone is
+ * the rows its references find or create (approval limits), avatars, files and mail; a snapshot of these alone is
  * cheaper where a test writes one resource many times (the fuzz suite).
  */
 function tablesWrittenBy(resource: string): string[] {
   const def = resourceNamed(resource);
   const created = def.elements.flatMap((el) =>
-    el.kind === 'children' || ((el.kind === 'reference' || el.kind === 'collection') && resourceNamed(el.target).findOrCreateBy)
-      ? [resourceNamed(el.target).table]
-      : [],
+    el.kind === 'children'
+      ? tablesWrittenBy(el.target)
+      : (el.kind === 'reference' || el.kind === 'collection') && resourceNamed(el.target).findOrCreateBy
+        ? [resourceNamed(el.target).table]
+        : [],
   );
-  return [...new Set([...tablesOf(def), ...created, 'avatars', 'api_keys'])];
+  const stores = [def.avatar?.table ?? 'avatars', 'api_keys', 'attachment_files', 'mail_messages'];
+  return [...new Set([...tablesOf(def), ...created, ...stores])];
 }
 
 /**

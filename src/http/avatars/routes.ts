@@ -35,7 +35,12 @@ export function registerAvatarRoutes(app: FastifyInstance, def: ResourceDef, dep
     const id = service.idFrom(request.params.id);
     const view = viewOf(service, request, reply, 'write');
     await service.show(id);
-    const { filename, data } = await readUpload(request, 'file', deps.limit);
+    const { filename, data } = await readUpload(request, {
+      fields: ['file'],
+      limit: deps.limit,
+      code: 'invalid_avatar',
+      noun: 'image',
+    });
     const type = await fileTypeFromBuffer(data);
     if (!type || !AVATAR_TYPES.has(type.mime)) {
       throw new RosterError('invalid_avatar', 'Avatar must be a PNG, JPEG or GIF image');

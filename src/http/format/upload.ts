@@ -11,23 +11,34 @@ export interface Upload {
 /** Coupa keeps an attachment's file name in a string(255) column (`avatar_file_name`). */
 const MAX_FILENAME = 255;
 
-const SEND_AS = 'Send the image as multipart/form-data in a field named file';
+/** What an upload route takes: the file's field names, its size limit, and the error its faults are. */
+export interface UploadSpec {
+  /** Field names the file may come in (`file`; Coupa's attachments also take `attachment[file]`). */
+  readonly fields: readonly string[];
+  /** Largest file, in bytes; larger is `payload_too_large`. */
+  readonly limit: number;
+  readonly code: 'invalid_avatar' | 'invalid_attachment';
+  /** What the file is, in messages: `image`, `file`. */
+  readonly noun: string;
+}
 
 /**
- * Reads the one file a multipart/form-data request carries in `field`, up to `limit` bytes.
- * Every way the body can be wrong becomes an error from the catalogue, never a 500: over a
- * limit (the file, the number of parts, files or fields) is `payload_too_large`; anything the
- * multipart parser cannot read (no boundary, a truncated body, a malformed part header) or a
- * file name that could not be stored is `invalid_avatar`.
+ * Reads the one file a multipart/form-data request carries in one of `spec.fields`, up to
+ * `spec.limit` bytes. Every way the body can be wrong becomes an error from the catalogue,
+ * never a 500: over a limit (the file, the number of parts, files or fields) is
+ * `payload_too_large`; anything the multipart parser cannot read (no boundary, a truncated
+ * body, a malformed part header) or a file name that could not be stored is `spec.code`.
  */
-export async function readUpload(request: FastifyRequest, field: string, limit: number): Promise<Upload> {
-  if (!request.isMultipart()) throw new RosterError('invalid_avatar', SEND_AS);
+export async function readUpload(request: FastifyRequest, spec: UploadSpec): Promise<Upload> {
+  const { code, limit } = spec;
+  const sendAs = `Send the ${spec.noun} as multipart/form-data in a field named ${spec.fields.join(' or ')}`;
+  if (!request.isMultipart()) throw new RosterError(code, sendAs);
   try {
     let upload: Upload | undefined;
     let fileError: Error | undefined;
     for await (const part of request.parts({ limits: { fileSize: limit, files: 1 } })) {
       if (part.type !== 'file') continue;
-      if (part.fieldname !== field) throw new RosterError('invalid_avatar', SEND_AS);
+      if (!spec.fields.includes(part.fieldname)) throw new RosterError(code, sendAs);
       try {
         // A file part may come without a file name; the column (like Coupa's) holds one, so it is empty.
         upload = { filename: typeof part.filename === 'string' ? part.filename : '', data: await part.toBuffer() };
@@ -39,9 +50,9 @@ export async function readUpload(request: FastifyRequest, field: string, limit: 
       }
     }
     if (fileError !== undefined) throw fileError;
-    if (!upload) throw new RosterError('invalid_avatar', SEND_AS);
+    if (!upload) throw new RosterError(code, sendAs);
     const problem = textProblem(upload.filename) ?? lengthProblem(upload.filename, MAX_FILENAME);
-    if (problem) throw new RosterError('invalid_avatar', `The file name ${problem}`);
+    if (problem) throw new RosterError(code, `The file name ${problem}`);
     return upload;
   } catch (err) {
     if (isRosterError(err)) throw err;
@@ -50,9 +61,6 @@ export async function readUpload(request: FastifyRequest, field: string, limit: 
       throw new RosterError('payload_too_large', 'Request body is too large');
     }
     // Busboy's own errors carry no status: they all mean the body is not readable multipart.
-    throw new RosterError(
-      'invalid_avatar',
-      `Malformed multipart body: ${typeof e.message === 'string' ? e.message : 'unreadable'}`,
-    );
+    throw new RosterError(code, `Malformed multipart body: ${typeof e.message === 'string' ? e.message : 'unreadable'}`);
   }
 }

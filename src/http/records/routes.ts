@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assertNever } from '../../catalog/lookup.js';
 import type { ResourceDef } from '../../catalog/resource.js';
 import type { RecordService, WriteResult } from '../../domain/record-service.js';
+import type { WriteOptions } from '../../domain/record-writer.js';
 import { RosterError } from '../../domain/errors.js';
 import type { View } from '../../query/view.js';
 import { presentAs } from '../../render/present-record.js';
@@ -13,6 +14,9 @@ import { headerList } from '../header-value.js';
 import { sendError, sendList, sendObject } from '../reply.js';
 
 export type IdParams = { Params: { id: string } };
+
+/** Route parameters of any record route: the id, and for a served child its owner's (`worker_id`). */
+type RecordParams = { Params: Record<string, string | undefined> };
 
 export const queryOf = (request: FastifyRequest): Record<string, unknown> => request.query as Record<string, unknown>;
 
@@ -64,13 +68,21 @@ export function registerRecordRoutes(app: FastifyInstance, def: ResourceDef, ser
   if (!api) return;
   const config = { resource: def.singular };
   const base = api.path;
+  const ownerParam = service.owner?.column;
+  // A served child's owner, from the path: a 404 unless it exists. Undefined for a top-level resource.
+  const ownerOf = async (request: FastifyRequest<RecordParams>): Promise<number | undefined> =>
+    ownerParam === undefined ? undefined : service.ownerFrom(request.params[ownerParam] ?? '');
+  const idOf = (request: FastifyRequest<RecordParams>): number => service.idFrom(request.params['id'] ?? '');
+  const owned = (ownerId: number | undefined): WriteOptions =>
+    ownerId === undefined || !service.owner ? {} : { system: new Map([[service.owner.name, ownerId]]) };
 
   for (const operation of api.operations) {
     switch (operation) {
       case 'index':
-        app.get(base, { config }, async (request, reply) => {
+        app.get<RecordParams>(base, { config }, async (request, reply) => {
+          const ownerId = await ownerOf(request);
           const query = service.parseQuery(queryOf(request));
-          const page = await service.list(query);
+          const page = await service.list(query, ownerId);
           if (page.length === 0 && !wantsJson(request)) {
             return sendError(request, reply, 'no_results', ['No results match your search criteria.']);
           }
@@ -84,30 +96,37 @@ export function registerRecordRoutes(app: FastifyInstance, def: ResourceDef, ser
         });
         break;
       case 'show':
-        app.get<IdParams>(`${base}/:id`, { config }, async (request, reply) => {
-          const id = service.idFrom(request.params.id);
+        app.get<RecordParams>(`${base}/:id`, { config }, async (request, reply) => {
+          const ownerId = await ownerOf(request);
+          const id = idOf(request);
           const view = viewOf(service, request, reply, 'read');
-          return sendRecord(service, request, reply, 200, await service.show(id), view);
+          return sendRecord(service, request, reply, 200, await service.show(id, ownerId), view);
         });
         break;
       case 'create':
-        app.post(base, { config }, async (request, reply) => {
-          if (isBulk(queryOf(request))) return sendBulk(service, request, reply, 'create', queryOf(request));
+        app.post<RecordParams>(base, { config }, async (request, reply) => {
+          const ownerId = await ownerOf(request);
+          if (ownerId === undefined && isBulk(queryOf(request))) {
+            return sendBulk(service, request, reply, 'create', queryOf(request));
+          }
           const view = viewOf(service, request, reply, 'write');
-          const result = await service.create(readDocument(request, def.singular), request.actor);
+          const result = await service.create(readDocument(request, def.singular), request.actor, owned(ownerId));
           return sendWrite(service, request, reply, 201, result, view);
         });
         break;
       case 'update': {
-        const update = async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
-          const id = service.idFrom(request.params.id);
+        const update = async (request: FastifyRequest<RecordParams>, reply: FastifyReply) => {
+          const ownerId = await ownerOf(request);
+          const id = idOf(request);
           const view = viewOf(service, request, reply, 'write');
+          if (ownerId !== undefined) await service.show(id, ownerId);
           const result = await service.update(id, readDocument(request, def.singular), request.actor);
           return sendWrite(service, request, reply, 200, result, view);
         };
         // One route for both methods: Rails routes PATCH and PUT to the same update.
-        app.route<IdParams>({ method: ['PUT', 'PATCH'], url: `${base}/:id`, config, handler: update });
-        // Without an id, an update is a bulk one: each item names its row.
+        app.route<RecordParams>({ method: ['PUT', 'PATCH'], url: `${base}/:id`, config, handler: update });
+        // Without an id, an update is a bulk one: each item names its row (not under an owner).
+        if (ownerParam !== undefined) break;
         app.put(base, { config }, async (request, reply) => {
           if (!isBulk(queryOf(request))) {
             throw new RosterError('invalid_query', `PUT ${base} updates in bulk: add bulk=1, or name one record (${base}/:id)`);
@@ -116,6 +135,15 @@ export function registerRecordRoutes(app: FastifyInstance, def: ResourceDef, ser
         });
         break;
       }
+      case 'destroy':
+        // Rails answers a destroy with the record as it was.
+        app.delete<RecordParams>(`${base}/:id`, { config }, async (request, reply) => {
+          const ownerId = await ownerOf(request);
+          const id = idOf(request);
+          const view = viewOf(service, request, reply, 'write');
+          return sendRecord(service, request, reply, 200, await service.destroy(id, ownerId), view);
+        });
+        break;
       default:
         assertNever(operation);
     }

@@ -8,8 +8,9 @@ const VERSION = 7;
 /**
  * The Worker API (seed 004): workers, their owned collections (emails, phone numbers,
  * addresses, skills, identifiers, documents, each indexed on the worker), the reference data
- * they name (address purposes, skills, identifier and document types), workers' avatars, and
- * the outbound mail Roster records (invitations).
+ * they name (address purposes, skills, identifier and document types), workers' avatars, the
+ * bytes of worker documents' uploaded attachments, and the outbound mail Roster records
+ * (invitations).
  */
 export function workersMigration(dialect: StoreDialect): Migration {
   return {
@@ -22,6 +23,14 @@ export function workersMigration(dialect: StoreDialect): Migration {
         .addColumn('filename', 'text', (c) => c.notNull())
         .addColumn('data', dialect.blobType, (c) => c.notNull())
         .addColumn('updated_at', dialect.columnType('datetime'), (c) => c.notNull().defaultTo(dialect.now))
+        .execute();
+      await db.schema
+        .createTable('attachment_files')
+        .addColumn('attachment_id', dialect.fkType, (c) =>
+          c.primaryKey().references('worker_document_attachments.id').onDelete('cascade'),
+        )
+        .addColumn('content_type', 'text', (c) => c.notNull())
+        .addColumn('data', dialect.blobType, (c) => c.notNull())
         .execute();
       await db.schema
         .createTable('mail_messages')

@@ -1,0 +1,76 @@
+import type { FastifyInstance } from 'fastify';
+import { fileTypeFromBuffer } from 'file-type';
+import type { ResourceDef } from '../../catalog/resource.js';
+import type { AttachmentUploads } from '../../domain/attachment-uploads.js';
+import { RosterError } from '../../domain/errors.js';
+import type { RecordService } from '../../domain/record-service.js';
+import { readUpload } from '../format/upload.js';
+import { sendRecord, viewOf } from '../records/routes.js';
+
+/**
+ * Types a worker document's file may be, sniffed from its bytes: PDF, images, Office
+ * documents (a plain-text file has no signature to sniff, so it is refused; send it as a
+ * `text` attachment instead).
+ */
+const ATTACHMENT_TYPES = new Set([
+  'application/pdf',
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/tiff',
+  'image/webp',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/x-cfb',
+]);
+
+type AttachmentParams = { Params: { worker_id: string; id: string; attachment_id?: string } };
+
+/**
+ * A worker document's files: `POST …/worker_documents/:id/attachments` (multipart, the file in
+ * `file` or `attachment[file]`, as Coupa's Attachments API takes it; a 400 for a type not in
+ * the list, a 413 over `attachmentLimit`) answers with the document; `GET
+ * …/attachments/:attachment_id` sends the bytes back with their type.
+ */
+export function registerAttachmentRoutes(
+  app: FastifyInstance,
+  def: ResourceDef,
+  deps: { readonly documents: RecordService; readonly uploads: AttachmentUploads; readonly limit: number },
+): void {
+  const { documents, uploads } = deps;
+  const base = def.api?.path ?? '';
+  const config = { resource: def.singular };
+  const worker = (raw: string) => documents.ownerFrom(raw);
+
+  app.post<AttachmentParams>(`${base}/:id/attachments`, { config }, async (request, reply) => {
+    const workerId = await worker(request.params.worker_id);
+    const id = documents.idFrom(request.params.id);
+    const view = viewOf(documents, request, reply, 'write');
+    await documents.show(id, workerId);
+    const { filename, data } = await readUpload(request, {
+      fields: ['file', 'attachment[file]'],
+      limit: deps.limit,
+      code: 'invalid_attachment',
+      noun: 'file',
+    });
+    const type = await fileTypeFromBuffer(data);
+    if (!type || !ATTACHMENT_TYPES.has(type.mime)) {
+      throw new RosterError(
+        'invalid_attachment',
+        'An attachment must be a PDF, an image (PNG, JPEG, GIF, TIFF, WebP) or an Office document',
+      );
+    }
+    const url = (attachmentId: number) => `${base.replace(':worker_id', String(workerId))}/${id}/attachments/${attachmentId}`;
+    const document = await uploads.upload(workerId, id, { filename, data, contentType: type.mime }, request.actor, url);
+    return sendRecord(documents, request, reply, 201, document, view);
+  });
+
+  app.get<AttachmentParams>(`${base}/:id/attachments/:attachment_id`, { config }, async (request, reply) => {
+    const workerId = await worker(request.params.worker_id);
+    const id = documents.idFrom(request.params.id);
+    const attachmentId = documents.idFrom(request.params.attachment_id ?? '');
+    const file = await uploads.download(workerId, id, attachmentId);
+    const disposition = `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`;
+    return reply.type(file.contentType).header('content-disposition', disposition).send(file.data);
+  });
+}
