@@ -13,14 +13,22 @@ import { REFERENCE_APIS } from './helpers/reference-apis.js';
 function goldenFiles(def: ResourceDef): string[] {
   if (def.name === 'users')
     return ['show-user.xml.txt', 'show-user.json.txt', 'index-two-users.xml.txt', 'index-two-users.json.txt'];
-  if (def.name === 'workers')
-    return ['show-worker.xml.txt', 'show-worker.json.txt', 'index-workers.xml.txt', 'index-workers.json.txt'];
+  if (def.name in API_PAGES) {
+    // The Worker API's: show-worker.xml.txt, index-workers.json.txt, show-worker-document.xml.txt, …
+    const one = def.singular;
+    const many = def.plural;
+    return ['show', 'index'].flatMap((kind) => ['xml', 'json'].map((f) => `${kind}-${kind === 'show' ? one : many}.${f}.txt`));
+  }
   const name = def.name.replaceAll('_', '-');
   return ['show', 'index'].flatMap((kind) => ['xml', 'json'].map((format) => `ref-${name}-${kind}.${format}.txt`));
 }
 
 /** The resources with a page (and tests) of their own; the others are reference data. */
-const API_PAGES: Readonly<Record<string, string>> = { users: 'docs/users-api.md', workers: 'docs/workers-api.md' };
+const API_PAGES: Readonly<Record<string, string>> = {
+  users: 'docs/users-api.md',
+  workers: 'docs/workers-api.md',
+  worker_documents: 'docs/workers-api.md',
+};
 
 /**
  * What docs/adding-a-resource.md promises: a registered resource is complete (consistent
@@ -40,6 +48,7 @@ describe('the resource registry', () => {
       'worker_documents',
       'worker_phone_numbers',
       'worker_national_identifiers',
+      'worker_document_attachments',
     ]);
     RESOURCES.forEach((def, i) => {
       const index = indexCatalog(def);

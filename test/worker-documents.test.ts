@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dbSnapshot, expectError } from './helpers/api.js';
+import { describeResponse, expectGolden } from './helpers/golden.js';
 import { DIALECTS } from './helpers/dialects.js';
 import { makeGif, makePng, multipartFile } from './helpers/images.js';
 import { JSON_IO, makeTestApp, XML, type TestApp } from './helpers/test-app.js';
@@ -106,6 +107,24 @@ for (const dialect of DIALECTS) {
       expectError(gone, 'not_found', ["Couldn't find Worker::WorkerDocument with 'id'=1"]);
       const count = await t.store.db.selectFrom('worker_document_attachments').select('id').execute();
       expect(count).toHaveLength(0);
+    });
+
+    it('renders a document and a list of them as the golden files pin, in XML and JSON', async () => {
+      await createDocument(1, {
+        type: { name: 'Work Permit' },
+        attachments: [{ type: 'url', url: 'https://example.com/permit', intent: 'Supplier' }],
+      });
+      expect((await upload(1, 1, { filename: 'permit.pdf', contentType: 'application/pdf', data: PDF })).statusCode).toBe(201);
+      await createDocument(1, {
+        type: { name: 'Certificate' },
+        attachments: [{ type: 'text', text: 'Forklift, valid to 2027' }],
+      });
+      const get = (url: string, json: boolean) => t.request({ method: 'GET', url, headers: json ? ACCEPT_JSON : {} });
+      for (const json of [false, true]) {
+        const ext = json ? 'json' : 'xml';
+        expectGolden(`show-worker-document.${ext}.txt`, describeResponse(await get('/api/workers/1/worker_documents/1', json)));
+        expectGolden(`index-worker-documents.${ext}.txt`, describeResponse(await get('/api/workers/1/worker_documents', json)));
+      }
     });
 
     it("keeps each worker's documents to that worker: another worker's is a 404 and nothing changes", async () => {

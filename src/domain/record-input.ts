@@ -5,6 +5,7 @@ import type {
   ChildrenElement,
   CollectionElement,
   CompositeElement,
+  Element,
   ReferenceElement,
   ScalarElement,
   ScalarValue,
@@ -43,6 +44,8 @@ export interface ParsedInput {
   readonly ignored: string[];
   /** Type problems, as full messages. */
   readonly problems: string[];
+  /** Names of the elements whose value did not parse (reported in `problems`, so not again as blank). */
+  readonly refused: Set<string>;
 }
 
 /** A request body as a plain object: parsed JSON, or XML turned into the same shape. */
@@ -154,6 +157,7 @@ export function parseInput(def: ResourceDef, doc: Document): ParsedInput {
     children: new Map(),
     ignored: [],
     problems: [],
+    refused: new Set(),
   };
   for (const [name, raw] of Object.entries(doc)) {
     const el = findElement(index, name);
@@ -161,81 +165,93 @@ export function parseInput(def: ResourceDef, doc: Document): ParsedInput {
       out.ignored.push(name);
       continue;
     }
-    const label = humanize(el.name);
-    switch (el.kind) {
-      case 'scalar': {
-        const c = coerceScalar(el.type, raw);
-        if (c.ok) out.scalars.set(el, c.value);
-        else out.problems.push(`${label} ${c.problem}`);
-        break;
-      }
-      case 'secret':
-        if (raw === null || typeof raw === 'string') out.secrets.set(el, raw === '' ? null : raw);
-        else out.problems.push(`${label} must be text`);
-        break;
-      case 'composite': {
-        if (raw === null || raw === '') {
-          out.composites.set(el, null);
-        } else if (typeof raw === 'string' || typeof raw === 'number') {
-          const text = String(raw).trim();
-          const problem = textProblem(text);
-          if (problem !== undefined) out.problems.push(`${label} ${problem}`);
-          else out.composites.set(el, el.fromText ? el.fromText(text) : new Map([[el.fields[0]?.name ?? 'number', text]]));
-        } else if (isPlainObject(raw)) {
-          const fields = normalizeKeys(raw);
-          const parts = new Map<string, string | null>();
-          for (const part of el.fields) {
-            const v = fields.get(part.name);
-            if (v === undefined) continue;
-            const c = coerceScalar('string', v);
-            if (c.ok) parts.set(part.name, c.value === null || c.value === '' ? null : String(c.value));
-            else out.problems.push(`${label} ${part.name} ${c.problem}`);
-          }
-          out.composites.set(el, parts);
-        } else {
-          out.problems.push(`${label} must be a phone number or an object of its parts`);
-        }
-        break;
-      }
-      case 'reference': {
-        const spec = parseRefSpec(el.target, raw, label, out.problems);
-        if (spec !== undefined) out.references.set(el, spec);
-        break;
-      }
-      case 'collection': {
-        const items = asList(raw);
-        if (!items) {
-          out.problems.push(`${label} must be a list`);
-          break;
-        }
-        if (items.length > MAX_COLLECTION_ITEMS) {
-          out.problems.push(`${label} may name at most ${MAX_COLLECTION_ITEMS} items (${items.length} given)`);
-          break;
-        }
-        const specs: RefSpec[] = [];
-        for (const item of items) {
-          const spec = parseRefSpec(el.target, item, label, out.problems);
-          if (spec) specs.push(spec);
-        }
-        out.collections.set(el, specs);
-        break;
-      }
-      case 'children': {
-        const items = asList(raw);
-        if (!items) out.problems.push(`${label} must be a list`);
-        else if (items.length > MAX_COLLECTION_ITEMS)
-          out.problems.push(`${label} may hold at most ${MAX_COLLECTION_ITEMS} items (${items.length} given)`);
-        else out.children.set(el, parseChildItems(el, items, out));
-        break;
-      }
-      case 'computed':
-        out.ignored.push(name);
-        break;
-      default:
-        assertNever(el);
-    }
+    parseElement(el, raw, out);
   }
   return out;
+}
+
+/** Reads one element's value into `out`; a value that does not parse is a problem, and the element is refused. */
+function parseElement(el: Element, raw: unknown, out: ParsedInput): void {
+  const before = out.problems.length;
+  parseValue(el, raw, out);
+  if (out.problems.length > before) out.refused.add(el.name);
+}
+
+function parseValue(el: Element, raw: unknown, out: ParsedInput): void {
+  const label = humanize(el.name);
+  switch (el.kind) {
+    case 'scalar': {
+      const c = coerceScalar(el.type, raw);
+      if (c.ok) out.scalars.set(el, c.value);
+      else out.problems.push(`${label} ${c.problem}`);
+      break;
+    }
+    case 'secret':
+      if (raw === null || typeof raw === 'string') out.secrets.set(el, raw === '' ? null : raw);
+      else out.problems.push(`${label} must be text`);
+      break;
+    case 'composite': {
+      if (raw === null || raw === '') {
+        out.composites.set(el, null);
+      } else if (typeof raw === 'string' || typeof raw === 'number') {
+        const text = String(raw).trim();
+        const problem = textProblem(text);
+        if (problem !== undefined) out.problems.push(`${label} ${problem}`);
+        else out.composites.set(el, el.fromText ? el.fromText(text) : new Map([[el.fields[0]?.name ?? 'number', text]]));
+      } else if (isPlainObject(raw)) {
+        const fields = normalizeKeys(raw);
+        const parts = new Map<string, string | null>();
+        for (const part of el.fields) {
+          const v = fields.get(part.name);
+          if (v === undefined) continue;
+          const c = coerceScalar('string', v);
+          if (c.ok) parts.set(part.name, c.value === null || c.value === '' ? null : String(c.value));
+          else out.problems.push(`${label} ${part.name} ${c.problem}`);
+        }
+        out.composites.set(el, parts);
+      } else {
+        out.problems.push(`${label} must be a phone number or an object of its parts`);
+      }
+      break;
+    }
+    case 'reference': {
+      const spec = parseRefSpec(el.target, raw, label, out.problems);
+      if (spec !== undefined) out.references.set(el, spec);
+      break;
+    }
+    case 'collection': {
+      const items = asList(raw);
+      if (!items) {
+        out.problems.push(`${label} must be a list`);
+        break;
+      }
+      if (items.length > MAX_COLLECTION_ITEMS) {
+        out.problems.push(`${label} may name at most ${MAX_COLLECTION_ITEMS} items (${items.length} given)`);
+        break;
+      }
+      const specs: RefSpec[] = [];
+      for (const item of items) {
+        const spec = parseRefSpec(el.target, item, label, out.problems);
+        if (spec) specs.push(spec);
+      }
+      out.collections.set(el, specs);
+      break;
+    }
+    case 'children': {
+      const items = asList(raw);
+      if (!items) out.problems.push(`${label} must be a list`);
+      else if (items.length > MAX_COLLECTION_ITEMS)
+        out.problems.push(`${label} may hold at most ${MAX_COLLECTION_ITEMS} items (${items.length} given)`);
+      else out.children.set(el, parseChildItems(el, items, out));
+      break;
+    }
+    // Computed values are never Api_In; listed for the switch to be exhaustive.
+    case 'computed':
+      out.ignored.push(el.name);
+      break;
+    default:
+      assertNever(el);
+  }
 }
 
 /** Rails reads `_destroy` as a boolean; `id` names a child row to change. Both are the item's own, not the child's elements. */

@@ -38,9 +38,10 @@ function checkScalar(el: ScalarElement, value: ScalarValue | null, messages: str
 export function validateRecord(def: ResourceDef, input: ParsedInput, mode: 'create' | 'update'): string[] {
   const index = indexCatalog(def);
   const messages = [...input.problems];
+  // An element whose value did not parse is reported once, by the parser, not also as blank.
   for (const el of index.writableScalars) {
     const sent = input.scalars.has(el);
-    if (!sent && mode === 'update') continue;
+    if ((!sent && mode === 'update') || input.refused.has(el.name)) continue;
     checkScalar(el, sent ? (input.scalars.get(el) ?? null) : (el.default ?? null), messages);
   }
   for (const el of index.writableScalars) {
@@ -59,9 +60,7 @@ export function validateRecord(def: ResourceDef, input: ParsedInput, mode: 'crea
     if (!el.required || !el.in) continue;
     const label = humanize(el.name);
     const sent = input.references.has(el);
-    // A reference the parser refused is reported already, not also as blank.
-    const refused = input.problems.some((p) => p.startsWith(label));
-    if ((mode === 'create' && !sent && !refused) || (sent && input.references.get(el) === null)) {
+    if ((mode === 'create' && !sent && !input.refused.has(el.name)) || (sent && input.references.get(el) === null)) {
       messages.push(`${label} can't be blank`);
     }
   }

@@ -10,7 +10,7 @@ interface Example {
   readonly output: string | undefined;
 }
 
-/** The ```sh blocks of docs/auth.md, in order, each with the output block that follows it. */
+/** The ```sh blocks of a page, in order, each with the output block that follows it. */
 function examples(markdown: string): Example[] {
   const blocks = [...markdown.matchAll(/```(\w+)\n([\s\S]*?)```(?:\s*\n)?/g)];
   const out: Example[] = [];
@@ -24,7 +24,13 @@ function examples(markdown: string): Example[] {
   return out;
 }
 
-describe('docs/auth.md', () => {
+/** The pages whose examples are run, with how many each has at least (so an emptied page fails). */
+const PAGES: ReadonlyArray<readonly [string, number]> = [
+  ['docs/auth.md', 8],
+  ['docs/workers-api.md', 8],
+];
+
+describe.each(PAGES)('%s', (page, least) => {
   let served: Served;
   let bin: string;
   let data: string;
@@ -42,13 +48,15 @@ describe('docs/auth.md', () => {
   });
 
   it('runs every curl and roster example verbatim, with the outputs the page shows', () => {
-    const list = examples(readFileSync(new URL('../docs/auth.md', import.meta.url), 'utf8'));
-    expect(list.length).toBeGreaterThanOrEqual(8);
+    const list = examples(readFileSync(new URL(`../${page}`, import.meta.url), 'utf8'));
+    expect(list.length).toBeGreaterThanOrEqual(least);
     // One shell session, so variables set by one example serve the next, as for a reader.
     const marker = (i: number) => `@@example ${i}@@`;
     const script = ['set -euo pipefail', ...list.flatMap((e, i) => [`echo '${marker(i)}'`, e.script])].join('\n');
     const run = spawnSync('bash', ['-c', script], {
       encoding: 'utf8',
+      // A directory of its own, for the files an example writes.
+      cwd: tempDir(),
       timeout: 60_000,
       env: { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}`, ROSTER_URL: served.url, ROSTER_DATA: data },
     });
