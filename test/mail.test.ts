@@ -1,64 +1,24 @@
 import { createServer, Socket, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import type { SMTPServerOptions } from 'smtp-server';
+import { closedPort, startInbox as startSmtp, type Inbox } from './helpers/smtp.js';
 import { createMailer, type Mailer } from '../src/mail/mailer.js';
 import { invitationMessage } from '../src/mail/invitation.js';
 
-interface Inbox {
-  readonly port: number;
-  readonly received: ParsedMail[];
-  readonly connections: () => number;
-}
-
-const servers: SMTPServer[] = [];
+const inboxes: Inbox[] = [];
 const mailers: Mailer[] = [];
 
 afterEach(async () => {
   vi.restoreAllMocks();
   for (const mailer of mailers.splice(0)) mailer.close();
-  await Promise.all(servers.splice(0).map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  await Promise.all(inboxes.splice(0).map((inbox) => inbox.close()));
 });
 
-/** A real SMTP server on 127.0.0.1, on a free port, that parses every message it accepts. */
+/** A real SMTP server, closed after the test. */
 async function startInbox(options: SMTPServerOptions = {}): Promise<Inbox> {
-  const received: ParsedMail[] = [];
-  let connections = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onConnect(_session, callback) {
-      connections += 1;
-      callback();
-    },
-    onData(stream, _session, callback) {
-      simpleParser(stream).then(
-        (mail) => {
-          received.push(mail);
-          callback();
-        },
-        (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
-      );
-    },
-    ...options,
-  });
-  servers.push(server);
-  await new Promise<void>((resolve, reject) => {
-    server.server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.server.address() as AddressInfo;
-  return { port, received, connections: () => connections };
-}
-
-/** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
+  const inbox = await startSmtp(options);
+  inboxes.push(inbox);
+  return inbox;
 }
 
 function mailer(url: string | undefined): Mailer {
