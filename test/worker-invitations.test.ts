@@ -50,7 +50,7 @@ for (const dialect of DIALECTS) {
     const invite = (id: number, extra: Json = {}) =>
       t.request({ method: 'POST', url: `/api/workers/${id}/invite_worker`, headers: ACCEPT_JSON, ...extra });
     const recorded = async (): Promise<Json[]> =>
-      (await t.store.db.selectFrom('mail_messages').selectAll().orderBy('id').execute()) as Json[];
+      await t.store.db.selectFrom('mail_messages').selectAll().orderBy('id').execute();
 
     it('sends the invitation to the work e-mail through SMTP, records it, and marks the worker Invited', async () => {
       const id = await create([
