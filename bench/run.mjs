@@ -1,10 +1,11 @@
 // `npm run bench`: seeds a fresh database, starts the real server and a bare Fastify baseline as
 // child processes, loads each with autocannon and reports throughput, latency and peak memory.
 //
-//   node bench/run.mjs [--users N] [--duration S] [--connections C] [--warmup S]
+//   node bench/run.mjs [--users N] [--workers N] [--duration S] [--connections C] [--warmup S]
 //                      [--database-url postgres://...] [--keep]
 //
-// Environment twins: BENCH_USERS, BENCH_DURATION, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_DATABASE_URL.
+// Environment twins: BENCH_USERS, BENCH_WORKERS, BENCH_DURATION, BENCH_CONNECTIONS, BENCH_WARMUP,
+// BENCH_DATABASE_URL. `--workers 0` leaves the Worker API rows out.
 // It runs the built server (dist/), so build first (`npm run bench` does).
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -26,6 +27,7 @@ const RESULTS = path.join(ROOT, 'bench/results');
 const { values: args } = parseArgs({
   options: {
     users: { type: 'string', default: process.env.BENCH_USERS ?? '1000000' },
+    workers: { type: 'string', default: process.env.BENCH_WORKERS ?? '1000000' },
     duration: { type: 'string', default: process.env.BENCH_DURATION ?? '10' },
     connections: { type: 'string', default: process.env.BENCH_CONNECTIONS ?? '32' },
     warmup: { type: 'string', default: process.env.BENCH_WARMUP ?? '3' },
@@ -40,6 +42,7 @@ function count(name, raw) {
   return n;
 }
 const USERS = count('users', args.users);
+const WORKERS = args.workers === '0' ? 0 : count('workers', args.workers);
 const DURATION = count('duration', args.duration);
 const CONNECTIONS = count('connections', args.connections);
 const WARMUP = Number(args.warmup);
@@ -253,6 +256,30 @@ async function sampleUsers(target) {
   }
 }
 
+/** The seeded workers' id range, and a sample of their e-mail addresses and suppliers' names. */
+async function sampleWorkers(target) {
+  const { openStore } = await import(path.join(ROOT, 'dist/store/database.js'));
+  const store = openStore(
+    target.kind === 'sqlite' ? { kind: 'sqlite', filename: target.file } : { kind: 'postgres', url: target.url },
+  );
+  try {
+    const range = await store.db
+      .selectFrom('workers')
+      .select((eb) => [eb.fn.min('id').as('lo'), eb.fn.max('id').as('hi')])
+      .executeTakeFirstOrThrow();
+    const lo = Number(range.lo);
+    const hi = Number(range.hi);
+    const ids = Array.from({ length: 5000 }, () => randomInt(lo, hi));
+    const emails = (
+      await store.db.selectFrom('worker_emails').select('email_address').where('worker_id', 'in', ids).execute()
+    ).map((r) => String(r.email_address));
+    const suppliers = (await store.db.selectFrom('suppliers').select('name').execute()).map((r) => String(r.name));
+    return { lo, hi, emails, suppliers };
+  } finally {
+    await store.close();
+  }
+}
+
 /** Which code was measured: the commit, and whether the work tree had changes on top of it. */
 function codeVersion() {
   try {
@@ -295,7 +322,15 @@ async function main() {
     const seedOut = await run(process.execPath, [CLI, 'seed', '--users', String(USERS), ...dataArgs]);
     const seedSeconds = (performance.now() - seedStart) / 1000;
     log(seedOut.trim());
+    let workerSeedSeconds = 0;
+    if (WORKERS > 0) {
+      log(`seeding ${WORKERS.toLocaleString('en-US')} workers...`);
+      const t0 = performance.now();
+      log((await run(process.execPath, [CLI, 'seed', '--workers', String(WORKERS), ...dataArgs])).trim());
+      workerSeedSeconds = (performance.now() - t0) / 1000;
+    }
     const sample = await sampleUsers(target);
+    const workerSample = WORKERS > 0 ? await sampleWorkers(target) : undefined;
 
     const serveArgs = [
       CLI,
@@ -334,6 +369,12 @@ async function main() {
       '/page.xml': { type: 'application/xml; charset=utf-8', body: await get(pagePath, 'application/xml') },
       '/departments.json': { type: 'application/json; charset=utf-8', body: await get('/api/departments') },
     };
+    const workerPage = workerSample ? `/api/workers?offset=${Math.min(5000, maxOffsetOf(workerSample))}` : undefined;
+    if (workerSample && workerPage) {
+      const one = Math.floor((workerSample.lo + workerSample.hi) / 2);
+      bodies['/worker'] = { type: 'application/json; charset=utf-8', body: await get(`/api/workers/${one}`) };
+      bodies['/workers.json'] = { type: 'application/json; charset=utf-8', body: await get(workerPage) };
+    }
     const routes = {};
     for (const [route, { type, body }] of Object.entries(bodies)) {
       const file = path.join(tmp, `bare${route.replaceAll('/', '-')}`);
@@ -469,6 +510,38 @@ async function main() {
       },
     ];
 
+    if (workerSample) {
+      const w = workerSample;
+      scenarios.push(
+        { name: 'bare Fastify, constant worker JSON', server: bare, path: () => '/worker', headers: {} },
+        {
+          name: 'GET /api/workers/:id (JSON)',
+          server: real,
+          path: () => `/api/workers/${randomInt(w.lo, w.hi)}`,
+          headers: JSON_ACCEPT,
+        },
+        { name: 'bare Fastify, constant page of 50 workers (JSON)', server: bare, path: () => '/workers.json', headers: {} },
+        {
+          name: 'GET /api/workers?offset=K<10000, 50 workers (JSON)',
+          server: real,
+          path: () => `/api/workers?offset=${randomInt(0, Math.min(9950, maxOffsetOf(w)))}`,
+          headers: JSON_ACCEPT,
+        },
+        {
+          name: 'GET /api/workers?supplier[name]=X, a page (JSON)',
+          server: real,
+          path: () => `/api/workers?supplier[name]=${encodeURIComponent(pick(w.suppliers))}&offset=${randomInt(0, 950)}`,
+          headers: JSON_ACCEPT,
+        },
+        {
+          name: 'GET /api/workers?worker-emails[email-address]=X (JSON)',
+          server: real,
+          path: () => `/api/workers?worker-emails[email-address]=${encodeURIComponent(pick(w.emails))}`,
+          headers: JSON_ACCEPT,
+        },
+      );
+    }
+
     const results = [];
     for (const s of scenarios) {
       const setupRequest = (req) => ({ ...req, path: s.path(), ...(s.body ? { body: s.body() } : {}) });
@@ -518,6 +591,15 @@ async function main() {
         ([name, bareName]) =>
           `| ${name} >= 0.5x ${bareName} req/s | ${fixed(ratio(name, bareName))}x | ${verdict(ratio(name, bareName) >= 0.5)} |`,
       ),
+      ...(workerSample
+        ? [
+            ['GET /api/workers/:id (JSON)', 'bare Fastify, constant worker JSON', 0.5],
+            ['GET /api/workers?offset=K<10000, 50 workers (JSON)', 'bare Fastify, constant page of 50 workers (JSON)', 0.25],
+          ].map(
+            ([name, bareName, want]) =>
+              `| ${name} >= ${want}x ${bareName} req/s | ${fixed(ratio(name, bareName))}x | ${verdict(ratio(name, bareName) >= want)} |`,
+          )
+        : []),
       `| one deep page (offset ${maxOffset}), unloaded, < 50 ms | ${fixed(deepMs, 1)} ms | ${verdict(deepMs < 50)} |`,
       `| start-up to a serving /health <= 300 ms (median of 3) | ${fixed(startupMs, 0)} ms | ${verdict(startupMs <= 300)} |`,
     ];
@@ -526,7 +608,10 @@ async function main() {
       '',
       `- date: ${new Date().toISOString()}`,
       `- machine: ${m.cpus} CPUs (${m.model}), ${m.memory} RAM, ${m.os}, Node ${m.node}`,
-      `- database: ${target.label}, ${USERS.toLocaleString('en-US')} seeded users (seeded in ${fixed(seedSeconds, 1)} s)`,
+      `- database: ${target.label}, ${USERS.toLocaleString('en-US')} seeded users (seeded in ${fixed(seedSeconds, 1)} s)` +
+        (WORKERS > 0
+          ? `, ${WORKERS.toLocaleString('en-US')} seeded workers with children (in ${fixed(workerSeedSeconds, 1)} s)`
+          : ''),
       `- code: ${codeVersion()}`,
       `- 1-minute load average: ${fixed(loadBefore)} before the run, ${fixed(os.loadavg()[0])} after it`,
       `- load: autocannon in the runner process (its own process, apart from both servers), ${CONNECTIONS} connections, ${DURATION} s per row after ${WARMUP} s warm-up; servers are separate processes on the same machine`,

@@ -4,16 +4,17 @@ import { Engine } from '../src/domain/engine.js';
 import { compileQuery } from '../src/query/compile.js';
 import type { Store } from '../src/store/database.js';
 import { seedUsers } from '../src/store/user-seeder.js';
+import { seedWorkers } from '../src/store/worker-seeder.js';
 import { DIALECTS } from './helpers/dialects.js';
 
-/** The id-picking query an index request runs, as SQL text with its parameters. */
-function pageQuery(store: Store, params: Record<string, string>) {
-  const apply = compileQuery(store.dialect, 'users', Engine.detached(store).service('users').parseQuery(params));
-  return apply(store.db.selectFrom('users').select('id')).offset(0).limit(50).compile();
+/** The id-picking query an index request on `table` runs, as SQL text with its parameters. */
+function pageQuery(store: Store, params: Record<string, string>, table: string) {
+  const apply = compileQuery(store.dialect, table, Engine.detached(store).service(table).parseQuery(params));
+  return apply(store.db.selectFrom(table).select('id')).offset(0).limit(50).compile();
 }
 
-async function plan(store: Store, params: Record<string, string>): Promise<string> {
-  const q = pageQuery(store, params);
+async function plan(store: Store, params: Record<string, string>, table = 'users'): Promise<string> {
+  const q = pageQuery(store, params, table);
   if (store.sqlite) {
     const rows = store.sqlite.prepare(`explain query plan ${q.sql}`).all(...q.parameters) as Array<{ detail: string }>;
     return rows.map((r) => r.detail).join('\n');
@@ -52,6 +53,15 @@ const LOOKUPS: ReadonlyArray<readonly [Record<string, string>, RegExp]> = [
   [{ 'roles[name][in]': 'Buyer,Admin' }, /user_memberships_kind_ref/],
 ];
 
+/** The Worker API's lookups (seed 004), each by its index: by supplier, and through the e-mails a worker owns. */
+const WORKER_LOOKUPS: ReadonlyArray<readonly [Record<string, string>, RegExp]> = [
+  [{ 'supplier[name]': 'Acme Staffing' }, /workers_supplier_id|suppliers_name_unique/],
+  [{ 'worker-emails[email-address]': 'ada@acme.example' }, /worker_emails_email_address/],
+  [{ 'updated-at[gt]': DAY_AGO }, /workers_updated_at/],
+  // Two workers in five are assigned: walking ids in page order may beat the index.
+  [{ status: 'assigned' }, /workers_status|Index Scan using workers_pkey/],
+];
+
 for (const dialect of DIALECTS) {
   describe(`query plans on ${dialect.name}`, () => {
     let store: Store;
@@ -60,7 +70,19 @@ for (const dialect of DIALECTS) {
     beforeAll(async () => {
       ({ store, drop } = await dialect.open());
       await seedUsers(store, { users: 3000, randomSeed: 7 });
+      await seedWorkers(store, { workers: 3000, randomSeed: 7 });
     }, 60_000);
+
+    for (const [params, index] of WORKER_LOOKUPS) {
+      const name = Object.entries(params)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('&');
+      it(`serves workers' ${name} from an index, not a scan of workers`, async () => {
+        const text = await plan(store, params, 'workers');
+        expect(text).toMatch(index);
+        expect(text).not.toMatch(/^SCAN (workers|worker_emails)$|Seq Scan on (workers|worker_emails)/m);
+      });
+    }
     afterAll(async () => {
       await drop();
     });
