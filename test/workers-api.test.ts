@@ -1273,6 +1273,12 @@ for (const dialect of DIALECTS) {
           'validation_failed',
           ['Total experience in years is not a number'],
         ],
+        [
+          'total-experience-in-years below zero',
+          { 'total-experience-in-years': '-0.5' },
+          'validation_failed',
+          ['Total experience in years must be greater than or equal to 0'],
+        ],
         ["gender-code 'x'", { 'gender-code': 'x' }, 'validation_failed', ['Gender code is not included in the list']],
         [
           'an unknown supplier',

@@ -62,6 +62,8 @@ export interface ScalarElement extends ElementBase {
   readonly minLength?: number;
   /** A format the text must have, checked after the length (Rails' `format:` validations). */
   readonly format?: 'email';
+  /** Least value of an integer or decimal (Rails' `numericality: { greater_than_or_equal_to: }`). */
+  readonly minimum?: number;
   /** A `date` that may not be after today, UTC (a date of birth): Rails' "can't be in the future". */
   readonly past?: boolean;
   /** Settable on create, never changed afterwards: an update that sends another value is refused. */

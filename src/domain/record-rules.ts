@@ -23,6 +23,9 @@ function checkScalar(el: ScalarElement, value: ScalarValue | null, messages: str
   if (el.allowed && !(typeof value === 'string' && value === '') && !el.allowed.includes(String(value))) {
     messages.push(`${label} is not included in the list`);
   }
+  if (el.minimum !== undefined && (typeof value === 'number' || el.type === 'decimal') && Number(value) < el.minimum) {
+    messages.push(`${label} must be greater than or equal to ${el.minimum}`);
+  }
   // Dates are `YYYY-MM-DD`, so text order is date order.
   if (el.past && typeof value === 'string' && value > new Date().toISOString().slice(0, 10)) {
     messages.push(`${label} can't be in the future`);

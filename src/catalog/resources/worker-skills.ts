@@ -15,7 +15,7 @@ export const WORKER_SKILLS = defineResource({
     idElement(),
     ...timestamps(),
     reference('skill', 'skills', 'The skill', { required: true }),
-    scalar('years-of-experience', 'decimal', 'Years of experience in the skill'),
+    scalar('years-of-experience', 'decimal', 'Years of experience in the skill', { minimum: 0 }),
     ownerReference('worker', 'workers', 'The worker who has the skill'),
   ],
   key: 'id',
