@@ -18,10 +18,11 @@ export default tseslint.config(
       '@typescript-eslint/no-confusing-void-expression': 'off',
     },
   },
-  // Layers, lowest first: catalog < query < store < render < domain < http, cli. A module
+  // Layers, lowest first: mail, catalog < query < store < render < domain < http, cli. A module
   // imports only from its own layer and those below it (docs/architecture.md).
   ...[
-    ['catalog', ['query', 'store', 'render', 'domain', 'http', 'cli']],
+    ['mail', ['catalog', 'query', 'store', 'render', 'domain', 'http', 'cli']],
+    ['catalog', ['mail', 'query', 'store', 'render', 'domain', 'http', 'cli']],
     ['query', ['store', 'render', 'domain', 'http', 'cli']],
     ['store', ['render', 'domain', 'http', 'cli']],
     ['render', ['domain', 'http', 'cli']],
