@@ -231,12 +231,13 @@ const ROWS: readonly Row[] = [
     parameters: { sqlite: [0], postgres: [false] },
   },
   {
-    title: 'a decimal compares as a number on SQLite (stored as text), natively on PostgreSQL',
+    title:
+      'a decimal compares exactly as a number on SQLite (stored as text, through an order-preserving key), natively on PostgreSQL',
     params: { 'requisition-approval-limit[amount][gt]': '5000' },
     where: {
       sqlite:
         '"users"."requisition_approval_limit_id" in (select "q1"."id" from "approval_limits" as "q1" ' +
-        'where cast("q1"."amount" as real) > cast(? as real))',
+        'where roster_decimal_key("q1"."amount") > roster_decimal_key(?))',
       postgres:
         '"users"."requisition_approval_limit_id" in (select "q1"."id" from "approval_limits" as "q1" where "q1"."amount" > $1)',
     },

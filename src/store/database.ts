@@ -3,6 +3,7 @@ import Sqlite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type pg from 'pg';
 import { dialectNamed, type StoreDialect } from './dialects/index.js';
+import { DECIMAL_KEY_FUNCTION, decimalKey } from './dialects/sqlite.js';
 
 /** Tables are derived from the catalogues at run time, so rows are typed loosely here and mapped by the repositories. */
 export type Row = Record<string, unknown>;
@@ -85,6 +86,7 @@ export function openStore(options: StoreOptions): Store {
     // Refreshes planner statistics that have gone stale, cheaply (SQLite's advice for long-lived connections).
     sqlite.pragma('analysis_limit = 1000');
     sqlite.pragma('optimize = 0x10002');
+    sqlite.function(DECIMAL_KEY_FUNCTION, { deterministic: true }, decimalKey);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, dialect: dialectNamed('sqlite'), sqlite, close: () => db.destroy() };
   }

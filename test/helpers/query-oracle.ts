@@ -41,11 +41,15 @@ export interface OracleDataset {
   readonly roles: readonly OracleNamed[];
 }
 
-type FieldType = 'text' | 'integer' | 'boolean' | 'datetime';
+/**
+ * Element types. `decimal` and `date` are not used by users; the workers oracle
+ * (worker-query-oracle.ts) shares the value rules below.
+ */
+export type FieldType = 'text' | 'integer' | 'decimal' | 'boolean' | 'date' | 'datetime';
 type Table = 'users' | 'departments' | 'roles';
-type Op =
+export type Op =
   'eq' | 'contains' | 'starts_with' | 'ends_with' | 'gt' | 'lt' | 'gt_or_eq' | 'lt_or_eq' | 'not_eq' | 'in' | 'not_in' | 'blank';
-type Value = string | number | boolean | null;
+export type Value = string | number | boolean | null;
 
 /** Element names use underscores here; the reader turns dashes into underscores first. */
 const FIELDS: Readonly<Record<Table, ReadonlyMap<string, FieldType>>> = {
@@ -94,7 +98,7 @@ const OPS = new Set<string>([
   'not_in',
   'blank',
 ]);
-const isOp = (name: string): name is Op => OPS.has(name);
+export const isOp = (name: string): name is Op => OPS.has(name);
 
 /** `status=active|inactive` stands for `active=true|false`. */
 const STATUS: ReadonlyMap<string, string> = new Map([
@@ -118,13 +122,13 @@ interface OracleQuery {
   readonly limit: number;
 }
 
-const underscored = (name: string): string => name.replaceAll('-', '_');
+export const underscored = (name: string): string => name.replaceAll('-', '_');
 
-function fail(message: string): never {
+export function fail(message: string): never {
   throw new Error(`query oracle: ${message}`);
 }
 
-function nonNegative(name: string, raw: string): number {
+export function nonNegative(name: string, raw: string): number {
   if (!/^\d+$/.test(raw)) fail(`${name} must be a non-negative integer, got '${raw}'`);
   return Number(raw);
 }
@@ -188,17 +192,39 @@ function readQuery(params: Readonly<Record<string, string>>): OracleQuery {
   return { conditions, orderBy, dir, offset, limit };
 }
 
+/** Boolean spellings the documentation lists (`true/false`, `yes/no`, `y/n`, `t/f`, `1/0`), any case. */
+const TRUE_WORDS = new Set(['true', 'yes', 'y', 't', '1']);
+const FALSE_WORDS = new Set(['false', 'no', 'n', 'f', '0']);
+
+/** A real calendar day written `YYYY-MM-DD`. */
+function isCalendarDate(raw: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const last = new Date(Date.UTC(2000, month, 0));
+  last.setUTCFullYear(year, month, 0);
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= last.getUTCDate();
+}
+
 /** A query value as the element's type; empty text is "no value" for every type but text. */
-function typed(type: FieldType, raw: string): Value {
+export function typed(type: FieldType, raw: string): Value {
   if (type === 'text') return raw;
   if (raw === '') return null;
   switch (type) {
     case 'integer':
       if (!/^-?\d+$/.test(raw)) fail(`integer ${raw}`);
       return Number(raw);
-    case 'boolean':
-      if (raw === 'true' || raw === 'false') return raw === 'true';
+    case 'decimal':
+      // The documented forms: `12`, `12.5`, `.5`; kept as text and compared exactly.
+      if (!/^-?(\d+(\.\d+)?|\.\d+)$/.test(raw)) fail(`decimal ${raw}`);
+      return raw;
+    case 'boolean': {
+      const word = raw.toLowerCase();
+      if (TRUE_WORDS.has(word) || FALSE_WORDS.has(word)) return TRUE_WORDS.has(word);
       return fail(`boolean ${raw}`);
+    }
+    case 'date':
+      return isCalendarDate(raw) ? raw : fail(`date ${raw}`);
     case 'datetime': {
       // ECMAScript reads a bare date as midnight UTC and honours offsets, as documented.
       const ms = Date.parse(raw);
@@ -209,9 +235,28 @@ function typed(type: FieldType, raw: string): Value {
 
 const utf8 = (s: string): Buffer => Buffer.from(s, 'utf8');
 
-/** Orders two non-null values of a type: text byte-wise, datetimes as instants. */
-function compare(type: FieldType, a: Value, b: Value): number {
+/** A decimal's text as an integer count of 10^-scale units: `12.5` at scale 2 is 1250n. */
+function scaled(text: string, scale: number): bigint {
+  const negative = text.startsWith('-');
+  const [whole = '', fraction = ''] = (negative ? text.slice(1) : text).split('.');
+  const units = BigInt(`${whole || '0'}${fraction.padEnd(scale, '0')}`);
+  return negative ? -units : units;
+}
+
+/** Compares two decimals' texts as exact numbers, whatever their digits: `10.0` > `9.5`, `10` = `10.00`. */
+function compareDecimals(a: string, b: string): number {
+  const scale = Math.max(a.split('.')[1]?.length ?? 0, b.split('.')[1]?.length ?? 0);
+  const x = scaled(a, scale);
+  const y = scaled(b, scale);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Orders two non-null values of a type: text byte-wise, decimals exactly, dates as days, datetimes as instants. */
+export function compare(type: FieldType, a: Value, b: Value): number {
   if (type === 'text') return Buffer.compare(utf8(String(a)), utf8(String(b)));
+  if (type === 'decimal') return compareDecimals(String(a), String(b));
+  // `YYYY-MM-DD` texts sort as the days they name.
+  if (type === 'date') return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
   // A stored datetime is ISO text, a typed query value already milliseconds.
   const num = (v: Value): number => (type === 'datetime' && typeof v === 'string' ? Date.parse(v) : Number(v));
   const x = num(a);
@@ -220,16 +265,18 @@ function compare(type: FieldType, a: Value, b: Value): number {
 }
 
 /** Folds ASCII letters only: `É` and `é` stay different, as in SQLite's LIKE. */
-const fold = (s: string): string => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+export const fold = (s: string): string => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 
-function flag(raw: string): boolean {
+export function flag(raw: string): boolean {
   if (raw !== 'true' && raw !== 'false') fail(`blank takes true or false, got ${raw}`);
   return raw === 'true';
 }
 
 /** Whether one stored value satisfies `op raw`; like SQL, a NULL satisfies only a null test. */
-function satisfies(type: FieldType, stored: Value, op: Op, raw: string): boolean {
+export function satisfies(type: FieldType, stored: Value, op: Op, raw: string): boolean {
   if (op === 'blank') {
+    // Coupa: blank is "not available for datetime fields"; the docs say "every element but dates".
+    if (type === 'date' || type === 'datetime') fail(`blank on a ${type}`);
     const blank = stored === null || (type === 'text' && stored === '');
     return flag(raw) ? blank : !blank;
   }
@@ -240,6 +287,8 @@ function satisfies(type: FieldType, stored: Value, op: Op, raw: string): boolean
     const hit = items.some((item) => compare(type, stored, item) === 0);
     return op === 'in' ? hit : !hit;
   }
+  if ((op === 'contains' || op === 'starts_with' || op === 'ends_with') && type !== 'text') fail(`${op} on a ${type}`);
+  if (op !== 'eq' && op !== 'not_eq' && type === 'boolean') fail(`${op} on a boolean`);
   const value = typed(type, raw);
   if (value === null) {
     if (op === 'eq') return stored === null;

@@ -2,9 +2,36 @@ import { sql } from 'kysely';
 import type { ScalarType } from '../../catalog/types.js';
 import type { DataType, StoreDialect } from './dialect.js';
 
+/** The SQL function, registered on every SQLite connection (store/database.ts), that `decimalKey` is. */
+export const DECIMAL_KEY_FUNCTION = 'roster_decimal_key';
+
+/** Digits a key gives the integer part: more than any storable decimal has (28, catalog/values.ts). */
+const KEY_INTEGER_DIGITS = 32;
+/** Digits a key gives the fraction: more than any stored decimal keeps (4). */
+const KEY_FRACTION_DIGITS = 8;
+
+/**
+ * A decimal's text as a key whose byte order is the numbers' order, exactly: SQLite has no
+ * exact decimal type, and `cast(… as real)` confuses decimals past 15 significant digits.
+ * `1` and the padded digits for a number ≥ 0; `0` and the digits' nines' complement below 0.
+ * Null for anything that is not a decimal's text.
+ */
+export function decimalKey(value: unknown): string | null {
+  const text = typeof value === 'number' ? String(value) : value;
+  if (typeof text !== 'string') return null;
+  const m = /^\s*([+-]?)(\d*)(?:\.(\d*))?\s*$/.exec(text);
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return null;
+  const int = (m[2] ?? '').replace(/^0+/, '');
+  const frac = (m[3] ?? '').replace(/0+$/, '');
+  if (int.length > KEY_INTEGER_DIGITS || frac.length > KEY_FRACTION_DIGITS) return null;
+  const digits = int.padStart(KEY_INTEGER_DIGITS, '0') + frac.padEnd(KEY_FRACTION_DIGITS, '0');
+  const negative = m[1] === '-' && /[1-9]/.test(digits);
+  return negative ? `0${digits.replace(/\d/g, (d) => String(9 - Number(d)))}` : `1${digits}`;
+}
+
 /**
  * SQLite (better-sqlite3): datetimes as ISO-8601 UTC text (which sorts correctly), decimals
- * as exact text compared as numbers, booleans as 0/1, and AUTOINCREMENT so ids are never reused.
+ * as exact text compared through an order-preserving key (`decimalKey`), booleans as 0/1, and AUTOINCREMENT so ids are never reused.
  */
 export const SQLITE: StoreDialect = {
   name: 'sqlite',
@@ -30,7 +57,7 @@ export const SQLITE: StoreDialect = {
   },
   narrowIdIndex: true,
   toDb: (type, value) => (value !== null && type === 'boolean' ? (value === true ? 1 : 0) : value),
-  comparable: (value, type) => (type === 'decimal' ? sql`cast(${value} as real)` : value),
+  comparable: (value, type) => (type === 'decimal' ? sql`${sql.raw(DECIMAL_KEY_FUNCTION)}(${value})` : value),
   // SQLite's LIKE folds ASCII case.
   ilike: sql.raw('like'),
   stringAgg: sql.raw('group_concat'),
