@@ -1,11 +1,14 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { makeConfig } from '../config.js';
+import type { StoreOptions } from '../store/database.js';
 import { seedUsers } from '../store/user-seeder.js';
+import { seedWorkers } from '../store/worker-seeder.js';
 import { addDataOptions, openDataStore, type DataOptions } from './options.js';
 
 interface SeedCommandOptions extends DataOptions {
-  readonly users: string;
+  readonly users?: string;
+  readonly workers?: string;
   readonly batchSize?: string;
   readonly randomSeed?: string;
 }
@@ -18,39 +21,70 @@ function positiveInt(flag: string, raw: string, allowZero = false): number {
   return n;
 }
 
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/** How a summary line ends: where, how long, how fast. */
+function timing(where: string, inserted: number, elapsedMs: number, noun: string): string {
+  const seconds = elapsedMs / 1000;
+  const rate = seconds > 0 ? Math.round(inserted / seconds) : inserted;
+  return `into ${where} in ${seconds.toFixed(1)} s (${count(rate)} ${noun}/s)\n`;
+}
+
+const idRange = (first: number | null, last: number | null): string =>
+  first === null ? '' : ` (ids ${first}..${last ?? first})`;
+
+/** Progress only on a terminal: a log file or a pipe gets just the summary. */
+const progressOf = (noun: string, total: number): ((n: number) => void) | undefined =>
+  process.stderr.isTTY ? (n: number) => process.stderr.write(`\r  seeded ${count(n)} / ${count(total)} ${noun}`) : undefined;
+
+const whereOf = (options: StoreOptions): string =>
+  options.kind === 'sqlite' ? path.resolve(options.filename) : `PostgreSQL at ${new URL(options.url).host}`;
+
 export function seedCommand(program: Command): void {
   const cmd = program
     .command('seed')
-    .description('fill the database with generated, realistic users (for demos and benchmarks)')
-    .addOption(new Option('--users <n>', 'how many users to add').makeOptionMandatory())
-    .addOption(new Option('--batch-size <n>', 'users per transaction'))
+    .description('fill the database with generated, realistic users and workers (for demos and benchmarks)')
+    .addOption(new Option('--users <n>', 'how many users to add'))
+    .addOption(
+      new Option('--workers <n>', 'how many workers to add, with their e-mails, phones, addresses, skills and identifiers'),
+    )
+    .addOption(new Option('--batch-size <n>', 'users or workers per transaction'))
     .addOption(new Option('--random-seed <n>', 'seed for the generator, to repeat a run exactly'));
   addDataOptions(cmd).action(async (opts: SeedCommandOptions) => {
-    const users = positiveInt('--users', opts.users, true);
+    if (opts.users === undefined && opts.workers === undefined) {
+      throw new Error('seed needs --users <n>, --workers <n>, or both');
+    }
+    const users = opts.users === undefined ? undefined : positiveInt('--users', opts.users, true);
+    const workers = opts.workers === undefined ? undefined : positiveInt('--workers', opts.workers, true);
     const batchSize = opts.batchSize === undefined ? undefined : positiveInt('--batch-size', opts.batchSize);
     const randomSeed = opts.randomSeed === undefined ? undefined : positiveInt('--random-seed', opts.randomSeed, true);
+    const common = {
+      ...(batchSize === undefined ? {} : { batchSize }),
+      ...(randomSeed === undefined ? {} : { randomSeed }),
+    };
     const config = makeConfig({ dataDir: opts.data, databaseUrl: opts.databaseUrl, seedFile: opts.seed });
     const { store, options } = await openDataStore(config);
-    // Progress only on a terminal: a log file or a pipe gets just the summary.
-    const progress = process.stderr.isTTY
-      ? (n: number) => process.stderr.write(`\r  seeded ${n.toLocaleString('en-US')} / ${users.toLocaleString('en-US')}`)
-      : undefined;
+    const where = whereOf(options);
     try {
-      const result = await seedUsers(store, {
-        users,
-        ...(batchSize === undefined ? {} : { batchSize }),
-        ...(randomSeed === undefined ? {} : { randomSeed }),
-        ...(progress ? { onProgress: progress } : {}),
-      });
-      if (progress) process.stderr.write('\n');
-      const where = options.kind === 'sqlite' ? path.resolve(options.filename) : `PostgreSQL at ${new URL(options.url).host}`;
-      const seconds = result.elapsedMs / 1000;
-      const rate = seconds > 0 ? Math.round(result.inserted / seconds) : result.inserted;
-      const ids = result.firstId === null ? '' : ` (ids ${result.firstId}..${result.lastId ?? result.firstId})`;
-      process.stdout.write(
-        `Seeded ${result.inserted.toLocaleString('en-US')} users${ids} and ${result.memberships.toLocaleString('en-US')} memberships ` +
-          `into ${where} in ${seconds.toFixed(1)} s (${rate.toLocaleString('en-US')} users/s)\n`,
-      );
+      if (users !== undefined) {
+        const progress = progressOf('users', users);
+        const result = await seedUsers(store, { users, ...common, ...(progress ? { onProgress: progress } : {}) });
+        if (progress) process.stderr.write('\n');
+        process.stdout.write(
+          `Seeded ${count(result.inserted)} users${idRange(result.firstId, result.lastId)} and ${count(result.memberships)} memberships ` +
+            timing(where, result.inserted, result.elapsedMs, 'users'),
+        );
+      }
+      if (workers !== undefined) {
+        const progress = progressOf('workers', workers);
+        const result = await seedWorkers(store, { workers, ...common, ...(progress ? { onProgress: progress } : {}) });
+        if (progress) process.stderr.write('\n');
+        const children = Object.values(result.children).reduce((a, b) => a + b, 0);
+        process.stdout.write(
+          `Seeded ${count(result.inserted)} workers${idRange(result.firstId, result.lastId)} with ${count(children)} children ` +
+            timing(where, result.inserted, result.elapsedMs, 'workers'),
+        );
+      }
     } finally {
       await store.close();
     }

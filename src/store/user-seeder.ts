@@ -1,13 +1,29 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type Sqlite from 'better-sqlite3';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { CompositeElement, Element, ScalarElement, ScalarValue } from '../catalog/types.js';
 import { assertNever, indexCatalog } from '../catalog/lookup.js';
 import { resourceNamed } from '../catalog/registry.js';
 import { fromDb, nowIso } from './codec.js';
 import type { Store } from './database.js';
+import {
+  analyzeSqlite,
+  copyInto,
+  copyLine,
+  copySuffix,
+  COPY_CHUNK,
+  CopyChunks,
+  PgBatches,
+  reserveIds,
+  SqliteAppender,
+  sqliteNextId,
+  SQLITE_ROWS_PER_STATEMENT,
+  withLargeCache,
+  withoutForeignKeyChecks,
+  type ConstantColumn,
+  type DbValue,
+} from './seed/bulk-insert.js';
+import { FIRST_NAMES, LAST_NAMES, MIDDLE_INITIALS, type Name } from './seed/names.js';
+import { drawStamps, mulberry32, pickFrom, type Random, type Stamps } from './seed/random.js';
 
 /** The seeder makes users: the one resource it is written for. */
 const USERS = resourceNamed('users');
@@ -36,57 +52,6 @@ export interface SeedResult {
   readonly elapsedMs: number;
 }
 
-type Random = () => number;
-
-/** mulberry32: tiny, fast and good enough for fake data; Math.random cannot be seeded. */
-function mulberry32(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pickFrom = <T>(rnd: Random, list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
-
-interface Name {
-  readonly display: string;
-  /** Lower-case ASCII form used in logins and emails. */
-  readonly slug: string;
-}
-
-const names = (list: string): readonly Name[] =>
-  list.split(',').map((display) => ({
-    display,
-    slug: display
-      .normalize('NFD')
-      .replace(/[^A-Za-z]/g, '')
-      .toLowerCase(),
-  }));
-
-const FIRST_NAMES = names(
-  'James,Mary,Robert,Patricia,John,Jennifer,Michael,Linda,David,Elizabeth,William,Barbara,Richard,Susan,Joseph,Jessica,' +
-    'Thomas,Sarah,Christopher,Karen,Daniel,Lisa,Matthew,Nancy,Anthony,Betty,Mark,Sandra,Steven,Ashley,Andrew,Emily,' +
-    'Joshua,Michelle,Kevin,Amanda,Brian,Melissa,George,Stephanie,Wei,Li,Hiroshi,Yuki,Priya,Rahul,Ananya,Arjun,' +
-    'Mohammed,Fatima,Omar,Aisha,José,María,Carlos,Lucía,Javier,Sofía,Pierre,Camille,Louis,Chloé,Hans,Anna,Lukas,Lena,' +
-    'Sven,Ingrid,Søren,Freja,Giulia,Marco,Francesca,Luca,Olga,Ivan,Natalia,Dmitri,Kwame,Amara,Chinedu,Zanele,Mateus,' +
-    'Beatriz,Thiago,Ana,Sean,Siobhan,Niamh,Liam,Noah,Emma,Olivia,Ava,Ethan,Mia,Zoë,Kenji,Mei,Jin,Seo-yeon,Min-jun',
-);
-
-const LAST_NAMES = names(
-  'Smith,Johnson,Williams,Brown,Jones,Garcia,Miller,Davis,Rodriguez,Martinez,Hernandez,Lopez,Gonzalez,Wilson,Anderson,' +
-    'Thomas,Taylor,Moore,Jackson,Martin,Lee,Perez,Thompson,White,Harris,Sanchez,Clark,Ramirez,Lewis,Robinson,Walker,' +
-    'Young,Allen,King,Wright,Scott,Torres,Nguyen,Hill,Flores,Green,Adams,Nelson,Baker,Hall,Rivera,Campbell,Mitchell,' +
-    'Carter,Roberts,Wang,Zhang,Chen,Liu,Yamamoto,Tanaka,Sato,Kim,Park,Choi,Patel,Sharma,Singh,Gupta,Khan,Ahmed,Ali,' +
-    'Hassan,Müller,Schmidt,Schneider,Fischer,Weber,Dubois,Lefèvre,Moreau,Laurent,Rossi,Russo,Ferrari,Esposito,Bianchi,' +
-    'Jensen,Nielsen,Hansen,Johansson,Andersson,Kowalski,Nowak,Ivanov,Petrov,Okafor,Mensah,Dlamini,Silva,Santos,' +
-    'Oliveira,Costa,Murphy,Kelly,OBrien,Walsh,Van der Berg,De Jong,Novák,Horváth',
-);
-
-const MIDDLE_INITIALS = 'ABCDEFGHJKLMNPRSTW'.split('');
 const DOMAINS = ['example.com', 'acme.example', 'corp.example'];
 const LOCALES = ['en', 'en-US', 'en-US', 'en-US', 'en-GB', 'de', 'fr', 'nl', 'es', 'ja', 'pt-BR', 'zh-CN'];
 const FUNCTIONS = ['Finance', 'Procurement', 'Engineering', 'Sales', 'Marketing', 'Operations', 'Legal', 'IT', 'HR'];
@@ -107,11 +72,8 @@ interface SeedRow {
   readonly saml: boolean;
   readonly composites: Map<string, ReadonlyMap<string, string> | null>;
   /** Stamps as stored: created within the last three years, updated some time after. */
-  readonly stamps: { readonly 'created-at': string; readonly 'updated-at': string };
+  readonly stamps: Stamps;
 }
-
-/** Seeded users spread over three years, so `updated-at[gt]=…` selects a realistic slice. */
-const HISTORY_MS = 3 * 365 * 24 * 3600 * 1000;
 
 type ScalarGen = (row: SeedRow, rnd: Random) => ScalarValue | null;
 const chance =
@@ -180,18 +142,9 @@ function phoneParts(rnd: Random): ReadonlyMap<string, string> {
   ]);
 }
 
-/** A stored value as the driver takes it (booleans already 0/1 on SQLite). */
-type DbValue = ScalarValue | null;
-
 interface VaryingColumn {
   readonly name: string;
   readonly value: (row: SeedRow) => DbValue;
-}
-
-/** Same value for every row: written into the statement once instead of bound per row. */
-interface ConstantColumn {
-  readonly name: string;
-  readonly constant: DbValue;
 }
 
 interface Membership {
@@ -323,11 +276,7 @@ class RowMaker {
     const last = pickFrom(rnd, LAST_NAMES);
     const composites = new Map<string, ReadonlyMap<string, string> | null>();
     for (const el of this.plan.composites) composites.set(el.name, rnd() < (COMPOSITES[el.name] ?? 0) ? phoneParts(rnd) : null);
-    // Whole seconds, as the server stamps them; updates lean recent, as in a live directory.
-    const created = this.now - Math.floor(rnd() * HISTORY_MS);
-    const updated = created + Math.floor(rnd() ** 3 * (this.now - created));
-    const iso = (ms: number) => new Date(ms - (ms % 1000)).toISOString();
-    const stamps = { 'created-at': iso(created), 'updated-at': iso(updated) };
+    const stamps = drawStamps(rnd, this.now);
     // The id makes login (and so email) unique against every other user this seeder ever made.
     return { id, first, last, login: `${first.slug}.${last.slug}.${id}`, saml: rnd() < 0.2, composites, stamps };
   }
@@ -354,18 +303,6 @@ interface Counts {
   memberships: number;
 }
 
-const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
-
-function sqliteLiteral(v: DbValue): string {
-  if (v === null) return 'null';
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'boolean') return v ? '1' : '0';
-  return `'${v.replaceAll("'", "''")}'`;
-}
-
-/** SQLite's bound-parameter ceiling is 32766; a few dozen rows per statement already amortise the call. */
-const SQLITE_ROWS_PER_STATEMENT = 64;
-
 /** better-sqlite3 is synchronous: prepared multi-row INSERTs inside one IMMEDIATE transaction per batch. */
 function seedSqlite(
   db: Sqlite.Database,
@@ -376,90 +313,48 @@ function seedSqlite(
   batchSize: number,
   onProgress: (n: number) => void,
 ): Counts {
-  const columns = [...plan.varying, ...plan.constants].map((c) => quoteIdent(c.name)).join(', ');
-  const rowSql = `(${[...plan.varying.map(() => '?'), ...plan.constants.map((c) => sqliteLiteral(c.constant))].join(', ')})`;
-  const statements = new Map<string, Sqlite.Statement>();
-  const statement = (key: string, sqlText: () => string): Sqlite.Statement => {
-    let st = statements.get(key);
-    if (!st) {
-      st = db.prepare(sqlText());
-      statements.set(key, st);
-    }
-    return st;
-  };
-  const insertUsers = (n: number) =>
-    statement(`u${n}`, () => `insert into users (${columns}) values ${Array<string>(n).fill(rowSql).join(', ')}`);
-  const insertMemberships = (n: number) =>
-    statement(
-      `m${n}`,
-      () =>
-        `insert into user_memberships (user_id, kind, ref_id, position) values ${Array<string>(n).fill('(?, ?, ?, ?)').join(', ')}`,
-    );
-  // AUTOINCREMENT never reuses ids, so the next free id is past both the sequence and the table.
-  const lastId = db.prepare<[], { id: number }>(
-    "select max(coalesce((select seq from sqlite_sequence where name = 'users'), 0), coalesce((select max(id) from users), 0)) as id",
+  const users = new SqliteAppender(
+    db,
+    'users',
+    plan.varying.map((c) => c.name),
+    { constants: plan.constants, orFail: true },
   );
+  const links = new SqliteAppender(db, 'user_memberships', ['user_id', 'kind', 'ref_id', 'position'], { orFail: true });
+  const nextId = sqliteNextId(db, 'users');
 
   const counts: Counts = { inserted: 0, memberships: 0 };
   const batch = db.transaction((count: number) => {
-    const base = lastId.get()?.id ?? 0;
-    let users: DbValue[] = [];
-    let userRows = 0;
-    let links: DbValue[] = [];
-    // Whole statements of SQLITE_ROWS_PER_STATEMENT rows, and at the end of the batch the rest.
-    const flushLinks = (all: boolean) => {
-      const per = SQLITE_ROWS_PER_STATEMENT * 4;
-      let at = 0;
-      while (links.length - at >= per || (all && links.length > at)) {
-        const chunk = links.slice(at, at + per);
-        insertMemberships(chunk.length / 4).run(chunk);
-        counts.memberships += chunk.length / 4;
-        at += chunk.length;
-      }
-      links = links.slice(at);
-    };
+    const base = nextId() - 1;
     for (let i = 1; i <= count; i++) {
       const id = base + i;
       const row = maker.make(id);
-      for (const c of plan.varying) users.push(c.value(row));
+      users.add(plan.varying.map((c) => c.value(row)));
       runIds.push(id);
-      maker.memberships((kind, refId, position) => links.push(id, kind, refId, position));
-      if (++userRows === SQLITE_ROWS_PER_STATEMENT || i === count) {
-        insertUsers(userRows).run(users);
-        users = [];
-        userRows = 0;
+      maker.memberships((kind, refId, position) => links.add([id, kind, refId, position]));
+      if (users.pending === SQLITE_ROWS_PER_STATEMENT || i === count) {
+        users.write(true);
         // Memberships only after their users: the foreign key is checked per statement.
-        flushLinks(i === count);
+        links.write(i === count);
       }
     }
   });
 
-  // A bigger page cache keeps the unique indexes' hot pages in memory during the bulk load.
-  const cacheSize = db.pragma('cache_size', { simple: true }) as number;
-  db.pragma('cache_size = -262144');
-  try {
-    while (counts.inserted < total) {
-      const count = Math.min(batchSize, total - counts.inserted);
-      batch.immediate(count);
-      counts.inserted += count;
-      onProgress(counts.inserted);
-    }
-  } finally {
-    db.pragma(`cache_size = ${cacheSize}`);
-  }
-  // Statistics (with STAT4 histograms) let the planner choose between an index range and a
-  // scan in id order: `updated-at[gt]=<yesterday>` wants the index, `<three years ago>` the scan.
-  // A full analysis: the connection's analysis_limit would skip the STAT4 samples.
-  const limit = db.pragma('analysis_limit', { simple: true }) as number;
-  db.pragma('analysis_limit = 0');
-  db.exec('analyze users; analyze user_memberships');
-  db.pragma(`analysis_limit = ${limit}`);
+  // As the worker seeder does: no statement journal for every multi-row INSERT (seed/bulk-insert.ts).
+  withoutForeignKeyChecks(db, () =>
+    withLargeCache(db, () => {
+      while (counts.inserted < total) {
+        const count = Math.min(batchSize, total - counts.inserted);
+        batch.immediate(count);
+        counts.inserted += count;
+        onProgress(counts.inserted);
+      }
+    }),
+  );
+  counts.memberships = links.written;
   // A statement whose plan reads a sample is prepared again for every new binding, and for the
   // hundred-column user query that tripled the cost of a show. Point lookups on unique keys gain
   // nothing from samples, so theirs go; ranges (updated-at) and skewed values (active) keep them.
-  const names = POINT_LOOKUP_INDEXES.map(() => '?').join(', ');
-  db.prepare(`delete from sqlite_stat4 where tbl = 'users' and idx in (${names})`).run(...POINT_LOOKUP_INDEXES);
-  db.exec('analyze sqlite_schema');
+  analyzeSqlite(db, ['users', 'user_memberships'], POINT_LOOKUP_INDEXES);
   return counts;
 }
 
@@ -472,37 +367,6 @@ const POINT_LOOKUP_INDEXES = [
   ),
 ];
 
-const COPY_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-/** A value in COPY's text format. */
-function copyText(v: DbValue): string {
-  if (v === null) return '\\N';
-  if (typeof v === 'boolean') return v ? 't' : 'f';
-  if (typeof v === 'number') return String(v);
-  return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c] ?? c) : v;
-}
-
-/** Rows are sent in chunks of about this many characters, so Node builds the next while PostgreSQL parses one. */
-const COPY_CHUNK = 256 * 1024;
-
-/**
- * Per-row foreign-key triggers more than double the load time (115 s instead of 50 s for a
- * million users here). Every id the seeder writes was just read from its table or reserved
- * from the users sequence, and reference rows are never deleted, so where the role may set
- * it the batch runs in replica mode, which skips those triggers. Elsewhere the checks run.
- */
-async function skipForeignKeyChecks(client: pg.PoolClient): Promise<boolean> {
-  await client.query('savepoint seed_replica');
-  try {
-    await client.query('set local session_replication_role = replica');
-    await client.query('release savepoint seed_replica');
-    return true;
-  } catch {
-    await client.query('rollback to savepoint seed_replica');
-    return false;
-  }
-}
-
 /** PostgreSQL: COPY FROM STDIN per batch, in one transaction with the batch's memberships. */
 async function seedPostgres(
   pool: pg.Pool,
@@ -513,58 +377,39 @@ async function seedPostgres(
   batchSize: number,
   onProgress: (n: number) => void,
 ): Promise<Counts> {
-  const columns = [...plan.varying, ...plan.constants].map((c) => quoteIdent(c.name)).join(', ');
-  const suffix = plan.constants.map((c) => `\t${copyText(c.constant)}`).join('');
+  const columns = [...plan.varying, ...plan.constants].map((c) => c.name);
+  const suffix = copySuffix(plan.constants);
   const counts: Counts = { inserted: 0, memberships: 0 };
-  let replica = true;
   const client = await pool.connect();
   try {
+    const batches = new PgBatches(client);
     while (counts.inserted < total) {
       const count = Math.min(batchSize, total - counts.inserted);
-      await client.query('begin');
-      try {
-        if (replica) replica = await skipForeignKeyChecks(client);
+      await batches.run(async () => {
         // Ids come from the sequence, so a server inserting meanwhile never collides with them.
-        const reserved = await client.query<{ id: number }>(
-          "select nextval(pg_get_serial_sequence('users', 'id')) as id from generate_series(1, $1)",
-          [count],
-        );
-        const links: string[] = [];
-        let linkText = '';
+        const reserved = await reserveIds(client, 'users', count);
+        const links = new CopyChunks();
         function* users(): Generator<string> {
           let text = '';
-          for (const { id } of reserved.rows) {
+          for (const id of reserved) {
             const row = maker.make(id);
-            let line = '';
-            for (const c of plan.varying) line += `${line === '' ? '' : '\t'}${copyText(c.value(row))}`;
-            text += `${line}${suffix}\n`;
+            text += copyLine(
+              plan.varying.map((c) => c.value(row)),
+              suffix,
+            );
             runIds.push(id);
-            maker.memberships((kind, refId, position) => {
-              linkText += `${id}\t${kind}\t${refId}\t${position}\n`;
-              counts.memberships++;
-            });
-            if (linkText.length >= COPY_CHUNK) {
-              links.push(linkText);
-              linkText = '';
-            }
+            maker.memberships((kind, refId, position) => links.add([id, kind, refId, position]));
             if (text.length >= COPY_CHUNK) {
               yield text;
               text = '';
             }
           }
           if (text !== '') yield text;
-          if (linkText !== '') links.push(linkText);
         }
-        await pipeline(Readable.from(users()), client.query(copyFrom(`copy users (${columns}) from stdin`)));
-        await pipeline(
-          Readable.from(links),
-          client.query(copyFrom('copy user_memberships (user_id, kind, ref_id, position) from stdin')),
-        );
-        await client.query('commit');
-      } catch (err) {
-        await client.query('rollback');
-        throw err;
-      }
+        await copyInto(client, 'users', columns, users());
+        await copyInto(client, 'user_memberships', ['user_id', 'kind', 'ref_id', 'position'], links.take());
+        counts.memberships += links.rows;
+      });
       counts.inserted += count;
       onProgress(counts.inserted);
     }
