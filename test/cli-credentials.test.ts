@@ -353,6 +353,13 @@ describe('roster clients and roster keys, against the data a running server uses
     expect((await users({ 'x-coupa-api-key': created.key })).status).toBe(200);
   });
 
+  it("keys create takes a name longer than its API user's lastname holds (40 characters)", async () => {
+    const longName = `Nightly export to the data warehouse, ${'é'.repeat(30)}`;
+    const long = await rosterJson<CreatedKey>('keys', 'create', '--name', longName, ...dataArgs());
+    expect(long.name).toBe(longName);
+    secrets.push(long.key);
+  });
+
   it('stores secrets and keys only hashed', () => {
     expect(secrets.length).toBeGreaterThanOrEqual(5);
     const db = new Database(path.join(data, 'roster.sqlite'), { readonly: true });

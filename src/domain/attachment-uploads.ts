@@ -50,9 +50,10 @@ export class AttachmentUploads {
     return this.documents.show(documentId, workerId);
   }
 
-  /** The bytes of attachment `attachmentId` of that document, with its name; a 404 if it has none. */
-  async download(workerId: number, documentId: number, attachmentId: number): Promise<UploadedFile> {
+  /** The bytes of attachment `rawId` (as the path gives it) of that document, with its name; a 404 if it has none. */
+  async download(workerId: number, documentId: number, rawId: string): Promise<UploadedFile> {
     await this.documents.show(documentId, workerId);
+    const attachmentId = this.attachments.idFrom(rawId);
     const attachment = await this.attachments.show(attachmentId);
     const file = attachment.refs.get(this.owner) === documentId ? await this.files.find(attachmentId) : undefined;
     if (!file) throw new RosterError('not_found', `Couldn't find Attachment with 'id'=${attachmentId}`);

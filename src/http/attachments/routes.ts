@@ -68,8 +68,7 @@ export function registerAttachmentRoutes(
   app.get<AttachmentParams>(`${base}/:id/attachments/:attachment_id`, { config }, async (request, reply) => {
     const workerId = await worker(request.params.worker_id);
     const id = documents.idFrom(request.params.id);
-    const attachmentId = documents.idFrom(request.params.attachment_id ?? '');
-    const file = await uploads.download(workerId, id, attachmentId);
+    const file = await uploads.download(workerId, id, request.params.attachment_id ?? '');
     const disposition = `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`;
     return reply.type(file.contentType).header('content-disposition', disposition).send(file.data);
   });

@@ -5,7 +5,7 @@ import { coerceScalar } from '../../catalog/values.js';
 import { RosterError } from '../../domain/errors.js';
 import type { BulkResult, RecordService } from '../../domain/record-service.js';
 import type { ItemOutcome } from '../../domain/record-writer.js';
-import type { OutObject } from '../../render/out.js';
+import type { OutNode, OutObject } from '../../render/out.js';
 import { readDocuments } from '../format/body.js';
 import { headerList } from '../header-value.js';
 import { sendList } from '../reply.js';
@@ -29,6 +29,14 @@ export function isBulk(params: Record<string, unknown>): boolean {
 /** One item's result in Coupa's bulk answer: `<result><status>SUCCESS</status><unique-keys>…`. */
 function resultNode(def: ResourceDef, outcome: ItemOutcome, keys: BulkResult['keys'][number]): OutObject {
   const key = indexCatalog(def).key;
+  // A resource named by its id alone (workers): the id written, or the one a refused item sent.
+  const unique: Array<readonly [string, OutNode]> =
+    key.auto === 'id'
+      ? [['id', { t: 'integer', v: keys.id ?? keys.key }]]
+      : [
+          ['id', { t: 'integer', v: keys.id }],
+          [key.name, { t: key.type, v: keys.key }],
+        ];
   return {
     tag: 'result',
     fields: [
@@ -39,10 +47,7 @@ function resultNode(def: ResourceDef, outcome: ItemOutcome, keys: BulkResult['ke
           t: 'object',
           v: {
             tag: 'unique-keys',
-            fields: [
-              ['id', { t: 'integer', v: keys.id }],
-              [key.name, { t: key.type, v: keys.key }],
-            ],
+            fields: unique,
           },
         },
       ],
