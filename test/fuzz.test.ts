@@ -17,6 +17,11 @@ import {
   outOfRange,
   oversizeBodies,
   protoNames,
+  captureServerErrors,
+  envInteger,
+  FUZZ_PATH,
+  FUZZ_RUNS,
+  FUZZ_SEED,
   queryMisuse,
   responseProblems,
   sendOverSocket,
@@ -47,22 +52,9 @@ import { makeTestApp, TEST_KEY, validUser, type TestApp } from './helpers/test-a
  *   FUZZ_SLOW_MS=n  the longest a request may take (default 5000; 0 turns the check off)
  */
 
-/**
- * CI runs one fixed seed, so a red run replays exactly and an unrelated change is never blocked
- * by a newly drawn input; a local run draws a fresh seed each time and so widens the search.
- */
-const CI_SEED = 20261130;
-/** A whole-number environment variable, or the fallback; anything else stops the run rather than fuzzing with NaN. */
-function envInteger(name: string): number | undefined {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return undefined;
-  if (!/^\d+$/.test(raw)) throw new Error(`${name} must be a whole number, got '${raw}'`);
-  return Number(raw);
-}
-
-const SEED = envInteger('FUZZ_SEED') ?? (process.env['CI'] === 'true' ? CI_SEED : Date.now() % 2 ** 31);
-const PATH = process.env['FUZZ_PATH'];
-const RUNS = envInteger('FUZZ_RUNS');
+const SEED = FUZZ_SEED;
+const PATH = FUZZ_PATH;
+const RUNS = FUZZ_RUNS;
 const COLLECT = process.env['FUZZ_COLLECT'] === '1';
 const SLOW_MS = envInteger('FUZZ_SLOW_MS') ?? 5000;
 
@@ -143,38 +135,6 @@ async function seed(t: TestApp): Promise<void> {
     clientId: OAUTH_CLIENT.id,
     secret: OAUTH_CLIENT.secret,
   });
-}
-
-/**
- * What the app logs through request.log.error (the cause of a 500). Tests build the app without
- * a logger, and Fastify's null logger is then every request's logger; the capture is put back
- * when the class ends.
- */
-function captureServerErrors(t: TestApp): { take(): string[]; restore(): void } {
-  const log = t.app.log as unknown as { error: (...args: unknown[]) => void };
-  const original = log.error;
-  let seen: string[] = [];
-  log.error = (...args: unknown[]) => {
-    const [first] = args;
-    const err = typeof first === 'object' && first !== null && 'err' in first ? first.err : first;
-    if (err instanceof Error) {
-      const code = (err as { code?: unknown }).code;
-      const frame = err.stack?.split('\n').find((l) => l.includes('/src/'));
-      seen.push(`${err.name}${typeof code === 'string' ? ` [${code}]` : ''}: ${err.message}${frame ? ` (${frame.trim()})` : ''}`);
-    } else {
-      seen.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
-    }
-  };
-  return {
-    take() {
-      const out = seen;
-      seen = [];
-      return out;
-    },
-    restore() {
-      log.error = original;
-    },
-  };
 }
 
 async function inject(t: TestApp, req: FuzzRequest): Promise<FuzzResponse> {

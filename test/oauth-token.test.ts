@@ -528,7 +528,9 @@ for (const dialect of DIALECTS) {
         expect(routes).toEqual(
           expect.arrayContaining(['GET /health', 'POST /oauth2/token', 'POST /oauth2/access_tokens', 'GET /oauth2/scopes']),
         );
-        expect(routes.filter((r) => r.split(' ')[1]?.startsWith('/api/'))).toEqual(expected);
+        // The router prints one name for parameters at the same place in several routes (`:id|:worker_id`).
+        const unnamed = (r: string): string => r.replace(/:[^/]+/g, ':');
+        expect(routes.filter((r) => r.split(' ')[1]?.startsWith('/api/')).map(unnamed)).toEqual(expected.map(unnamed).sort());
         expect(routes.filter((r) => !r.split(' ')[1]?.startsWith('/api/'))).toEqual(
           ['GET /health', 'GET /oauth2/scopes', 'POST /oauth2/access_tokens', 'POST /oauth2/token'].sort(),
         );

@@ -111,6 +111,8 @@ describe.skipIf(!PG_URL)('one rate limit shared by several roster serve processe
         for (const a of refused) expect(a.retryAfter).toBe('1');
       }
 
+      // From here the bucket refills at 1 a second; checking where it lives takes a moment too.
+      const drained = performance.now();
       // The bucket lives where it should: the other place holds nothing.
       const rows = async () => {
         const store = await openPreparedStore({ kind: 'postgres', url: PG_URL ?? '', schema: db.schema, poolSize: 1 });
@@ -140,7 +142,8 @@ describe.skipIf(!PG_URL)('one rate limit shared by several roster serve processe
       let refilled = 0;
       while (refilled < 10 && (await get(0)) === 200) refilled++;
       expect(refilled).toBeGreaterThanOrEqual(1);
-      expect(refilled).toBeLessThanOrEqual(3);
+      // What the pause refilled, and no more (one bucket, not one per server); a loaded machine pauses longer.
+      expect(refilled).toBeLessThanOrEqual(Math.ceil((performance.now() - drained) / 1000) + 1);
       expect(await get(1)).toBe(429);
     });
   }

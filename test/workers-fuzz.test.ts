@@ -4,7 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCEPT_JSON, JSON_TYPE } from './helpers/api.js';
 import { DIALECTS } from './helpers/dialects.js';
 import {
+  captureServerErrors,
   describeResponse,
+  FUZZ_PATH,
+  FUZZ_RUNS,
+  FUZZ_SEED,
   responseProblems,
   snapshotDiff,
   truncate,
@@ -53,18 +57,9 @@ import {
  * (runs per class and database instead of the defaults); CI runs a fixed seed.
  */
 
-const CI_SEED = 20261130;
-
-function envInteger(name: string): number | undefined {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return undefined;
-  if (!/^\d+$/.test(raw)) throw new Error(`${name} must be a whole number, got '${raw}'`);
-  return Number(raw);
-}
-
-const SEED = envInteger('FUZZ_SEED') ?? (process.env['CI'] === 'true' ? CI_SEED : Date.now() % 2 ** 31);
-const PATH = process.env['FUZZ_PATH'];
-const RUNS = envInteger('FUZZ_RUNS');
+const SEED = FUZZ_SEED;
+const PATH = FUZZ_PATH;
+const RUNS = FUZZ_RUNS;
 /** fast-check stops a class after this long, shrinking included, and reports what it has. */
 const CLASS_TIME_LIMIT_MS = 60_000;
 
@@ -93,34 +88,6 @@ const CLASSES: readonly FuzzClass[] = [
 ];
 
 const tally: Array<{ dialect: string; cls: string; requests: number; ms: number; statuses: string }> = [];
-
-/** What the app logs through request.log.error (the cause of a 500), while a class runs. */
-function captureServerErrors(t: TestApp): { take(): string[]; restore(): void } {
-  const log = t.app.log as unknown as { error: (...args: unknown[]) => void };
-  const original = log.error;
-  let seen: string[] = [];
-  log.error = (...args: unknown[]) => {
-    const [first] = args;
-    const err = typeof first === 'object' && first !== null && 'err' in first ? first.err : first;
-    seen.push(
-      err instanceof Error
-        ? `${err.name}: ${err.message} ${
-            err.stack
-              ?.split('\n')
-              .find((l) => l.includes('/src/'))
-              ?.trim() ?? ''
-          }`
-        : JSON.stringify(args),
-    );
-  };
-  return {
-    take: () => seen.splice(0, seen.length),
-    restore: () => {
-      log.error = original;
-      seen = [];
-    },
-  };
-}
 
 /** A worker as the JSON API renders it now, or undefined when there is none. */
 async function readWorker(t: TestApp, id: number): Promise<JsonWorker | undefined> {

@@ -1,3 +1,4 @@
+import type { TestApp } from './test-app.js';
 import http from 'node:http';
 import fc from 'fast-check';
 import { indexCatalog } from '../../src/catalog/lookup.js';
@@ -217,7 +218,7 @@ export function snapshotDiff(before: Record<string, string[]>, after: Record<str
 }
 
 /** `arb` one time in `n`, else null. */
-const oneIn = <T>(n: number, arb: fc.Arbitrary<T>): fc.Arbitrary<T | null> =>
+export const oneIn = <T>(n: number, arb: fc.Arbitrary<T>): fc.Arbitrary<T | null> =>
   fc.oneof({ weight: n - 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: arb });
 
 /** A list written as space-separated words. */
@@ -349,7 +350,7 @@ export function pct(text: string, keep: RegExp = /[A-Za-z0-9._~-]/): string {
 }
 
 /** A query name with its brackets readable. */
-const pctName = (name: string): string => pct(name, /[A-Za-z0-9._~\-[\]]/);
+export const pctName = (name: string): string => pct(name, /[A-Za-z0-9._~\-[\]]/);
 
 /** Escapes that do not decode to UTF-8, or do not decode at all. */
 const RAW_ESCAPES = ['%', '%G0', '%FF', '%C0%AF', '%ED%A0%80', '%F4%90%80%80', '%00', '%u0041', '+', '%2B', '%25', '%E2%82'];
@@ -421,7 +422,7 @@ export function toXml(root: string, doc: Val): string {
 
 export type Format = 'json' | 'xml';
 
-const CONTENT_TYPES: Readonly<Record<Format, readonly string[]>> = {
+export const CONTENT_TYPES: Readonly<Record<Format, readonly string[]>> = {
   json: ['application/json', 'application/json', 'application/json; charset=utf-8'],
   xml: ['application/xml', 'application/xml', 'text/xml', 'application/xml; charset=utf-8'],
 };
@@ -430,7 +431,7 @@ const format: fc.Arbitrary<Format> = fc.constantFrom('json', 'xml');
 const contentType = (f: Format): fc.Arbitrary<string> => fc.constantFrom(...CONTENT_TYPES[f]);
 
 /** What the client asks for back: JSON, XML, or nothing (the body's format). */
-const accept: fc.Arbitrary<Record<string, string>> = fc.constantFrom<Record<string, string>>(
+export const accept: fc.Arbitrary<Record<string, string>> = fc.constantFrom<Record<string, string>>(
   {},
   { accept: 'application/json' },
   { accept: 'application/xml' },
@@ -1966,3 +1967,54 @@ export const oauthForms: fc.Arbitrary<FuzzRequest> = fc
     const body = raw ?? formBody(fields.map(([k, v]) => [pct(k), pct(v)]));
     return new FuzzRequest('POST', path, headers, body, { credentials: false });
   });
+
+// --- What every fuzz suite shares: its seed and run counts from the environment, and the server's error log.
+
+/**
+ * CI runs one fixed seed, so a red run replays exactly and an unrelated change is never blocked
+ * by a newly drawn input; a local run draws a fresh seed each time and so widens the search.
+ */
+const CI_SEED = 20261130;
+/** A whole-number environment variable, or the fallback; anything else stops the run rather than fuzzing with NaN. */
+export function envInteger(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw)) throw new Error(`${name} must be a whole number, got '${raw}'`);
+  return Number(raw);
+}
+
+export const FUZZ_SEED = envInteger('FUZZ_SEED') ?? (process.env['CI'] === 'true' ? CI_SEED : Date.now() % 2 ** 31);
+export const FUZZ_PATH = process.env['FUZZ_PATH'];
+export const FUZZ_RUNS = envInteger('FUZZ_RUNS');
+
+/**
+ * What the app logs through request.log.error (the cause of a 500). Tests build the app without
+ * a logger, and Fastify's null logger is then every request's logger; the capture is put back
+ * when the class ends.
+ */
+export function captureServerErrors(t: TestApp): { take(): string[]; restore(): void } {
+  const log = t.app.log as unknown as { error: (...args: unknown[]) => void };
+  const original = log.error;
+  let seen: string[] = [];
+  log.error = (...args: unknown[]) => {
+    const [first] = args;
+    const err = typeof first === 'object' && first !== null && 'err' in first ? first.err : first;
+    if (err instanceof Error) {
+      const code = (err as { code?: unknown }).code;
+      const frame = err.stack?.split('\n').find((l) => l.includes('/src/'));
+      seen.push(`${err.name}${typeof code === 'string' ? ` [${code}]` : ''}: ${err.message}${frame ? ` (${frame.trim()})` : ''}`);
+    } else {
+      seen.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+    }
+  };
+  return {
+    take() {
+      const out = seen;
+      seen = [];
+      return out;
+    },
+    restore() {
+      log.error = original;
+    },
+  };
+}

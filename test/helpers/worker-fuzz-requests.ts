@@ -7,17 +7,22 @@ import type { Store } from '../../src/store/database.js';
 import { defaultReferenceData } from '../../src/store/default-reference-data.js';
 import { JSON_TYPE, XML_TYPE } from './api.js';
 import {
+  accept,
+  CONTENT_TYPES,
   FuzzRequest,
   malformedBodies,
   multipartGarbage,
   Obj,
   oddString,
+  oneIn,
   pct,
+  pctName,
   PROTO_NAMES,
   Raw,
   toJson,
   toXml,
   truncate,
+  type Format,
   type FuzzResponse,
   type Method,
   type RequestOptions,
@@ -100,26 +105,7 @@ function seededKeys(target: string, max = 4): string[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Small generic pieces (fuzz-requests.ts keeps its own private: oneIn, accept, format)
-
-/** `arb` one time in `n`, else null. */
-const oneIn = <T>(n: number, arb: fc.Arbitrary<T>): fc.Arbitrary<T | null> =>
-  fc.oneof({ weight: n - 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: arb });
-
-export type Format = 'json' | 'xml';
-
-const CONTENT_TYPES: Readonly<Record<Format, readonly string[]>> = {
-  json: ['application/json', 'application/json', 'application/json; charset=utf-8'],
-  xml: ['application/xml', 'application/xml', 'text/xml', 'application/xml; charset=utf-8'],
-};
-
-/** What the client asks for back: JSON, XML, or nothing (the body's format). */
-const accept = fc.constantFrom<Record<string, string>>(
-  {},
-  { accept: 'application/json' },
-  { accept: 'application/xml' },
-  { accept: '*/*' },
-);
+// Small generic pieces
 
 const obj = (...entries: Array<readonly [string, Val]>): Obj => new Obj(entries);
 
@@ -1111,7 +1097,6 @@ const conditionParam: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** A query name with its brackets readable. */
-const pctName = (name: string): string => pct(name, /[A-Za-z0-9._~\-[\]]/);
 
 const BROKEN_NAMES = [
   'worker-emails[email-address][bogus]',
