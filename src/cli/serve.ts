@@ -42,7 +42,7 @@ export async function serve(config: Config): Promise<void> {
     throw err;
   }
   const where = pgUrl ? `PostgreSQL at ${pgUrl.host}${pgUrl.pathname}` : path.resolve(sqliteFile(config));
-  const lines = [`Roster is serving Coupa's Users API at ${address}`, `  data:    ${where}`];
+  const lines = [`Roster is serving Coupa's Users and Worker APIs at ${address}`, `  data:    ${where}`];
   if (generated) lines.push(`  API key: ${generated}   (printed once; only its hash is stored)`);
   else if (config.apiKeys.length > 0)
     lines.push(`  API key: the ${config.apiKeys.length === 1 ? 'key' : 'keys'} given with --api-key`);
