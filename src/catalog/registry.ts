@@ -91,7 +91,7 @@ for (const def of RESOURCES) {
     }
     if (child.elements.some((e) => e.kind === 'collection'))
       throw new Error(`${def.name}.${el.name}: ${el.target} holds collections`);
-    if (child.api && !child.api.path.includes(`/:${owner.column}/`)) {
+    if (child.api && !servedOwner(child)) {
       throw new Error(`${el.target} is served, but not under its owner's path (:${owner.column})`);
     }
     if (el.in && child.elements.some((e) => e.kind === 'children')) {

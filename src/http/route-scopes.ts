@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { assertNever } from '../catalog/lookup.js';
-import { servedResources } from '../catalog/registry.js';
+import { servedOwner, servedResources } from '../catalog/registry.js';
 import type { ResourceApi } from '../catalog/resource.js';
 
-function routesOf(api: ResourceApi): Array<[string, string]> {
+function routesOf(api: ResourceApi, underOwner: boolean): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   const { read, write } = api.scopes;
   for (const operation of api.operations) {
@@ -20,7 +20,7 @@ function routesOf(api: ResourceApi): Array<[string, string]> {
       case 'update':
         out.push([`PUT ${api.path}/:id`, write], [`PATCH ${api.path}/:id`, write]);
         // `PUT` on the collection is a bulk update (`?bulk=1`), except under an owner.
-        if (!api.path.includes('/:')) out.push([`PUT ${api.path}`, write]);
+        if (!underOwner) out.push([`PUT ${api.path}`, write]);
         break;
       case 'destroy':
         out.push([`DELETE ${api.path}/:id`, write]);
@@ -42,7 +42,7 @@ function routesOf(api: ResourceApi): Array<[string, string]> {
  * test keeps them in sync).
  */
 export const ROUTE_SCOPES: Readonly<Record<string, string>> = Object.fromEntries(
-  servedResources().flatMap((def) => (def.api ? routesOf(def.api) : [])),
+  servedResources().flatMap((def) => (def.api ? routesOf(def.api, servedOwner(def) !== undefined) : [])),
 );
 
 export function registerRouteScopes(app: FastifyInstance): void {

@@ -22,6 +22,7 @@ import {
   type ConstantColumn,
   type DbValue,
 } from './seed/bulk-insert.js';
+import { checkSeededNames } from './seed/catalog-names.js';
 import { FIRST_NAMES, LAST_NAMES, MIDDLE_INITIALS, type Name } from './seed/names.js';
 import { drawStamps, mulberry32, pickFrom, type Random, type Stamps } from './seed/random.js';
 
@@ -163,14 +164,6 @@ interface Plan {
   readonly refIds: ReadonlyMap<string, readonly number[]>;
 }
 
-/** Fails loudly when the catalogue renames an element the tables above still name. */
-function checkNames(names: Iterable<string>, kind: Element['kind']): void {
-  for (const name of names) {
-    const el = USERS.elements.find((e) => e.name === name);
-    if (el?.kind !== kind) throw new Error(`Seeder names ${kind} element '${name}', which the users catalogue does not have`);
-  }
-}
-
 /** Ids of usable rows: inactive or disabled ones (a retired department) are left alone. */
 async function usableIds(store: Store, table: string): Promise<number[]> {
   const flag = indexCatalog(resourceNamed(table)).scalars.find(
@@ -182,10 +175,13 @@ async function usableIds(store: Store, table: string): Promise<number[]> {
 
 async function makePlan(store: Store, rnd: Random, runIds: number[]): Promise<Plan> {
   const { dialect } = store;
-  checkNames(Object.keys(SCALARS), 'scalar');
-  checkNames(Object.keys(COMPOSITES), 'composite');
-  checkNames(Object.keys(REFERENCES), 'reference');
-  checkNames(Object.keys(COLLECTIONS), 'collection');
+  const named = (table: object, kind: Element['kind']) => Object.keys(table).map((name) => [name, kind] as const);
+  checkSeededNames(USERS, [
+    ...named(SCALARS, 'scalar'),
+    ...named(COMPOSITES, 'composite'),
+    ...named(REFERENCES, 'reference'),
+    ...named(COLLECTIONS, 'collection'),
+  ]);
   const refIds = new Map<string, readonly number[]>();
   const idsOf = async (table: string): Promise<readonly number[]> => {
     let ids = refIds.get(table);

@@ -24,6 +24,7 @@ import {
   type ConstantColumn,
   type DbValue,
 } from './seed/bulk-insert.js';
+import { checkSeededNames } from './seed/catalog-names.js';
 import { FIRST_NAMES, LAST_NAMES, MIDDLE_INITIALS, type Name } from './seed/names.js';
 import { drawStamps, mulberry32, pickFrom, type Random, type Stamps } from './seed/random.js';
 
@@ -517,15 +518,6 @@ const scalarOf = (v: Value | undefined): ScalarValue | null =>
   v === undefined || v === null || typeof v === 'object' ? null : v;
 const partsOf = (v: Value | undefined): Parts | undefined => (typeof v === 'object' && v !== null ? v : undefined);
 
-/** Fails loudly when the catalogue renames an element the generators above still name. */
-function checkNames(def: ResourceDef, fields: Readonly<Record<string, Kind>>): void {
-  for (const [name, kind] of Object.entries(fields)) {
-    const el = def.elements.find((e) => e.name === name);
-    if (el?.kind !== kind)
-      throw new Error(`Worker seeder names ${kind} element '${name}', which the ${def.name} catalogue does not have`);
-  }
-}
-
 /**
  * The columns of `def` the generator fills, in catalogue order: the id (the worker's; a child's
  * comes from the database), the timestamps (the worker's for its children too), the owner
@@ -533,7 +525,7 @@ function checkNames(def: ResourceDef, fields: Readonly<Record<string, Kind>>): v
  */
 function tablePlan(store: Store, def: ResourceDef, generator: RowGenerator, owner?: string): TablePlan {
   const { dialect } = store;
-  checkNames(def, generator.fields);
+  checkSeededNames(def, Object.entries(generator.fields));
   const columns: Column[] = [];
   const constants: ConstantColumn[] = [];
   const encode = (el: ScalarElement, v: ScalarValue | null): DbValue => dialect.toDb(el.type, v);

@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { fileTypeFromBuffer } from 'file-type';
 import type { ResourceDef } from '../../catalog/resource.js';
 import type { AttachmentUploads } from '../../domain/attachment-uploads.js';
-import { RosterError } from '../../domain/errors.js';
 import type { RecordService } from '../../domain/record-service.js';
 import { readUpload } from '../format/upload.js';
 import { sendRecord, viewOf } from '../records/routes.js';
@@ -47,21 +45,16 @@ export function registerAttachmentRoutes(
     const id = documents.idFrom(request.params.id);
     const view = viewOf(documents, request, reply, 'write');
     await documents.show(id, workerId);
-    const { filename, data } = await readUpload(request, {
+    const file = await readUpload(request, {
       fields: ['file', 'attachment[file]'],
       limit: deps.limit,
       code: 'invalid_attachment',
       noun: 'file',
+      types: ATTACHMENT_TYPES,
+      wrongType: 'An attachment must be a PDF, an image (PNG, JPEG, GIF, TIFF, WebP) or an Office document',
     });
-    const type = await fileTypeFromBuffer(data);
-    if (!type || !ATTACHMENT_TYPES.has(type.mime)) {
-      throw new RosterError(
-        'invalid_attachment',
-        'An attachment must be a PDF, an image (PNG, JPEG, GIF, TIFF, WebP) or an Office document',
-      );
-    }
     const url = (attachmentId: number) => `${base.replace(':worker_id', String(workerId))}/${id}/attachments/${attachmentId}`;
-    const document = await uploads.upload(workerId, id, { filename, data, contentType: type.mime }, request.actor, url);
+    const document = await uploads.upload(workerId, id, file, request.actor, url);
     return sendRecord(documents, request, reply, 201, document, view);
   });
 

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { fileTypeFromBuffer } from 'file-type';
 import type { ResourceDef } from '../../catalog/resource.js';
 import { RosterError } from '../../domain/errors.js';
 import type { RecordService } from '../../domain/record-service.js';
@@ -7,13 +6,13 @@ import type { AvatarRepository } from '../../store/avatar-repository.js';
 import { readUpload } from '../format/upload.js';
 import { sendRecord, viewOf, type IdParams } from '../records/routes.js';
 
-/** Image types an avatar may be, sniffed from the bytes, not taken from the client's word. */
+/** Image types an avatar may be. */
 const AVATAR_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif']);
 
 export interface AvatarRoutesDeps {
   readonly service: RecordService;
   readonly avatars: AvatarRepository;
-  /** Largest image accepted, in bytes (`--avatar-limit`); larger is a 413. */
+  /** Largest image accepted, in bytes (`Config.avatarLimit`); larger is a 413. */
   readonly limit: number;
 }
 
@@ -35,17 +34,15 @@ export function registerAvatarRoutes(app: FastifyInstance, def: ResourceDef, dep
     const id = service.idFrom(request.params.id);
     const view = viewOf(service, request, reply, 'write');
     await service.show(id);
-    const { filename, data } = await readUpload(request, {
+    const upload = await readUpload(request, {
       fields: ['file'],
       limit: deps.limit,
       code: 'invalid_avatar',
       noun: 'image',
+      types: AVATAR_TYPES,
+      wrongType: 'Avatar must be a PNG, JPEG or GIF image',
     });
-    const type = await fileTypeFromBuffer(data);
-    if (!type || !AVATAR_TYPES.has(type.mime)) {
-      throw new RosterError('invalid_avatar', 'Avatar must be a PNG, JPEG or GIF image');
-    }
-    await avatars.save(id, { contentType: type.mime, filename, data }, (v) => `${base}/${id}/avatar?v=${v}`);
+    await avatars.save(id, upload, (v) => `${base}/${id}/avatar?v=${v}`);
     return sendRecord(service, request, reply, 200, await service.show(id), view);
   };
   const uploads = methods('/:id/avatar', ['PUT', 'POST']);

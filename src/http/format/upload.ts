@@ -1,11 +1,14 @@
 import type { FastifyRequest } from 'fastify';
+import { fileTypeFromBuffer } from 'file-type';
 import { lengthProblem, textProblem } from '../../catalog/values.js';
 import { isRosterError, RosterError } from '../../domain/errors.js';
 
-/** One uploaded file, read whole. */
+/** One uploaded file, read whole, with its type as sniffed from the bytes. */
 export interface Upload {
   readonly filename: string;
   readonly data: Buffer;
+  /** The MIME type its bytes show, one of `UploadSpec.types`. */
+  readonly contentType: string;
 }
 
 /** Coupa keeps an attachment's file name in a string(255) column (`avatar_file_name`). */
@@ -20,6 +23,10 @@ export interface UploadSpec {
   readonly code: 'invalid_avatar' | 'invalid_attachment';
   /** What the file is, in messages: `image`, `file`. */
   readonly noun: string;
+  /** The MIME types it may be, sniffed from its bytes, never taken from the client's word. */
+  readonly types: ReadonlySet<string>;
+  /** The message of a file of another type (`spec.code`). */
+  readonly wrongType: string;
 }
 
 /**
@@ -27,14 +34,22 @@ export interface UploadSpec {
  * `spec.limit` bytes. Every way the body can be wrong becomes an error from the catalogue,
  * never a 500: over a limit (the file, the number of parts, files or fields) is
  * `payload_too_large`; anything the multipart parser cannot read (no boundary, a truncated
- * body, a malformed part header) or a file name that could not be stored is `spec.code`.
+ * body, a malformed part header), a file name that could not be stored, or bytes of a type
+ * not in `spec.types` is `spec.code`.
  */
 export async function readUpload(request: FastifyRequest, spec: UploadSpec): Promise<Upload> {
+  const upload = await readFile(request, spec);
+  const type = await fileTypeFromBuffer(upload.data);
+  if (!type || !spec.types.has(type.mime)) throw new RosterError(spec.code, spec.wrongType);
+  return { ...upload, contentType: type.mime };
+}
+
+async function readFile(request: FastifyRequest, spec: UploadSpec): Promise<Omit<Upload, 'contentType'>> {
   const { code, limit } = spec;
   const sendAs = `Send the ${spec.noun} as multipart/form-data in a field named ${spec.fields.join(' or ')}`;
   if (!request.isMultipart()) throw new RosterError(code, sendAs);
   try {
-    let upload: Upload | undefined;
+    let upload: Omit<Upload, 'contentType'> | undefined;
     let fileError: Error | undefined;
     for await (const part of request.parts({ limits: { fileSize: limit, files: 1 } })) {
       if (part.type !== 'file') continue;
