@@ -62,9 +62,12 @@ describe.skipIf(!PG_URL)('one rate limit shared by several roster serve processe
           await store.close();
         }
       };
+      // Named before the requests: the bucket expires a second after it is full again (about 6 s
+      // after the burst), so it is read straight after them, not after opening stores on a busy machine.
+      const bucketKey = redis ? await redisKey() : '';
       if (redis) {
         cleanups.push(async () => {
-          await redis.del(await redisKey());
+          await redis.del(bucketKey);
           await redis.quit();
         });
       }
@@ -92,6 +95,7 @@ describe.skipIf(!PG_URL)('one rate limit shared by several roster serve processe
         answers.push({ server, status: res.status, retryAfter: res.headers.get('retry-after') });
       }
       const elapsedSeconds = (performance.now() - started) / 1000;
+      const bucket = redis ? await redis.get(bucketKey) : null;
 
       const ok = answers.filter((a) => a.status === 200).length;
       const report = JSON.stringify({ elapsedSeconds, answers });
@@ -124,7 +128,7 @@ describe.skipIf(!PG_URL)('one rate limit shared by several roster serve processe
       };
       if (redis) {
         expect(await rows()).toEqual([]);
-        expect(Number(await redis.get(await redisKey()))).toBeGreaterThan(Date.now() - 60_000);
+        expect(Number(bucket)).toBeGreaterThan(Date.now() - 60_000);
       } else {
         expect(await rows()).toEqual([`key:${db.keyId}`]);
       }
