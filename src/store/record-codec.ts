@@ -1,7 +1,7 @@
 import { indexCatalog } from '../catalog/lookup.js';
 import { resourceNamed } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
-import type { ReferenceElement, ScalarElement, ScalarValue } from '../catalog/types.js';
+import type { ReferenceElement, ScalarElement, ScalarType, ScalarValue } from '../catalog/types.js';
 import { fromDb } from './codec.js';
 import type { Row } from './database.js';
 
@@ -41,6 +41,8 @@ export interface RecordCodec {
   readonly def: ResourceDef;
   /** Every stored column but secrets. */
   readonly columns: readonly string[];
+  /** The catalogue type of each of `columns` (a reference's column holds an integer id, a composite's parts text). */
+  readonly types: ReadonlyMap<string, ScalarType>;
   readonly joins: readonly Join[];
   readonly membershipKinds: ReadonlySet<string>;
   decode(row: Row, memberships?: ReadonlyMap<string, readonly number[]>): StoredRecord;
@@ -81,6 +83,11 @@ export function recordCodec(def: ResourceDef): RecordCodec {
     ...index.references.map((e) => e.column),
     ...index.composites.flatMap((e) => e.fields.map((f) => f.column)),
   ];
+  const types = new Map<string, ScalarType>([
+    ...index.scalars.map((e) => [e.column, e.type] as const),
+    ...index.references.map((e) => [e.column, 'integer'] as const),
+    ...index.composites.flatMap((e) => e.fields.map((f) => [f.column, 'string'] as const)),
+  ]);
   const joins: Join[] = index.references
     .filter((el) => el.out && !resourceNamed(el.target).cached)
     .map((el) => {
@@ -100,6 +107,7 @@ export function recordCodec(def: ResourceDef): RecordCodec {
   const codec: RecordCodec = {
     def,
     columns,
+    types,
     joins,
     membershipKinds,
     decode(row, memberships = parseMemberships(row['memberships'], membershipKinds)) {

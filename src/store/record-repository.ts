@@ -1,12 +1,16 @@
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { sql, type Expression, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import { indexCatalog } from '../catalog/lookup.js';
 import { ownedBy } from '../catalog/registry.js';
 import { membershipOwner, membershipTable, type ResourceDef } from '../catalog/resource.js';
 import type { ChildrenElement } from '../catalog/types.js';
 import type { Database, Row, Store } from './database.js';
+import type { JsonCarried } from './dialects/dialect.js';
 import { PreparedQuery } from './prepared.js';
 import { joinedName, recordCodec, type RecordCodec, type StoredRecord } from './record-codec.js';
 import type { WriteDb } from './write-db.js';
+
+/** The most values one JSON array of a child row may hold (PostgreSQL's limit on a function's arguments). */
+const MAX_JSON_ARRAY = 100;
 
 /** Filters and ordering compiled from a query string, applicable to any select on the resource's table. */
 export type RecordQuery = <O>(qb: SelectQueryBuilder<Database, string, O>) => SelectQueryBuilder<Database, string, O>;
@@ -24,8 +28,8 @@ export class RecordRepository {
   private readonly byUnique = new Map<string, PreparedQuery>();
   /** Each children element with the child's repository and the column naming the owner. */
   private readonly owned: ReadonlyArray<{ el: ChildrenElement; repo: RecordRepository; column: string }>;
-  /** The rows of one owner, when this is a child resource, by owner column. */
-  private readonly byOwner = new Map<string, PreparedQuery>();
+  /** What `selectFull` returns, in order, and how each value travels inside a JSON array. */
+  private readonly outputs: ReadonlyArray<{ readonly name: string; readonly type: JsonCarried }>;
 
   constructor(
     private readonly store: Store,
@@ -36,51 +40,72 @@ export class RecordRepository {
     this.byId = new PreparedQuery(store, (db) => this.selectFull(db).where(`${def.table}.id`, '=', 0));
     this.owned = indexCatalog(def).children.map((el) => {
       const { child, owner } = ownedBy(el);
-      return { el, repo: new RecordRepository(store, child), column: owner.column };
+      const repo = new RecordRepository(store, child);
+      // json_build_array takes at most 100 arguments: fail at start, not on a child's first read.
+      if (repo.outputs.length > MAX_JSON_ARRAY) {
+        throw new Error(`${child.name} reads ${repo.outputs.length} columns; an owned child may read at most ${MAX_JSON_ARRAY}`);
+      }
+      return { el, repo, column: owner.column };
     });
+    const { columns, types, joins, membershipKinds } = this.codec;
+    this.outputs = [
+      ...columns.map((name) => ({ name, type: types.get(name) ?? 'string' })),
+      ...joins.flatMap((join) => {
+        const target = recordCodec(join.target).types;
+        return join.columns.map((c) => ({ name: joinedName(join.element.column, c), type: target.get(c) ?? 'string' }));
+      }),
+      ...(membershipKinds.size > 0 ? [{ name: 'memberships', type: 'text' as const }] : []),
+      ...(this.owned.length > 0 ? [{ name: 'children', type: 'json' as const }] : []),
+    ];
   }
 
-  /** Decodes rows and attaches their owned children, read with one query per children element. */
-  private async records(rows: readonly Row[], db: WriteDb = this.store.db): Promise<StoredRecord[]> {
-    const records = rows.map((row) => this.codec.decode(row));
-    if (this.owned.length === 0 || records.length === 0) return records;
-    const ids = records.map((r) => r.id);
-    const byOwner = new Map<number, Map<string, StoredRecord[]>>(ids.map((id) => [id, new Map()]));
-    for (const { el, repo, column } of this.owned) {
-      for (const child of await repo.findByOwner(column, ids, db)) {
-        const owner = child.refs.get(el.owner);
-        const list = typeof owner === 'number' ? byOwner.get(owner) : undefined;
-        if (!list) continue;
-        const items = list.get(el.name) ?? [];
-        items.push(child);
-        list.set(el.name, items);
-      }
-    }
-    return records.map((r) => ({ ...r, children: byOwner.get(r.id) ?? r.children }));
+  /** Decodes rows read by `selectFull`, their owned children (in the `children` column) with them. */
+  private records(rows: readonly Row[]): StoredRecord[] {
+    return rows.map((row) => this.decode(row));
   }
 
-  /** Rows of this (child) resource whose `column` names one of the owners, in id order. */
-  async findByOwner(column: string, ownerIds: readonly number[], db: WriteDb = this.store.db): Promise<StoredRecord[]> {
-    const { table } = this.def;
-    if (ownerIds.length === 1 && db === this.store.db) {
-      let q = this.byOwner.get(column);
-      if (!q) {
-        q = new PreparedQuery(this.store, (d) => this.selectFull(d).where(`${table}.${column}`, '=', 0).orderBy(`${table}.id`));
-        this.byOwner.set(column, q);
-      }
-      return this.records(await q.execute(ownerIds));
-    }
-    const rows = await this.selectFull(db)
-      .where(`${table}.${column}`, 'in', [...ownerIds])
-      .orderBy(`${table}.id`)
-      .execute();
-    // Their own children too (a worker's documents' attachments).
-    return this.records(rows, db);
+  private decode(row: Row): StoredRecord {
+    const record = this.codec.decode(row);
+    if (this.owned.length === 0) return record;
+    // One JSON array per children element; SQLite sends the text, PostgreSQL's driver parses it.
+    const raw = row['children'];
+    const lists: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
+    const children = new Map<string, readonly StoredRecord[]>();
+    this.owned.forEach(({ el, repo }, i) => {
+      const items: unknown = Array.isArray(lists) ? lists[i] : undefined;
+      children.set(el.name, Array.isArray(items) ? items.map((values) => repo.decode(repo.rowOf(values))) : []);
+    });
+    return { ...record, children };
+  }
+
+  /** A child row carried as a JSON array (`selectOwned`) back as the row `selectFull` returns. */
+  private rowOf(values: unknown): Row {
+    const row: Row = {};
+    if (!Array.isArray(values)) return row;
+    this.outputs.forEach((o, i) => {
+      row[o.name] = values[i];
+    });
+    return row;
+  }
+
+  /**
+   * This (child) resource's rows that the owner row `ownerId` owns through `column`, as one
+   * JSON array of arrays (`outputs` in order; id order): a column of the owner's own query, so
+   * a show or a page reads every child in the same statement as its owners.
+   */
+  private selectOwned(db: WriteDb, column: string, ownerId: Expression<unknown>): RawBuilder<unknown> {
+    const { dialect } = this.store;
+    const alias = `${this.def.table}__rows`;
+    const rows = this.selectFull(db).where(sql.ref(`${this.def.table}.${column}`), '=', ownerId);
+    const array = dialect.jsonArray(this.outputs.map((o) => dialect.jsonValue(sql.ref(`${alias}.${o.name}`), o.type)));
+    return sql`(select ${dialect.jsonArrayAgg(array, sql.ref(`${alias}.id`))} from (${rows}) as ${sql.table(alias)})`;
   }
 
   /**
    * A full row in one query: its columns, its memberships as `kind:ref_id,…` (ordered; both
-   * dialects take ORDER BY inside the aggregate), and the rows of uncached resources it points at.
+   * dialects take ORDER BY inside the aggregate), the rows of uncached resources it points at,
+   * and its owned children as JSON (`children`: one array per children element, see `selectOwned`).
+   * `outputs` lists what it returns.
    */
   private selectFull(db: WriteDb) {
     const { table } = this.def;
@@ -102,11 +127,16 @@ export class RecordRepository {
         .leftJoin(`${join.target.table} as ${a}`, `${a}.id`, `${table}.${join.element.column}`)
         .select(join.columns.map((c) => sql.ref(`${a}.${c}`).as(joinedName(join.element.column, c))));
     }
+    if (this.owned.length > 0) {
+      const id = sql.ref(`${table}.id`);
+      const lists = this.owned.map(({ repo, column }) => this.store.dialect.jsonValue(repo.selectOwned(db, column, id), 'json'));
+      q = q.select(this.store.dialect.jsonArray(lists).as('children'));
+    }
     return q;
   }
 
   async findById(id: number): Promise<StoredRecord | undefined> {
-    const [found] = await this.records(await this.byId.execute([id]));
+    const [found] = this.records(await this.byId.execute([id]));
     return found;
   }
 

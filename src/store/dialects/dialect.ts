@@ -5,6 +5,9 @@ import type { WriteDb } from '../write-db.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
+/** What a column placed in a JSON array holds: a catalogue scalar, or JSON built by the same query. */
+export type JsonCarried = ScalarType | 'json';
+
 /** A column's storage type: a Kysely type name or raw SQL (`varchar(40) collate "C"`). */
 export type DataType = ColumnDataType | Expression<unknown>;
 
@@ -42,6 +45,16 @@ export interface StoreDialect {
   readonly stringAgg: RawBuilder<unknown>;
   /** The two-argument maximum function. */
   readonly greatest: RawBuilder<unknown>;
+  /**
+   * `value` as an element of a JSON array, such that the parsed element decodes (`fromDb`) to
+   * what the driver gives for the column itself (PostgreSQL: timestamps as ISO-8601 UTC text
+   * with milliseconds, exact decimals as text). Used to read owned children inside their owner's row.
+   */
+  jsonValue(value: Expression<unknown>, type: JsonCarried): Expression<unknown>;
+  /** A JSON array of the values, in order (`json_array`, `json_build_array`: at most 100 of them). */
+  jsonArray(values: readonly Expression<unknown>[]): RawBuilder<unknown>;
+  /** The aggregate JSON array of `value` over a group's rows, ordered by `orderBy`; `[]` or null when none. */
+  jsonArrayAgg(value: Expression<unknown>, orderBy: Expression<unknown>): RawBuilder<unknown>;
   /**
    * Whether several server processes usually write this database at once (a PostgreSQL
    * shared by a fleet), so per-process state such as rate-limit buckets belongs in it.

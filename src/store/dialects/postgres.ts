@@ -41,6 +41,14 @@ export const POSTGRES: StoreDialect = {
   ilike: sql.raw('ilike'),
   stringAgg: sql.raw('string_agg'),
   greatest: sql.raw('greatest'),
+  jsonValue(value, type) {
+    // The driver gives a timestamptz as a Date (decoded by toISOString) and numeric as its text.
+    if (type === 'datetime') return sql`to_char(${value} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+    if (type === 'decimal') return sql`(${value})::text`;
+    return value;
+  },
+  jsonArray: (values) => sql`json_build_array(${sql.join(values)})`,
+  jsonArrayAgg: (value, orderBy) => sql`json_agg(${value} order by ${orderBy})`,
   sharedByProcesses: true,
   async serialize(trx, key) {
     await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);

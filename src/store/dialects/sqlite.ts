@@ -62,6 +62,10 @@ export const SQLITE: StoreDialect = {
   ilike: sql.raw('like'),
   stringAgg: sql.raw('group_concat'),
   greatest: sql.raw('max'),
+  // Text already holding JSON goes in as JSON, not as a string; everything else is stored as it decodes.
+  jsonValue: (value, type) => (type === 'json' ? sql`json(${value})` : value),
+  jsonArray: (values) => sql`json_array(${sql.join(values)})`,
+  jsonArrayAgg: (value, orderBy) => sql`json_group_array(${value} order by ${orderBy})`,
   sharedByProcesses: false,
   serialize: () => Promise.resolve(),
   uniqueIndexOf(err) {
