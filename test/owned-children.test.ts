@@ -1,11 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { indexCatalog } from '../src/catalog/lookup.js';
+import { resourceNamed } from '../src/catalog/registry.js';
 import { Engine } from '../src/domain/engine.js';
+import type { StoredRecord } from '../src/store/record-codec.js';
 import { isRosterError } from '../src/domain/errors.js';
 import type { Document } from '../src/domain/record-input.js';
 import type { RecordService } from '../src/domain/record-service.js';
 import { loadFixture } from '../src/store/reference-seed.js';
 import { ACCEPT_JSON, dbSnapshot, listRecords, refId, type JsonRecord } from './helpers/api.js';
 import { DIALECTS } from './helpers/dialects.js';
+import { createWorker, sampleWorker } from './helpers/workers.js';
 import { makeTestApp, type TestApp } from './helpers/test-app.js';
 
 /**
@@ -212,6 +216,62 @@ for (const dialect of DIALECTS) {
       expect(summary(await showWarehouse(t, central))).toContain('E1/-/-');
       const westNow = await showWarehouse(t, west);
       expect([westNow['description'], summary(westNow)]).toEqual(['Regional stock', before]);
+    });
+
+    it("reads every owned child inside its owner's statement exactly as a read of the child's own row gives it", async () => {
+      // Children travel as JSON in the owner's row (json_group_array / json_agg): each type must
+      // come back as the driver gives it. Values past what the API writes (milliseconds, a long
+      // decimal, a document's attachment two levels down) are set in the database directly.
+      const worker = await createWorker(t, {
+        ...sampleWorker(),
+        'worker-skills': [
+          { skill: 'Java', 'years-of-experience': '3' },
+          { skill: 'Welding', 'years-of-experience': '0.25' },
+        ],
+        'external-identifiers': [{ 'identifier-type': { code: 'vms' }, value: 'VMS-1' }],
+      });
+      const doc = await t.request({
+        method: 'POST',
+        url: `/api/workers/${worker.id}/worker_documents`,
+        headers: { ...ACCEPT_JSON, 'content-type': 'application/json' },
+        payload: { type: { name: 'Work Permit' }, attachments: [{ type: 'url', url: 'https://example.com/p' }] },
+      });
+      expect(doc.statusCode, doc.body).toBe(201);
+      const db = t.store.db;
+      const [java] = worker['worker-skills'] as JsonRecord[];
+      await db
+        .updateTable('worker_skills')
+        .set({ years_of_experience: '1234567890.25' })
+        .where('id', '=', java?.id ?? 0)
+        .execute();
+      for (const table of ['worker_emails', 'worker_document_attachments']) {
+        await db
+          .updateTable(table)
+          .set({ created_at: dialect.name === 'sqlite' ? '2026-01-02T03:04:05.678Z' : new Date('2026-01-02T03:04:05.678Z') })
+          .execute();
+      }
+
+      const engine = Engine.detached(t.store);
+      const comparable = (r: StoredRecord) => ({ values: r.values, refs: r.refs, composites: r.composites });
+      const check = async (owner: StoredRecord, def: string): Promise<number> => {
+        let compared = 0;
+        for (const el of indexCatalog(resourceNamed(def)).children) {
+          const rows = owner.children.get(el.name) ?? [];
+          const direct = await engine.repository(el.target).findPlain(rows.map((r) => r.id));
+          expect(rows.map(comparable), `${def} ${el.name}`).toEqual(direct.map(comparable));
+          compared += rows.length;
+          for (const row of rows) compared += await check(row, el.target);
+        }
+        return compared;
+      };
+      const read = await engine.repository('workers').findById(worker.id);
+      if (!read) throw new Error('the worker is gone');
+      // An e-mail, an address, a phone number, two skills, an identifier, a document and its attachment.
+      expect(await check(read, 'workers')).toBe(8);
+      const skills = (read.children.get('worker-skills') ?? []).map((s) => s.values.get('years-of-experience'));
+      expect(skills).toEqual(['1234567890.25', '0.25']);
+      const [email] = read.children.get('worker-emails') ?? [];
+      expect(email?.values.get('created-at')).toBe('2026-01-02T03:04:05.678Z');
     });
   });
 }
