@@ -152,6 +152,22 @@ for (const dialect of DIALECTS) {
         expectError(res, 'invalid_avatar', ['Send the image as multipart/form-data in a field named file']);
       });
 
+      it('a raw image body: a 415 that names multipart, not XML or JSON', async () => {
+        const before = await dbSnapshot(t.store);
+        for (const contentType of ['image/png', 'application/octet-stream']) {
+          const res = await t.request({
+            method: 'PUT',
+            url: `/api/users/${id}/avatar`,
+            headers: { 'content-type': contentType },
+            payload: makePng(),
+          });
+          expectError(res, 'unsupported_media_type', [
+            `Unsupported Content-Type '${contentType}': send the image as multipart/form-data in a field named file`,
+          ]);
+        }
+        expect(await dbSnapshot(t.store)).toEqual(before);
+      });
+
       it('an upload for an unknown user with 404', async () => {
         const res = await upload({ filename: 'me.png', contentType: 'image/png', data: makePng() }, 999);
         expectError(res, 'not_found', ["Couldn't find User with 'id'=999"]);

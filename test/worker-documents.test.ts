@@ -216,6 +216,20 @@ for (const dialect of DIALECTS) {
           resource: 'worker-document',
         },
       );
+      const raw = await t.request({
+        method: 'POST',
+        url: '/api/workers/1/worker_documents/1/attachments',
+        headers: { 'content-type': 'application/pdf' },
+        payload: Buffer.from('%PDF-1.4\n'),
+      });
+      expectError(
+        raw,
+        'unsupported_media_type',
+        [
+          "Unsupported Content-Type 'application/pdf': send the file as multipart/form-data in a field named file or attachment[file]",
+        ],
+        { resource: 'worker-document' },
+      );
       const wrongField = await upload(1, 1, { field: 'avatar', filename: 'a.png', contentType: 'image/png', data: makePng() });
       expect(wrongField.statusCode).toBe(400);
       const noDocument = await upload(1, 7, { filename: 'a.png', contentType: 'image/png', data: makePng() });

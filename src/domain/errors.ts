@@ -39,7 +39,11 @@ export const ERROR_CATALOG = {
     description:
       'The request body (or uploaded file) exceeds the size limit, a multipart body has too many parts, fields or files, or a bulk request holds more than 1,000 items.',
   },
-  unsupported_media_type: { status: 415, description: 'The Content-Type is neither XML nor JSON (nor multipart for avatars).' },
+  unsupported_media_type: {
+    status: 415,
+    description:
+      'The Content-Type is neither XML nor JSON; on an upload route (avatar, attachment) not multipart, and the message names the field.',
+  },
   rate_limited: {
     status: 429,
     description: 'The client sent more requests than its rate limit allows; `Retry-After` says when to retry.',

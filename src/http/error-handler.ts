@@ -30,7 +30,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
         : code === 'malformed_body' && err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
           ? 'Malformed JSON: the body is empty'
           : code === 'unsupported_media_type'
-            ? unsupportedMediaType(request.headers['content-type'])
+            ? unsupportedMediaType(request.headers['content-type'], request.routeOptions.config.accepts)
             : code === 'payload_too_large'
               ? 'Request body is too large'
               : err.message;

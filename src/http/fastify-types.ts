@@ -8,6 +8,8 @@ declare module 'fastify' {
     scope?: string;
     /** Served without credentials (health check). */
     public?: boolean;
+    /** What the route's body must be, named by a 415 (an upload's multipart field); else XML or JSON. */
+    accepts?: string;
   }
   interface FastifyRequest {
     actor: Actor;

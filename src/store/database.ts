@@ -76,9 +76,6 @@ function withStatementCache(sqlite: Sqlite.Database, max = 1000): SqliteDatabase
   };
 }
 
-/** Bytes of the database file reads may map (2 GiB less 64 KiB, SQLite's default ceiling). */
-const MMAP_SIZE = 0x7fff0000;
-
 export function openStore(options: StoreOptions): Store {
   if (options.kind === 'sqlite') {
     const sqlite = options.image ? new Sqlite(options.image) : new Sqlite(options.filename);
@@ -86,10 +83,6 @@ export function openStore(options: StoreOptions): Store {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    // Reads map the file instead of copying each page through a read() call: a show of a worker
-    // among a million (eight B-tree searches on cold pages) takes about a third less time
-    // (docs/performance.md). SQLite caps it at its own maximum.
-    sqlite.pragma(`mmap_size = ${MMAP_SIZE}`);
     // Refreshes planner statistics that have gone stale, cheaply (SQLite's advice for long-lived connections).
     sqlite.pragma('analysis_limit = 1000');
     sqlite.pragma('optimize = 0x10002');

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ResourceDef } from '../../catalog/resource.js';
 import type { AttachmentUploads } from '../../domain/attachment-uploads.js';
 import type { RecordService } from '../../domain/record-service.js';
-import { readUpload } from '../format/upload.js';
+import { readUpload, uploadAccepts, type UploadSpec } from '../format/upload.js';
 import { sendRecord, viewOf } from '../records/routes.js';
 
 /**
@@ -40,19 +40,21 @@ export function registerAttachmentRoutes(
   const config = { resource: def.singular };
   const worker = (raw: string) => documents.ownerFrom(raw);
 
-  app.post<AttachmentParams>(`${base}/:id/attachments`, { config }, async (request, reply) => {
+  const spec: UploadSpec = {
+    fields: ['file', 'attachment[file]'],
+    limit: deps.limit,
+    code: 'invalid_attachment',
+    noun: 'file',
+    types: ATTACHMENT_TYPES,
+    wrongType: 'An attachment must be a PDF, an image (PNG, JPEG, GIF, TIFF, WebP) or an Office document',
+  };
+  const accepts = uploadAccepts(spec);
+  app.post<AttachmentParams>(`${base}/:id/attachments`, { config: { ...config, accepts } }, async (request, reply) => {
     const workerId = await worker(request.params.worker_id);
     const id = documents.idFrom(request.params.id);
     const view = viewOf(documents, request, reply, 'write');
     await documents.show(id, workerId);
-    const file = await readUpload(request, {
-      fields: ['file', 'attachment[file]'],
-      limit: deps.limit,
-      code: 'invalid_attachment',
-      noun: 'file',
-      types: ATTACHMENT_TYPES,
-      wrongType: 'An attachment must be a PDF, an image (PNG, JPEG, GIF, TIFF, WebP) or an Office document',
-    });
+    const file = await readUpload(request, spec);
     const url = (attachmentId: number) => `${base.replace(':worker_id', String(workerId))}/${id}/attachments/${attachmentId}`;
     const document = await uploads.upload(workerId, id, file, request.actor, url);
     return sendRecord(documents, request, reply, 201, document, view);

@@ -3,7 +3,7 @@ import type { ResourceDef } from '../../catalog/resource.js';
 import { RosterError } from '../../domain/errors.js';
 import type { RecordService } from '../../domain/record-service.js';
 import type { AvatarRepository } from '../../store/avatar-repository.js';
-import { readUpload } from '../format/upload.js';
+import { readUpload, uploadAccepts, type UploadSpec } from '../format/upload.js';
 import { sendRecord, viewOf, type IdParams } from '../records/routes.js';
 
 /** Image types an avatar may be. */
@@ -30,23 +30,27 @@ export function registerAvatarRoutes(app: FastifyInstance, def: ResourceDef, dep
   const methods = (path: string, candidates: ReadonlyArray<'GET' | 'PUT' | 'POST' | 'DELETE'>) =>
     candidates.filter((m) => listed.has(`${m} ${path}`));
 
+  const spec: UploadSpec = {
+    fields: ['file'],
+    limit: deps.limit,
+    code: 'invalid_avatar',
+    noun: 'image',
+    types: AVATAR_TYPES,
+    wrongType: 'Avatar must be a PNG, JPEG or GIF image',
+  };
   const upload = async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
     const id = service.idFrom(request.params.id);
     const view = viewOf(service, request, reply, 'write');
     await service.show(id);
-    const upload = await readUpload(request, {
-      fields: ['file'],
-      limit: deps.limit,
-      code: 'invalid_avatar',
-      noun: 'image',
-      types: AVATAR_TYPES,
-      wrongType: 'Avatar must be a PNG, JPEG or GIF image',
-    });
+    const upload = await readUpload(request, spec);
     await avatars.save(id, upload, (v) => `${base}/${id}/avatar?v=${v}`);
     return sendRecord(service, request, reply, 200, await service.show(id), view);
   };
   const uploads = methods('/:id/avatar', ['PUT', 'POST']);
-  if (uploads.length > 0) app.route<IdParams>({ method: uploads, url: `${base}/:id/avatar`, config, handler: upload });
+  if (uploads.length > 0) {
+    const accepts = uploadAccepts(spec);
+    app.route<IdParams>({ method: uploads, url: `${base}/:id/avatar`, config: { ...config, accepts }, handler: upload });
+  }
 
   const download = async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
     const id = service.idFrom(request.params.id);

@@ -27,8 +27,9 @@ export function registerXmlParser(app: FastifyInstance): void {
   });
 }
 
-export const unsupportedMediaType = (contentType: string | undefined): string =>
-  `Unsupported Content-Type '${contentType ?? ''}': send application/xml or application/json`;
+/** A 415's message: the type sent, and what the route takes (`accepts`; XML or JSON unless the route says otherwise). */
+export const unsupportedMediaType = (contentType: string | undefined, accepts = 'application/xml or application/json'): string =>
+  `Unsupported Content-Type '${contentType ?? ''}': send ${accepts}`;
 
 /** The resource document of a write: `<user>…</user>`, `{…}` or `{"user":{…}}`. */
 export function readDocument(request: FastifyRequest, singular: string): Document {

@@ -29,6 +29,10 @@ export interface UploadSpec {
   readonly wrongType: string;
 }
 
+/** What an upload route takes, for its messages and its 415 (`accepts`): `the image as multipart/form-data in a field named file`. */
+export const uploadAccepts = (spec: Pick<UploadSpec, 'noun' | 'fields'>): string =>
+  `the ${spec.noun} as multipart/form-data in a field named ${spec.fields.join(' or ')}`;
+
 /**
  * Reads the one file a multipart/form-data request carries in one of `spec.fields`, up to
  * `spec.limit` bytes. Every way the body can be wrong becomes an error from the catalogue,
@@ -46,7 +50,7 @@ export async function readUpload(request: FastifyRequest, spec: UploadSpec): Pro
 
 async function readFile(request: FastifyRequest, spec: UploadSpec): Promise<Omit<Upload, 'contentType'>> {
   const { code, limit } = spec;
-  const sendAs = `Send the ${spec.noun} as multipart/form-data in a field named ${spec.fields.join(' or ')}`;
+  const sendAs = `Send ${uploadAccepts(spec)}`;
   if (!request.isMultipart()) throw new RosterError(code, sendAs);
   try {
     let upload: Omit<Upload, 'contentType'> | undefined;
