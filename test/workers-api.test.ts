@@ -153,8 +153,8 @@ const CHILD_CASES: readonly ChildCase[] = [
       const n = p['phone-number'] as Record<string, unknown>;
       return `${text(p['phone-type'])}:${text(n['number'])}/${text(n['extension'])}/${text(n['country-code'])}`;
     },
-    before: ['mobile:022345678/-/AL', 'work:2125550100/-/US'],
-    after: ['mobile:07410410123/-/IN', 'home:043123456/-/AE'],
+    before: ['mobile:022345678//AL', 'work:2125550100//US'],
+    after: ['mobile:07410410123//IN', 'home:043123456//AE'],
   },
   {
     list: 'worker-skills',
@@ -581,7 +581,7 @@ for (const dialect of DIALECTS) {
             'created-at': stamp,
             'updated-at': stamp,
             'phone-type': 'mobile',
-            'phone-number': { number: '022345678', extension: null, 'country-code': 'AL' },
+            'phone-number': { number: '022345678', extension: '', 'country-code': 'AL' },
           },
         ]);
       });
@@ -624,7 +624,7 @@ for (const dialect of DIALECTS) {
         const w = await showWorker(t, xmlId(res.body));
         expect(childrenOf(w, 'worker-emails').map((e) => e['email-address'])).toEqual(['ada@example.com']);
         expect(childrenOf(w, 'worker-phone-numbers').map((p) => p['phone-number'])).toEqual([
-          { number: '022345678', extension: null, 'country-code': 'AL' },
+          { number: '022345678', extension: '', 'country-code': 'AL' },
         ]);
         expect([w['middle-name'], w['total-experience-in-years']]).toEqual([null, '4.0']);
       });
@@ -847,34 +847,36 @@ for (const dialect of DIALECTS) {
 
     describe('phone numbers', () => {
       const CASES: ReadonlyArray<[string, unknown, Record<string, string | null>]> = [
-        ["the sample's '+355 22 345 678'", '+355 22 345 678', { number: '022345678', extension: null, 'country-code': 'AL' }],
+        ["the sample's '+355 22 345 678'", '+355 22 345 678', { number: '022345678', extension: '', 'country-code': 'AL' }],
         [
           "'+91 7410 410123' (the sample's second worker)",
           '+91 7410 410123',
-          { number: '07410410123', extension: null, 'country-code': 'IN' },
+          { number: '07410410123', extension: '', 'country-code': 'IN' },
         ],
-        ['a UAE landline', '+971 4 312 3456', { number: '043123456', extension: null, 'country-code': 'AE' }],
+        ['a UAE landline', '+971 4 312 3456', { number: '043123456', extension: '', 'country-code': 'AE' }],
         [
           'a US number with an extension',
           '+1 212 555 0100 ext. 42',
           { number: '2125550100', extension: '42', 'country-code': 'US' },
         ],
-        [
-          'a number without +country, kept whole',
-          '7410 410123',
-          { number: '7410 410123', extension: null, 'country-code': null },
-        ],
+        ['a number without +country, kept whole', '7410 410123', { number: '7410 410123', extension: '', 'country-code': null }],
         [
           'the parts as an object',
           { number: '022345678', extension: '12', 'country-code': 'AL' },
           { number: '022345678', extension: '12', 'country-code': 'AL' },
         ],
-        // Seed 004's sample renders "extension": "" where Roster stores an empty part as null.
+        // Seed 004's sample renders a missing extension as "": sent empty, null or not at all.
         [
           'the parts with an empty extension',
           { number: '022345678', extension: '', 'country-code': 'AL' },
-          { number: '022345678', extension: null, 'country-code': 'AL' },
+          { number: '022345678', extension: '', 'country-code': 'AL' },
         ],
+        [
+          'the parts with a null extension',
+          { number: '022345678', extension: null, 'country-code': 'AL' },
+          { number: '022345678', extension: '', 'country-code': 'AL' },
+        ],
+        ['the parts without an extension', { number: '022345678' }, { number: '022345678', extension: '', 'country-code': null }],
       ];
       for (const [name, sent, parts] of CASES) {
         it(`splits ${name}`, async () => {
@@ -894,7 +896,7 @@ for (const dialect of DIALECTS) {
         );
         expect(res.statusCode, res.body).toBe(201);
         expect(res.body).toContain(
-          '<phone-number>\n        <number>07410410123</number>\n        <extension nil="true" />\n        <country-code>IN</country-code>\n      </phone-number>',
+          '<phone-number>\n        <number>07410410123</number>\n        <extension />\n        <country-code>IN</country-code>\n      </phone-number>',
         );
       });
     });

@@ -58,14 +58,22 @@ export function children(name: string, target: string, owner: string, descriptio
   return { kind: 'children', name, target, owner, description, in: true, out: true };
 }
 
-/** A composite of string parts `[name, length]`, stored in columns prefixed with the element's. */
+/**
+ * A composite of string parts `[name, length, blank?]`, stored in columns prefixed with the
+ * element's; `blank` is what an empty part renders as (`CompositeField.blank`).
+ */
 function composite(
   name: string,
   description: string,
-  parts: ReadonlyArray<readonly [string, number]>,
+  parts: ReadonlyArray<readonly [string, number, string?]>,
   fromText: CompositeElement['fromText'],
 ): CompositeElement {
-  const fields = parts.map(([part, length]) => ({ name: part, column: `${columnOf(name)}_${columnOf(part)}`, length }));
+  const fields = parts.map(([part, length, blank]) => ({
+    name: part,
+    column: `${columnOf(name)}_${columnOf(part)}`,
+    length,
+    ...(blank === undefined ? {} : { blank }),
+  }));
   return { kind: 'composite', name, description, in: true, out: true, fields, ...(fromText ? { fromText } : {}) };
 }
 
@@ -90,7 +98,8 @@ export const regionalPhone = (name: string, description: string): CompositeEleme
     description,
     [
       ['number', 64],
-      ['extension', 16],
+      // Coupa shows a worker phone's missing extension as "" (seed 004's sample).
+      ['extension', 16, ''],
       ['country-code', 2],
     ],
     splitRegionalPhone,

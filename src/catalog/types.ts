@@ -137,6 +137,11 @@ export interface CompositeField {
   readonly name: string;
   readonly column: string;
   readonly length: number;
+  /**
+   * What the part renders as when the value is set but this part is empty; null if absent.
+   * A worker's phone number shows `"extension": ""` (seed 004's sample).
+   */
+  readonly blank?: string;
 }
 
 /**

@@ -32,7 +32,10 @@ function scalarNode(el: Element, r: StoredRecord): OutNode {
       if (!parts) return NULL_OBJECT;
       return {
         t: 'object',
-        v: { tag: el.name, fields: el.fields.map((f) => [f.name, { t: 'string', v: parts.get(f.name) ?? null }] as const) },
+        v: {
+          tag: el.name,
+          fields: el.fields.map((f) => [f.name, { t: 'string', v: parts.get(f.name) ?? f.blank ?? null }] as const),
+        },
       };
     }
     case 'secret':
