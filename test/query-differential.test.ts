@@ -1,11 +1,29 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resourceNamed } from '../src/catalog/registry.js';
-import { Engine } from '../src/domain/engine.js';
-import { compileQuery } from '../src/query/compile.js';
 import type { Store } from '../src/store/database.js';
 import { RecordRepository } from '../src/store/record-repository.js';
 import { DIALECTS } from './helpers/dialects.js';
+import {
+  blankish,
+  datetimeValues,
+  fixed as fixedValue,
+  fromRows as rowValue,
+  instant,
+  nullable,
+  opSpelling,
+  ordering as orderingOf,
+  PAGING_RUNS,
+  paging,
+  resolve,
+  RUNS,
+  sqlPage,
+  textFrom,
+  uniqueOrNull,
+  type Condition as SharedCondition,
+  type Params,
+  type Resolve as SharedResolve,
+} from './helpers/query-arbitraries.js';
 import { oracleAll, oraclePage, type OracleDataset, type OracleNamed, type OracleUser } from './helpers/query-oracle.js';
 
 /**
@@ -13,12 +31,6 @@ import { oracleAll, oraclePage, type OracleDataset, type OracleNamed, type Oracl
  * parseUserQuery + compileQuery + UserRepository#findPage on each database, and through the
  * reference evaluator in helpers/query-oracle.ts; the ordered id lists must be equal.
  */
-
-type Params = Record<string, string>;
-
-/** Runs per property; raise it locally (QUERY_DIFF_RUNS=2000) for a deeper search. */
-const RUNS = Number(process.env['QUERY_DIFF_RUNS'] ?? 100);
-const PAGING_RUNS = Math.max(1, Math.round(RUNS / 2));
 
 /** Departments and roles the tests create sit above the default reference data's ids. */
 const FIRST_REF_ID = 1001;
@@ -77,13 +89,6 @@ async function clear(store: Store): Promise<void> {
   await store.db.deleteFrom('users').execute();
   await store.db.deleteFrom('departments').where('id', '>=', FIRST_REF_ID).execute();
   await store.db.deleteFrom('roles').where('id', '>=', FIRST_REF_ID).execute();
-}
-
-/** The ids of the page an index request would render, as the HTTP handler computes them. */
-async function sqlPage(store: Store, repo: RecordRepository, params: Params): Promise<number[]> {
-  const q = Engine.detached(store).service('users').parseQuery(params);
-  const users = await repo.findPage(compileQuery(store.dialect, 'users', q), q.offset, q.limit);
-  return users.map((u) => u.id);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -222,68 +227,17 @@ const email = fc
   )
   .map(([local, domain]) => `${local}@${domain}`);
 
-const DAY = 86_400_000;
-const BASE = Date.UTC(2020, 0, 1);
-/** Instants three hours apart over two days (midnights included), sometimes a second or a minute off. */
-const instant = fc
-  .tuple(fc.integer({ min: 0, max: 16 }), fc.constantFrom(0, 0, 0, 1000, 59_000))
-  .map(([k, jitter]) => BASE + (k * DAY) / 8 + jitter);
-
 /** A query value that may depend on the generated rows; it is resolved against them. */
-type Resolve<T> = (data: OracleDataset) => T;
+type Resolve<T> = SharedResolve<OracleDataset, T>;
+type Condition = SharedCondition<OracleDataset>;
 
-const fixed = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<Resolve<T>> => arb.map((v) => () => v);
-
-/** One of the rows' values (NULLs aside), or the pool's value when the rows have none. */
-function fromRows<T>(pool: fc.Arbitrary<T>, rows: (data: OracleDataset) => readonly (T | null)[]): fc.Arbitrary<Resolve<T>> {
-  return fc.tuple(pool, fc.nat()).map(([fallback, i]) => (data) => {
-    const present = rows(data).filter((v): v is T => v !== null);
-    return present[i % Math.max(1, present.length)] ?? fallback;
-  });
-}
-
-/** Text values: the rows' own, the pool's, fragments of them, or a short random string. */
-function text(pool: readonly string[], rows: (data: OracleDataset) => readonly (string | null)[]): fc.Arbitrary<Resolve<string>> {
-  return fc.oneof(
-    { arbitrary: fromRows(fc.constantFrom(...pool), rows), weight: 3 },
-    { arbitrary: fixed(fc.constantFrom(...pool)), weight: 2 },
-    { arbitrary: fixed(fc.constantFrom(...FRAGMENTS)), weight: 2 },
-    { arbitrary: fixed(fc.string({ unit: fc.constantFrom(...UNITS), maxLength: 3 })), weight: 1 },
-  );
-}
-
-/** A datetime in one of the documented forms: Z, milliseconds, an offset, a bare date (midnight UTC). */
-function datetimeText(ms: number, form: string): string {
-  const at = (t: number) => new Date(t).toISOString();
-  switch (form) {
-    case 'z':
-      return at(ms).replace('.000Z', 'Z');
-    case 'plus':
-      return `${at(ms + 2 * 3_600_000).slice(0, 19)}+02:00`;
-    case 'minus':
-      return `${at(ms - 5.5 * 3_600_000).slice(0, 19)}-05:30`;
-    case 'date':
-      return at(ms).slice(0, 10);
-    case 'half':
-      return at(ms + 500);
-    default:
-      return at(ms);
-  }
-}
-
-const datetimes: fc.Arbitrary<Resolve<string>> = fc
-  .tuple(
-    fc.oneof(
-      fixed(instant),
-      fromRows(instant, (d) => d.users.flatMap((u) => [Date.parse(u.created_at), Date.parse(u.updated_at)])),
-    ),
-    fc.constantFrom('z', 'ms', 'plus', 'minus', 'date', 'half'),
-  )
-  .map(
-    ([ms, form]) =>
-      (data) =>
-        datetimeText(ms(data), form),
-  );
+const fixed = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<Resolve<T>> => fixedValue<OracleDataset, T>(arb);
+const fromRows = <T>(pool: fc.Arbitrary<T>, rows: (data: OracleDataset) => readonly (T | null)[]) => rowValue(pool, rows);
+const text = (pool: readonly string[], rows: (data: OracleDataset) => readonly (string | null)[]) =>
+  textFrom({ fragments: FRAGMENTS, units: UNITS }, pool, rows);
+const datetimes = datetimeValues<OracleDataset>((d) =>
+  d.users.flatMap((u) => [Date.parse(u.created_at), Date.parse(u.updated_at)]),
+);
 
 type Kind = 'text' | 'integer' | 'boolean' | 'datetime';
 type Op =
@@ -360,11 +314,6 @@ function valueFor(target: Target, op: Op): fc.Arbitrary<Resolve<string>> {
   return target.value;
 }
 
-/** Operators are written underscored or dashed (`not-eq`), as clients do. */
-const opSpelling = (op: Op) => fc.constantFrom(op, op.replaceAll('_', '-'));
-
-type Condition = readonly [string, Resolve<string>];
-
 const fieldCondition: fc.Arbitrary<Condition> = fc
   .constantFrom(...TARGETS)
   .chain((t) =>
@@ -403,55 +352,7 @@ const condition = fc.oneof(
 /** A second or third condition, present one time in three, so their conjunction still matches some rows. */
 const maybe = fc.oneof({ arbitrary: fc.constant(null), weight: 2 }, { arbitrary: condition, weight: 1 });
 
-/** Conditions as parameters; a repeated name is dropped (it would be a 400, not a test of filtering). */
-function resolve(conditions: readonly (Condition | null)[], data: OracleDataset): Params {
-  const params: Params = {};
-  for (const c of conditions) if (c && !(c[0] in params)) params[c[0]] = c[1](data);
-  return params;
-}
-
-function definedOnly(record: Readonly<Record<string, string | undefined>>): Params {
-  return Object.fromEntries(Object.entries(record).filter((e): e is [string, string] => e[1] !== undefined));
-}
-
-/** `order_by` (or `order-by`) a scalar, and `dir`; each may be absent. */
-const ordering = fc
-  .tuple(
-    fc.constantFrom('order_by', 'order-by'),
-    fc.constantFrom(undefined, 'id', 'login', 'lastname', 'updated-at', 'updated_at', 'employee_number', 'employee-number'),
-    fc.constantFrom(undefined, 'asc', 'desc'),
-  )
-  .map(([key, field, dir]) => definedOnly({ [key]: field, dir }));
-
-/** Offsets mostly within the rows, so pages are seldom empty; limits sometimes 0 or past the cap of 50. */
-const paging = fc
-  .record({
-    offset: fc.option(
-      fc.oneof({ arbitrary: fc.noBias(fc.integer({ min: 0, max: 3 })), weight: 3 }, fc.integer({ min: 0, max: 30 })).map(String),
-      { nil: undefined, freq: 2 },
-    ),
-    limit: fc.option(fc.oneof(fc.noBias(fc.integer({ min: 1, max: 10 })), fc.integer({ min: 0, max: 60 })).map(String), {
-      nil: undefined,
-      freq: 3,
-    }),
-  })
-  .map(definedOnly);
-
-/** A value of a pool, or NULL now and then. */
-const nullable = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 5 });
-
-/** Text that is often NULL or empty, the two values `blank`, `eq` and `not_eq` tell apart. */
-const blankish = (pool: readonly string[]) =>
-  fc.oneof(
-    { arbitrary: fc.constant(null), weight: 1 },
-    { arbitrary: fc.constant(''), weight: 1 },
-    { arbitrary: fc.constantFrom(...pool), weight: 4 },
-  );
-
-/** A non-NULL name may occur once per table (their unique indexes); repeats become NULL. */
-function uniqueOrNull<T>(values: readonly (T | null)[]): (T | null)[] {
-  return values.map((v, i) => (v !== null && values.indexOf(v) !== i ? null : v));
-}
+const ordering = orderingOf(['id', 'login', 'lastname', 'updated-at', 'updated_at', 'employee_number', 'employee-number']);
 
 const named = (pool: readonly string[]) =>
   fc

@@ -114,8 +114,9 @@ interface OracleCondition {
   readonly raw: string;
 }
 
-interface OracleQuery {
-  readonly conditions: readonly OracleCondition[];
+/** A query string as the documentation reads it, whatever its conditions look like. */
+export interface OracleQuery<C> {
+  readonly conditions: readonly C[];
   readonly orderBy: string | undefined;
   readonly dir: 'asc' | 'desc' | undefined;
   readonly offset: number;
@@ -170,9 +171,16 @@ function readCondition(key: string, raw: string): OracleCondition {
   return { path, field: null, op, raw: value };
 }
 
-/** Reads a query string the way the documentation describes it. */
-function readQuery(params: Readonly<Record<string, string>>): OracleQuery {
-  const conditions: OracleCondition[] = [];
+/**
+ * Reads a query string the way the documentation describes it: paging, `order_by` (a field
+ * `orderable` accepts) and `dir`; every other parameter is a condition, read by `readCondition`.
+ */
+export function readQueryWith<C>(
+  params: Readonly<Record<string, string>>,
+  orderable: (field: string) => boolean,
+  readCondition: (key: string, raw: string) => C,
+): OracleQuery<C> {
+  const conditions: C[] = [];
   let orderBy: string | undefined;
   let dir: 'asc' | 'desc' | undefined;
   let offset = 0;
@@ -183,7 +191,7 @@ function readQuery(params: Readonly<Record<string, string>>): OracleQuery {
     else if (name === 'limit') limit = Math.min(nonNegative(key, raw), 50);
     else if (name === 'order_by') {
       orderBy = underscored(raw);
-      if (!FIELDS.users.has(orderBy)) fail(`cannot order by ${raw}`);
+      if (!orderable(orderBy)) fail(`cannot order by ${raw}`);
     } else if (name === 'dir') {
       if (raw !== 'asc' && raw !== 'desc') fail(`dir ${raw}`);
       dir = raw;
@@ -191,6 +199,9 @@ function readQuery(params: Readonly<Record<string, string>>): OracleQuery {
   }
   return { conditions, orderBy, dir, offset, limit };
 }
+
+const readQuery = (params: Readonly<Record<string, string>>): OracleQuery<OracleCondition> =>
+  readQueryWith(params, (field) => FIELDS.users.has(field), readCondition);
 
 /** Boolean spellings the documentation lists (`true/false`, `yes/no`, `y/n`, `t/f`, `1/0`), any case. */
 const TRUE_WORDS = new Set(['true', 'yes', 'y', 't', '1']);
@@ -388,20 +399,37 @@ function holds(data: OracleDataset, user: OracleUser, c: OracleCondition): boole
 export function oracleAll(data: OracleDataset, params: Readonly<Record<string, string>>): number[] {
   const q = readQuery(params);
   const matched = data.users.filter((u) => q.conditions.every((c) => holds(data, u, c)));
-  const byId = (a: OracleUser, b: OracleUser): number => a.id - b.id;
+  return orderedIds(
+    matched,
+    q,
+    (field) => fieldType('users', field),
+    (u, field) => valueOf({ table: 'users', row: u }, field),
+  );
+}
+
+/**
+ * The ids of `rows` in the query's order: by id unless `order_by` names a field (`dir=desc`
+ * alone, or with `order_by=id`, reverses the id order); NULLs first ascending and last
+ * descending, equal keys in id order.
+ */
+export function orderedIds<R extends { readonly id: number }>(
+  rows: readonly R[],
+  q: Pick<OracleQuery<unknown>, 'orderBy' | 'dir'>,
+  typeOf: (field: string) => FieldType,
+  valueOf: (row: R, field: string) => Value,
+): number[] {
+  const byId = (a: R, b: R): number => a.id - b.id;
   const orderBy = q.orderBy;
   if (orderBy === undefined || orderBy === 'id') {
-    // `dir=desc` alone, or with order_by=id, reverses the id order.
-    const sorted = matched.sort(byId);
-    return (q.dir === 'desc' ? sorted.reverse() : sorted).map((u) => u.id);
+    const sorted = [...rows].sort(byId);
+    return (q.dir === 'desc' ? sorted.reverse() : sorted).map((r) => r.id);
   }
-  const type = fieldType('users', orderBy);
+  const type = typeOf(orderBy);
   const desc = q.dir === 'desc';
-  return matched
+  return [...rows]
     .sort((a, b) => {
-      const x = valueOf({ table: 'users', row: a }, orderBy);
-      const y = valueOf({ table: 'users', row: b }, orderBy);
-      // NULLs come first ascending and last descending; equal keys keep id ascending.
+      const x = valueOf(a, orderBy);
+      const y = valueOf(b, orderBy);
       if (x === null || y === null) {
         const nulls = (x === null ? 0 : 1) - (y === null ? 0 : 1);
         return (desc ? -nulls : nulls) || byId(a, b);
@@ -409,7 +437,7 @@ export function oracleAll(data: OracleDataset, params: Readonly<Record<string, s
       const c = compare(type, x, y);
       return (desc ? -c : c) || byId(a, b);
     })
-    .map((u) => u.id);
+    .map((r) => r.id);
 }
 
 /** The page of ids the query asks for: `offset` skipped, at most `limit` (capped at 50). */

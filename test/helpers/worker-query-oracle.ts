@@ -12,15 +12,16 @@
  * anything else throws, which flags a generator mistake.
  */
 import {
-  compare,
   fail,
   flag,
   isOp,
-  nonNegative,
+  orderedIds,
+  readQueryWith,
   satisfies,
   underscored,
   type FieldType,
   type Op,
+  type OracleQuery,
   type Value,
 } from './query-oracle.js';
 
@@ -154,14 +155,6 @@ interface Condition {
   readonly raw: string;
 }
 
-interface Query {
-  readonly conditions: readonly Condition[];
-  readonly orderBy: string | undefined;
-  readonly dir: 'asc' | 'desc' | undefined;
-  readonly offset: number;
-  readonly limit: number;
-}
-
 const fieldType = (table: Table, field: string): FieldType =>
   SCHEMA[table].fields.get(field) ?? fail(`${table} have no ${field}`);
 
@@ -203,27 +196,8 @@ function readCondition(key: string, raw: string): Condition {
   return { hops, field: null, op, raw };
 }
 
-/** Reads a query string the way the documentation describes it. */
-function readQuery(params: Readonly<Record<string, string>>): Query {
-  const conditions: Condition[] = [];
-  let orderBy: string | undefined;
-  let dir: 'asc' | 'desc' | undefined;
-  let offset = 0;
-  let limit = 50;
-  for (const [key, raw] of Object.entries(params)) {
-    const name = underscored(key);
-    if (name === 'offset') offset = nonNegative(key, raw);
-    else if (name === 'limit') limit = Math.min(nonNegative(key, raw), 50);
-    else if (name === 'order_by') {
-      orderBy = underscored(raw);
-      if (!SCHEMA.workers.fields.has(orderBy)) fail(`cannot order by ${raw}`);
-    } else if (name === 'dir') {
-      if (raw !== 'asc' && raw !== 'desc') fail(`dir ${raw}`);
-      dir = raw;
-    } else conditions.push(readCondition(key, raw));
-  }
-  return { conditions, orderBy, dir, offset, limit };
-}
+const readQuery = (params: Readonly<Record<string, string>>): OracleQuery<Condition> =>
+  readQueryWith(params, (field) => SCHEMA.workers.fields.has(field), readCondition);
 
 interface Node {
   readonly table: Table;
@@ -263,28 +237,12 @@ function holds(data: WorkerDataset, worker: OracleWorker, c: Condition): boolean
 export function workerOracleAll(data: WorkerDataset, params: Readonly<Record<string, string>>): number[] {
   const q = readQuery(params);
   const matched = data.workers.filter((w) => q.conditions.every((c) => holds(data, w, c)));
-  const byId = (a: OracleWorker, b: OracleWorker): number => a.id - b.id;
-  const orderBy = q.orderBy;
-  if (orderBy === undefined || orderBy === 'id') {
-    // `dir=desc` alone, or with order_by=id, reverses the id order.
-    const sorted = matched.sort(byId);
-    return (q.dir === 'desc' ? sorted.reverse() : sorted).map((w) => w.id);
-  }
-  const type = fieldType('workers', orderBy);
-  const desc = q.dir === 'desc';
-  return matched
-    .sort((a, b) => {
-      const x = valueOf({ table: 'workers', row: a }, orderBy);
-      const y = valueOf({ table: 'workers', row: b }, orderBy);
-      // NULLs come first ascending and last descending; equal keys keep id ascending.
-      if (x === null || y === null) {
-        const nulls = (x === null ? 0 : 1) - (y === null ? 0 : 1);
-        return (desc ? -nulls : nulls) || byId(a, b);
-      }
-      const c = compare(type, x, y);
-      return (desc ? -c : c) || byId(a, b);
-    })
-    .map((w) => w.id);
+  return orderedIds(
+    matched,
+    q,
+    (field) => fieldType('workers', field),
+    (w, field) => valueOf({ table: 'workers', row: w }, field),
+  );
 }
 
 /** The page of ids the query asks for: `offset` skipped, at most `limit` (capped at 50). */
