@@ -106,13 +106,16 @@ const STATUS: ReadonlyMap<string, string> = new Map([
   ['inactive', 'false'],
 ]);
 
-interface OracleCondition {
-  readonly path: readonly string[];
+/** One condition: the associations it goes through (`H`: how the oracle names a step), and the field or `blank` test at the end. */
+export interface ConditionThrough<H> {
+  readonly hops: readonly H[];
   /** Null when the condition tests the last association itself (`roles[blank]=true`). */
   readonly field: string | null;
   readonly op: Op;
   readonly raw: string;
 }
+
+type OracleCondition = ConditionThrough<string>;
 
 /** A query string as the documentation reads it, whatever its conditions look like. */
 export interface OracleQuery<C> {
@@ -164,11 +167,11 @@ function readCondition(key: string, raw: string): OracleCondition {
       table = target;
       continue;
     }
-    if (FIELDS[table].has(name) && i === names.length - 1) return { path, field: name, op, raw: value };
+    if (FIELDS[table].has(name) && i === names.length - 1) return { hops: path, field: name, op, raw: value };
     fail(`cannot read ${key}`);
   }
   if (op !== 'blank' || path.length === 0) fail(`${key} names an association without an element`);
-  return { path, field: null, op, raw: value };
+  return { hops: path, field: null, op, raw: value };
 }
 
 /**
@@ -381,19 +384,36 @@ function follow(data: OracleDataset, node: Node, hop: string): Node[] {
 
 const fieldType = (table: Table, field: string): FieldType => FIELDS[table].get(field) ?? fail(`${table} has no ${field}`);
 
-/** A condition through associations holds when some reached row satisfies it. */
-function holds(data: OracleDataset, user: OracleUser, c: OracleCondition): boolean {
-  const hops = c.field === null ? c.path.slice(0, -1) : c.path;
-  let nodes: Node[] = [{ table: 'users', row: user }];
-  for (const hop of hops) nodes = nodes.flatMap((n) => follow(data, n, hop));
+/**
+ * A condition through associations holds when some row reached from `start` satisfies it
+ * (`follow` takes one step, `test` checks a field of a reached row); a `blank` condition, when
+ * the last association is absent (or present) for some row reached before it.
+ */
+export function holdsThrough<N, H>(
+  start: N,
+  c: ConditionThrough<H>,
+  follow: (node: N, hop: H) => N[],
+  test: (node: N, field: string) => boolean,
+): boolean {
+  const through = c.field === null ? c.hops.slice(0, -1) : c.hops;
+  let nodes: N[] = [start];
+  for (const hop of through) nodes = nodes.flatMap((n) => follow(n, hop));
   if (c.field === null) {
-    const last = c.path.at(-1) ?? fail('blank without association');
+    const last = c.hops.at(-1) ?? fail('blank without association');
     const absent = flag(c.raw);
-    return nodes.some((n) => (follow(data, n, last).length === 0) === absent);
+    return nodes.some((n) => (follow(n, last).length === 0) === absent);
   }
   const field = c.field;
-  return nodes.some((n) => satisfies(fieldType(n.table, field), valueOf(n, field), c.op, c.raw));
+  return nodes.some((n) => test(n, field));
 }
+
+const holds = (data: OracleDataset, user: OracleUser, c: OracleCondition): boolean =>
+  holdsThrough<Node, string>(
+    { table: 'users', row: user },
+    c,
+    (n, hop) => follow(data, n, hop),
+    (n, field) => satisfies(fieldType(n.table, field), valueOf(n, field), c.op, c.raw),
+  );
 
 /** Every matching user id in the query's order, before paging. */
 export function oracleAll(data: OracleDataset, params: Readonly<Record<string, string>>): number[] {

@@ -13,12 +13,13 @@
  */
 import {
   fail,
-  flag,
+  holdsThrough,
   isOp,
   orderedIds,
   readQueryWith,
   satisfies,
   underscored,
+  type ConditionThrough,
   type FieldType,
   type Op,
   type OracleQuery,
@@ -147,13 +148,7 @@ const SCHEMA: Readonly<Record<Table, TableSchema>> = {
   },
 };
 
-interface Condition {
-  readonly hops: readonly Hop[];
-  /** Null when the condition tests the last association itself (`worker-emails[blank]=true`). */
-  readonly field: string | null;
-  readonly op: Op;
-  readonly raw: string;
-}
+type Condition = ConditionThrough<Hop>;
 
 const fieldType = (table: Table, field: string): FieldType =>
   SCHEMA[table].fields.get(field) ?? fail(`${table} have no ${field}`);
@@ -219,19 +214,13 @@ function follow(data: WorkerDataset, node: Node, hop: Hop): Node[] {
   return hit.map((row) => ({ table: hop.target, row }));
 }
 
-/** A condition through associations holds when some reached row satisfies it. */
-function holds(data: WorkerDataset, worker: OracleWorker, c: Condition): boolean {
-  const through = c.field === null ? c.hops.slice(0, -1) : c.hops;
-  let nodes: Node[] = [{ table: 'workers', row: worker }];
-  for (const hop of through) nodes = nodes.flatMap((n) => follow(data, n, hop));
-  if (c.field === null) {
-    const last = c.hops.at(-1) ?? fail('blank without association');
-    const absent = flag(c.raw);
-    return nodes.some((n) => (follow(data, n, last).length === 0) === absent);
-  }
-  const field = c.field;
-  return nodes.some((n) => satisfies(fieldType(n.table, field), valueOf(n, field), c.op, c.raw));
-}
+const holds = (data: WorkerDataset, worker: OracleWorker, c: Condition): boolean =>
+  holdsThrough<Node, Hop>(
+    { table: 'workers', row: worker },
+    c,
+    (n, hop) => follow(data, n, hop),
+    (n, field) => satisfies(fieldType(n.table, field), valueOf(n, field), c.op, c.raw),
+  );
 
 /** Every matching worker id in the query's order, before paging. */
 export function workerOracleAll(data: WorkerDataset, params: Readonly<Record<string, string>>): number[] {
