@@ -7,7 +7,7 @@ import { redisNamespace } from '../src/store/bucket-stores.js';
 import { loadSigningKey } from '../src/store/signing-key-repository.js';
 import { openPreparedStore } from '../src/store/prepare.js';
 import { startServer, type Served } from './helpers/cli.js';
-import { adminQuery, PG_URL } from './helpers/dialects.js';
+import { PG_URL, scratchSchema } from './helpers/dialects.js';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'];
 const KEY = `shared-key-${randomBytes(8).toString('hex')}`;
@@ -15,10 +15,7 @@ const REQUESTS = 16;
 
 /** A fresh schema and a database URL that puts every connection of a server in it. */
 async function freshSchema(): Promise<{ schema: string; url: string; keyId: number; drop: () => Promise<void> }> {
-  const schema = `roster_rl_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`create schema ${schema}`);
-  const scoped = new URL(PG_URL ?? '');
-  scoped.searchParams.set('options', `-c search_path=${schema}`);
+  const { schema, url, drop } = await scratchSchema('rl');
   // Migrate once before the servers start; the key gets an unusual id so nothing else matches it.
   const store = await openPreparedStore({ kind: 'postgres', url: PG_URL ?? '', schema, poolSize: 1 });
   let keyId: number;
@@ -28,7 +25,7 @@ async function freshSchema(): Promise<{ schema: string; url: string; keyId: numb
   } finally {
     await store.close();
   }
-  return { schema, url: scoped.toString(), keyId, drop: () => adminQuery(`drop schema ${schema} cascade`) };
+  return { schema, url, keyId, drop };
 }
 
 interface Answer {

@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { seedCommand } from '../src/cli/seed.js';
 import { makeConfig } from '../src/config.js';
@@ -13,7 +11,7 @@ import { ApiKeyRepository } from '../src/store/api-key-repository.js';
 import type { Store } from '../src/store/database.js';
 import { openPreparedStore } from '../src/store/prepare.js';
 import { seedUsers } from '../src/store/user-seeder.js';
-import { DIALECTS, PG_URL } from './helpers/dialects.js';
+import { adminQuery, DIALECTS, PG_URL, scratchSchema } from './helpers/dialects.js';
 import { JSON_IO, TEST_KEY, userXml, validUser, XML } from './helpers/test-app.js';
 
 const N = 500;
@@ -191,20 +189,14 @@ describe('roster seed command', () => {
   });
 
   it.runIf(PG_URL)('seeds PostgreSQL given --database-url', async () => {
-    const schema = `roster_seed_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
+    const { schema, url, drop } = await scratchSchema('seed');
     try {
-      await admin.query(`create schema ${schema}`);
-      const url = new URL(PG_URL ?? '');
-      url.searchParams.set('options', `-c search_path=${schema}`);
-      await run('--users', '150', '--database-url', url.toString());
+      await run('--users', '150', '--database-url', url);
       expect(out.join('')).toMatch(/^Seeded 150 users .* into PostgreSQL at /m);
-      const n = await admin.query<{ n: string }>(`select count(distinct login) as n from ${schema}.users`);
-      expect(Number(n.rows[0]?.n)).toBe(150);
+      const [n] = await adminQuery<{ n: string }>(`select count(distinct login) as n from ${schema}.users`);
+      expect(Number(n?.n)).toBe(150);
     } finally {
-      await admin.query(`drop schema if exists ${schema} cascade`);
-      await admin.end();
+      await drop();
     }
   });
 });

@@ -1,15 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
 import { ApiKeyRepository } from '../src/store/api-key-repository.js';
 import { openStore, type Store } from '../src/store/database.js';
 import { runBinary, runInProcess, tempDir, type Run } from './helpers/cli.js';
-import { PG_URL, RUN_SCHEMA_PREFIX } from './helpers/dialects.js';
+import { adminQuery, PG_URL, scratchSchema } from './helpers/dialects.js';
 import { TEST_KEY } from './helpers/test-app.js';
 
 /**
@@ -220,19 +218,12 @@ describe('roster seed --workers on SQLite', () => {
 
 describe.runIf(PG_URL)('roster seed --workers on PostgreSQL', () => {
   it('seeds workers with children by COPY, appends on a second run, and the API serves them', async () => {
-    const schema = `${RUN_SCHEMA_PREFIX}seedw_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
+    const { schema, url, drop } = await scratchSchema('seedw');
     try {
-      await admin.query(`create schema ${schema}`);
-      const url = new URL(PG_URL ?? '');
-      url.searchParams.set('options', `-c search_path=${schema}`);
-      const first = summary(await runInProcess('seed', '--workers', '200', '--database-url', url.toString()));
+      const first = summary(await runInProcess('seed', '--workers', '200', '--database-url', url));
       expect(first).toMatchObject({ workers: 200, firstId: 1, lastId: 200 });
       expect(first.where).toMatch(/^PostgreSQL at /);
-      const second = summary(
-        await runInProcess('seed', '--workers', '40', '--batch-size', '15', '--database-url', url.toString()),
-      );
+      const second = summary(await runInProcess('seed', '--workers', '40', '--batch-size', '15', '--database-url', url));
       expect(second).toMatchObject({ workers: 40, firstId: 201, lastId: 240 });
 
       const store = openStore({ kind: 'postgres', url: PG_URL ?? '', schema, poolSize: 2 });
@@ -240,14 +231,13 @@ describe.runIf(PG_URL)('roster seed --workers on PostgreSQL', () => {
         await checkStored(store, { ...second, workers: 240, children: first.children + second.children });
         await checkServed(store, 240);
         // Each child got its id from its table's sequence: the API can still add one after the seed.
-        const next = await admin.query<{ id: string }>(`select nextval('${schema}.worker_emails_id_seq') as id`);
-        expect(Number(next.rows[0]?.id)).toBeGreaterThan(await count(store, 'worker_emails'));
+        const [next] = await adminQuery<{ id: string }>(`select nextval('${schema}.worker_emails_id_seq') as id`);
+        expect(Number(next?.id)).toBeGreaterThan(await count(store, 'worker_emails'));
       } finally {
         await store.close();
       }
     } finally {
-      await admin.query(`drop schema if exists ${schema} cascade`);
-      await admin.end();
+      await drop();
     }
   });
 });

@@ -25,7 +25,7 @@ let admin: Promise<pg.Client> | undefined;
  * connection per worker: connecting costs more than a reset. Its socket is unreferenced, so
  * it never keeps a finished worker alive.
  */
-export async function adminQuery(text: string): Promise<void> {
+export async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string): Promise<R[]> {
   admin ??= (async () => {
     const client = new pg.Client({ connectionString: PG_URL });
     await client.connect();
@@ -36,7 +36,23 @@ export async function adminQuery(text: string): Promise<void> {
     return client;
   })();
   const client = await admin;
-  await client.query(text);
+  return (await client.query<R>(text)).rows;
+}
+
+/**
+ * A fresh schema of this run (`RUN_SCHEMA_PREFIX`, so the teardown drops it if a test does
+ * not) on the PostgreSQL test database, and a database URL whose every connection works in
+ * it, for a process or CLI command under test; `drop` removes it.
+ */
+export async function scratchSchema(label: string): Promise<{ schema: string; url: string; drop: () => Promise<void> }> {
+  const schema = `${RUN_SCHEMA_PREFIX}${label}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(`create schema ${schema}`);
+  const url = new URL(PG_URL ?? '');
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  const drop = async (): Promise<void> => {
+    await adminQuery(`drop schema if exists ${schema} cascade`);
+  };
+  return { schema, url: url.toString(), drop };
 }
 
 /**
