@@ -20,6 +20,7 @@ import {
   sqlPage,
   textFrom,
   uniqueOrNull,
+  walkPages,
   type Condition as SharedCondition,
   type Params,
   type Resolve as SharedResolve,
@@ -491,13 +492,7 @@ for (const dialect of DIALECTS) {
         fc.asyncProperty(datasetAndFilter, fc.integer({ min: 1, max: 50 }), async ([data, params], limit) => {
           await load(store, data);
           try {
-            const walked: number[] = [];
-            // Bounded: more pages than users can only mean a page came back too full.
-            for (let offset = 0; offset <= data.users.length; offset += limit) {
-              const page = await sqlPage(store, repo, { ...params, offset: String(offset), limit: String(limit) });
-              walked.push(...page);
-              if (page.length < limit) break;
-            }
+            const walked = await walkPages(store, repo, params, limit, data.users.length);
             expect(new Set(walked).size).toBe(walked.length);
             expect(walked).toEqual(oracleAll(data, params));
           } finally {

@@ -20,6 +20,7 @@ import {
   sqlPage,
   textFrom,
   uniqueOrNull,
+  walkPages,
   type Condition as SharedCondition,
   type Params,
   type Resolve as SharedResolve,
@@ -727,13 +728,7 @@ for (const dialect of DIALECTS) {
         fc.asyncProperty(datasetAndFilter(big), fc.integer({ min: 1, max: 50 }), async ([data, params], limit) => {
           await load(store, data);
           try {
-            const walked: number[] = [];
-            // Bounded: more pages than workers can only mean a page came back too full.
-            for (let offset = 0; offset <= data.workers.length; offset += limit) {
-              const page = await sqlPage(store, repo, { ...params, offset: String(offset), limit: String(limit) });
-              walked.push(...page);
-              if (page.length < limit) break;
-            }
+            const walked = await walkPages(store, repo, params, limit, data.workers.length);
             expect(new Set(walked).size).toBe(walked.length);
             expect(walked).toEqual(workerOracleAll(data, params));
           } finally {

@@ -23,6 +23,26 @@ export async function sqlPage(store: Store, repo: RecordRepository, params: Para
   return rows.map((r) => r.id);
 }
 
+/**
+ * Every id of a filter, walked page by page (`limit` at a time, from offset 0) until a short
+ * page; bounded by `count` rows, since more pages than rows can only mean a page came back too full.
+ */
+export async function walkPages(
+  store: Store,
+  repo: RecordRepository,
+  params: Params,
+  limit: number,
+  count: number,
+): Promise<number[]> {
+  const walked: number[] = [];
+  for (let offset = 0; offset <= count; offset += limit) {
+    const page = await sqlPage(store, repo, { ...params, offset: String(offset), limit: String(limit) });
+    walked.push(...page);
+    if (page.length < limit) break;
+  }
+  return walked;
+}
+
 const DAY = 86_400_000;
 const BASE = Date.UTC(2020, 0, 1);
 /** Instants three hours apart over two days (midnights included), sometimes a second or a minute off. */
