@@ -3,14 +3,18 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /**
- * Once per test run: build `dist/` and its bundle (CLI tests run it, so they never test stale output), and
- * name the run, so the PostgreSQL schemas its workers create (test/helpers/dialects.ts) can be
- * dropped when it ends.
+ * Once per test run: bring `dist/` and its bundle up to date (CLI tests run the bundle `roster`
+ * ships, so they never test stale output), and name the run, so the PostgreSQL schemas its
+ * workers create (test/helpers/dialects.ts) can be dropped when it ends.
+ *
+ * The build runs only when a file under `src/` is newer than `dist/` (scripts/ensure-ready.mjs
+ * decides, as for `npm start`), so a run of one in-process test file starts at once.
+ * `ROSTER_TEST_BUILD=off` skips it altogether, for in-process tests while `src/` is mid-edit.
  */
 export default function setup(): () => Promise<void> {
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-  // The spawned CLI tests run the bundle `roster` ships (dist/roster.mjs), as users do.
-  execFileSync(process.execPath, ['scripts/bundle.mjs'], { stdio: 'inherit' });
+  if (process.env['ROSTER_TEST_BUILD'] !== 'off') {
+    execFileSync(process.execPath, ['scripts/ensure-ready.mjs'], { stdio: 'inherit' });
+  }
   const run = randomBytes(4).toString('hex');
   // Workers are started after this and inherit the environment.
   process.env['ROSTER_TEST_RUN'] = run;

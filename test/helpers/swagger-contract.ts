@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 
 /**
- * Coupa's published Swagger `User` definition (../shared/reference/coupa-core-users.swagger.json)
+ * Coupa's published Swagger `User` definition (test/fixtures/coupa/coupa-core-users.swagger.json, vendored)
  * as a JSON Schema, checked with ajv. The relaxations, each one Coupa's own behaviour or a
  * consequence of a view the client asked for:
  *
@@ -13,7 +13,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
  *   for the types of what it holds, not for the elements it was asked to leave out (`required`
  *   is dropped, at every level, for it).
  */
-const SWAGGER_FILE = new URL('../../../shared/reference/coupa-core-users.swagger.json', import.meta.url);
+const SWAGGER_FILE = new URL('../fixtures/coupa/coupa-core-users.swagger.json', import.meta.url);
 
 type Schema = Record<string, unknown>;
 
