@@ -14,6 +14,8 @@ export interface ExtraRoute {
   /** Path after the resource's base: `/:id/avatar`. */
   readonly path: string;
   readonly access: 'read' | 'write';
+  /** The status of a success, where Coupa documents one other than 200 (a user's avatar POST: 201). */
+  readonly status?: number;
 }
 
 /** A resource served over HTTP, under Coupa's path, with the scopes Coupa names for it. */

@@ -1,4 +1,3 @@
-import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { servedResources } from '../catalog/registry.js';
@@ -28,6 +27,7 @@ import { registerOAuthRoutes } from './oauth/routes.js';
 import { registerRouteScopes } from './route-scopes.js';
 import { answerFrameworkError, registerErrorHandling } from './error-handler.js';
 import { registerXmlParser } from './format/body.js';
+import { registerMultipartParser } from './format/upload.js';
 import { registerDrainOnError } from './drain.js';
 import { registerHealth } from './health.js';
 import { registerInputGuard } from './input-guard.js';
@@ -97,9 +97,7 @@ export async function buildApp({
   registerXmlParser(app);
   registerInputGuard(app);
   registerDrainOnError(app);
-  // Each upload route sets its own file size limit; this is the largest of them.
-  const fileSize = Math.max(config.avatarLimit, config.attachmentLimit);
-  await app.register(multipart, { limits: { fileSize, files: 1, fields: 10 }, throwFileSizeLimit: true });
+  registerMultipartParser(app);
   const keys = new ApiKeyRepository(store);
   const clients = new ClientRepository(store);
   const signingKey = await loadSigningKey(store);

@@ -178,8 +178,8 @@ export const USERS: ResourceDef = {
       { method: 'GET', path: '/:id/avatar', access: 'read' },
       { method: 'PUT', path: '/:id/avatar', access: 'write' },
       { method: 'DELETE', path: '/:id/avatar', access: 'write' },
-      // The paths Coupa's Swagger lists for the same two actions.
-      { method: 'POST', path: '/:id/avatar', access: 'write' },
+      // The paths Coupa's Swagger lists for the same two actions; its POST answers 201 Created.
+      { method: 'POST', path: '/:id/avatar', access: 'write', status: 201 },
       { method: 'GET', path: '/:id/retrieve_avatar', access: 'read' },
     ],
   },

@@ -19,13 +19,13 @@ export interface AvatarRoutesDeps {
 /**
  * A resource's avatar routes, those its definition lists among its extra routes (users, workers):
  * upload (PUT or POST `…/:id/avatar`, multipart `file`; a PNG, JPEG or GIF by its bytes, else a
- * 400), download (GET `…/:id/avatar`, and `…/:id/retrieve_avatar` as Coupa's user Swagger
+ * 400; answered with the status the route lists, 200 unless Coupa documents another), download (GET `…/:id/avatar`, and `…/:id/retrieve_avatar` as Coupa's user Swagger
  * names it; a 404 when there is none) and DELETE. Upload and delete answer with the record.
  */
 export function registerAvatarRoutes(app: FastifyInstance, def: ResourceDef, deps: AvatarRoutesDeps): void {
   const { service, avatars } = deps;
   const base = def.api?.path ?? '';
-  const listed = new Set((def.api?.extraRoutes ?? []).map((r) => `${r.method} ${r.path}`));
+  const listed = new Map((def.api?.extraRoutes ?? []).map((r) => [`${r.method} ${r.path}`, r]));
   const config = { resource: def.singular };
   const methods = (path: string, candidates: ReadonlyArray<'GET' | 'PUT' | 'POST' | 'DELETE'>) =>
     candidates.filter((m) => listed.has(`${m} ${path}`));
@@ -44,7 +44,8 @@ export function registerAvatarRoutes(app: FastifyInstance, def: ResourceDef, dep
     await service.show(id);
     const upload = await readUpload(request, spec);
     await avatars.save(id, upload, (v) => `${base}/${id}/avatar?v=${v}`);
-    return sendRecord(service, request, reply, 200, await service.show(id), view);
+    const status = listed.get(`${request.method} /:id/avatar`)?.status ?? 200;
+    return sendRecord(service, request, reply, status, await service.show(id), view);
   };
   const uploads = methods('/:id/avatar', ['PUT', 'POST']);
   if (uploads.length > 0) {

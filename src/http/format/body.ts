@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RosterError } from '../../domain/errors.js';
 import { isPlainObject, type Document } from '../../domain/record-input.js';
+import { isMultipart } from './upload.js';
 import { parseXmlBody } from './xml-body.js';
 
 /** An XML body after parsing: the root element's name and its content. */
@@ -33,7 +34,7 @@ export const unsupportedMediaType = (contentType: string | undefined, accepts = 
 
 /** The resource document of a write: `<user>…</user>`, `{…}` or `{"user":{…}}`. */
 export function readDocument(request: FastifyRequest, singular: string): Document {
-  if (request.isMultipart()) {
+  if (isMultipart(request)) {
     throw new RosterError('unsupported_media_type', unsupportedMediaType(request.headers['content-type']));
   }
   const body = request.body;
@@ -58,7 +59,7 @@ export const MAX_BULK_ITEMS = 1000;
  * checked on its own, so one bad item never spoils the others.
  */
 export function readDocuments(request: FastifyRequest, plural: string, singular: string): unknown[] {
-  if (request.isMultipart()) {
+  if (isMultipart(request)) {
     throw new RosterError('unsupported_media_type', unsupportedMediaType(request.headers['content-type']));
   }
   const body = request.body;
