@@ -21,11 +21,7 @@ const BROKEN: ReadonlyArray<{ name: string; contentType: string; payload: Buffer
   {
     name: 'a second part that never ends (no closing delimiter)',
     contentType: `multipart/form-data; boundary=${B}`,
-    payload: Buffer.concat([
-      Buffer.from(head(B)),
-      NEW,
-      Buffer.from(`\r\n--${B}\r\nContent-Disposition: garbage\r\n\r\nxx`),
-    ]),
+    payload: Buffer.concat([Buffer.from(head(B)), NEW, Buffer.from(`\r\n--${B}\r\nContent-Disposition: garbage\r\n\r\nxx`)]),
   },
   {
     name: 'a body ending in a bare delimiter',
@@ -85,7 +81,9 @@ for (const dialect of DIALECTS) {
           expect(res.statusCode, `${broken.name}: ${res.body}`).toBe(400);
           expect(res.headers['x-roster-error-code'], broken.name).toBe('invalid_avatar');
           expect(res.headers['content-type'], broken.name).toBe(JSON_TYPE);
-          expect(JSON.parse(res.body), broken.name).toMatchObject({ errors: { [target === 'users' ? 'user' : 'worker']: [expect.stringMatching(/^Malformed multipart body: /)] } });
+          expect(JSON.parse(res.body), broken.name).toMatchObject({
+            errors: { [target === 'users' ? 'user' : 'worker']: [expect.stringMatching(/^Malformed multipart body: /)] },
+          });
           const kept = await t.request({ method: 'GET', url });
           expect(kept.statusCode, broken.name).toBe(200);
           expect(kept.rawPayload.equals(FIRST), broken.name).toBe(true);
@@ -111,7 +109,11 @@ for (const dialect of DIALECTS) {
         expect(res.statusCode, `${broken.name}: ${res.body}`).toBe(400);
         expect(res.headers['x-roster-error-code'], broken.name).toBe('invalid_attachment');
       }
-      const shown = await t.request({ method: 'GET', url: `/api/workers/${worker}/worker_documents/${doc}`, headers: ACCEPT_JSON });
+      const shown = await t.request({
+        method: 'GET',
+        url: `/api/workers/${worker}/worker_documents/${doc}`,
+        headers: ACCEPT_JSON,
+      });
       const attachments = (JSON.parse(shown.body) as { attachments: Array<{ file: string }> }).attachments;
       expect(attachments).toHaveLength(1);
     });

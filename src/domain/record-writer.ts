@@ -14,6 +14,7 @@ import type { Row, Store } from '../store/database.js';
 import type { RecordCaches } from '../store/record-caches.js';
 import type { StoredRecord } from '../store/record-codec.js';
 import type { RecordRepository } from '../store/record-repository.js';
+import { missingRecord } from '../store/missing-row.js';
 import { uniqueViolation } from '../store/unique-violation.js';
 import type { WriteDb } from '../store/write-db.js';
 import type { Actor } from './actor.js';
@@ -136,7 +137,9 @@ export class RecordWriter {
     };
     const writer = this.rowWriter(actor);
     await this.write(async (trx) => {
-      await this.repo.update(trx, id, { ...columns, ...(await this.referenceColumns(trx, associations, writer)) });
+      const row = { ...columns, ...(await this.referenceColumns(trx, associations, writer)) };
+      // The row was read above; a concurrent delete may have won since.
+      if (!(await this.repo.update(trx, id, row))) throw this.gone(this.def, String(id));
       await this.writeCollections(trx, id, associations, writer);
       await this.writeChildren(trx, id, associations, actor, writer);
       return id;
@@ -355,26 +358,39 @@ export class RecordWriter {
       const child = resourceNamed(el.target);
       const repo = this.deps.repository(child.name);
       for (const { item, associations } of items) {
+        // An item's row was this owner's when checked (`checkOwnership`); a concurrent write
+        // may have removed it since, and then the item is refused as a missing one is.
+        const lost = () =>
+          new RosterError(
+            'unknown_reference',
+            `Couldn't find ${child.model} with ID=${item.id} for ${this.def.model} with ID=${ownerId}`,
+          );
         if (item.destroy) {
-          if (item.id !== undefined) await repo.remove(trx, item.id);
+          if (item.id !== undefined && !(await repo.remove(trx, item.id))) throw lost();
           continue;
         }
         const columns = { ...(await this.columns(item.input)), ...(await this.referenceColumns(trx, associations, writer)) };
         if (item.id === undefined) {
           await repo.insert(trx, { ...this.creating(child, actor), ...columns, [ownedBy(el).owner.column]: ownerId });
-        } else {
-          await repo.update(trx, item.id, { ...columns, ...this.stamps(child, actor, 'update') });
+        } else if (!(await repo.update(trx, item.id, { ...columns, ...this.stamps(child, actor, 'update') }))) {
+          throw lost();
         }
       }
     }
   }
 
-  /** Deletes one row and, by the foreign keys' cascade, its owned children. */
+  /** Deletes one row and, by the foreign keys' cascade, its owned children; of concurrent deletes, the others are not_found. */
   async remove(id: number): Promise<void> {
     await this.write(async (trx) => {
-      await this.repo.remove(trx, id);
+      if (!(await this.repo.remove(trx, id))) throw this.gone(this.def, String(id));
       return id;
     });
+  }
+
+  /** Rails' 404 for a row that is not there (any more). */
+  private gone(def: ResourceDef | undefined, id: string | undefined): RosterError {
+    const which = id === undefined ? '' : ` with 'id'=${id}`;
+    return new RosterError('not_found', `Couldn't find ${def?.model ?? 'the record this write belongs to'}${which}`);
   }
 
   /**
@@ -389,6 +405,9 @@ export class RecordWriter {
     } catch (err) {
       const clash = uniqueViolation(this.deps.store.dialect, err);
       if (clash) throw new RosterError('validation_failed', this.takenMessage(clash.def, clash.element.name));
+      // A row this write points at (its owner) was deleted by a concurrent request.
+      const missing = missingRecord(this.deps.store.dialect, err);
+      if (missing) throw this.gone(missing.def, missing.id);
       throw err;
     }
     if (this.def.cached) await this.deps.changed(this.def.name);

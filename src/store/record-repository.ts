@@ -232,14 +232,25 @@ export class RecordRepository {
       .execute();
   }
 
-  async update(db: WriteDb, id: number, columns: Row): Promise<void> {
-    if (Object.keys(columns).length === 0) return;
-    await db.updateTable(this.def.table).set(columns).where('id', '=', id).execute();
+  /**
+   * Sets columns of row `id`; false when no row has that id (any more: a concurrent delete won).
+   * With no columns to set it only says whether the row is there.
+   */
+  async update(db: WriteDb, id: number, columns: Row): Promise<boolean> {
+    if (Object.keys(columns).length === 0) {
+      return (await db.selectFrom(this.def.table).select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+    }
+    const result = await db.updateTable(this.def.table).set(columns).where('id', '=', id).executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
-  /** Removes one row (an owned child whose owner's write sent `_destroy`, or a DELETE); its own children go with it. */
-  async remove(db: WriteDb, id: number): Promise<void> {
-    await db.deleteFrom(this.def.table).where('id', '=', id).execute();
+  /**
+   * Removes one row (an owned child whose owner's write sent `_destroy`, or a DELETE); its own
+   * children go with it. False when there was no such row: of concurrent deletes, one is true.
+   */
+  async remove(db: WriteDb, id: number): Promise<boolean> {
+    const result = await db.deleteFrom(this.def.table).where('id', '=', id).executeTakeFirst();
+    return result.numDeletedRows > 0n;
   }
 
   /** Replaces one collection of a row, keeping the client's order. */

@@ -11,6 +11,12 @@ export type JsonCarried = ScalarType | 'json';
 /** A column's storage type: a Kysely type name or raw SQL (`varchar(40) collate "C"`). */
 export type DataType = ColumnDataType | Expression<unknown>;
 
+/** The row a foreign-key violation found missing, as far as the database says. */
+export interface MissingRow {
+  readonly table?: string;
+  readonly id?: string;
+}
+
 /**
  * Everything that differs between the two databases, in one object per dialect
  * (`sqlite.ts`, `postgres.ts`); no other module branches on the database. Kysely writes the
@@ -69,6 +75,12 @@ export interface StoreDialect {
   serialize(trx: WriteDb, key: string): Promise<void>;
   /** The unique index a uniqueness violation names, as `<index>` or `<table>.<column>`; undefined for other errors. */
   uniqueIndexOf(err: unknown): string | undefined;
+  /**
+   * For a foreign-key violation, the row that was missing: its table and id where the database
+   * names them (PostgreSQL does; SQLite only says one failed: `{}`); undefined for other errors.
+   * A write whose owner a concurrent request deleted lands here.
+   */
+  missingRowOf(err: unknown): MissingRow | undefined;
 
   // Migrations
   /** The schema Kysely's migrator must keep its bookkeeping in, if the database has schemas. */

@@ -58,6 +58,14 @@ export const POSTGRES: StoreDialect = {
     const e = err as { code?: unknown; constraint?: unknown };
     return e.code === '23505' && typeof e.constraint === 'string' ? e.constraint : undefined;
   },
+  missingRowOf(err) {
+    if (typeof err !== 'object' || err === null) return undefined;
+    const e = err as { code?: unknown; detail?: unknown };
+    if (e.code !== '23503') return undefined;
+    // `Key (worker_document_id)=(12) is not present in table "worker_documents".`
+    const named = typeof e.detail === 'string' ? /\)=\((\d+)\) is not present in table "([^"]+)"/.exec(e.detail) : null;
+    return named ? { id: named[1], table: named[2] } : {};
+  },
   async migrationSchema(db) {
     // Kysely looks for its bookkeeping tables in every schema unless told which one, so a second
     // Roster (or test) schema in the same database would make it skip creating them.

@@ -74,5 +74,9 @@ export const SQLITE: StoreDialect = {
     if (e.code !== 'SQLITE_CONSTRAINT_UNIQUE' || typeof e.message !== 'string') return undefined;
     return /UNIQUE constraint failed: (\w+\.\w+)/.exec(e.message)?.[1];
   },
+  missingRowOf(err) {
+    if (typeof err !== 'object' || err === null) return undefined;
+    return (err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY' ? {} : undefined;
+  },
   migrationSchema: () => Promise.resolve(undefined),
 };
