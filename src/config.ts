@@ -18,6 +18,11 @@ export interface Config {
   readonly avatarLimit: number;
   /** Largest attachment upload (a worker document's file), in bytes. */
   readonly attachmentLimit: number;
+  /**
+   * Longest a request may take to arrive whole (headers and body), in ms; past it, a 408 and the
+   * connection closed. The headers alone get at most 10 s (`http/client-errors.ts`). 0 turns both off.
+   */
+  readonly requestTimeout: number;
   readonly logLevel: string;
   /** Per-client limit; null turns limiting off. */
   readonly rateLimit: RateLimit | null;
@@ -43,6 +48,7 @@ export const DEFAULTS: Config = {
   bodyLimit: 1024 * 1024,
   avatarLimit: 2 * 1024 * 1024,
   attachmentLimit: 10 * 1024 * 1024,
+  requestTimeout: 60_000,
   logLevel: 'info',
   rateLimit: DEFAULT_RATE_LIMIT,
   redisUrl: undefined,

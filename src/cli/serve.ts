@@ -17,9 +17,25 @@ interface ServeOptions extends DataOptions {
   readonly reportingCurrency: string;
   readonly smtpUrl?: string;
   readonly mailFrom: string;
+  readonly requestTimeout: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** Most seconds `--request-timeout` takes: a day. */
+const MAX_REQUEST_TIMEOUT_S = 86_400;
+
+/**
+ * `--request-timeout` in seconds (a decimal number from 1 to a day) → milliseconds. Throws,
+ * naming the flag, on anything else.
+ */
+export function parseRequestTimeout(text: string): number {
+  const value = Number(text.trim());
+  if (text.trim() === '' || !Number.isFinite(value) || value < 1 || value > MAX_REQUEST_TIMEOUT_S) {
+    throw new Error(`--request-timeout must be a number of seconds from 1 to ${MAX_REQUEST_TIMEOUT_S}, got '${text}'`);
+  }
+  return Math.round(value * 1000);
+}
 
 export async function serve(config: Config): Promise<void> {
   const pgUrl =
@@ -90,10 +106,16 @@ export function serveCommand(program: Command): void {
       new Option('--mail-from <address>', 'the sender of the mail Roster sends')
         .env('ROSTER_MAIL_FROM')
         .default(DEFAULTS.mailFrom),
+    )
+    .addOption(
+      new Option('--request-timeout <seconds>', 'longest a request (headers and body) may take to arrive; then 408')
+        .env('ROSTER_REQUEST_TIMEOUT')
+        .default(String(DEFAULTS.requestTimeout / 1000)),
     );
   addDataOptions(cmd).action(async (opts: ServeOptions) => {
     const port = Number(opts.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got '${opts.port}'`);
+    const requestTimeout = parseRequestTimeout(opts.requestTimeout);
     await serve(
       makeConfig({
         host: opts.host,
@@ -109,6 +131,7 @@ export function serveCommand(program: Command): void {
         // A malformed URL stops the start (createMailer, in buildApp) with a message that never repeats it.
         smtpUrl: opts.smtpUrl,
         mailFrom: opts.mailFrom,
+        requestTimeout,
       }),
     );
   });

@@ -16,6 +16,11 @@ export const ERROR_CATALOG = {
       'A query parameter names no element or operator, an operator does not fit its element, a value does not parse or is out of range, or `fields`/`return_object` is invalid.',
   },
   malformed_body: { status: 400, description: 'The request body is not well-formed XML or JSON, or is not a single object.' },
+  malformed_request: {
+    status: 400,
+    description:
+      "The request is not well-formed HTTP/1.1 (a request line, header or chunk Node's parser refuses); the connection is closed.",
+  },
   invalid_avatar: {
     status: 400,
     description:
@@ -34,6 +39,11 @@ export const ERROR_CATALOG = {
   not_found: { status: 404, description: 'No record has the id in the path.' },
   no_results: { status: 404, description: 'An XML index query matched nothing (JSON answers `[]` instead).' },
   route_not_found: { status: 404, description: 'No endpoint at this method and path.' },
+  request_timeout: {
+    status: 408,
+    description:
+      'The headers did not arrive within 10 s, or the whole request within the request timeout (`--request-timeout`, 60 s by default); the connection is closed.',
+  },
   payload_too_large: {
     status: 413,
     description:
@@ -47,6 +57,10 @@ export const ERROR_CATALOG = {
   rate_limited: {
     status: 429,
     description: 'The client sent more requests than its rate limit allows; `Retry-After` says when to retry.',
+  },
+  headers_too_large: {
+    status: 431,
+    description: 'The request line and headers together exceed 16 KB; the connection is closed.',
   },
   // The token endpoint answers in RFC 6749 §5.2's shape: `{"error": code, "error_description": …}`.
   invalid_request: { status: 400, oauth: true, description: 'Token request: a parameter is missing, repeated or malformed.' },

@@ -29,6 +29,7 @@ import { answerFrameworkError, registerErrorHandling } from './error-handler.js'
 import { registerXmlParser } from './format/body.js';
 import { registerMultipartParser } from './format/upload.js';
 import { registerDrainOnError } from './drain.js';
+import { clientErrorHandler, serverTimeouts } from './client-errors.js';
 import { registerHealth } from './health.js';
 import { registerInputGuard } from './input-guard.js';
 import { redactUrl } from './log-url.js';
@@ -86,6 +87,11 @@ export async function buildApp({
           },
     bodyLimit: config.bodyLimit,
     frameworkErrors: answerFrameworkError,
+    // A request must arrive whole within the request timeout (its headers sooner); errors Node's
+    // HTTP layer raises (431, 408, a malformed request) are answered in Coupa's shape too.
+    requestTimeout: config.requestTimeout,
+    http: serverTimeouts(config.requestTimeout),
+    clientErrorHandler: clientErrorHandler(config.requestTimeout),
     // Paths are case-sensitive (find-my-way's default); a trailing slash is ignored, as Rails does.
     routerOptions: { ignoreTrailingSlash: true },
   });

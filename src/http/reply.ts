@@ -47,23 +47,42 @@ export function sendErrorAs(
   messages: readonly string[],
   resource: string,
 ): FastifyReply {
+  const { status, headers, body } = errorResponse(code, messages, wantsJson(request), resource);
+  return reply.code(status).headers(headers).send(body);
+}
+
+/** An error answer as data, before anything is sent. */
+export interface ErrorResponse {
+  /** The catalogue's status for the code. */
+  readonly status: number;
+  /** Lower-case names: `content-type`, `x-roster-error-code` (and `cache-control` for OAuth errors); no length. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** UTF-8 text; its length in bytes is the sender's to compute. */
+  readonly body: string;
+}
+
+/**
+ * THE shape of every error Roster sends, whoever sends it (a route's reply, or the raw socket
+ * when Node's HTTP layer refuses a request): Coupa's `<errors><error>…</error></errors>`, or
+ * `{"errors": {resource: [messages]}}` when `json`, with the stable code in
+ * `X-Roster-Error-Code`. Validation and unknown-reference messages are CDATA, as Coupa sends
+ * them. An OAuth code (the token endpoint) is RFC 6749 §5.2's JSON whatever `json` says.
+ * `resource` is the JSON key (`user`, `worker`, or `base` for errors tied to no resource). Pure.
+ */
+export function errorResponse(code: ErrorCode, messages: readonly string[], json: boolean, resource: string): ErrorResponse {
   const entry: { status: number; oauth?: true } = ERROR_CATALOG[code];
   if (entry.oauth) {
-    return reply
-      .code(entry.status)
-      .header('x-roster-error-code', code)
-      .header('cache-control', 'no-store')
-      .type(JSON_TYPE)
-      .send(JSON.stringify({ error: code, error_description: messages.join('; ') }));
+    return {
+      status: entry.status,
+      headers: { 'content-type': JSON_TYPE, 'x-roster-error-code': code, 'cache-control': 'no-store' },
+      body: JSON.stringify({ error: code, error_description: messages.join('; ') }),
+    };
   }
-  const json = wantsJson(request);
-  return reply
-    .code(ERROR_CATALOG[code].status)
-    .header('x-roster-error-code', code)
-    .type(json ? JSON_TYPE : XML_TYPE)
-    .send(
-      json
-        ? renderJsonErrors(resource, messages)
-        : renderXmlErrors(messages, code === 'validation_failed' || code === 'unknown_reference'),
-    );
+  return {
+    status: entry.status,
+    headers: { 'content-type': json ? JSON_TYPE : XML_TYPE, 'x-roster-error-code': code },
+    body: json
+      ? renderJsonErrors(resource, messages)
+      : renderXmlErrors(messages, code === 'validation_failed' || code === 'unknown_reference'),
+  };
 }
