@@ -459,7 +459,15 @@ const purposeCodes = text(PURPOSE_CODES, (d) => d.worker_address_purposes.map((p
 const WORKER_TARGETS: readonly Target[] = [
   { keys: ['first-name', 'first_name'], kind: 'text', value: names((w) => w.first_name) },
   { keys: ['last-name', 'last_name'], kind: 'text', value: names((w) => w.last_name) },
-  { keys: ['status'], kind: 'text', value: text(STATUSES, (d) => d.workers.map((w) => w.status)) },
+  // `status` has allowed values, and an exact operator on another value is a 400 (workers-query.test.ts pins it): only they are drawn.
+  {
+    keys: ['status'],
+    kind: 'text',
+    value: fc.oneof(
+      fromRows(fc.constantFrom(...STATUSES), (d) => d.workers.map((w) => w.status)),
+      fixed(fc.constantFrom(...STATUSES)),
+    ),
+  },
   { keys: ['id'], kind: 'integer', value: ids((d) => d.workers.map((w) => w.id), 46) },
   { keys: ['total-experience-in-years', 'total_experience_in_years'], kind: 'decimal', value: decimals },
   { keys: ['date-of-birth', 'date_of_birth'], kind: 'date', value: dates },

@@ -313,6 +313,13 @@ for (const dialect of DIALECTS) {
         ['limit=x', "Query parameter 'limit' must be a non-negative integer"],
         ['return_object=none', "Query parameter 'return_object' must be limited, shallow on reads"],
         ['return_object=limited&fields=["id"]', 'Give either return_object or fields, not both'],
+        // A value an element with allowed values can never hold names them (exact operators only).
+        ['status=bogus', "Query parameter 'status' must be one of open, assigned"],
+        ['status[not_eq]=bogus', "Query parameter 'status[not_eq]' must be one of open, assigned"],
+        [
+          'portal-access[in]=Invited,Gone',
+          "Query parameter 'portal-access[in]' must be one of Not Registered, Invited, Registered",
+        ],
       ];
       for (const [query, message] of REFUSED) {
         it(query, async () => {

@@ -4,7 +4,7 @@ import { ACCEPT_JSON } from './helpers/api.js';
 import { DIALECTS } from './helpers/dialects.js';
 import { makePng, multipartFile } from './helpers/images.js';
 import { JSON_IO, makeTestApp, type TestApp } from './helpers/test-app.js';
-import { childrenOf, createWorker, showWorker } from './helpers/workers.js';
+import { childrenOf, createWorker, showWorker, type JsonWorker } from './helpers/workers.js';
 
 /**
  * A write racing a delete of the same row (issue 17, kind 3): on both databases exactly one
@@ -60,7 +60,7 @@ for (const dialect of DIALECTS) {
         payload: { 'worker-emails': [{ 'email-address': 'race@example.com', 'email-type': 'Work' }] },
       });
       expect(created.statusCode, created.body).toBe(200);
-      const email = childrenOf(JSON.parse(created.body) as Record<string, unknown>, 'worker-emails')[0]?.id;
+      const email = childrenOf(JSON.parse(created.body) as JsonWorker, 'worker-emails')[0]?.id;
       expect(email).toBeGreaterThan(0);
       const responses = await Promise.all(
         Array.from({ length: 20 }, () =>

@@ -7,7 +7,7 @@ import {
   type ServerOptions,
 } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { assertNever } from '../catalog/lookup.js';
 import type { ErrorCode } from '../domain/errors.js';
 import { wantsJson } from './format/negotiate.js';
@@ -143,8 +143,7 @@ export function clientErrorHandler(requestTimeout: number): (this: FastifyInstan
     }
     const message = messageFor(code, err, { requestTimeout, headersTimeout });
     const headers = inFlight ? inFlight.headers : sniffHeaders(err.rawPacket);
-    // Negotiation reads nothing but the headers.
-    const json = wantsJson({ headers } as FastifyRequest);
+    const json = wantsJson({ headers });
     const answer = errorResponse(code, [message], json, 'base');
     const body = Buffer.from(answer.body, 'utf8');
     const head = [

@@ -13,6 +13,8 @@ export interface OperatorDef {
   readonly fits: (type: ScalarType) => boolean;
   /** Says which types the operator fits, for the 400 when it does not. */
   readonly fitsText: string;
+  /** Compares whole values (`eq`, `in`, …), so a value outside an element's allowed ones can match nothing. */
+  readonly exact?: true;
 }
 
 const TEXT_TYPES = new Set<ScalarType>(['string', 'text', 'symbol']);
@@ -26,7 +28,7 @@ const ORDERED: Pick<OperatorDef, 'fits' | 'fitsText'> = {
 };
 
 export const OPERATORS: Readonly<Record<Operator, OperatorDef>> = {
-  eq: { takes: 'one', fits: any, fitsText: 'every element' },
+  eq: { takes: 'one', fits: any, fitsText: 'every element', exact: true },
   contains: { takes: 'one', ...TEXT },
   starts_with: { takes: 'one', ...TEXT },
   ends_with: { takes: 'one', ...TEXT },
@@ -34,9 +36,9 @@ export const OPERATORS: Readonly<Record<Operator, OperatorDef>> = {
   lt: { takes: 'one', ...ORDERED },
   gt_or_eq: { takes: 'one', ...ORDERED },
   lt_or_eq: { takes: 'one', ...ORDERED },
-  not_eq: { takes: 'one', fits: any, fitsText: 'every element' },
-  in: { takes: 'list', fits: any, fitsText: 'every element' },
-  not_in: { takes: 'list', fits: any, fitsText: 'every element' },
+  not_eq: { takes: 'one', fits: any, fitsText: 'every element', exact: true },
+  in: { takes: 'list', fits: any, fitsText: 'every element', exact: true },
+  not_in: { takes: 'list', fits: any, fitsText: 'every element', exact: true },
   // Coupa documents blank as "not available for datetime fields".
   blank: { takes: 'flag', fits: (t) => t !== 'datetime' && t !== 'date', fitsText: 'every element but dates' },
 };

@@ -140,6 +140,10 @@ function typeValues(
     if (mapped === undefined) return `Query parameter '${param}' must be one of ${Object.keys(alias?.values ?? {}).join(', ')}`;
     const c = coerceScalar(field.type, mapped);
     if (!c.ok) return `Query parameter '${param}' ${c.problem}`;
+    // A value the element can never hold would silently match nothing (or everything, for not_eq): name the allowed ones.
+    if (def.exact && field.allowed && c.value !== null && c.value !== '' && !isAllowed(field.allowed, c.value)) {
+      return `Query parameter '${param}' must be one of ${field.allowed.join(', ')}`;
+    }
     if (c.value === null && target.op !== 'eq' && target.op !== 'not_eq') {
       return def.takes === 'list'
         ? `Query parameter '${param}' must list values separated by commas`
@@ -255,4 +259,10 @@ export function parseViewQuery(shape: Shape, params: Record<string, unknown>, mo
   }
   const view = readView(params, shape, mode, problems);
   return problems.length > 0 || !view ? { ok: false, problems } : { ok: true, query: { view, ignored } };
+}
+
+/** Whether `value` is one of `allowed`, ignoring ASCII case as the comparisons of text do. */
+function isAllowed(allowed: readonly string[], value: ScalarValue): boolean {
+  const text = String(value).toLowerCase();
+  return allowed.some((a) => a.toLowerCase() === text);
 }

@@ -10,6 +10,8 @@ export interface QueryField {
   readonly type: ScalarType;
   /** No two rows share a non-empty value, so an exact match is a point lookup. */
   readonly unique?: boolean;
+  /** The only values the element may hold (its catalogue `allowed`); an exact match on another is a 400. */
+  readonly allowed?: readonly string[];
 }
 
 /** One step through an association, from the current table to `target`. */
@@ -52,7 +54,13 @@ function elementMeaning(def: ResourceDef, el: Element): Meaning {
     case 'scalar':
       return {
         is: 'field',
-        field: { name: el.name, column: el.column, type: el.type, unique: el.unique === true || el.column === 'id' },
+        field: {
+          name: el.name,
+          column: el.column,
+          type: el.type,
+          unique: el.unique === true || el.column === 'id',
+          ...(el.allowed ? { allowed: el.allowed } : {}),
+        },
       };
     case 'reference':
       return { is: 'hop', hop: { via: 'column', name: el.name, column: el.column, target: resourceNamed(el.target).table } };

@@ -25,7 +25,7 @@ const withoutParameters = (accept: string): string =>
  * that names neither (absent, `*` + `/*`, `text/html`) leaves it to the format of the request
  * body, and to XML when there is none, as Coupa answers.
  */
-export function wantsJson(request: FastifyRequest): boolean {
+export function wantsJson(request: Pick<FastifyRequest, 'headers'>): boolean {
   const accept = request.headers.accept;
   if (accept !== undefined && /json|xml/i.test(accept)) {
     const best = new Negotiator({ headers: { accept: withoutParameters(accept) } }).mediaType(OFFERED);
