@@ -3,6 +3,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { ACCEPT_JSON, dbSnapshot, expectError, showUser, userCount, XML_TYPE } from './helpers/api.js';
 import { DIALECTS } from './helpers/dialects.js';
 import { JSON_IO, makeTestApp, userXml, validUser, XML, type TestApp } from './helpers/test-app.js';
+import { minimalWorker } from './helpers/workers.js';
 
 /**
  * Bulk writes (`POST /api/users?bulk=1`, `PUT /api/users?bulk=1`), driven as Coupa's NetSuite
@@ -142,6 +143,34 @@ for (const dialect of DIALECTS) {
         'ById',
         'ByLogin',
       ]);
+    });
+
+    it('a bulk update of workers (named by id alone) echoes each id typed, nil when it is no id, and says "by id"', async () => {
+      const created = await t.request({ method: 'POST', url: '/api/workers', headers: JSON_IO, payload: minimalWorker(1) });
+      expect(created.statusCode, created.body).toBe(201);
+      const id = (JSON.parse(created.body) as { id: number }).id;
+      const items = [
+        { id: String(id), 'last-name': 'Typed' },
+        { id: 'abc', 'last-name': 'X' },
+        { id: '999999' },
+        { 'last-name': 'Unnamed' },
+      ];
+      const json = await t.request({ method: 'PUT', url: '/api/workers?bulk=1', headers: JSON_IO, payload: items });
+      const results = JSON.parse(json.body) as Array<{ status: string; 'unique-keys': { id: unknown }; errors: string[] }>;
+      expect(results.map((r) => [r.status, r['unique-keys'].id, r.errors])).toEqual([
+        ['SUCCESS', id, []],
+        ['ERROR', null, ["Couldn't find Worker with 'id'=abc"]],
+        ['ERROR', 999999, ["Couldn't find Worker with 'id'=999999"]],
+        ['ERROR', null, ['Each item of a bulk update names its worker by id']],
+      ]);
+      const xml = await t.request({
+        method: 'PUT',
+        url: '/api/workers?bulk=1',
+        headers: XML,
+        payload: `<workers><worker><id>abc</id></worker><worker><id>${id}</id></worker></workers>`,
+      });
+      expect(xml.body).toContain('<unique-keys>\n      <id type="integer" nil="true" />\n    </unique-keys>');
+      expect(xml.body).toContain(`<unique-keys>\n      <id type="integer">${id}</id>\n    </unique-keys>`);
     });
 
     it('refuses a request over the cap, an empty one, a wrong root, a bad bulk flag and a PUT without bulk, writing nothing', async () => {

@@ -2,7 +2,7 @@ import { indexCatalog } from '../catalog/lookup.js';
 import { resourceNamed, servedOwner } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
 import type { CollectionElement, ReferenceElement, ScalarType, ScalarValue } from '../catalog/types.js';
-import { textProblem } from '../catalog/values.js';
+import { coerceScalar, textProblem } from '../catalog/values.js';
 import { compileQuery } from '../query/compile.js';
 import type { ParsedQuery } from '../query/filter.js';
 import { parseQuery, parseViewQuery, type Parsed, type QueryResource, type ViewQuery } from '../query/parse.js';
@@ -197,7 +197,9 @@ export class RecordService {
       }
       const doc = normalizedKeys(item);
       const sentKey = doc[keyOf.name];
-      sentKeys.push(typeof sentKey === 'string' || typeof sentKey === 'number' ? sentKey : null);
+      // Echoed with its element's type, as a written item's is: a key that is not one (`abc` for an id) is nil.
+      const typed = coerceScalar(keyOf.type, sentKey);
+      sentKeys.push(typed.ok ? typed.value : null);
       if (mode === 'create') {
         outcomes.push(await this.writer.writeItem({ doc: item }, actor, {}));
         continue;
@@ -232,7 +234,8 @@ export class RecordService {
       if (id !== undefined) return id;
       return new RosterError('not_found', `Couldn't find ${this.def.model} with '${field}'=${key}`);
     }
-    return new RosterError('not_found', `Each item of a bulk update names its ${this.def.singular} by id or ${field}`);
+    const by = field === 'id' ? 'id' : `id or ${field}`;
+    return new RosterError('not_found', `Each item of a bulk update names its ${this.def.singular} by ${by}`);
   }
 
   private async single(outcome: ItemOutcome): Promise<WriteResult> {
