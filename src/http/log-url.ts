@@ -1,32 +1,25 @@
-/** Query parameters that carry secrets when a client puts them in the URL (Coupa's own examples do). */
-const SECRET_PARAMS = new Set(['client_secret', 'access_token', 'refresh_token', 'x_coupa_api_key', 'api_key', 'password']);
+import { isSecretName, MASK } from './log-redaction.js';
 
-/** Percent-decoding that never throws: malformed escapes stay as they are; `+` is a space, as in forms. */
-function decodeLoosely(text: string): string {
-  let out = text.replaceAll('+', ' ');
-  // Decode until stable (a few rounds at most), so `%2563lient_secret` is caught as well.
-  for (let round = 0; round < 3; round++) {
-    const next = out.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-    if (next === out) break;
-    out = next;
-  }
-  return out;
-}
+/** A query's `name=value` pairs: after its start, `&` or `;`; a value runs to the next separator. */
+const QUERY_PAIR = /(^|[&;])([^&;=]*)=[^&;]*/g;
+/**
+ * A path's `;` parameters (`/api/users;client_secret=…`): a value runs to the next `;` or the
+ * end of the path, over any `/` (a secret may hold one; masking a later segment costs nothing).
+ */
+const PATH_PARAM = /(;)([^;/=]*)=[^;]*/g;
 
-const isSecretName = (raw: string): boolean => SECRET_PARAMS.has(decodeLoosely(raw).trim().toLowerCase().replaceAll('-', '_'));
+/** `text` with the value of every secret pair that `pairs` finds replaced by the mask. */
+const maskPairs = (text: string, pairs: RegExp): string =>
+  text.replace(pairs, (pair, sep: string, name: string) => (isSecretName(name) ? `${sep}${name}=${MASK}` : pair));
 
 /**
- * The URL as it may be logged: the value of every secret query parameter is replaced by
- * `[Redacted]`, whatever the spelling of its name (`%63lient_secret`, `access%5Ftoken`,
- * `Client-Secret`) and whichever separator precedes it (`&` or `;`).
+ * The URL as it may be logged: the value of every secret parameter is replaced by
+ * `[Redacted]`, in the query (after `&` or `;`) and among the path's `;` parameters, whatever
+ * the spelling of its name (`%63lient_secret`, `access%5Ftoken`, `Client-Secret`).
  */
 export function redactUrl(url: string): string {
   const q = url.indexOf('?');
-  if (q < 0) return url;
-  const query = url
-    .slice(q + 1)
-    .replace(/(^|[&;])([^&;=]*)=[^&;]*/g, (pair, sep: string, name: string) =>
-      isSecretName(name) ? `${sep}${name}=[Redacted]` : pair,
-    );
-  return `${url.slice(0, q + 1)}${query}`;
+  const path = q < 0 ? url : url.slice(0, q);
+  const logged = path.includes(';') ? maskPairs(path, PATH_PARAM) : path;
+  return q < 0 ? logged : `${logged}?${maskPairs(url.slice(q + 1), QUERY_PAIR)}`;
 }
