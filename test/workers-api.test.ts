@@ -697,6 +697,20 @@ for (const dialect of DIALECTS) {
         });
       }
 
+      it('total-experience-in-years is kept to its size, decimal(19,2): rounded half away from zero to two places', async () => {
+        const created = await createWorker(t, sampleWorker());
+        for (const [sent, stored] of [
+          ['4.005', '4.01'],
+          ['7.994', '7.99'],
+          ['12345678901234567.125', '12345678901234567.13'],
+          [0.125, '0.13'],
+        ] as const) {
+          const res = await updateWorker(t, created.id, { 'total-experience-in-years': sent }, 'PUT');
+          expect(res.statusCode, res.body).toBe(200);
+          expect((await showWorker(t, created.id))['total-experience-in-years'], String(sent)).toBe(stored);
+        }
+      });
+
       it('a worker PUT back as rendered (XML, then JSON) changes nothing, naming the read-only elements ignored', async () => {
         const created = await createWorker(t, {
           ...sampleWorker(),
@@ -1274,6 +1288,19 @@ for (const dialect of DIALECTS) {
           { 'total-experience-in-years': 'ten' },
           'validation_failed',
           ['Total experience in years is not a number'],
+        ],
+        [
+          // decimal(19,2), seed 004: 17 digits before the point at most, on both databases.
+          'total-experience-in-years with 18 integer digits',
+          { 'total-experience-in-years': '123456789012345678.5' },
+          'validation_failed',
+          ['Total experience in years is out of range (at most 17 digits before the decimal point)'],
+        ],
+        [
+          'total-experience-in-years that rounds up past 17 integer digits',
+          { 'total-experience-in-years': '99999999999999999.995' },
+          'validation_failed',
+          ['Total experience in years is out of range (at most 17 digits before the decimal point)'],
         ],
         [
           'total-experience-in-years below zero',

@@ -1,5 +1,6 @@
 import type { ResourceDef } from './resource.js';
 import type { ChildrenElement, ReferenceElement } from './types.js';
+import { DECIMAL_PRECISION, DECIMAL_SCALE } from './values.js';
 import { ACCOUNT_GROUPS } from './resources/account-groups.js';
 import { ACCOUNT_TYPES } from './resources/account-types.js';
 import { ACCOUNTS } from './resources/accounts.js';
@@ -96,6 +97,21 @@ for (const def of RESOURCES) {
     }
     if (el.in && child.elements.some((e) => e.kind === 'children')) {
       throw new Error(`${def.name}.${el.name}: ${el.target} has children of its own, so it is written only through its API`);
+    }
+  }
+}
+
+/** A decimal's own size fits the column every decimal is stored in (`numeric(32,4)`). */
+for (const def of RESOURCES) {
+  for (const el of def.elements) {
+    if (el.kind !== 'scalar' || !el.decimal) continue;
+    const { precision, scale } = el.decimal;
+    const fits =
+      el.type === 'decimal' && scale >= 0 && scale <= DECIMAL_SCALE && precision - scale <= DECIMAL_PRECISION - DECIMAL_SCALE;
+    if (!fits || scale > precision) {
+      throw new Error(
+        `${def.name}.${el.name}: decimal(${precision},${scale}) does not fit numeric(${DECIMAL_PRECISION},${DECIMAL_SCALE})`,
+      );
     }
   }
 }

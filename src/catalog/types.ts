@@ -64,6 +64,12 @@ export interface ScalarElement extends ElementBase {
   readonly format?: 'email';
   /** Least value of an integer or decimal (Rails' `numericality: { greater_than_or_equal_to: }`). */
   readonly minimum?: number;
+  /**
+   * A decimal's size as Coupa's element table gives it, `decimal(19,2)`: values are rounded to
+   * `scale` places and may have at most `precision - scale` digits before the point. Unless
+   * given, Coupa's Swagger size for amounts, `decimal(32,4)` (`DEFAULT_DECIMAL` in values.ts).
+   */
+  readonly decimal?: DecimalSize;
   /** A `date` that may not be after today, UTC (a date of birth): Rails' "can't be in the future". */
   readonly past?: boolean;
   /** Settable on create, never changed afterwards: an update that sends another value is refused. */
@@ -73,6 +79,12 @@ export interface ScalarElement extends ElementBase {
   /** Column name in Coupa's CSV flat files, where it differs from the humanized element name. */
   readonly csv?: string;
   readonly auto?: Extract<AutoValue, 'id' | 'created-at' | 'updated-at'>;
+}
+
+/** Total digits and digits after the point of a decimal, as SQL's `decimal(precision, scale)`. */
+export interface DecimalSize {
+  readonly precision: number;
+  readonly scale: number;
 }
 
 /** A read-only value derived from stored columns (fullname, active?). */

@@ -1,4 +1,4 @@
-import type { ScalarType, ScalarValue } from './types.js';
+import type { DecimalSize, ScalarType, ScalarValue } from './types.js';
 
 export type Coerced = { ok: true; value: ScalarValue | null } | { ok: false; problem: string };
 
@@ -38,10 +38,14 @@ export function lengthProblem(value: ScalarValue | null | undefined, length: num
     : undefined;
 }
 
-/** Decimals are stored as `numeric(32, 4)` on PostgreSQL (and exact text on SQLite): 28 digits, then 4 places. */
+/**
+ * Decimals are stored as `numeric(32, 4)` on PostgreSQL (and exact text on SQLite): 28 digits,
+ * then 4 places, the size Coupa's Swagger gives amounts. An element may be smaller
+ * (`ScalarElement.decimal`); its values are rounded to its size before they are stored.
+ */
 export const DECIMAL_PRECISION = 32;
 export const DECIMAL_SCALE = 4;
-const DECIMAL_INTEGER_DIGITS = DECIMAL_PRECISION - DECIMAL_SCALE;
+export const DEFAULT_DECIMAL: DecimalSize = { precision: DECIMAL_PRECISION, scale: DECIMAL_SCALE };
 
 /** Datetimes must fall within years 1 to 9999 in UTC, which both databases store and ISO 8601 writes in four digits. */
 const MIN_DATETIME_MS = Date.parse('0001-01-01T00:00:00Z');
@@ -68,20 +72,22 @@ export function canonicalDecimal(text: string): string {
 }
 
 /**
- * A decimal rounded to `DECIMAL_SCALE` places, half away from zero, as PostgreSQL's numeric
- * column rounds it; undefined when its integer part has more digits than the column holds.
+ * A decimal rounded to `size.scale` places, half away from zero, as a SQL numeric column
+ * rounds it (so both databases store the same value); undefined when its integer part has
+ * more digits than `size` holds.
  */
-function storableDecimal(text: string): string | undefined {
+function storableDecimal(text: string, { precision, scale }: DecimalSize): string | undefined {
+  const integerDigits = precision - scale;
   const canonical = canonicalDecimal(text);
   const negative = canonical.startsWith('-');
   const [intPart = '0', frac = ''] = (negative ? canonical.slice(1) : canonical).split('.');
-  if (intPart.length > DECIMAL_INTEGER_DIGITS) return undefined;
-  if (frac.length <= DECIMAL_SCALE) return canonical;
-  const scaled = BigInt(intPart + frac.slice(0, DECIMAL_SCALE)) + (Number(frac[DECIMAL_SCALE]) >= 5 ? 1n : 0n);
-  const digits = scaled.toString().padStart(DECIMAL_SCALE + 1, '0');
-  const rounded = `${negative ? '-' : ''}${digits.slice(0, -DECIMAL_SCALE)}.${digits.slice(-DECIMAL_SCALE)}`;
+  if (intPart.length > integerDigits) return undefined;
+  if (frac.length <= scale) return canonical;
+  const scaled = BigInt(intPart + frac.slice(0, scale)) + (Number(frac[scale]) >= 5 ? 1n : 0n);
+  const digits = scaled.toString().padStart(scale + 1, '0');
+  const rounded = `${negative ? '-' : ''}${scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`}`;
   // Rounding up may carry into one more integer digit (9999….99995).
-  return digits.length - DECIMAL_SCALE > DECIMAL_INTEGER_DIGITS ? undefined : canonicalDecimal(rounded);
+  return digits.length - scale > integerDigits ? undefined : canonicalDecimal(rounded);
 }
 
 /**
@@ -119,9 +125,10 @@ function datetime(text: string): Datetime {
 
 /**
  * Turns a value from a JSON body, an XML body (always text) or a query string into the
- * JS value of a catalogue type. Empty text means "no value" for every non-string type.
+ * JS value of a catalogue type. Empty text means "no value" for every non-string type. A
+ * decimal is rounded to `size` (an element's `decimal`; Coupa's default size otherwise).
  */
-export function coerceScalar(type: ScalarType, raw: unknown): Coerced {
+export function coerceScalar(type: ScalarType, raw: unknown, size: DecimalSize = DEFAULT_DECIMAL): Coerced {
   if (raw === null || raw === undefined) return { ok: true, value: null };
   if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') {
     return { ok: false, problem: 'must be a single value, not a list or an object' };
@@ -141,9 +148,9 @@ export function coerceScalar(type: ScalarType, raw: unknown): Coerced {
       return { ok: false, problem: 'is not an integer' };
     case 'decimal': {
       if (typeof raw === 'boolean' || !DECIMAL.test(text)) return { ok: false, problem: 'is not a number' };
-      const value = storableDecimal(text);
+      const value = storableDecimal(text, size);
       if (value === undefined) {
-        return { ok: false, problem: `is out of range (at most ${DECIMAL_INTEGER_DIGITS} digits before the decimal point)` };
+        return { ok: false, problem: `is out of range (at most ${size.precision - size.scale} digits before the decimal point)` };
       }
       return { ok: true, value };
     }

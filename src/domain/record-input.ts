@@ -108,7 +108,7 @@ function parseRefSpec(target: string, raw: unknown, label: string, problems: str
     const index = indexCatalog(def);
     for (const field of index.writableScalars) {
       if (!fields.has(field.name)) continue;
-      const c = coerceScalar(field.type, fields.get(field.name));
+      const c = coerceScalar(field.type, fields.get(field.name), field.decimal);
       const problem = c.ok ? lengthProblem(c.value, field.length) : c.problem;
       if (problem === undefined && c.ok) attrs.set(field.name, c.value);
       else problems.push(`${label} ${field.name} ${problem}`);
@@ -181,7 +181,7 @@ function parseValue(el: Element, raw: unknown, out: ParsedInput): void {
   const label = humanize(el.name);
   switch (el.kind) {
     case 'scalar': {
-      const c = coerceScalar(el.type, raw);
+      const c = coerceScalar(el.type, raw, el.decimal);
       if (c.ok) out.scalars.set(el, c.value);
       else out.problems.push(`${label} ${c.problem}`);
       break;

@@ -130,7 +130,7 @@ async function decodeRow(store: Store, def: ResourceDef, row: FixtureRow): Promi
       continue;
     }
     if (el.auto === 'id' || !input.has(el.name)) continue;
-    const c = coerceScalar(el.type, input.get(el.name));
+    const c = coerceScalar(el.type, input.get(el.name), el.decimal);
     if (!c.ok) throw new Error(`${def.name} row ${JSON.stringify(row)}: ${el.name} ${c.problem}`);
     if (el.allowed && c.value !== null && !el.allowed.includes(String(c.value))) {
       throw new Error(`${def.name} row ${JSON.stringify(row)}: ${el.name} must be one of ${el.allowed.join(', ')}`);

@@ -28,7 +28,12 @@ export const WORKERS = defineResource({
     readOnly('active', 'boolean', 'Active', { default: true }),
     readOnly('status', 'string', 'Status', { length: 50, allowed: ['open', 'assigned'], default: 'open', indexed: true }),
     scalar('current-title', 'string', 'Current title', { length: 255 }),
-    scalar('total-experience-in-years', 'decimal', 'Total experience in years', { required: true, minimum: 0 }),
+    // decimal(19,2) in seed 004's element table.
+    scalar('total-experience-in-years', 'decimal', 'Total experience in years', {
+      required: true,
+      minimum: 0,
+      decimal: { precision: 19, scale: 2 },
+    }),
     readOnly('portal-access', 'string', 'Portal access', {
       length: 50,
       allowed: ['Not Registered', 'Invited', 'Registered'],
