@@ -2,10 +2,11 @@
 // child processes, loads each with autocannon and reports throughput, latency and peak memory.
 //
 //   node bench/run.mjs [--users N] [--workers N] [--duration S] [--connections C] [--warmup S]
-//                      [--database-url postgres://...] [--keep]
+//                      [--database-url postgres://...] [--only REGEXP] [--keep]
 //
 // Environment twins: BENCH_USERS, BENCH_WORKERS, BENCH_DURATION, BENCH_CONNECTIONS, BENCH_WARMUP,
-// BENCH_DATABASE_URL. `--workers 0` leaves the Worker API rows out.
+// BENCH_DATABASE_URL, BENCH_ONLY. `--workers 0` leaves the Worker API rows out; `--only` runs the
+// rows whose name matches (the first row, the bare baseline, always runs).
 // It runs the built server (dist/), so build first (`npm run bench` does).
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -32,6 +33,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: process.env.BENCH_CONNECTIONS ?? '32' },
     warmup: { type: 'string', default: process.env.BENCH_WARMUP ?? '3' },
     'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL },
+    only: { type: 'string', default: process.env.BENCH_ONLY },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -47,8 +49,11 @@ const DURATION = count('duration', args.duration);
 const CONNECTIONS = count('connections', args.connections);
 const WARMUP = Number(args.warmup);
 const DATABASE_URL = args['database-url'];
+const ONLY = args.only === undefined ? undefined : new RegExp(args.only);
 const API_KEY = `bench-${randomBytes(12).toString('hex')}`;
 const PAGE = 50;
+/** Items in each bulk request of the stall row: the most one bulk request may hold. */
+const BULK_ITEMS = 1000;
 
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (\`npm run bench\` does)`);
 
@@ -149,6 +154,7 @@ function load(url, setupRequest, seconds, method = 'GET', extra = {}) {
           rps: result.requests.total / result.duration,
           p50: percentile(latencies, 50),
           p99: percentile(latencies, 99),
+          max: latencies.length > 0 ? latencies[latencies.length - 1] : NaN,
           requests: result.requests.total,
           non2xx,
           errors: result.errors + result.timeouts,
@@ -193,6 +199,39 @@ async function pgBusy(url) {
 }
 
 const maxOffsetOf = (sample) => Math.max(0, sample.hi - sample.lo + 1 - PAGE);
+
+/**
+ * Sends bulk creates of BULK_ITEMS new users, one after another, until `stop()`, which resolves
+ * to how long each took in ms. While they run, every other request must still be served.
+ */
+function bulkLoop(url, runId) {
+  let stopped = false;
+  const done = (async () => {
+    const times = [];
+    for (let batch = 0; !stopped; batch++) {
+      const items = Array.from({ length: BULK_ITEMS }, (_, i) => {
+        const n = `${runId}.${batch}.${i}`;
+        return { login: `bulk.${n}`, email: `bulk.${n}@example.com`, firstname: 'Bulk', lastname: 'Load' };
+      });
+      const t = performance.now();
+      const res = await globalThis.fetch(`${url}/api/users?bulk=1`, {
+        method: 'POST',
+        headers: { 'x-coupa-api-key': API_KEY, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(items),
+      });
+      const body = await res.text();
+      if (!res.ok || body.includes('"ERROR"')) throw new Error(`bulk create: ${res.status} ${body.slice(0, 300)}`);
+      times.push(performance.now() - t);
+    }
+    return times;
+  })();
+  return {
+    stop: () => {
+      stopped = true;
+      return done;
+    },
+  };
+}
 
 /** Milliseconds from spawning `argv` to its first 200 on /health; the process is stopped after. */
 async function timeToHealth(argv) {
@@ -497,6 +536,14 @@ async function main() {
         },
       },
       {
+        // A request behind a big write: shows while 1,000-item bulk creates run back to back.
+        name: `GET /api/users/:id (JSON) while ${BULK_ITEMS}-item bulk creates run`,
+        server: real,
+        path: () => `/api/users/${randomInt(sample.lo, sample.hi)}`,
+        headers: JSON_ACCEPT,
+        during: () => bulkLoop(real.url, runId),
+      },
+      {
         name: 'GET /api/users?offset=K, 50 users (XML)',
         server: real,
         path: () => `/api/users?offset=${randomInt(0, maxOffset)}`,
@@ -543,16 +590,21 @@ async function main() {
     }
 
     const results = [];
-    for (const s of scenarios) {
+    for (const s of scenarios.filter((s, i) => i === 0 || !ONLY || ONLY.test(s.name))) {
       const setupRequest = (req) => ({ ...req, path: s.path(), ...(s.body ? { body: s.body() } : {}) });
       const opts = { headers: s.headers };
       if (WARMUP > 0) await load(s.server.url, setupRequest, WARMUP, s.method, opts);
       await drain(s.server.url, s.server === real ? DATABASE_URL : undefined);
       log(`${s.name}: ${DURATION} s at ${CONNECTIONS} connections...`);
+      const background = s.during?.();
       const r = await withPeakRss(s.server.child.pid, () => load(s.server.url, setupRequest, DURATION, s.method, opts));
+      const bulks = background ? await background.stop() : undefined;
       await drain(s.server.url, s.server === real ? DATABASE_URL : undefined);
-      results.push({ ...s, ...r });
-      log(`  ${fixed(r.rps, 0)} req/s, p50 ${fixed(r.p50)} ms, p99 ${fixed(r.p99)} ms, peak RSS ${mb(r.peakRss)} MB`);
+      results.push({ ...s, ...r, bulks });
+      log(
+        `  ${fixed(r.rps, 0)} req/s, p50 ${fixed(r.p50)} ms, p99 ${fixed(r.p99)} ms, max ${fixed(r.max)} ms, peak RSS ${mb(r.peakRss)} MB`,
+      );
+      if (bulks) log(`  ${bulks.length} bulks of ${BULK_ITEMS}, ${bulks.map((t) => fixed(t / 1000, 1)).join(', ')} s each`);
     }
     const serverHwm = memory(real.child.pid, 'VmHWM');
     const bareHwm = memory(bare.child.pid, 'VmHWM');
@@ -566,12 +618,16 @@ async function main() {
         `${fixed(r.p99)} | ${fixed(r.p99 / base.p99, 1)} | ${mb(r.peakRss)} | ${fixed(r.peakRss / base.peakRss, 1)} | ${fixed(r.bytes / 1024, 1)} |`
       );
     });
-    const byName = (prefix) => results.find((r) => r.name.startsWith(prefix)) ?? base;
+    // A row left out (`--only`) is NaN: its targets read n/a and not met.
+    const MISSING = { rps: NaN, p99: NaN, max: NaN };
+    const byName = (prefix) => results.find((r) => r.name.startsWith(prefix)) ?? MISSING;
     const ratio = (name, bareName) => byName(name).rps / byName(bareName).rps;
-    const show = results[1];
-    const login = results[2];
+    const show = results.find((r) => r.name === 'GET /api/users/:id (JSON)') ?? MISSING;
+    const login = byName('GET /api/users?login=X (XML)');
     const loginJson = byName('GET /api/users?login=X (JSON)');
     const bearer = byName('GET /api/users/:id (JSON, bearer token)');
+    const stalled = results.find((r) => r.bulks) ?? { ...MISSING, bulks: [] };
+    const stall = stalled.p99 - show.p99;
     const api = results.filter((r) => r.server === real);
     const worstP99 = api.reduce((a, b) => (b.p99 > a.p99 ? b : a));
     const verdict = (ok) => (ok ? 'met' : '**not met**');
@@ -581,6 +637,7 @@ async function main() {
       `| bearer token within 10% of API key, :id JSON req/s | ${fixed(bearer.rps / show.rps)}x | ${verdict(bearer.rps / show.rps >= 0.9)} |`,
       `| ?login= JSON within 10% of :id JSON req/s | ${fixed(loginJson.rps / show.rps)}x | ${verdict(loginJson.rps / show.rps >= 0.9)} |`,
       ...api.map((r) => `| p99 <= 20 ms: ${r.name} | ${fixed(r.p99)} ms | ${verdict(r.p99 <= 20)} |`),
+      `| a show waits <= 100 ms more at p99 while ${BULK_ITEMS}-item bulks run | +${fixed(stall)} ms (p99 ${fixed(stalled.p99)}, max ${fixed(stalled.max)}) | ${verdict(stall <= 100)} |`,
       `| server RSS <= 300 MB (VmHWM over the whole run) | ${mb(serverHwm)} MB | ${verdict(serverHwm <= 300 * 2 ** 20)} |`,
       ...[
         ['GET /api/users?offset=K<10000, 50 users (JSON)', 'bare Fastify, constant page of 50 (JSON)'],
@@ -616,6 +673,7 @@ async function main() {
       `- 1-minute load average: ${fixed(loadBefore)} before the run, ${fixed(os.loadavg()[0])} after it`,
       `- load: autocannon in the runner process (its own process, apart from both servers), ${CONNECTIONS} connections, ${DURATION} s per row after ${WARMUP} s warm-up; servers are separate processes on the same machine`,
       `- bare baseline body: ${userBody.length} bytes (the JSON of seeded user ${Math.floor((sample.lo + sample.hi) / 2)})`,
+      `- bulks during the stall row: ${stalled.bulks.length} of ${BULK_ITEMS} users each, ${stalled.bulks.map((t) => fixed(t / 1000, 1)).join(', ')} s`,
       `- peak RSS over the run (VmHWM): server ${mb(serverHwm)} MB, bare ${mb(bareHwm)} MB; worst p99 ${fixed(worstP99.p99)} ms (${worstP99.name})`,
       '',
       '| scenario | req/s | x bare | p50 ms | x bare | p99 ms | x bare | peak RSS MB | x bare | KiB/resp |',

@@ -1303,6 +1303,19 @@ for (const dialect of DIALECTS) {
           ['Total experience in years is out of range (at most 17 digits before the decimal point)'],
         ],
         [
+          // One write's nested items are capped in all (MAX_NESTED_ITEMS), so it cannot hold the writer long.
+          '501 nested items across two collections',
+          {
+            'worker-emails': Array.from({ length: 300 }, (_, i) => ({
+              'email-address': `n${i}@example.com`,
+              'email-type': 'Work',
+            })),
+            'worker-skills': Array.from({ length: 201 }, () => ({ skill: { name: 'Welding' } })),
+          },
+          'validation_failed',
+          ['A worker write may hold at most 500 nested items in all (501 given)'],
+        ],
+        [
           'total-experience-in-years below zero',
           { 'total-experience-in-years': '-0.5' },
           'validation_failed',

@@ -2,6 +2,7 @@ import { indexCatalog } from '../catalog/lookup.js';
 import { resourceNamed, servedOwner } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
 import type { CollectionElement, ReferenceElement, ScalarType, ScalarValue } from '../catalog/types.js';
+import { yieldTurn } from './turns.js';
 import { coerceScalar, textProblem } from '../catalog/values.js';
 import { compileQuery } from '../query/compile.js';
 import type { ParsedQuery } from '../query/filter.js';
@@ -174,7 +175,10 @@ export class RecordService {
    */
   async writeMany(items: readonly BatchItem[], actor: Actor): Promise<BatchResult> {
     const outcomes: ItemOutcome[] = [];
-    for (const item of items) outcomes.push(await this.writer.writeItem(item, actor, {}));
+    for (const item of items) {
+      await yieldTurn();
+      outcomes.push(await this.writer.writeItem(item, actor, {}));
+    }
     return tally(outcomes);
   }
 
@@ -190,6 +194,7 @@ export class RecordService {
     const keyOf = indexCatalog(this.def).key;
     const sentKeys: Array<ScalarValue | null> = [];
     for (const item of items) {
+      await yieldTurn();
       if (!isPlainObject(item)) {
         sentKeys.push(null);
         outcomes.push({ ok: false, error: new RosterError('malformed_body', `Each item must be a ${this.def.singular} object`) });
