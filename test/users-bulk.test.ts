@@ -173,6 +173,26 @@ for (const dialect of DIALECTS) {
       expect(xml.body).toContain(`<unique-keys>\n      <id type="integer">${id}</id>\n    </unique-keys>`);
     });
 
+    it('a request that arrives while a 1,000-item bulk runs is answered before the bulk ends (the bulk yields)', async () => {
+      const order: string[] = [];
+      const before = await userCount(t.store);
+      const items = Array.from({ length: 1000 }, (_, i) => validUser(`big${i}`));
+      const bulk = post(items, JSON_IO).then((res) => {
+        order.push('bulk');
+        return res;
+      });
+      // Sent once the bulk has written its first items (a bulk that never yields lets this look only when it is done).
+      while ((await userCount(t.store)) < before + 2) await new Promise((resolve) => setImmediate(resolve));
+      const show = t.request({ method: 'GET', url: '/api/users/1', headers: ACCEPT_JSON }).then((res) => {
+        order.push('show');
+        return res;
+      });
+      const [written, shown] = await Promise.all([bulk, show]);
+      expect(written.statusCode).toBe(200);
+      expect(shown.statusCode).toBe(200);
+      expect(order).toEqual(['show', 'bulk']);
+    });
+
     it('refuses a request over the cap, an empty one, a wrong root, a bad bulk flag and a PUT without bulk, writing nothing', async () => {
       const before = await dbSnapshot(t.store);
       const many = Array.from({ length: 1001 }, (_, i) => ({ login: `m${i}` }));
