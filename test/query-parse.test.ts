@@ -172,6 +172,42 @@ const CONDITIONS: ReadonlyArray<readonly [string, Record<string, string>, readon
     { 'updated-at[lt]': '2020-01-01T10:00:00.250Z' },
     [cond('updated-at[lt]', 'lt', 'updated_at:datetime', ['2020-01-01T10:00:00.250Z'])],
   ],
+  // Ruby's Time#to_s and RFC 2822 / HTTP dates, as Workato and other Ruby clients send them (issue 18).
+  [
+    "Ruby's Time#to_s, its + sent as %2B (Workato's first poll)",
+    { 'updated-at[gt]': '2026-12-06 19:00:00 +0000' },
+    [cond('updated-at[gt]', 'gt', 'updated_at:datetime', ['2026-12-06T19:00:00.000Z'])],
+  ],
+  [
+    "Ruby's Time#to_s, its + sent unescaped (arriving as a second space)",
+    { 'updated-at[gt]': '2026-12-06 19:00:00  0000' },
+    [cond('updated-at[gt]', 'gt', 'updated_at:datetime', ['2026-12-06T19:00:00.000Z'])],
+  ],
+  [
+    "Ruby's Time#to_s west of Greenwich, with fractions",
+    { 'updated-at[gt]': '2026-12-06 11:00:00.5 -0800' },
+    [cond('updated-at[gt]', 'gt', 'updated_at:datetime', ['2026-12-06T19:00:00.500Z'])],
+  ],
+  [
+    "Ruby's Time#to_s of a UTC time",
+    { 'created-at[lt]': '2026-12-06 19:00:00 UTC' },
+    [cond('created-at[lt]', 'lt', 'created_at:datetime', ['2026-12-06T19:00:00.000Z'])],
+  ],
+  [
+    'an RFC 2822 date (Time#rfc2822)',
+    { 'created-at[lt]': 'Sun, 06 Dec 2026 14:00:00 -0500' },
+    [cond('created-at[lt]', 'lt', 'created_at:datetime', ['2026-12-06T19:00:00.000Z'])],
+  ],
+  [
+    'an HTTP date (Time#httpdate)',
+    { 'created-at[lt]': 'Sun, 06 Dec 2026 19:00:00 GMT' },
+    [cond('created-at[lt]', 'lt', 'created_at:datetime', ['2026-12-06T19:00:00.000Z'])],
+  ],
+  [
+    'an RFC 2822 zone name',
+    { 'created-at[lt]': '2026-12-06 11:00:00 PST' },
+    [cond('created-at[lt]', 'lt', 'created_at:datetime', ['2026-12-06T19:00:00.000Z'])],
+  ],
   [
     'bare date is midnight UTC',
     { 'created-at[lt]': '2010-01-15' },
@@ -332,6 +368,21 @@ const REFUSED: ReadonlyArray<readonly [string, Record<string, unknown>, readonly
     ["Query parameter 'updated-at[gt]' is not an ISO 8601 date or datetime"],
   ],
   ['an integer too large to be exact', { 'id[gt]': '9007199254740993' }, ["Query parameter 'id[gt]' is not an integer"]],
+  [
+    'a zone name Ruby does not know either',
+    { 'updated-at[gt]': '2026-12-06 19:00:00 XYZ' },
+    ["Query parameter 'updated-at[gt]' is not an ISO 8601 date or datetime"],
+  ],
+  [
+    'an RFC 2822 date in a month that is none',
+    { 'updated-at[gt]': 'Sun, 06 Foo 2026 19:00:00 GMT' },
+    ["Query parameter 'updated-at[gt]' is not an ISO 8601 date or datetime"],
+  ],
+  [
+    'text that is no time',
+    { 'updated-at[gt]': 'yesterday' },
+    ["Query parameter 'updated-at[gt]' is not an ISO 8601 date or datetime"],
+  ],
   [
     'return_object=none fails a query even when its conditions are good',
     { login: 'a', return_object: 'none' },

@@ -304,6 +304,24 @@ for (const dialect of DIALECTS) {
       expect(loginsOf(await listUsers(t, `?manager[id]=${idOf('ada.lovelace')}`))).toEqual(['bob_smith', 'erin_x']);
     });
 
+    it("reads datetimes as Ruby prints them (Workato's first poll sends Time.now.to_s, form-encoded)", async () => {
+      const everyone = loginsOf(await listUsers(t));
+      const past = '2000-01-01 00:00:00 +0000';
+      const future = '2999-01-01 00:00:00 -0800';
+      // `+` for the spaces and %2B for the sign, as a form encoder writes them; then the sign unescaped; then UTC.
+      for (const [query, expected] of [
+        [`?updated-at[gt]=${encodeURIComponent(past).replaceAll('%20', '+')}`, everyone],
+        ['?updated-at[gt]=2000-01-01+00:00:00++0000', everyone],
+        ['?created-at[lt]=2000-01-01+00:00:00+UTC', []],
+        [`?updated-at[lt]=${encodeURIComponent(future)}`, everyone],
+        [`?updated-at[gt]=${encodeURIComponent('Sat, 01 Jan 2000 00:00:00 GMT')}`, everyone],
+      ] as const) {
+        expect(loginsOf(await listUsers(t, query)), query).toEqual(expected);
+      }
+      const res = await t.request({ method: 'GET', url: '/api/users?updated-at[gt]=2026-12-06+19:00:00+XYZ' });
+      expectError(res, 'invalid_query', ["Query parameter 'updated-at[gt]' is not an ISO 8601 date or datetime"]);
+    });
+
     it('answers a bad condition with 400 naming it, not with an empty list', async () => {
       const res = await t.request({ method: 'GET', url: '/api/users?login[contains]=a&updated-at[gt]=2020-01-01T10' });
       expectError(res, 'invalid_query', ["Query parameter 'updated-at[gt]' is not an ISO 8601 date or datetime"]);

@@ -170,6 +170,10 @@ for (const dialect of DIALECTS) {
       ['updated-at[gt]=2026-01-03T10:00:00Z', ['charles', 'grace', 'alan']],
       ['updated-at[gt_or_eq]=2026-01-03T10:00:00Z', ['ada', 'charles', 'grace', 'alan']],
       ['updated-at[gt]=2026-01-03T12:00:00%2B02:00', ['charles', 'grace', 'alan']],
+      // Ruby's Time#to_s, form-encoded (Workato), its sign unescaped, and an HTTP date (issue 18).
+      ['updated-at[gt]=2026-01-03+10:00:00+%2B0000', ['charles', 'grace', 'alan']],
+      ['updated-at[gt]=2026-01-03+02:00:00+-0800', ['charles', 'grace', 'alan']],
+      ['updated-at[gt_or_eq]=Sat,+03+Jan+2026+10:00:00+GMT', ['ada', 'charles', 'grace', 'alan']],
       ['updated-at[lt]=2026-01-03', ['test', 'test2']],
       ['created-at[gt]=2026-01-05T09:59:59Z', ['grace', 'alan']],
       ['first-name[contains]=a', ['ada', 'charles', 'grace', 'alan']],

@@ -1,3 +1,4 @@
+import { isoFromClientText } from './datetime-text.js';
 import type { DecimalSize, ScalarType, ScalarValue } from './types.js';
 
 export type Coerced = { ok: true; value: ScalarValue | null } | { ok: false; problem: string };
@@ -95,10 +96,12 @@ function storableDecimal(text: string, { precision, scale }: DecimalSize): strin
  * (0014-Querying_Options.md): a bare date (midnight UTC), or a date and a time with or
  * without seconds and fractions, `T` or a space between them, and `Z`, `±HH:MM`, `±HHMM`,
  * `±HH` or no zone at all (read as UTC, as a bare date is). A `+` sent unescaped in a query
- * string arrives as a space: `…06:00 05:00` is read as `…06:00+05:00`.
+ * string arrives as a space: `…06:00 05:00` is read as `…06:00+05:00`. Ruby's and RFC 2822's
+ * forms (`2026-12-06 19:00:00 +0000`, `… UTC`, `Sun, 06 Dec 2026 19:00:00 GMT`) are read
+ * too (datetime-text.ts).
  */
 function parseDatetime(text: string): string | undefined {
-  const t = text.trim().replace(/(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$/, '$1+$2');
+  const t = isoFromClientText(text).replace(/(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$/, '$1+$2');
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i.exec(t);
   if (!m) return undefined;
   // Date.parse would roll 2021-02-29 over into March; an impossible date is refused instead.
