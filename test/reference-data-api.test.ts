@@ -118,6 +118,22 @@ for (const dialect of DIALECTS) {
             ]);
           });
 
+          // Coupa's own example: GET /api/accounts?id=NON_EXISTING is XML 404 "No results…" and JSON []
+          // (0011-Differences_between_XML_and_JSON_in_Coupa.md), on every resource's integer elements.
+          it('answers text for an integer element as no results, as Coupa does for ?id=NON_EXISTING', async () => {
+            for (const query of ['id=NON_EXISTING', 'id[gt]=abc', 'id[not_in]=1,two', 'id[in]=x,y']) {
+              expectError(await t.request({ method: 'GET', url: `${api.path}?${query}` }), 'no_results', [
+                'No results match your search criteria.',
+              ]);
+              const json = await t.request({
+                method: 'GET',
+                url: `${api.path}?${query}`,
+                headers: { accept: 'application/json' },
+              });
+              expect([json.statusCode, json.body], query).toEqual([200, '[]']);
+            }
+          });
+
           it(`needs ${api.read} to read${api.create ? ` and ${api.write} to write` : ''}`, async () => {
             const reader = await keyWith(t, [api.read]);
             const other = await keyWith(t, ['core.user.read']);

@@ -322,6 +322,15 @@ for (const dialect of DIALECTS) {
       expectError(res, 'invalid_query', ["Query parameter 'updated-at[gt]' is not an ISO 8601 date or datetime"]);
     });
 
+    it('text for an integer element matches nothing, as Rails casts it to NULL (Coupa: ?id=NON_EXISTING)', async () => {
+      const ada = idOf('ada.lovelace');
+      for (const query of ['?id=NON_EXISTING', '?manager[id]=abc', '?manager_id=abc', '?department[id][not_eq]=x']) {
+        expect(await listUsers(t, query), query).toEqual([]);
+      }
+      // In an `in` list it is one NULL item: the others still match.
+      expect(loginsOf(await listUsers(t, `?id[in]=${ada},two`))).toEqual(['ada.lovelace']);
+    });
+
     it('answers a bad condition with 400 naming it, not with an empty list', async () => {
       const res = await t.request({ method: 'GET', url: '/api/users?login[contains]=a&updated-at[gt]=2020-01-01T10' });
       expectError(res, 'invalid_query', ["Query parameter 'updated-at[gt]' is not an ISO 8601 date or datetime"]);

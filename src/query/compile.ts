@@ -81,6 +81,7 @@ function associationBlank(alias: string, hop: Hop, blank: boolean): Bool {
  * planners turn into index lookups on the join keys; each level gets its own alias.
  */
 function compileCondition(dialect: QueryDialect, root: string, c: Condition): Bool {
+  if (c.unmatchable) return sql<boolean>`1 = 0`;
   let n = 0;
   const build = (alias: string, hops: readonly Hop[]): Bool => {
     const [hop, ...rest] = hops;

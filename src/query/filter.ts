@@ -16,6 +16,11 @@ export interface Condition {
   readonly op: Operator;
   /** One value, the items of an `in` list, or the flag of `blank`. Null only for `eq`/`not_eq` of an empty non-text value. */
   readonly values: readonly (ScalarValue | null)[];
+  /**
+   * The value is text an integer element can never equal (`id=NON_EXISTING`): as Rails casts it
+   * to NULL, the condition holds for no row (Coupa answers no results: 404 in XML, `[]` in JSON).
+   */
+  readonly unmatchable?: true;
 }
 
 export interface Ordering {

@@ -119,7 +119,7 @@ function typeValues(
   target: Target,
   raw: string,
   alias: QueryAliases[string] | undefined,
-): ScalarValue[] | (ScalarValue | null)[] | string {
+): ScalarValue[] | (ScalarValue | null)[] | string | typeof UNMATCHABLE {
   const def = OPERATORS[target.op];
   const field = target.field;
   if (field && !def.fits(field.type)) {
@@ -134,11 +134,20 @@ function typeValues(
   const items = def.takes === 'list' ? raw.split(',') : [raw];
   if (items.length > MAX_LIST_VALUES) return `Query parameter '${param}' may list at most ${MAX_LIST_VALUES} values`;
   const values: (ScalarValue | null)[] = [];
+  let unmatchable = false;
   for (const item of items) {
     const key = item.trim().toLowerCase();
     const mapped = alias ? (Object.hasOwn(alias.values, key) ? alias.values[key] : undefined) : item;
     if (mapped === undefined) return `Query parameter '${param}' must be one of ${Object.keys(alias?.values ?? {}).join(', ')}`;
     const c = coerceScalar(field.type, mapped);
+    if (!c.ok && field.type === 'integer' && !INTEGER_TEXT.test(mapped.trim())) {
+      // Rails casts text that is no number to NULL: `id=NON_EXISTING` is no results, not a 400
+      // (0011-Differences_between_XML_and_JSON_in_Coupa.md). In a list it is a NULL item: `in`
+      // still matches the others; `not_in`, like every other operator, matches nothing.
+      if (target.op !== 'in') return UNMATCHABLE;
+      unmatchable = true;
+      continue;
+    }
     if (!c.ok) return `Query parameter '${param}' ${c.problem}`;
     // A value the element can never hold would silently match nothing (or everything, for not_eq): name the allowed ones.
     if (def.exact && field.allowed && c.value !== null && c.value !== '' && !isAllowed(field.allowed, c.value)) {
@@ -151,8 +160,13 @@ function typeValues(
     }
     values.push(c.value);
   }
-  return values;
+  return unmatchable && values.length === 0 ? UNMATCHABLE : values;
 }
+
+/** Text an integer element could hold: digits with an optional sign (too many digits is still a 400). */
+const INTEGER_TEXT = /^[+-]?\d+$/;
+/** `typeValues`' answer for a condition that holds for no row (`Condition.unmatchable`). */
+const UNMATCHABLE = Symbol('unmatchable');
 
 function parseCondition(resource: QueryResource, name: string, raw: string): Condition | string {
   const m = NAME.exec(name);
@@ -165,6 +179,7 @@ function parseCondition(resource: QueryResource, name: string, raw: string): Con
   if (typeof target === 'string') return alias ? target.replace(alias.element, m?.[1] ?? name) : target;
   const values = typeValues(name, target, raw, alias);
   if (typeof values === 'string') return values;
+  if (values === UNMATCHABLE) return { param: name, ...target, values: [], unmatchable: true };
   return { param: name, ...target, values };
 }
 
