@@ -93,8 +93,8 @@ for (const dialect of DIALECTS) {
       expect(await names('?warehouse-locations[aisle][starts_with]=r')).toEqual(['West Coast Warehouse']);
       expect(await names('?warehouse-locations[active]=false')).toEqual(['Central Warehouse']);
       expect(await names('?warehouse-locations[level][in]=1,3')).toEqual(['Central Warehouse', 'West Coast Warehouse']);
-      expect(await names('?warehouse-locations[blank]=false')).toEqual(['Central Warehouse', 'West Coast Warehouse']);
-      const empty = await t.request({ method: 'GET', url: '/api/warehouses?warehouse-locations[blank]=true' });
+      expect(await names('?warehouse-locations[id][blank]=false')).toEqual(['Central Warehouse', 'West Coast Warehouse']);
+      const empty = await t.request({ method: 'GET', url: '/api/warehouses?warehouse-locations[id][blank]=true' });
       expect(empty.statusCode).toBe(404);
 
       const fields = encodeURIComponent(JSON.stringify(['name', { 'warehouse-locations': ['aisle'] }]));

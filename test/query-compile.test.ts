@@ -244,34 +244,44 @@ const ROWS: readonly Row[] = [
     parameters: ['5000.0'],
   },
   {
-    title: 'department[blank]=true: the reference column is null',
-    params: { 'department[blank]': 'true' },
+    title: 'department[id][blank]=true: the reference column is null',
+    params: { 'department[id][blank]': 'true' },
     where: '"users"."department_id" is null',
     parameters: [],
   },
   {
-    title: 'manager[blank]=false: the reference column is set',
-    params: { 'manager[blank]': 'false' },
+    title: 'manager_id[blank]=false (the foreign key): the reference column is set',
+    params: { 'manager_id[blank]': 'false' },
     where: '"users"."manager_id" is not null',
     parameters: [],
   },
   {
-    title: 'roles[blank]=true: no membership of that kind',
-    params: { 'roles[blank]': 'true' },
-    where: 'not exists (select 1 from "user_memberships" as "m" where "m"."user_id" = "users"."id" and "m"."kind" = ?)',
+    title: 'roles[id][blank]=true: no membership of that kind',
+    params: { 'roles[id][blank]': 'true' },
+    where: '"users"."id" not in (select "m"."user_id" from "user_memberships" as "m" where "m"."kind" = ?)',
     parameters: ['roles'],
   },
   {
-    title: 'roles[blank]=false: some membership of that kind',
-    params: { 'roles[blank]': 'false' },
-    where: 'exists (select 1 from "user_memberships" as "m" where "m"."user_id" = "users"."id" and "m"."kind" = ?)',
+    title: 'roles[id][blank]=false: some membership of that kind',
+    params: { 'roles[id][blank]': 'false' },
+    where: '"users"."id" in (select "m"."user_id" from "user_memberships" as "m" where "m"."kind" = ?)',
     parameters: ['roles'],
   },
   {
-    title: 'blank of an association one level down',
-    params: { 'manager[department][blank]': 'true' },
-    where: '"users"."manager_id" in (select "q1"."id" from "users" as "q1" where "q1"."department_id" is null)',
+    title: 'blank of an association one level down: a LEFT JOIN, so no manager holds too',
+    params: { 'manager[department][id][blank]': 'true' },
+    where:
+      '("users"."manager_id" in (select "q1"."id" from "users" as "q1" where "q1"."department_id" is null) or "users"."manager_id" is null)',
     parameters: [],
+  },
+  {
+    title: 'blank=true of a field through a collection: some member blank, or no member',
+    params: { 'roles[name][blank]': 'true' },
+    where:
+      '("users"."id" in (select "q2"."user_id" from "user_memberships" as "q2" where "q2"."kind" = ? and "q2"."ref_id" in ' +
+      '(select "q1"."id" from "roles" as "q1" where ("q1"."name" is null or "q1"."name" = \'\'))) ' +
+      'or "users"."id" not in (select "m"."user_id" from "user_memberships" as "m" where "m"."kind" = ?))',
+    parameters: ['roles', 'roles'],
   },
   {
     title: 'blank of a field through an association',

@@ -175,10 +175,14 @@ const CASES: ReadonlyArray<readonly [string, Params, number[]]> = [
   ['not_eq true skips NULL', { 'active[not-eq]': 'true' }, [2, 7]],
   ['status=inactive is active=false', { status: 'inactive' }, [2, 7]],
   ['manager[id]= matches no manager row', { 'manager[id]': '' }, []],
-  ['department[blank]=true: no department', { 'department[blank]': 'true' }, [2, 7]],
-  ['department[name][blank]=true: a department without a name', { 'department[name][blank]': 'true' }, [3]],
-  ['roles[blank]=true: no roles', { 'roles[blank]': 'true' }, [2, 4]],
-  ['roles[blank]=false: some role', { 'roles[blank]': 'false' }, [3, 5, 7, 9]],
+  ['department[id][blank]=true: no department', { 'department[id][blank]': 'true' }, [2, 7]],
+  [
+    'department[name][blank]=true: a department without a name, or no department (a LEFT JOIN)',
+    { 'department[name][blank]': 'true' },
+    [2, 3, 7],
+  ],
+  ['roles[id][blank]=true: no roles', { 'roles[id][blank]': 'true' }, [2, 4]],
+  ['roles[id][blank]=false: some role', { 'roles[id][blank]': 'false' }, [3, 5, 7, 9]],
   ['roles[name]: some role matches', { 'roles[name]': 'buyer' }, [5, 9]],
   ['roles[name][not_eq]: some role differs', { 'roles[name][not_eq]': 'buyer' }, [3, 7, 9]],
   ['roles[name][in]', { 'roles[name][in]': 'BUYER,x%y' }, [3, 7, 9]],
@@ -325,9 +329,9 @@ const fieldCondition: fc.Arbitrary<Condition> = fc
       ),
   );
 
-/** `assoc[blank]=…`: the association itself is absent or present. */
+/** `assoc[id][blank]=…`: the association itself is absent or present, as Coupa spells it. */
 const associationBlank: fc.Arbitrary<Condition> = fc.tuple(
-  fc.constantFrom('department', 'manager', 'roles', 'manager[department]').map((a) => `${a}[blank]`),
+  fc.constantFrom('department', 'manager', 'roles', 'manager[department]').map((a) => `${a}[id][blank]`),
   flags,
 );
 

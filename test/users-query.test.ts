@@ -136,14 +136,14 @@ const QUERIES: ReadonlyArray<readonly [string, readonly Login[]]> = [
   // SQL semantics: a user without a department matches no condition on its name.
   ['department[name][not_eq]=Finance', ['ada.lovelace', 'erin_x']],
   ['department[name][contains]=in', ['ada.lovelace', 'bob_smith', 'Carol.Jones']],
-  ['department[blank]=true', ['dave', 'fay%off', 'gus\\b']],
-  ['department[blank]=false', ['ada.lovelace', 'bob_smith', 'Carol.Jones', 'erin_x']],
+  ['department[id][blank]=true', ['dave', 'fay%off', 'gus\\b']],
+  ['department[id][blank]=false', ['ada.lovelace', 'bob_smith', 'Carol.Jones', 'erin_x']],
   ['department[name]=Finance&status=active', ['bob_smith']],
   ['default-address[city][starts_with]=New', ['bob_smith']],
   ['default-address[city][starts_with]=new%20y', ['bob_smith']],
   ['default-address[country][code]=US', ['ada.lovelace', 'bob_smith']],
   ['default_address[country][code][not_eq]=US', ['Carol.Jones']],
-  ['default-address[blank]=true', ['dave', 'erin_x', 'fay%off', 'gus\\b']],
+  ['default-address[id][blank]=true', ['dave', 'erin_x', 'fay%off', 'gus\\b']],
   // Decimals compare as numbers: as text, '1000.0' > '999.5' would fail.
   ['requisition-approval-limit[amount][gt]=999.5', ['ada.lovelace', 'Carol.Jones']],
   ['requisition-approval-limit[amount][gt]=5000', ['ada.lovelace']],
@@ -153,7 +153,7 @@ const QUERIES: ReadonlyArray<readonly [string, readonly Login[]]> = [
   ['manager[manager][login]=ada.lovelace', ['Carol.Jones']],
   ['manager[manager][manager][login]=ada.lovelace', ['dave']],
   ['manager[roles][name]=Admin', ['bob_smith', 'erin_x']],
-  ['manager[blank]=true', ['ada.lovelace', 'fay%off', 'gus\\b']],
+  ['manager[id][blank]=true', ['ada.lovelace', 'fay%off', 'gus\\b']],
   ['manager[active]=false', ['dave']],
   // Collections, through the membership table; a user matching twice is listed once.
   ['roles[name]=Buyer', ['ada.lovelace', 'bob_smith']],
@@ -162,7 +162,7 @@ const QUERIES: ReadonlyArray<readonly [string, readonly Login[]]> = [
   ['roles[name]=Admin&roles[name][in]=Buyer', ['ada.lovelace']],
   // Some role that is not Admin: ada also has Buyer.
   ['roles[name][not_eq]=Admin', ['ada.lovelace', 'bob_smith', 'Carol.Jones']],
-  ['roles[blank]=true', ['dave', 'fay%off', 'gus\\b']],
+  ['roles[id][blank]=true', ['dave', 'fay%off', 'gus\\b']],
   // Datetimes: offsets are honoured, escaped or not; updated-at is 05:00Z + index hours.
   ['updated-at[gt]=2020-01-01T10:00:00%2B02:00', ['erin_x', 'fay%off', 'gus\\b']],
   ['updated-at[gt]=2020-01-01T10%3A00%3A00%2B02%3A00', ['erin_x', 'fay%off', 'gus\\b']],
@@ -278,7 +278,7 @@ for (const dialect of DIALECTS) {
         [`department-id[not_eq]=${finance}`, `department[id][not_eq]=${finance}`],
         [`manager_id=${ada}`, `manager[id]=${ada}`],
         [`manager_id[in]=${ada},${idOf('dave')}`, `manager[id][in]=${ada},${idOf('dave')}`],
-        ['manager_id[blank]=true', 'manager[blank]=true'],
+        ['manager_id[blank]=true', 'manager[id][blank]=true'],
         [`default_currency_id[gt]=0`, 'default-currency[id][gt]=0'],
       ];
       for (const [fk, nested] of same) {

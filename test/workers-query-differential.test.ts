@@ -210,9 +210,13 @@ const CASES: ReadonlyArray<readonly [string, Params, number[]]> = [
     [2, 4, 5, 7],
   ],
   ['worker-emails[email-type][not_in]: NULL types never count', { 'worker-emails[email-type][not-in]': 'work,personal' }, [2, 4]],
-  ['worker-emails[blank]=true: no e-mails', { 'worker-emails[blank]': 'true' }, [3]],
-  ['worker-emails[blank]=false: some e-mail', { 'worker_emails[blank]': 'false' }, [2, 4, 5, 7, 9]],
-  ['worker-emails[email-type][blank]=true: some e-mail with a blank type', { 'worker-emails[email-type][blank]': 'true' }, [2]],
+  ['worker-emails[id][blank]=true: no e-mails', { 'worker-emails[id][blank]': 'true' }, [3]],
+  ['worker-emails[id][blank]=false: some e-mail', { 'worker_emails[id][blank]': 'false' }, [2, 4, 5, 7, 9]],
+  [
+    'worker-emails[email-type][blank]=true: some e-mail with a blank type, or none (a LEFT JOIN)',
+    { 'worker-emails[email-type][blank]': 'true' },
+    [2, 3],
+  ],
   [
     'worker-emails[email-type][blank]=false: some e-mail with a type',
     { 'worker-emails[email-type][blank]': 'false' },
@@ -226,8 +230,12 @@ const CASES: ReadonlyArray<readonly [string, Params, number[]]> = [
   ['worker-emails[id]', { 'worker-emails[id][in]': '2,5' }, [5, 9]],
   ['worker-addresses[city][starts_with] folds case', { 'worker-addresses[city][starts_with]': 'new' }, [2]],
   ['`\\` in a child contains is literal', { 'worker-addresses[city][contains]': '\\' }, [3]],
-  ['worker-addresses[city][blank]=true: some address with a blank city', { 'worker-addresses[city][blank]': 'true' }, [4, 7]],
-  ['worker-addresses[blank]=true: no addresses', { 'worker-addresses[blank]': 'true' }, [9]],
+  [
+    'worker-addresses[city][blank]=true: some address with a blank city, or none',
+    { 'worker-addresses[city][blank]': 'true' },
+    [4, 7, 9],
+  ],
+  ['worker-addresses[id][blank]=true: no addresses', { 'worker-addresses[id][blank]': 'true' }, [9]],
   ['a boolean on a child', { 'worker-addresses[active]': 'false' }, [2]],
   ['a boolean spelled no', { 'worker-addresses[active]': 'No' }, [2]],
   ['an empty boolean value on a child is IS NULL', { 'worker-addresses[active]': '' }, [2, 4]],
@@ -235,26 +243,30 @@ const CASES: ReadonlyArray<readonly [string, Params, number[]]> = [
   ['a child’s reference', { 'worker-addresses[worker-address-purpose][code]': 'home' }, [5]],
   ['a child’s reference, in', { 'worker-addresses[worker-address-purpose][code][in]': 'home,WORK' }, [2, 3, 5]],
   [
-    'worker-addresses[worker-address-purpose][blank]=true: some address without a purpose',
-    { 'worker-addresses[worker-address-purpose][blank]': 'true' },
-    [2, 4],
+    'worker-addresses[worker-address-purpose][id][blank]=true: some address without a purpose, or no address',
+    { 'worker-addresses[worker-address-purpose][id][blank]': 'true' },
+    [2, 4, 9],
   ],
-  ['a child’s reference’s blank element', { 'worker-addresses[worker-address-purpose][name][blank]': 'true' }, [2, 3, 7]],
+  [
+    'a child’s reference’s blank element, through LEFT JOINs',
+    { 'worker-addresses[worker-address-purpose][name][blank]': 'true' },
+    [2, 3, 4, 7, 9],
+  ],
   ['a child’s foreign key', { 'worker-addresses[worker-address-purpose-id]': '5001' }, [5]],
   ['conditions on two collections', { 'worker-emails[email-type]': 'work', 'worker-addresses[city][starts_with]': 'lon' }, [5]],
   // References.
   ['supplier[name]', { 'supplier[name]': 'Acme' }, [5, 7]],
   ['supplier[name][starts_with] folds case', { 'supplier[name][starts_with]': 'AC' }, [5, 7, 9]],
   ['supplier[name][not_eq] needs a supplier with a name', { 'supplier[name][not_eq]': 'Acme' }, [9]],
-  ['supplier[blank]=true', { 'supplier[blank]': 'true' }, [2, 4]],
-  ['supplier_id[blank]=true is supplier[blank]=true', { 'supplier_id[blank]': 'true' }, [2, 4]],
+  ['supplier[id][blank]=true', { 'supplier[id][blank]': 'true' }, [2, 4]],
+  ['supplier_id[blank]=true is supplier[id][blank]=true', { 'supplier_id[blank]': 'true' }, [2, 4]],
   ['supplier_id is supplier[id]', { supplier_id: '5002' }, [9]],
   ['supplier-id[in]', { 'supplier-id[in]': '5001,5003' }, [3, 5, 7]],
-  ['supplier[name][blank]=true: a supplier without a name', { 'supplier[name][blank]': 'true' }, [3]],
+  ['supplier[name][blank]=true: a supplier without a name, or no supplier', { 'supplier[name][blank]': 'true' }, [2, 3, 4]],
   ['country-of-residence[code][in]', { 'country-of-residence[code][in]': 'X1,x%' }, [2, 5, 7]],
   ['country-of-residence[code][contains] with a literal %', { 'country-of-residence[code][contains]': '%' }, [2]],
   ['country_of_residence_id[not_eq]', { 'country_of_residence_id[not_eq]': '5001' }, [2, 3]],
-  ['country-of-residence[blank]=true', { 'country-of-residence[blank]': 'true' }, [4, 9]],
+  ['country-of-residence[id][blank]=true', { 'country-of-residence[id][blank]': 'true' }, [4, 9]],
   // Scalars.
   ['status', { status: 'open' }, [4, 5, 9]],
   ['status[not_eq] skips NULL', { 'status[not_eq]': 'open' }, [2, 7]],
@@ -530,21 +542,22 @@ const conditionOn = (targets: readonly Target[]): fc.Arbitrary<Condition> =>
 const emailCondition = conditionOn(CHILD_TARGETS['worker-emails']);
 const addressCondition = conditionOn(CHILD_TARGETS['worker-addresses']);
 
-/** `assoc[blank]=…`: the association (a reference, a collection, a child's reference) itself is absent or present. */
+/**
+ * `assoc[id][blank]=…` (or the foreign key's `assoc_id[blank]`): the association (a reference, a
+ * collection, a child's reference) itself is absent or present, as Coupa spells it.
+ */
 const associationBlank: fc.Arbitrary<Condition> = fc.tuple(
-  fc
-    .constantFrom(
-      'supplier',
-      'supplier_id',
-      'country-of-residence',
-      'country_of_residence_id',
-      'worker-emails',
-      'worker_emails',
-      'worker-addresses',
-      'worker-addresses[worker-address-purpose]',
-      'worker-addresses[worker_address_purpose_id]',
-    )
-    .map((a) => `${a}[blank]`),
+  fc.constantFrom(
+    'supplier[id][blank]',
+    'supplier_id[blank]',
+    'country-of-residence[id][blank]',
+    'country_of_residence_id[blank]',
+    'worker-emails[id][blank]',
+    'worker_emails[id][blank]',
+    'worker-addresses[id][blank]',
+    'worker-addresses[worker-address-purpose][id][blank]',
+    'worker-addresses[worker_address_purpose_id][blank]',
+  ),
   flags,
 );
 

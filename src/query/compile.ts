@@ -60,36 +60,41 @@ function test(dialect: QueryDialect, alias: string, field: QueryField, c: Condit
   }
 }
 
-/** `manager[blank]=true`: the association itself is absent (or present). */
-function associationBlank(alias: string, hop: Hop, blank: boolean): Bool {
+/**
+ * Whether the row `alias` has no associated row through `hop` (`none`), or has some: its
+ * foreign key is null or set, or it owns or names none or some.
+ */
+function linked(alias: string, hop: Hop, none: boolean): Bool {
   if (hop.via === 'column') {
-    return blank
-      ? sql<boolean>`${sql.ref(`${alias}.${hop.column}`)} is null`
-      : sql`${sql.ref(`${alias}.${hop.column}`)} is not null`;
+    return sql<boolean>`${sql.ref(`${alias}.${hop.column}`)} ${sql.raw(none ? 'is null' : 'is not null')}`;
   }
-  const m = sql.ref(`m.${hop.owner}`);
-  const owned = sql<boolean>`${m} = ${sql.ref(`${alias}.id`)}`;
-  const exists =
+  const owners =
     hop.via === 'child'
-      ? sql<boolean>`exists (select 1 from ${sql.table(hop.target)} as ${sql.id('m')} where ${owned})`
-      : sql<boolean>`exists (select 1 from ${sql.table(hop.table)} as ${sql.id('m')} where ${owned} and ${sql.ref('m.kind')} = ${hop.kind})`;
-  return blank ? sql<boolean>`not ${exists}` : exists;
+      ? sql`select ${sql.ref(`m.${hop.owner}`)} from ${sql.table(hop.target)} as ${sql.id('m')}`
+      : sql`select ${sql.ref(`m.${hop.owner}`)} from ${sql.table(hop.table)} as ${sql.id('m')} where ${sql.ref('m.kind')} = ${hop.kind}`;
+  return sql<boolean>`${sql.ref(`${alias}.id`)} ${sql.raw(none ? 'not in' : 'in')} (${owners})`;
 }
 
 /**
  * One condition as SQL. Associations become uncorrelated `IN (subquery)` chains, which both
- * planners turn into index lookups on the join keys; each level gets its own alias.
+ * planners turn into index lookups on the join keys; each level gets its own alias. A
+ * `blank=true` through associations reads them as Rails' LEFT JOINs do, where a missing row's
+ * columns are NULL and so blank: at each step, a row with nothing to follow holds too
+ * (`manager[id][blank]=true` is the rows without a manager).
  */
 function compileCondition(dialect: QueryDialect, root: string, c: Condition): Bool {
   if (c.unmatchable) return sql<boolean>`1 = 0`;
+  const leftJoin = c.op === 'blank' && c.values[0] === true;
   let n = 0;
   const build = (alias: string, hops: readonly Hop[]): Bool => {
     const [hop, ...rest] = hops;
-    if (!hop) {
-      if (!c.field) throw new Error(`Condition ${c.param} has neither field nor association`);
-      return test(dialect, alias, c.field, c);
-    }
-    if (rest.length === 0 && !c.field) return associationBlank(alias, hop, c.values[0] === true);
+    if (!hop) return test(dialect, alias, c.field, c);
+    // A reached row's id is never blank: `assoc[id][blank]` asks only whether there is one.
+    if (rest.length === 0 && c.op === 'blank' && c.field.column === 'id') return linked(alias, hop, leftJoin);
+    const through = step(alias, hop, rest);
+    return leftJoin ? sql<boolean>`(${through} or ${linked(alias, hop, true)})` : through;
+  };
+  const step = (alias: string, hop: Hop, rest: readonly Hop[]): Bool => {
     const t = `q${++n}`;
     if (hop.via === 'child') {
       return sql<boolean>`${sql.ref(`${alias}.id`)} in (select ${sql.ref(`${t}.${hop.owner}`)} from ${sql.table(hop.target)} as ${sql.id(

@@ -5,14 +5,15 @@ import type { View } from './view.js';
 
 /**
  * One condition of a query: follow `path` from the resource, then test `field` with `op`.
- * A condition through an association holds when some associated row satisfies it.
+ * A condition through an association holds when some associated row satisfies it; `blank=true`
+ * also holds when the path reaches no row at all, as a LEFT JOIN's NULLs are blank
+ * (`manager[id][blank]=true`: the rows without a manager).
  */
 export interface Condition {
   /** The parameter as the client wrote it, for messages. */
   readonly param: string;
   readonly path: readonly Hop[];
-  /** Null when the condition tests the association itself: `manager[blank]=true`. */
-  readonly field: QueryField | null;
+  readonly field: QueryField;
   readonly op: Operator;
   /** One value, the items of an `in` list, or the flag of `blank`. Null only for `eq`/`not_eq` of an empty non-text value. */
   readonly values: readonly (ScalarValue | null)[];

@@ -37,7 +37,7 @@ type Meaning = SchemaMeaning | { readonly is: 'foreign-key'; readonly hop: Hop; 
 
 interface Target {
   readonly path: readonly Hop[];
-  readonly field: QueryField | null;
+  readonly field: QueryField;
   readonly op: Operator;
 }
 
@@ -94,9 +94,9 @@ function resolveTarget(schema: QuerySchema, param: string): Target | string {
         break;
       }
       case 'foreign-key':
+        // `manager_id` is `manager[id]`: `manager_id[blank]=true` asks for the rows without a manager.
         path.push(meaning.hop);
-        // `manager_id[blank]=true` asks whether there is a manager, as `manager[blank]=true` does.
-        if (!(op === 'blank' && i === names.length - 1)) field = meaning.field;
+        field = meaning.field;
         break;
       case 'hop':
         path.push(meaning.hop);
@@ -106,7 +106,8 @@ function resolveTarget(schema: QuerySchema, param: string): Target | string {
         break;
     }
   }
-  if (!field && op !== 'blank') {
+  // Coupa refuses `manager[blank]` too: the rows without a manager are `manager[id][blank]=true`.
+  if (!field) {
     const hint = lastOp ? `${param.slice(0, param.lastIndexOf('['))}[id][${last}]` : `${param}[id]`;
     return `Query parameter '${param}': ${owner} is an association; name one of its elements, as in ${hint}=…`;
   }
@@ -122,15 +123,13 @@ function typeValues(
 ): ScalarValue[] | (ScalarValue | null)[] | string | typeof UNMATCHABLE {
   const def = OPERATORS[target.op];
   const field = target.field;
-  if (field && !def.fits(field.type)) {
+  if (!def.fits(field.type)) {
     return `Query parameter '${param}': ${target.op} does not apply to ${field.type} elements, only to ${def.fitsText}`;
   }
   if (def.takes === 'flag') {
     const c = coerceScalar('boolean', raw);
     return c.ok && c.value !== null ? [c.value] : `Query parameter '${param}' must be true or false`;
   }
-  // resolveTarget lets only `blank` end on an association.
-  if (!field) return `Query parameter '${param}': ${target.op} needs an element, not an association`;
   const items = def.takes === 'list' ? raw.split(',') : [raw];
   if (items.length > MAX_LIST_VALUES) return `Query parameter '${param}' may list at most ${MAX_LIST_VALUES} values`;
   const values: (ScalarValue | null)[] = [];

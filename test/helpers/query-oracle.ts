@@ -106,11 +106,10 @@ const STATUS: ReadonlyMap<string, string> = new Map([
   ['inactive', 'false'],
 ]);
 
-/** One condition: the associations it goes through (`H`: how the oracle names a step), and the field or `blank` test at the end. */
+/** One condition: the associations it goes through (`H`: how the oracle names a step), and the field tested at the end. */
 export interface ConditionThrough<H> {
   readonly hops: readonly H[];
-  /** Null when the condition tests the last association itself (`roles[blank]=true`). */
-  readonly field: string | null;
+  readonly field: string;
   readonly op: Op;
   readonly raw: string;
 }
@@ -170,8 +169,7 @@ function readCondition(key: string, raw: string): OracleCondition {
     if (FIELDS[table].has(name) && i === names.length - 1) return { hops: path, field: name, op, raw: value };
     fail(`cannot read ${key}`);
   }
-  if (op !== 'blank' || path.length === 0) fail(`${key} names an association without an element`);
-  return { hops: path, field: null, op, raw: value };
+  return fail(`${key} names an association without an element`);
 }
 
 /**
@@ -386,8 +384,9 @@ const fieldType = (table: Table, field: string): FieldType => FIELDS[table].get(
 
 /**
  * A condition through associations holds when some row reached from `start` satisfies it
- * (`follow` takes one step, `test` checks a field of a reached row); a `blank` condition, when
- * the last association is absent (or present) for some row reached before it.
+ * (`follow` takes one step, `test` checks a field of a reached row). `blank=true` reads the
+ * associations as LEFT JOINs: a row with nothing to follow at some step holds too, its
+ * columns being NULL (`manager[id][blank]=true`: no manager).
  */
 export function holdsThrough<N, H>(
   start: N,
@@ -395,16 +394,14 @@ export function holdsThrough<N, H>(
   follow: (node: N, hop: H) => N[],
   test: (node: N, field: string) => boolean,
 ): boolean {
-  const through = c.field === null ? c.hops.slice(0, -1) : c.hops;
-  let nodes: N[] = [start];
-  for (const hop of through) nodes = nodes.flatMap((n) => follow(n, hop));
-  if (c.field === null) {
-    const last = c.hops.at(-1) ?? fail('blank without association');
-    const absent = flag(c.raw);
-    return nodes.some((n) => (follow(n, last).length === 0) === absent);
-  }
-  const field = c.field;
-  return nodes.some((n) => test(n, field));
+  const leftJoin = c.op === 'blank' && flag(c.raw);
+  const reach = (node: N, hops: readonly H[]): boolean => {
+    const [hop, ...rest] = hops;
+    if (hop === undefined) return test(node, c.field);
+    const next = follow(node, hop);
+    return (leftJoin && next.length === 0) || next.some((n) => reach(n, rest));
+  };
+  return reach(start, c.hops);
 }
 
 const holds = (data: OracleDataset, user: OracleUser, c: OracleCondition): boolean =>

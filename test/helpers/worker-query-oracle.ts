@@ -156,7 +156,7 @@ const fieldType = (table: Table, field: string): FieldType =>
 /**
  * Reads `worker-addresses[worker-address-purpose][code][in]` into hops, a field and an operator.
  * A belongs-to's foreign key names its id, as the docs say Rails spells it: `supplier_id=3` is
- * `supplier[id]=3`, and `supplier_id[blank]=true` is `supplier[blank]=true`.
+ * `supplier[id]=3`, and `supplier_id[blank]=true` is `supplier[id][blank]=true` (no supplier).
  */
 function readCondition(key: string, raw: string): Condition {
   const m = /^([^[\]]+)((?:\[[^[\]]*\])*)$/.exec(key);
@@ -183,12 +183,11 @@ function readCondition(key: string, raw: string): Condition {
     const viaKey = fk === undefined ? undefined : SCHEMA[table].hops.get(fk);
     if (viaKey?.via === 'column' && isLast) {
       hops.push(viaKey);
-      return op === 'blank' ? { hops, field: null, op, raw } : { hops, field: 'id', op, raw };
+      return { hops, field: 'id', op, raw };
     }
     fail(`cannot read ${key}`);
   }
-  if (op !== 'blank' || hops.length === 0) fail(`${key} names an association without an element`);
-  return { hops, field: null, op, raw };
+  return fail(`${key} names an association without an element`);
 }
 
 const readQuery = (params: Readonly<Record<string, string>>): OracleQuery<Condition> =>
