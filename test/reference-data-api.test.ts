@@ -24,6 +24,13 @@ const NEW_ROWS: Readonly<Record<string, Record<string, unknown>>> = {
   '/api/accounts': { code: '400-4000-Sales', name: 'Sales', 'account-type': { name: 'US Chart of Accounts' } },
   '/api/user_groups': { name: 'Auditors', description: 'Internal audit' },
   '/api/legal_entities': { name: 'Acme UK Ltd.', abbreviation: 'ACME-UK' },
+  '/api/lookups': { name: 'Cost Center', description: 'Cost centers' },
+  '/api/lookup_values': {
+    name: 'Hardware',
+    'external-ref-num': '6300',
+    lookup: { name: 'Account' },
+    parent: { 'external-ref-num': '6000' },
+  },
 };
 
 const NOT_IN_DOCS = ['/api/countries', '/api/approval_limits', '/api/pcards'];
@@ -191,9 +198,9 @@ for (const dialect of DIALECTS) {
           const again = await t.request({ method: 'POST', url: api.path, headers: JSON_IO, payload: row });
           const label = api.key.charAt(0).toUpperCase() + api.key.slice(1).replaceAll('-', ' ');
           expectError(again, 'validation_failed', [`${label} has already been taken`], { resource: api.singular });
-          // An address's location code is optional (Coupa's table); every other key is required.
+          // An address's location code and a lookup value's external ref num are optional (Coupa's tables); every other key is required.
           const blank = await t.request({ method: 'POST', url: api.path, headers: JSON_IO, payload: { ...row, [api.key]: '' } });
-          if (api.path === '/api/addresses') {
+          if (api.path === '/api/addresses' || api.path === '/api/lookup_values') {
             // …and empty codes never collide.
             expect(blank.statusCode, blank.body).toBe(201);
             const second = await t.request({

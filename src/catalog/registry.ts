@@ -14,6 +14,8 @@ import { DEPARTMENTS } from './resources/departments.js';
 import { IDENTIFIER_TYPES } from './resources/identifier-types.js';
 import { INVENTORY_ORGANIZATIONS } from './resources/inventory-organizations.js';
 import { LEGAL_ENTITIES } from './resources/legal-entities.js';
+import { LOOKUP_VALUES } from './resources/lookup-values.js';
+import { LOOKUPS } from './resources/lookups.js';
 import { PCARDS } from './resources/pcards.js';
 import { ROLES } from './resources/roles.js';
 import { SKILLS } from './resources/skills.js';
@@ -73,6 +75,9 @@ export const RESOURCES: readonly ResourceDef[] = [
   WORKER_DOCUMENT_ATTACHMENTS,
   WORKER_PHONE_NUMBERS,
   WORKER_NATIONAL_IDENTIFIERS,
+  // Lookups and their values (migration 8); a lookup value's `parent` is another lookup value.
+  LOOKUPS,
+  LOOKUP_VALUES,
 ];
 
 const byName = new Map(RESOURCES.map((r) => [r.name, r]));

@@ -182,6 +182,13 @@ function parseCondition(resource: QueryResource, name: string, raw: string): Con
   return { param: name, ...target, values };
 }
 
+/**
+ * A name as Rack (before 3.0) reads it: brackets before the first name are skipped, and so are
+ * those right after it, so `[lookup][name]` is `lookup[name]` (Coupa's own example:
+ * `/api/lookup_values?[lookup][created-at][gt]=2014-04-22`; docs/reference-data.md).
+ */
+const rackName = (name: string): string => name.replace(/^[[\]]+([^[\]]+)\]*/, '$1');
+
 function single(name: string, value: unknown, problems: string[]): string | undefined {
   if (Array.isArray(value)) {
     problems.push(`Query parameter '${name}' is given more than once`);
@@ -203,7 +210,8 @@ export function parseQuery(resource: QueryResource, params: Record<string, unkno
   let dir: 'asc' | 'desc' = 'asc';
   let orderField: QueryField | undefined;
 
-  for (const [name, rawValue] of Object.entries(params)) {
+  for (const [given, rawValue] of Object.entries(params)) {
+    const name = rackName(given);
     const param = normalizeName(name);
     if (VIEW_PARAMS.has(param)) continue;
     const value = single(name, rawValue, problems);

@@ -179,6 +179,12 @@ export function defaultReferenceData(): LazyFixture {
       { name: 'Background Check', active: true },
       { name: 'Non-Disclosure Agreement', active: true },
     ],
+    // Coupa's example lookup `Account`, with two root values (a value's external ref code is its num at the root).
+    lookups: [{ name: 'Account', description: 'Account', active: true, 'fixed-depth': 0 }],
+    lookup_values: [
+      { name: 'Operations', 'external-ref-num': '6000', 'external-ref-code': '6000', depth: 0, lookup: 'Account' },
+      { name: 'Travel', 'external-ref-num': '6100', 'external-ref-code': '6100', depth: 0, lookup: 'Account' },
+    ],
     approval_limits: [
       { name: 'Up to 1,000 USD', amount: '1000', currency: 'USD', subject: 'requisition' },
       { name: 'Up to 10,000 USD', amount: '10000', currency: 'USD', subject: 'requisition' },

@@ -6,6 +6,7 @@ import { ownedChildrenMigration } from './migrations/004-owned-children.js';
 import { swaggerShapesMigration } from './migrations/005-swagger-shapes.js';
 import { suppliersMigration } from './migrations/006-suppliers.js';
 import { workersMigration } from './migrations/007-workers.js';
+import { lookupsMigration } from './migrations/008-lookups.js';
 import type { Store } from './database.js';
 import type { StoreDialect } from './dialects/index.js';
 
@@ -19,6 +20,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '005-swagger-shapes': swaggerShapesMigration(dialect),
     '006-suppliers': suppliersMigration(dialect),
     '007-workers': workersMigration(dialect),
+    '008-lookups': lookupsMigration(dialect),
   };
 }
 

@@ -60,4 +60,6 @@ export const REFERENCE_APIS: readonly ReferenceApi[] = [
     'none',
   ),
   API('/api/suppliers', 'supplier', 'suppliers', 'name', 'Acme Staffing', 'core.supplier', 'none'),
+  API('/api/lookups', 'lookup', 'lookups', 'name', 'Account', 'core.common', 'create+update'),
+  API('/api/lookup_values', 'lookup-value', 'lookup-values', 'external-ref-num', '6100', 'core.common', 'create+update'),
 ];
