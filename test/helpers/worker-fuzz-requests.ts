@@ -2,7 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { resourceNamed } from '../../src/catalog/registry.js';
 import type { ResourceDef } from '../../src/catalog/resource.js';
-import type { Element } from '../../src/catalog/types.js';
+import type { DecimalSize, Element } from '../../src/catalog/types.js';
+import { DEFAULT_DECIMAL } from '../../src/catalog/values.js';
 import type { Store } from '../../src/store/database.js';
 import { defaultReferenceData } from '../../src/store/default-reference-data.js';
 import { JSON_TYPE, XML_TYPE } from './api.js';
@@ -399,18 +400,7 @@ function goodValueOf(el: Element): fc.Arbitrary<Val> {
         case 'date':
           return fc.constantFrom<Val>('2000-07-01', '2000-02-29', '0001-01-01', '1900-12-31', relativeDay(-1));
         case 'decimal':
-          return fc.constantFrom<Val>(
-            '4',
-            '10.0',
-            '-1',
-            '0.00005',
-            '123.45678',
-            '.5',
-            '+3',
-            ' 7 ',
-            12.5,
-            '9999999999999999999999999999.9999',
-          );
+          return fc.constantFrom<Val>('4', '10.0', '-1', '0.00005', '123.45678', '.5', '+3', ' 7 ', 12.5, largestDecimal(el));
         case 'boolean':
           return fc.constantFrom<Val>(true, false, 'yes', 'N', '1', 'f');
         default:
@@ -1310,27 +1300,37 @@ export function seenDocument(doc: Val, format: Format): unknown {
   return format === 'json' ? (JSON.parse(toJson(doc)) as unknown) : xmlSeen(doc);
 }
 
-/** `12.345650` → `12.3457` (4 places, half away from zero), printed as Rails' BigDecimal: `10.0`, `-0.5`. */
-export function expectedDecimal(text: string): string | undefined {
+/**
+ * `12.345650` → `12.3457` at Coupa's default size (4 places, half away from zero), `12.35` at an
+ * element's `decimal(19,2)`, printed as Rails' BigDecimal: `10.0`, `-0.5`; undefined when the
+ * integer part has more digits than the size holds.
+ */
+export function expectedDecimal(text: string, { precision, scale }: DecimalSize = DEFAULT_DECIMAL): string | undefined {
   const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text.trim());
   if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
   const negative = m[1] === '-';
-  const frac = (m[3] ?? '').padEnd(5, '0');
-  let units = BigInt(`${m[2] || '0'}${frac.slice(0, 4)}`);
-  if (Number(frac[4]) >= 5) units += 1n;
-  const digits = units.toString().padStart(5, '0');
-  const int = digits.slice(0, -4);
-  if (int.length > 28) return undefined;
-  const fraction = digits.slice(-4).replace(/0+$/, '') || '0';
+  const frac = (m[3] ?? '').padEnd(scale + 1, '0');
+  let units = BigInt(`${m[2] || '0'}${frac.slice(0, scale)}`);
+  if (Number(frac[scale]) >= 5) units += 1n;
+  const digits = units.toString().padStart(scale + 1, '0');
+  const int = scale === 0 ? digits : digits.slice(0, -scale);
+  if (int.length > precision - scale) return undefined;
+  const fraction = (scale === 0 ? '' : digits.slice(-scale)).replace(/0+$/, '') || '0';
   const body = `${int}.${fraction}`;
   return negative && body !== '0.0' ? `-${body}` : body;
+}
+
+/** The largest value a decimal element holds (`99….9999` at the default size). */
+function largestDecimal(el: ScalarEl): string {
+  const { precision, scale } = el.decimal ?? DEFAULT_DECIMAL;
+  return `${'9'.repeat(precision - scale)}${scale > 0 ? `.${'9'.repeat(scale)}` : ''}`;
 }
 
 const TRUE = ['true', '1', 'yes', 'y', 't'];
 const FALSE = ['false', '0', 'no', 'n', 'f'];
 
-/** The value a scalar element of `type` reads back for `raw` (undefined: the oracle makes no claim). */
-function expectedScalar(type: string, raw: unknown): { value: unknown } | undefined {
+/** The value a scalar element of `type` (a decimal of `size`) reads back for `raw` (undefined: the oracle makes no claim). */
+function expectedScalar(type: string, raw: unknown, size?: DecimalSize): { value: unknown } | undefined {
   if (raw === null || raw === undefined) return { value: null };
   if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') return undefined;
   const text = String(raw);
@@ -1338,7 +1338,7 @@ function expectedScalar(type: string, raw: unknown): { value: unknown } | undefi
   if (text.trim() === '' && typeof raw === 'string') return { value: null };
   switch (type) {
     case 'decimal': {
-      const d = typeof raw === 'boolean' ? undefined : expectedDecimal(text);
+      const d = typeof raw === 'boolean' ? undefined : expectedDecimal(text, size);
       return d === undefined ? undefined : { value: d };
     }
     case 'date':
@@ -1449,7 +1449,7 @@ function compositeProblem(el: CompositeEl, raw: unknown, rendered: unknown): str
 function valueProblem(el: Element, raw: unknown, rendered: unknown): string | undefined {
   switch (el.kind) {
     case 'scalar': {
-      const want = expectedScalar(el.type, raw);
+      const want = expectedScalar(el.type, raw, el.decimal);
       if (!want || isDeepStrictEqual(want.value, rendered)) return undefined;
       return `${el.name}: sent ${show(raw)}, expected ${show(want.value)}, reads ${show(rendered)}`;
     }
