@@ -1,5 +1,6 @@
 import type { TestApp } from './test-app.js';
 import http from 'node:http';
+import net from 'node:net';
 import fc from 'fast-check';
 import { indexCatalog } from '../../src/catalog/lookup.js';
 import { resourceNamed } from '../../src/catalog/registry.js';
@@ -24,8 +25,23 @@ export interface RequestOptions {
   readonly credentials?: boolean;
   /** The only statuses the request may get; any status under 500 when absent. */
   readonly allowed?: readonly number[];
+  /** The only `x-roster-error-code`s an error may carry; any catalogued one when absent. */
+  readonly codes?: readonly string[];
+  /** The format an error must come in, when the request decides it (its `Accept`). */
+  readonly format?: Format;
   /** Over a real socket: send the body chunked rather than with a content-length. */
   readonly chunked?: boolean;
+  /**
+   * Over a real socket: these exact bytes, not a request built from the fields (which then only
+   * describe it), for a request Node's HTTP parser refuses; the answer must close the connection.
+   */
+  readonly raw?: Buffer;
+  /** Values no log line may hold: the credentials the request carries. */
+  readonly secrets?: readonly string[];
+  /** API keys the store must know before the request is sent, so that a generated key is a valid one. */
+  readonly apiKeys?: readonly string[];
+  /** What is wrong with the request on purpose, for the report (`cut after 12 of the file's 74 bytes`). */
+  readonly note?: string;
 }
 
 const TRUNCATE = 2000;
@@ -71,8 +87,15 @@ export function describeRequest(req: FuzzRequest): string {
     const kind = typeof req.body === 'string' ? 'chars, as a UTF-8 string' : 'bytes, shown as latin1';
     lines.push(`  body (${text.length} ${kind}): ${JSON.stringify(truncate(text))}`);
   }
+  if (req.options.raw)
+    lines.push(`  sent as ${req.options.raw.length} raw bytes: ${JSON.stringify(truncate(req.options.raw.toString('latin1')))}`);
   if (req.options.chunked !== undefined) lines.push(`  sent ${req.options.chunked ? 'chunked' : 'with a content-length'}`);
+  if (req.options.note !== undefined) lines.push(`  on purpose: ${req.options.note}`);
   if (req.options.allowed) lines.push(`  allowed statuses: ${req.options.allowed.join(', ')}`);
+  if (req.options.codes) lines.push(`  allowed error codes: ${req.options.codes.join(', ')}`);
+  if (req.options.format) lines.push(`  errors in ${req.options.format}`);
+  if (req.options.apiKeys?.length) lines.push(`  valid API keys: ${req.options.apiKeys.join(', ')}`);
+  if (req.options.secrets?.length) lines.push(`  secrets: ${req.options.secrets.join(', ')}`);
   return lines.join('\n');
 }
 
@@ -173,6 +196,18 @@ export function responseProblems(req: FuzzRequest, res: FuzzResponse): string[] 
   if (res.status >= 400) {
     const shape = errorShapeProblem(req, res);
     if (shape) problems.push(shape);
+    const code = res.headers['x-roster-error-code'];
+    if (req.options.codes && !(typeof code === 'string' && req.options.codes.includes(code))) {
+      problems.push(`error code ${JSON.stringify(code ?? null)}, expected ${req.options.codes.join(' or ')}`);
+    }
+    const want = req.options.format === undefined ? undefined : req.options.format === 'json' ? JSON_TYPE : XML_TYPE;
+    if (want !== undefined && res.headers['content-type'] !== want) {
+      problems.push(`error in ${JSON.stringify(res.headers['content-type'] ?? null)}, but the request asks for ${want}`);
+    }
+  }
+  // A request refused whole cannot be followed by another on its connection.
+  if (req.options.raw && res.headers['connection'] !== 'close') {
+    problems.push(`a refused request answered with connection ${JSON.stringify(res.headers['connection'] ?? null)}, not close`);
   }
   return problems;
 }
@@ -1401,13 +1436,20 @@ export interface SocketOutcome {
   readonly response?: FuzzResponse;
   /** Why no complete response came back: a reset, a broken pipe, a hang. */
   readonly dropped?: string;
+  /** A raw request was answered, but the server kept its connection open. */
+  readonly open?: boolean;
 }
+
+/** How long a raw request's connection may stay open after its answer, in ms. */
+const RAW_CLOSE_MS = 5000;
 
 /**
  * Sends a request over a real TCP connection (no keep-alive) and reads the whole response. A
  * response that does not arrive in full (ECONNRESET, EPIPE, socket hang up, timeout) is a drop.
+ * A request with `options.raw` goes as those bytes (sendRawOverSocket).
  */
 export function sendOverSocket(port: number, req: FuzzRequest, apiKey: string, timeoutMs: number): Promise<SocketOutcome> {
+  if (req.options.raw) return sendRawOverSocket(port, req.options.raw, Math.min(timeoutMs, RAW_CLOSE_MS));
   return new Promise((resolve) => {
     const body = req.body === undefined ? Buffer.alloc(0) : Buffer.from(req.body);
     const headers: Record<string, string> = { ...req.headers };
@@ -1451,6 +1493,60 @@ export function sendOverSocket(port: number, req: FuzzRequest, apiKey: string, t
       if (!settled) client.end();
     };
     pump();
+  });
+}
+
+/** One HTTP/1.1 response read from raw bytes: undefined unless its head and whole body (by Content-Length) are there. */
+function parseRawResponse(bytes: Buffer): FuzzResponse | undefined {
+  const split = bytes.indexOf('\r\n\r\n');
+  if (split < 0) return undefined;
+  const [statusLine = '', ...lines] = bytes.subarray(0, split).toString('latin1').split('\r\n');
+  const status = /^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1];
+  if (status === undefined) return undefined;
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  }
+  const rest = bytes.subarray(split + 4);
+  const length = headers['content-length'] === undefined ? rest.length : Number(headers['content-length']);
+  if (!Number.isInteger(length) || rest.length < length) return undefined;
+  return { status: Number(status), headers, body: rest.subarray(0, length).toString('utf8') };
+}
+
+/**
+ * Writes `bytes` on a fresh TCP connection and reads until the server closes it. The answer
+ * must come whole and the connection must close within `timeoutMs`; a reset after the answer is
+ * the server closing too (what was read is what counts).
+ */
+function sendRawOverSocket(port: number, bytes: Buffer, timeoutMs: number): Promise<SocketOutcome> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    let settled = false;
+    const finish = (closed: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      const read = Buffer.concat(chunks);
+      const response = parseRawResponse(read);
+      if (response) resolve(closed ? { response } : { response, open: true });
+      else
+        resolve({
+          dropped: closed
+            ? `the connection closed after ${read.length} bytes and no whole response: ${JSON.stringify(truncate(read.toString('latin1'), 300))}`
+            : `no whole response within ${timeoutMs} ms`,
+        });
+    };
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', () => undefined);
+    socket.on('close', () => finish(true));
+    socket.on('connect', () => socket.write(bytes));
   });
 }
 
@@ -1966,6 +2062,610 @@ export const oauthForms: fc.Arbitrary<FuzzRequest> = fc
     const fields = mutations.reduce((form, change) => change(form), start);
     const body = raw ?? formBody(fields.map(([k, v]) => [pct(k), pct(v)]));
     return new FuzzRequest('POST', path, headers, body, { credentials: false });
+  });
+
+// ---------------------------------------------------------------------------------------------
+// Class: truncated and badly delimited uploads (issue 17, kind 1)
+
+/** An upload route, and what a clean upload to it answers. */
+export interface UploadTarget {
+  readonly method: Method;
+  readonly url: string;
+  /** The status a well-formed upload gets: 201 or 200. */
+  readonly ok: number;
+  /** The upload's own error code (UploadSpec.code). */
+  readonly code: 'invalid_avatar' | 'invalid_attachment';
+  /** The field names the file may come in. */
+  readonly fields: readonly string[];
+}
+
+/** One generated upload: a body carrying a valid image, well-formed or broken, and what it may get. */
+export interface UploadCase<T extends UploadTarget> {
+  readonly target: T;
+  readonly headers: Record<string, string>;
+  readonly body: Buffer;
+  /** The image the body carries (a body cut short holds only its start). */
+  readonly image: Buffer;
+  /**
+   * A broken body: 400 with the target's code (413 when it also passes a limit), and `note` says
+   * what is wrong with it; a well-formed one: `ok`.
+   */
+  readonly options: RequestOptions;
+}
+
+/** RFC 2046 §5.1.1's bchars, but for the space (which may not end a boundary). */
+const BCHARS = Array.from("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'()+_,-./:=?");
+/** RFC 9110's tchar: a parameter value of other characters must be quoted. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Printable ASCII outside bchars. */
+const NOT_BCHARS = Array.from('!#$%&*;<>@[]^`{|}~"\\');
+
+/** A boundary RFC 2046 allows: 1 to 70 bchars (spaces inside), some well-known ones first. */
+const goodBoundary: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom('RosterB1', '----WebKitFormBoundary7MA4YWxkTrZu0gW', 'x', "'()+_,-./:=?", 'a b c', 'B'.repeat(70)),
+  fc
+    .tuple(fc.string({ unit: fc.constantFrom(...BCHARS, ' '), maxLength: 69 }), fc.constantFrom(...BCHARS))
+    .map(([s, last]) => s + last),
+);
+
+/** The Content-Type parameter for a boundary: bare when it is a token (unless `quote`), else quoted and escaped. */
+const boundaryParam = (b: string, quote: boolean): string =>
+  TOKEN.test(b) && !quote ? `boundary=${b}` : `boundary="${b.replace(/["\\]/g, '\\$&')}"`;
+
+/** Boundaries RFC 2046 does not allow, each with its Content-Type parameter. */
+const badBoundary: fc.Arbitrary<{ boundary: string; param: string; fault: string }> = fc.oneof(
+  fc.constant({ boundary: '', param: 'boundary=', fault: 'an empty boundary' }),
+  fc.constant({ boundary: '', param: 'boundary=""', fault: 'a quoted empty boundary' }),
+  fc.tuple(fc.integer({ min: 71, max: 200 }), fc.constantFrom(...BCHARS), fc.boolean()).map(([n, c, quote]) => ({
+    boundary: c.repeat(n),
+    param: boundaryParam(c.repeat(n), quote),
+    fault: `a boundary of ${n} characters`,
+  })),
+  fc.tuple(goodBoundary, fc.constantFrom(...NOT_BCHARS), fc.nat(), fc.boolean()).map(([b, c, at, quote]) => {
+    const i = at % (b.length + 1);
+    const boundary = b.slice(0, i) + c + b.slice(i);
+    return { boundary, param: boundaryParam(boundary, quote), fault: `a boundary holding ${JSON.stringify(c)}, not a bchar` };
+  }),
+  goodBoundary.map((b) => ({ boundary: `${b} `, param: boundaryParam(`${b} `, true), fault: 'a boundary ending in a space' })),
+);
+
+const uploadImage: fc.Arbitrary<{ data: Buffer; type: string; filename: string }> = fc.oneof(
+  fc.constantFrom(0, 0, 500, 5000).map((padding) => ({ data: makePng({ padding }), type: 'image/png', filename: 'new.png' })),
+  fc.constant({ data: makePng({ width: 3, height: 2 }), type: 'image/png', filename: 'wide.png' }),
+  fc.constant({ data: makeGif(), type: 'image/gif', filename: 'new.gif' }),
+);
+
+/** How a body with a good boundary ends badly. */
+type BadEnding =
+  | { readonly kind: 'cut'; readonly at: number }
+  | { readonly kind: 'bare delimiter' }
+  | { readonly kind: 'extra part'; readonly file: boolean; readonly tail: string }
+  | { readonly kind: 'no closing delimiter'; readonly crlf: boolean };
+
+const badEnding: fc.Arbitrary<BadEnding> = fc.oneof(
+  { weight: 4, arbitrary: fc.nat().map((at): BadEnding => ({ kind: 'cut', at })) },
+  { weight: 1, arbitrary: fc.constant<BadEnding>({ kind: 'bare delimiter' }) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.boolean(), fc.constantFrom('', 'xx', 'more data', '\r\n', '\r\n--'))
+      .map(([file, tail]): BadEnding => ({ kind: 'extra part', file, tail })),
+  },
+  { weight: 1, arbitrary: fc.boolean().map((crlf): BadEnding => ({ kind: 'no closing delimiter', crlf })) },
+);
+
+/** What follows a well-formed body's closing delimiter: a CRLF, nothing, or an epilogue. */
+const EPILOGUES = ['\r\n', '\r\n', '', '\r\nepilogue, ignored\r\n'];
+
+/**
+ * Multipart bodies for `targets` that carry a whole, valid image (PNG or GIF) in one of the
+ * target's fields, after a text field now and then: a quarter well-formed (every boundary RFC
+ * 2046 allows, quoted or bare), the rest broken, either at the end (cut anywhere from the
+ * file's first byte to the closing delimiter's last, ending in a bare `\r\n--B`, an extra part
+ * that never ends, no closing delimiter) or in the boundary (empty, quoted empty, over 70
+ * characters, a character outside bchars, a trailing space).
+ */
+export function uploadBodies<T extends UploadTarget>(targets: fc.Arbitrary<T>): fc.Arbitrary<UploadCase<T>> {
+  return fc
+    .record({
+      target: targets,
+      image: uploadImage,
+      field: fc.nat(),
+      lead: fc.boolean(),
+      boundary: goodBoundary,
+      quote: fc.boolean(),
+      fault: fc.oneof(
+        { weight: 1, arbitrary: fc.constant(null) },
+        { weight: 2, arbitrary: badEnding },
+        { weight: 1, arbitrary: badBoundary },
+      ),
+      epilogue: fc.constantFrom(...EPILOGUES),
+      accept,
+    })
+    .map(({ target, image, field, lead, boundary: good, quote, fault, epilogue, accept: acc }) => {
+      const bad = fault !== null && 'param' in fault ? fault : undefined;
+      const ending = fault !== null && 'kind' in fault ? fault : undefined;
+      const b = bad?.boundary ?? good;
+      const name = target.fields[field % target.fields.length] ?? 'file';
+      const text = lead ? `--${b}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n` : '';
+      const head = Buffer.from(
+        `${text}--${b}\r\nContent-Disposition: form-data; name="${name}"; filename="${image.filename}"\r\nContent-Type: ${image.type}\r\n\r\n`,
+      );
+      const closing = Buffer.from(`\r\n--${b}--`);
+      let body = Buffer.concat([head, image.data, closing, Buffer.from(epilogue)]);
+      let what = bad?.fault;
+      let tooMany = false;
+      switch (ending?.kind) {
+        case 'cut': {
+          // From the file's first byte to one short of the closing delimiter's end: never clean.
+          const span = image.data.length + closing.length;
+          const at = ending.at % span;
+          body = body.subarray(0, head.length + at);
+          what =
+            at < image.data.length
+              ? `cut after ${at} of the file's ${image.data.length} bytes`
+              : `cut ${at - image.data.length} bytes into the closing delimiter`;
+          break;
+        }
+        case 'bare delimiter':
+          body = Buffer.concat([head, image.data, Buffer.from(`\r\n--${b}`)]);
+          what = 'ending in a bare delimiter';
+          break;
+        case 'extra part':
+          body = Buffer.concat([
+            head,
+            image.data,
+            Buffer.from(`\r\n--${b}\r\nContent-Disposition: form-data; name="extra"`),
+            Buffer.from(ending.file ? '; filename="x.png"\r\nContent-Type: image/png\r\n\r\n' : '\r\n\r\n'),
+            Buffer.from(ending.tail),
+          ]);
+          what = `an extra ${ending.file ? 'file ' : ''}part that never ends`;
+          // A second file passes the one-file limit before the body's end is seen.
+          tooMany = ending.file;
+          break;
+        case 'no closing delimiter':
+          body = Buffer.concat([head, image.data, Buffer.from(ending.crlf ? '\r\n' : '')]);
+          what = 'no closing delimiter';
+          break;
+        case undefined:
+          break;
+      }
+      const headers = { 'content-type': `multipart/form-data; ${bad?.param ?? boundaryParam(b, quote)}`, ...acc };
+      const options: RequestOptions =
+        what === undefined
+          ? { allowed: [target.ok] }
+          : {
+              allowed: tooMany ? [400, 413] : [400],
+              codes: tooMany ? [target.code, 'payload_too_large'] : [target.code],
+              note: what,
+            };
+      return { target, headers, body, image: image.data, options };
+    });
+}
+
+/** The users' avatar routes: POST answers 201 (Coupa's Swagger), PUT 200. */
+export const userUploads: fc.Arbitrary<FuzzRequest> = uploadBodies(
+  fc.tuple(fc.constantFrom('1', '2', '3'), fc.constantFrom<Method>('POST', 'PUT')).map(([id, method]): UploadTarget => ({
+    method,
+    url: `/api/users/${id}/avatar`,
+    ok: method === 'POST' ? 201 : 200,
+    code: 'invalid_avatar',
+    fields: ['file'],
+  })),
+).map((c) => new FuzzRequest(c.target.method, c.target.url, c.headers, c.body, c.options));
+
+// ---------------------------------------------------------------------------------------------
+// Class: credentials in every spelling, against a logger at trace (issue 17, kind 2)
+
+/** Credentials the app under test knows, set up by the class before any request is generated. */
+export interface LoggedCredentials {
+  readonly clientId: string;
+  /** The secret of that OAuth client. */
+  readonly clientSecret: string;
+  /** A bearer token the app issued to it (read as each request is generated). */
+  readonly token: () => string;
+}
+
+const SECRET_UNITS = Array.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_');
+
+/** A secret no log line holds by chance: 26 to 42 URL-safe characters (shrunk, `ZqAAAA…`, still 26). */
+export const secretToken: fc.Arbitrary<string> = fc
+  .string({ unit: fc.constantFrom(...SECRET_UNITS), minLength: 24, maxLength: 40 })
+  .map((s) => `Zq${s}`);
+
+/** The names a secret parameter goes by in a URL, in the spellings redactUrl reads: case, `-`, camelCase, percent-encoded. */
+const SECRET_PARAM_NAMES = [
+  'client_secret',
+  'Client-Secret',
+  'CLIENT_SECRET',
+  'clientSecret',
+  '%63lient_secret',
+  'client%5Fsecret',
+  '%2563lient_secret',
+  'access_token',
+  'Access-Token',
+  'access%5Ftoken',
+  'refresh_token',
+  'x-coupa-api-key',
+  'X-COUPA-API-KEY',
+  'x_coupa_api_key',
+  'api_key',
+  'API-KEY',
+  'apiKey',
+  'password',
+  'Password',
+];
+
+const API_KEY_HEADERS = ['x-coupa-api-key', 'X-COUPA-API-KEY', 'X-Coupa-Api-Key', 'x-Coupa-API-key'];
+
+/** What one credential adds to a request. */
+interface Carried {
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly query?: string;
+  readonly pathParam?: string;
+  /** The values that must not be logged. */
+  readonly secrets: readonly string[];
+  readonly apiKeys?: readonly string[];
+}
+
+const base64 = (text: string): string => Buffer.from(text).toString('base64');
+
+/** A secret the app knows (`known`), or, a third of the time, a generated one it refuses. */
+const secretOr = (known: fc.Arbitrary<string>): fc.Arbitrary<string> =>
+  fc.oneof({ weight: 2, arbitrary: known }, { weight: 1, arbitrary: secretToken });
+
+function carried(valid: LoggedCredentials): fc.Arbitrary<Carried> {
+  const token = fc.constant(null).map(() => valid.token());
+  const clientSecret = fc.constant(valid.clientSecret);
+  return fc.oneof(
+    // The API key header, in any case: a generated key the app is told of (valid), or one it does not know.
+    fc
+      .tuple(fc.constantFrom(...API_KEY_HEADERS), secretToken, fc.boolean())
+      .map(([name, key, known]): Carried => ({ headers: { [name]: key }, secrets: [key], apiKeys: known ? [key] : [] })),
+    // Bearer, in any case.
+    fc
+      .tuple(fc.constantFrom('authorization', 'Authorization'), fc.constantFrom('Bearer', 'bearer', 'BEARER'), secretOr(token))
+      .map(([name, scheme, t]): Carried => ({ headers: { [name]: `${scheme} ${t}` }, secrets: [t] })),
+    // Basic, with the client's secret or another.
+    fc.tuple(fc.constantFrom('Basic', 'basic'), secretOr(clientSecret)).map(([scheme, s]): Carried => {
+      const b = base64(`${valid.clientId}:${s}`);
+      return { headers: { authorization: `${scheme} ${b}` }, secrets: [s, b] };
+    }),
+    // The other secret headers.
+    secretToken.map((s): Carried => ({ headers: { cookie: `_roster=${s}; theme=dark` }, secrets: [s] })),
+    secretToken.map((s): Carried => {
+      const b = base64(`proxy:${s}`);
+      return { headers: { 'proxy-authorization': `Basic ${b}` }, secrets: [s, b] };
+    }),
+    // Secrets in the query, and among the path's `;` parameters.
+    fc
+      .tuple(fc.constantFrom(...SECRET_PARAM_NAMES), secretOr(fc.oneof(token, clientSecret)))
+      .map(([name, s]): Carried => ({ query: `${name}=${s}`, secrets: [s] })),
+    fc
+      .tuple(fc.constantFrom(...SECRET_PARAM_NAMES), secretOr(fc.oneof(token, clientSecret)))
+      .map(([name, s]): Carried => ({ pathParam: `;${name}=${s}`, secrets: [s] })),
+  );
+}
+
+type LoggedBody = 'none' | 'user' | 'new-user' | 'broken-json' | 'document' | 'image' | 'form' | 'json-form';
+
+/** Every route family: users, workers and their documents, reference data, OAuth, health, unknown paths, uploads. */
+const LOGGED_ROUTES: ReadonlyArray<readonly [Method, string, LoggedBody]> = [
+  ['GET', '/api/users', 'none'],
+  ['GET', '/api/users/1', 'none'],
+  ['PUT', '/api/users/1', 'user'],
+  ['POST', '/api/users', 'new-user'],
+  ['POST', '/api/users', 'broken-json'],
+  ['PUT', '/api/users/1/avatar', 'image'],
+  ['POST', '/api/users/2/avatar', 'image'],
+  ['GET', '/api/workers', 'none'],
+  ['GET', '/api/workers/1', 'none'],
+  ['PUT', '/api/workers/1/avatar', 'image'],
+  ['GET', '/api/workers/1/worker_documents', 'none'],
+  ['POST', '/api/workers/1/worker_documents', 'document'],
+  ['POST', '/api/workers/1/worker_documents/1/attachments', 'image'],
+  ['GET', '/api/departments', 'none'],
+  ['GET', '/api/currencies', 'none'],
+  ['POST', '/oauth2/token', 'form'],
+  ['POST', '/oauth2/token', 'form'],
+  ['POST', '/oauth2/token', 'json-form'],
+  ['GET', '/health', 'none'],
+  ['GET', '/api/no_such_resource', 'none'],
+  ['DELETE', '/nowhere/1', 'none'],
+];
+
+/**
+ * Requests to every route family carrying credentials in every spelling: the API key header in
+ * any case, Bearer and Basic in any case, a cookie and Proxy-Authorization, `client_secret` in a
+ * token form (and in JSON), a password in a user (and in JSON the parser refuses), and secrets
+ * as query and path `;` parameters in every spelling of their names. Some credentials are the
+ * app's own (a generated API key it is told of, its client's secret and token), so requests
+ * reach the routes and uploads get parsed; the rest are refused. Each request lists the values
+ * that must never be logged (options.secrets).
+ */
+export function credentialsEverywhere(valid: LoggedCredentials): fc.Arbitrary<FuzzRequest> {
+  // Mostly a credential the app takes first, so that most requests reach their route (and an
+  // upload's body gets parsed) before the others are added.
+  const auth: fc.Arbitrary<Carried[]> = fc.oneof(
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...API_KEY_HEADERS), secretToken)
+        .map(([name, key]): Carried[] => [{ headers: { [name]: key }, secrets: [key], apiKeys: [key] }]),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom('Bearer', 'bearer', 'BEARER'),
+          fc.constant(null).map(() => valid.token()),
+        )
+        .map(([scheme, t]): Carried[] => [{ headers: { authorization: `${scheme} ${t}` }, secrets: [t] }]),
+    },
+    { weight: 1, arbitrary: fc.constant<Carried[]>([]) },
+  );
+  return fc
+    .record({
+      route: fc.constantFrom(...LOGGED_ROUTES),
+      carried: fc
+        .tuple(auth, fc.array(carried(valid), { minLength: 1, maxLength: 3 }))
+        .map(([first, more]) => [...first, ...more]),
+      bodySecret: secretOr(fc.constant(valid.clientSecret)),
+      inBody: fc.boolean(),
+      n: fc.nat({ max: 99_999 }),
+      paramAt: fc.boolean(),
+      accept,
+    })
+    .map(({ route: [method, path, kind], carried: parts, bodySecret, inBody, n, paramAt, accept: acc }) => {
+      const secrets = parts.flatMap((p) => p.secrets);
+      const headers: Record<string, string> = { ...acc };
+      for (const p of parts) Object.assign(headers, p.headers);
+      let body: string | Buffer | undefined;
+      // Secrets in bodies: the client secret in a token form, a password in a user.
+      const secretInBody = inBody || kind === 'form' || kind === 'json-form' || kind === 'broken-json';
+      if (secretInBody && kind !== 'none' && kind !== 'image' && kind !== 'document') secrets.push(bodySecret);
+      switch (kind) {
+        case 'none':
+          break;
+        case 'user':
+        case 'new-user': {
+          const user: Record<string, string> =
+            kind === 'user'
+              ? { firstname: 'Logged' }
+              : { login: `log_${n}`, email: `log_${n}@example.com`, firstname: 'Logged', lastname: 'User' };
+          if (inBody) user['password'] = bodySecret;
+          headers['content-type'] = 'application/json';
+          body = JSON.stringify(user);
+          break;
+        }
+        case 'broken-json':
+          headers['content-type'] = 'application/json';
+          body = `{"login":"log_${n}","password":"${bodySecret}"`;
+          break;
+        case 'document':
+          headers['content-type'] = 'application/json';
+          body = JSON.stringify({ type: { name: 'Work Permit' } });
+          break;
+        case 'image':
+          headers['content-type'] = `multipart/form-data; boundary=${BOUNDARY}`;
+          body = multipartBody(BOUNDARY, [{ name: 'file', filename: 'a.png', type: 'image/png', data: PNG }]);
+          break;
+        case 'form': {
+          headers['content-type'] = 'application/x-www-form-urlencoded';
+          body = `grant_type=client_credentials&client_id=${valid.clientId}&client_secret=${bodySecret}&scope=core.user.read`;
+          break;
+        }
+        case 'json-form':
+          headers['content-type'] = 'application/json';
+          body = JSON.stringify({ grant_type: 'client_credentials', client_id: valid.clientId, client_secret: bodySecret });
+          break;
+      }
+      const query = parts.flatMap((p) => (p.query === undefined ? [] : [p.query]));
+      const params = parts.flatMap((p) => (p.pathParam === undefined ? [] : [p.pathParam])).join('');
+      // A `;` parameter at the end of the path, or after its first segment.
+      const cut = paramAt ? path.indexOf('/', 1) : -1;
+      const withParams = cut > 0 ? path.slice(0, cut) + params + path.slice(cut) : path + params;
+      const url = query.length === 0 ? withParams : `${withParams}?${query.join('&')}`;
+      return new FuzzRequest(method, url, headers, body, {
+        credentials: false,
+        secrets: [...new Set(secrets)],
+        apiKeys: parts.flatMap((p) => p.apiKeys ?? []),
+      });
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Class: errors Node's HTTP layer raises, over a raw socket (issue 17, kind 4)
+
+/** Node's limit on a request line and headers (http.maxHeaderSize): past it, a 431. */
+const HEADER_LIMIT = 16 * 1024;
+
+/**
+ * `Accept` values and the error format each asks for (src/http/format/negotiate.ts, restated):
+ * one that names JSON or XML decides by its weights; any other, or none, leaves XML (these
+ * requests have no body type).
+ */
+const ACCEPTS: ReadonlyArray<readonly [string | undefined, Format]> = [
+  [undefined, 'xml'],
+  ['application/json', 'json'],
+  ['application/xml', 'xml'],
+  ['*/*', 'xml'],
+  ['text/html', 'xml'],
+  ['application/json; charset=utf-8', 'json'],
+  ['application/json;q=0.1, application/xml', 'xml'],
+  ['application/xml;q=0.5, application/json', 'json'],
+  ['text/xml, application/json;q=0.9', 'xml'],
+];
+
+/** Request lines Node's parser refuses (each checked against Node 20's llhttp): bad methods, targets, versions. */
+const BAD_REQUEST_LINES = [
+  'HELLO THERE',
+  'get /api/users HTTP/1.1',
+  'G@T /api/users HTTP/1.1',
+  ' GET /api/users HTTP/1.1',
+  'GET\t/api/users HTTP/1.1',
+  'GET',
+  'GET /api/users ',
+  'GET /api/a b HTTP/1.1',
+  'GET /api/users\u0001 HTTP/1.1',
+  'GET /api/users\u007f HTTP/1.1',
+  'GET /api/us\u00e9rs HTTP/1.1',
+  'GET ? HTTP/1.1',
+  'PRI * HTTP/2.0',
+  '\u0016\u0003\u0001\u0002\u0000\u0001',
+];
+/** Versions llhttp refuses (it takes 0.9, 1.0, 1.1 and 2.0 only). */
+const BAD_VERSIONS = [
+  'HTTP/1.2',
+  'HTTP/3',
+  'HTTP/1',
+  'HTTP/1.1.1',
+  'HTTPS/1.1',
+  'http/1.1',
+  'HTTP/9.9',
+  'HTTP/1.x',
+  'HTTP/11',
+  'HTTP/ 1.1',
+  'HTTP/1.1 ',
+];
+/** Header lines llhttp refuses. */
+const BAD_HEADER_LINES = [
+  'Host : roster.test',
+  'X Y: z',
+  'NoColon',
+  'X-A: a\u0000b',
+  'X-A: a\u007fb',
+  ' X-Folded: a',
+  ': empty name',
+  'Content-Length: abc',
+  'Content-Length: -1',
+  'Content-Length: 1\r\nContent-Length: 2',
+  'Transfer-Encoding: chunked\r\nContent-Length: 3',
+  'Transfer-Encoding: chunked, identity',
+];
+
+const RAW_PATHS = [
+  '/api/users',
+  '/api/users/1',
+  '/api/workers/1',
+  '/api/workers/1/worker_documents/1/attachments',
+  '/api/nowhere',
+];
+const RAW_METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'DELETE'];
+
+interface RawShape {
+  readonly method: Method;
+  readonly path: string;
+  readonly line: string;
+  /** Header lines before and after the `Accept` header. */
+  readonly before: readonly string[];
+  readonly after: readonly string[];
+  readonly status: 400 | 431;
+}
+
+const filler = (name: string, n: number): string => `${name}: ${'b'.repeat(n)}`;
+
+const rawShape: fc.Arbitrary<RawShape> = fc.oneof(
+  // A URL over the limit, in the path or the query.
+  fc
+    .tuple(
+      fc.constantFrom(...RAW_METHODS),
+      fc.constantFrom(...RAW_PATHS),
+      fc.integer({ min: HEADER_LIMIT + 100, max: 24_000 }),
+      fc.boolean(),
+    )
+    .map(([method, path, n, inQuery]): RawShape => {
+      const url = inQuery ? `${path}?login=${'a'.repeat(n)}` : `${path}/${'x'.repeat(n)}`;
+      return { method, path, line: `${method} ${url} HTTP/1.1`, before: ['Host: roster.test'], after: [], status: 431 };
+    }),
+  // A header block over the limit: one long header or many, the Accept header before or after them.
+  fc
+    .tuple(
+      fc.constantFrom(...RAW_METHODS),
+      fc.constantFrom(...RAW_PATHS),
+      fc.integer({ min: HEADER_LIMIT + 100, max: 24_000 }),
+      fc.integer({ min: 1, max: 40 }),
+      fc.boolean(),
+    )
+    .map(([method, path, total, count, acceptFirst]): RawShape => {
+      const each = Math.ceil(total / count);
+      const fillers = Array.from({ length: count }, (_, i) => filler(i % 3 === 0 ? 'Cookie' : `X-Filler-${i}`, each));
+      return {
+        method,
+        path,
+        line: `${method} ${path} HTTP/1.1`,
+        before: acceptFirst ? ['Host: roster.test'] : ['Host: roster.test', ...fillers],
+        after: acceptFirst ? fillers : [],
+        status: 431,
+      };
+    }),
+  // A request line that is not HTTP.
+  fc
+    .constantFrom(...BAD_REQUEST_LINES)
+    .map((line): RawShape => ({ method: 'GET', path: '/', line, before: ['Host: roster.test'], after: [], status: 400 })),
+  fc
+    .tuple(
+      fc.string({ unit: fc.constantFrom(...Array.from('abcdefghijklmnopqrstuvwxyz')), minLength: 1, maxLength: 10 }),
+      fc.constantFrom(...RAW_PATHS),
+    )
+    .map(([method, path]): RawShape => ({
+      method: 'GET',
+      path,
+      line: `${method} ${path} HTTP/1.1`,
+      before: [],
+      after: [],
+      status: 400,
+    })),
+  // A version that is not HTTP/1.x.
+  fc
+    .tuple(fc.constantFrom(...RAW_METHODS), fc.constantFrom(...RAW_PATHS), fc.constantFrom(...BAD_VERSIONS))
+    .map(([method, path, version]): RawShape => ({
+      method,
+      path,
+      line: `${method} ${path} ${version}`,
+      before: ['Host: roster.test'],
+      after: [],
+      status: 400,
+    })),
+  // A header line the parser refuses, before or after the Accept header.
+  fc
+    .tuple(fc.constantFrom(...RAW_METHODS), fc.constantFrom(...RAW_PATHS), fc.constantFrom(...BAD_HEADER_LINES), fc.boolean())
+    .map(([method, path, bad, first]): RawShape => ({
+      method,
+      path,
+      line: `${method} ${path} HTTP/1.1`,
+      before: first ? ['Host: roster.test', bad] : ['Host: roster.test'],
+      after: first ? [] : [bad],
+      status: 400,
+    })),
+);
+
+/**
+ * Requests Node's HTTP layer refuses before any route sees them, as raw bytes: URLs and header
+ * blocks over 16 KB (431 `headers_too_large`), request lines that are not HTTP, versions other
+ * than HTTP/1.x, header lines the parser refuses (400 `malformed_request`), each with a random
+ * `Accept`. The answer must be in Coupa's shape, in the format Accept asks for, and close the
+ * connection; with or without the test API key, it is all the same to the parser.
+ */
+export const httpLayerErrors: fc.Arbitrary<FuzzRequest> = fc
+  .tuple(rawShape, fc.constantFrom(...ACCEPTS), fc.boolean())
+  .map(([shape, [acceptValue, format], withKey]) => {
+    const lines = [
+      shape.line,
+      ...shape.before,
+      ...(acceptValue === undefined ? [] : [`Accept: ${acceptValue}`]),
+      ...(withKey ? ['X-Coupa-Api-Key: not-needed-here'] : []),
+      ...shape.after,
+    ];
+    const raw = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+    const headers: Record<string, string> = acceptValue === undefined ? {} : { accept: acceptValue };
+    return new FuzzRequest(shape.method, shape.path, headers, undefined, {
+      credentials: false,
+      raw,
+      allowed: [shape.status],
+      codes: [shape.status === 431 ? 'headers_too_large' : 'malformed_request'],
+      format,
+    });
   });
 
 // --- What every fuzz suite shares: its seed and run counts from the environment, and the server's error log.

@@ -12,6 +12,7 @@ import {
   CONTENT_TYPES,
   FuzzRequest,
   malformedBodies,
+  multipartBody,
   multipartGarbage,
   Obj,
   oddString,
@@ -23,12 +24,15 @@ import {
   toJson,
   toXml,
   truncate,
+  uploadBodies,
   type Format,
   type FuzzResponse,
   type Method,
   type RequestOptions,
+  type UploadTarget,
   type Val,
 } from './fuzz-requests.js';
+import { makePng } from './images.js';
 
 /**
  * Hostile requests to the Worker API (seed 004) for test/workers-fuzz.test.ts, built from the
@@ -118,7 +122,13 @@ export type Intent =
   | { readonly kind: 'create'; readonly doc?: Val; readonly format: Format }
   | { readonly kind: 'update'; readonly id: string; readonly doc?: Val; readonly format: Format }
   | { readonly kind: 'bulk'; readonly mode: 'create' | 'update'; readonly docs?: readonly Val[]; readonly format: Format }
-  | { readonly kind: 'avatar-upload'; readonly id: string }
+  | {
+      readonly kind: 'avatar-upload';
+      readonly id: string;
+      /** The image sent, when the body holds it whole. */
+      readonly data?: Buffer;
+    }
+  | { readonly kind: 'attachment-upload'; readonly id: string; readonly document: string; readonly data: Buffer }
   | { readonly kind: 'avatar-delete'; readonly id: string }
   | { readonly kind: 'invite'; readonly id: string }
   | { readonly kind: 'read' };
@@ -885,6 +895,196 @@ export const avatarsAndInvites: fc.Arbitrary<FuzzRequest> = fc.oneof(
 );
 
 // ---------------------------------------------------------------------------------------------
+// Class: truncated and badly delimited uploads (fuzz-requests.ts's uploadBodies)
+
+/** The path of worker `w`'s documents. */
+export const documentsPath = (w: string | number): string => `${WORKER_PATH}/${w}/worker_documents`;
+
+/**
+ * Each seeded worker's avatar (PUT and POST answer 200) and the attachments of its own document
+ * (test/workers-fuzz.test.ts seeds document w for worker w; a clean upload answers 201).
+ */
+export const workerUploads: fc.Arbitrary<FuzzRequest> = uploadBodies(
+  fc
+    .tuple(
+      fc.constantFrom('1', '2', '3'),
+      fc.constantFrom('avatar', 'avatar', 'attachment'),
+      fc.constantFrom<Method>('PUT', 'POST'),
+    )
+    .map(([id, route, method]): UploadTarget & { readonly id: string; readonly route: string } =>
+      route === 'avatar'
+        ? { id, route, method, url: `${WORKER_PATH}/${id}/avatar`, ok: 200, code: 'invalid_avatar', fields: ['file'] }
+        : {
+            id,
+            route,
+            method: 'POST',
+            url: `${documentsPath(id)}/${id}/attachments`,
+            ok: 201,
+            code: 'invalid_attachment',
+            fields: ['file', 'attachment[file]'],
+          },
+    ),
+).map(({ target, headers, body, image, options }) => {
+  const intent: Intent =
+    target.route === 'avatar'
+      ? { kind: 'avatar-upload', id: target.id, data: image }
+      : { kind: 'attachment-upload', id: target.id, document: target.id, data: image };
+  return new WorkerRequest(target.method, target.url, headers, body, intent, options);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Class: writes racing deletes of one row (issue 17, kind 3)
+
+/** One request of a race on a worker document, or on a worker's child item. */
+export type RaceOp =
+  | { readonly kind: 'delete document' }
+  | { readonly kind: 'put document'; readonly withUrl: boolean }
+  | { readonly kind: 'upload attachment' }
+  | { readonly kind: 'destroy child'; readonly format: Format }
+  | { readonly kind: 'update child'; readonly fields: Obj; readonly format: Format };
+
+/** What the races are about: a document made for the race, or an item made in one of the worker's lists. */
+export type RaceTarget = { readonly kind: 'document' } | { readonly kind: 'child'; readonly list: string; readonly item: Obj };
+
+/** A race: concurrent requests on one row of worker `worker`, made just before (its id is known only then). */
+export class Race {
+  constructor(
+    readonly worker: string,
+    readonly target: RaceTarget,
+    readonly ops: ReadonlyArray<{ readonly op: RaceOp; readonly accept: Record<string, string> }>,
+  ) {}
+
+  [fc.toStringMethod](): string {
+    const target =
+      this.target.kind === 'document' ? 'a new document' : `a new ${this.target.list} item ${toJson(this.target.item)}`;
+    const ops = this.ops.map(
+      ({ op, accept: acc }) =>
+        `  ${op.kind}${op.kind === 'update child' ? ` ${toJson(op.fields)}` : ''}${'format' in op ? ` (${op.format})` : ''}${
+          'withUrl' in op && op.withUrl ? ' (with a url attachment)' : ''
+        } ${JSON.stringify(acc)}`,
+    );
+    return `race on ${target} of worker ${this.worker}:\n${ops.join('\n')}`;
+  }
+}
+
+const DOCUMENT_OPS: fc.Arbitrary<RaceOp> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant<RaceOp>({ kind: 'delete document' }) },
+  { weight: 2, arbitrary: fc.boolean().map((withUrl): RaceOp => ({ kind: 'put document', withUrl })) },
+  { weight: 2, arbitrary: fc.constant<RaceOp>({ kind: 'upload attachment' }) },
+);
+
+/**
+ * An item of `el` that is surely accepted (unlike goodChildItem's edge values, which may pass a
+ * minimum): every writable scalar and reference, with goodScalar's values and a seeded key.
+ */
+const surelyGoodItem = (el: ChildrenEl): fc.Arbitrary<Obj> =>
+  fc.nat({ max: 99_999 }).map(
+    (n) =>
+      new Obj(
+        writable(childDef(el)).flatMap((f): Array<readonly [string, Val]> => {
+          if (f.kind === 'scalar' && !f.immutable) return [[f.name, goodScalar(f, n)]];
+          if (f.kind === 'reference') return [[f.name, fallbackGood(f)]];
+          return [];
+        }),
+      ),
+  );
+
+const childOps = (el: ChildrenEl): fc.Arbitrary<RaceOp> =>
+  fc.oneof(
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom<Format>('json', 'xml').map((format): RaceOp => ({ kind: 'destroy child', format })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(surelyGoodItem(el), fc.constantFrom<Format>('json', 'xml'))
+        .map(([fields, format]): RaceOp => ({ kind: 'update child', fields, format })),
+    },
+  );
+
+/** 2 to 5 concurrent requests on one new document, or on one new item of a worker's list. */
+export const races: fc.Arbitrary<Race> = fc
+  .tuple(
+    fc.constantFrom('1', '2', '3'),
+    fc.oneof(
+      fc.constant<[RaceTarget, fc.Arbitrary<RaceOp>]>([{ kind: 'document' }, DOCUMENT_OPS]),
+      fc
+        .constantFrom(...WRITABLE_LISTS)
+        .chain((el) =>
+          surelyGoodItem(el).map((item): [RaceTarget, fc.Arbitrary<RaceOp>] => [
+            { kind: 'child', list: el.name, item },
+            childOps(el),
+          ]),
+        ),
+    ),
+  )
+  .chain(([worker, [target, ops]]) =>
+    fc.array(fc.record({ op: ops, accept }), { minLength: 2, maxLength: 5 }).map((list) => new Race(worker, target, list)),
+  );
+
+const RACE_PNG = makePng();
+
+/** A worker document of the type every race writes. */
+export const RACE_DOCUMENT = { type: { name: 'Work Permit' } };
+
+/**
+ * The requests of `race` on its row `rowId`, each with the statuses and codes it may get: the
+ * row is there (success) or gone (Coupa's 404 for a document; for a child item, the 400 a
+ * nested item naming a missing row gets).
+ */
+export function raceRequests(race: Race, rowId: number): FuzzRequest[] {
+  const worker = race.worker;
+  const doc = `${documentsPath(worker)}/${rowId}`;
+  const list = race.target.kind === 'child' ? race.target.list : '';
+  const gone404: RequestOptions = { codes: ['not_found'] };
+  const missingItem: RequestOptions = { allowed: [200, 400], codes: ['unknown_reference'] };
+  const workerWrite = (format: Format, item: Obj, acc: Record<string, string>): FuzzRequest => {
+    const document = new Obj([[list, [item]]]);
+    const body = format === 'json' ? toJson(document) : toXml(WORKERS.singular, document);
+    const headers = { 'content-type': CONTENT_TYPES[format][0] ?? '', ...acc };
+    return new FuzzRequest('PUT', `${WORKER_PATH}/${worker}`, headers, body, missingItem);
+  };
+  return race.ops.map(({ op, accept: acc }) => {
+    switch (op.kind) {
+      case 'delete document':
+        return new FuzzRequest('DELETE', doc, acc, undefined, { allowed: [200, 404], ...gone404 });
+      case 'put document': {
+        const body = op.withUrl
+          ? { ...RACE_DOCUMENT, attachments: [{ type: 'url', url: 'https://example.com/race' }] }
+          : RACE_DOCUMENT;
+        return new FuzzRequest('PUT', doc, { 'content-type': 'application/json', ...acc }, JSON.stringify(body), {
+          allowed: [200, 404],
+          ...gone404,
+        });
+      }
+      case 'upload attachment':
+        return new FuzzRequest(
+          'POST',
+          `${doc}/attachments`,
+          { 'content-type': 'multipart/form-data; boundary=RaceBoundary', ...acc },
+          multipartBody('RaceBoundary', [{ name: 'file', filename: 'race.png', type: 'image/png', data: RACE_PNG }]),
+          { allowed: [201, 404], ...gone404 },
+        );
+      case 'destroy child':
+        return workerWrite(
+          op.format,
+          new Obj([
+            ['id', rowId],
+            ['_destroy', true],
+          ]),
+          acc,
+        );
+      case 'update child':
+        return workerWrite(op.format, new Obj([['id', rowId], ...op.fields.entries.filter(([k]) => k !== 'id')]), acc);
+    }
+  });
+}
+
+/** Whether a race request deletes its row (of these, exactly one succeeds). */
+export const deletesRow = (op: RaceOp): boolean => op.kind === 'delete document' || op.kind === 'destroy child';
+
+// ---------------------------------------------------------------------------------------------
 // Class: bulk writes
 
 const bulkItem = (mode: 'create' | 'update'): fc.Arbitrary<Obj> =>
@@ -1341,8 +1541,12 @@ function expectedScalar(type: string, raw: unknown, size?: DecimalSize): { value
       const d = typeof raw === 'boolean' ? undefined : expectedDecimal(text, size);
       return d === undefined ? undefined : { value: d };
     }
-    case 'date':
-      return { value: text.trim() };
+    case 'date': {
+      // A datetime reads back as its calendar date as written (Rails' to_date; catalog/values.ts).
+      const t = text.trim();
+      if (/^\d{4}-\d{2}-\d{2}$/.test(t)) return { value: t };
+      return /^\d{4}-\d{2}-\d{2}[T ]\d/i.test(t) ? { value: t.slice(0, 10) } : undefined;
+    }
     case 'boolean': {
       const t = text.trim().toLowerCase();
       return raw === true || TRUE.includes(t)
@@ -1356,6 +1560,19 @@ function expectedScalar(type: string, raw: unknown, size?: DecimalSize): { value
     default:
       return undefined;
   }
+}
+
+const asciiLower = (text: string): string => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+
+/**
+ * An allowed value sent in another ASCII case reads back as the list spells it (`F` → `f`,
+ * catalog/allowed.ts), unless the element is case-sensitive.
+ */
+function spelledAsAllowed(el: ScalarEl, want: { value: unknown } | undefined): { value: unknown } | undefined {
+  if (!want || typeof want.value !== 'string' || !el.allowed || el.caseSensitive || el.allowed.includes(want.value)) return want;
+  const folded = asciiLower(want.value);
+  const matches = el.allowed.filter((a) => asciiLower(a) === folded);
+  return matches.length === 1 ? { value: matches[0] } : want;
 }
 
 /** The element of `def` a document name means (dashed or underscored, or an alias). */
@@ -1449,7 +1666,7 @@ function compositeProblem(el: CompositeEl, raw: unknown, rendered: unknown): str
 function valueProblem(el: Element, raw: unknown, rendered: unknown): string | undefined {
   switch (el.kind) {
     case 'scalar': {
-      const want = expectedScalar(el.type, raw, el.decimal);
+      const want = spelledAsAllowed(el, expectedScalar(el.type, raw, el.decimal));
       if (!want || isDeepStrictEqual(want.value, rendered)) return undefined;
       return `${el.name}: sent ${show(raw)}, expected ${show(want.value)}, reads ${show(rendered)}`;
     }
