@@ -59,9 +59,10 @@ const CREATE_RULES: readonly RuleCase[] = [
     messages: ['Default locale is not included in the list'],
   },
   {
-    name: 'allowable values: default-locale is case-sensitive',
-    change: { 'default-locale': 'en-us' },
-    messages: ['Default locale is not included in the list'],
+    // Coupa: "Authentication methods are case-sensitive"; other allowed values take any case (worker-writes.test.ts).
+    name: 'allowable values: authentication-method is case-sensitive',
+    change: { 'authentication-method': 'SAML' },
+    messages: ['Authentication method is not included in the list'],
   },
   {
     name: 'allowable values: authentication-method',

@@ -19,6 +19,8 @@ export interface CatalogIndex {
   readonly outElements: readonly Element[];
   /** The natural key element. */
   readonly key: ScalarElement;
+  /** The elements of `def.alternateKeys`, in their order. */
+  readonly alternateKeys: readonly ScalarElement[];
 }
 
 const cache = new WeakMap<ResourceDef, CatalogIndex>();
@@ -37,6 +39,13 @@ export function indexCatalog(def: ResourceDef): CatalogIndex {
   const key = scalars.find((e) => e.name === def.key);
   if (!key) throw new Error(`${def.name} has no scalar element ${def.key} for its key`);
   for (const name of def.simple) if (!byName.has(name)) throw new Error(`${def.name} simple names unknown ${name}`);
+  const alternateKeys = (def.alternateKeys ?? []).map((name) => {
+    const el = scalars.find((e) => e.name === name);
+    // Looked up as text (domain/reference-resolver.ts), so only a string element can be one.
+    if (!el || el.type !== 'string' || name === def.key)
+      throw new Error(`${def.name} has no string element ${name} for an alternate key`);
+    return el;
+  });
   const index: CatalogIndex = {
     def,
     byName,
@@ -48,6 +57,7 @@ export function indexCatalog(def: ResourceDef): CatalogIndex {
     children: def.elements.filter((e): e is ChildrenElement => e.kind === 'children'),
     outElements: def.elements.filter((e) => e.out),
     key,
+    alternateKeys,
   };
   cache.set(def, index);
   return index;

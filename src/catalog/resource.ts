@@ -51,6 +51,13 @@ export interface ResourceDef {
   readonly elements: readonly Element[];
   /** The element a client may use instead of the id to name a row (`login`, `name`, `code`). */
   readonly key: string;
+  /**
+   * Other elements Coupa documents as naming a row in an association, tried after the id and
+   * `key`, in this order (a supplier's `number`: `{"supplier": {"number": "SUP-0132"}}`).
+   * Scalars of this resource; a reference names its target by the first one it gives a value
+   * for (domain/record-input.ts).
+   */
+  readonly alternateKeys?: readonly string[];
   /** Elements rendered when a row is nested in another record (Coupa's `UserSimple`, a role inside a user). */
   readonly simple: readonly string[];
   /** What `return_object=shallow` keeps of a nested row; the id and the natural key unless given. */

@@ -54,8 +54,14 @@ export interface ScalarElement extends ElementBase {
   readonly length?: number;
   readonly required?: boolean;
   readonly unique?: boolean;
-  /** Allowable values (case-sensitive, as Coupa documents them). */
+  /**
+   * Allowable values, spelled as Coupa documents them. A value sent in another ASCII case is
+   * accepted and stored in this spelling (`F` → `f`; domain/record-input.ts), unless
+   * `caseSensitive`.
+   */
   readonly allowed?: readonly string[];
+  /** The allowed values must be sent exactly as spelled: Coupa says so of a user's authentication method. */
+  readonly caseSensitive?: boolean;
   /** Value stored when a create does not send the element. */
   readonly default?: ScalarValue;
   /** Shortest accepted text, in characters, as Rails' `length: { minimum: }` (a login has at least 2). */

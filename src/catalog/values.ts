@@ -166,10 +166,22 @@ export function coerceScalar(type: ScalarType, raw: unknown, size: DecimalSize =
       return d.ok ? { ok: true, value: d.iso } : d;
     }
     case 'date': {
-      const day = calendarDate(text);
+      const day = calendarDate(text) ?? writtenDate(text);
       return day === undefined ? { ok: false, problem: 'is not a date (YYYY-MM-DD)' } : { ok: true, value: day };
     }
   }
+}
+
+/**
+ * The calendar date of a datetime, as written: Rails casts a datetime string to a Date without
+ * converting its zone (`"1990-07-03T23:00:00-08:00".to_date` is 1990-07-03), so clients that
+ * send dates as midnight datetimes (`1990-07-03T00:00:00Z`, `…T00:00:00.000-08:00`, Ruby's
+ * `1990-07-03 00:00:00 +0000`, RFC 2822's `Tue, 03 Jul 1990 00:00:00 GMT`) keep their day. The
+ * whole text must be a datetime `parseDatetime` reads.
+ */
+function writtenDate(text: string): string | undefined {
+  const date = /^(\d{4}-\d{2}-\d{2})[T ]\d/i.exec(isoFromClientText(text))?.[1];
+  return date === undefined || parseDatetime(text) === undefined ? undefined : calendarDate(date);
 }
 
 /** A real calendar day in years 0001–9999, as `YYYY-MM-DD`; `2001-02-29` is not one. */

@@ -1,3 +1,4 @@
+import { spelledAsAllowed } from '../catalog/allowed.js';
 import { assertNever, findElement, humanize, indexCatalog, normalizeName } from '../catalog/lookup.js';
 import { resourceNamed } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
@@ -13,10 +14,13 @@ import type {
 } from '../catalog/types.js';
 import { coerceScalar, lengthProblem, textProblem } from '../catalog/values.js';
 
-/** How a client named an associated row. */
+/**
+ * How a client named an associated row: by id, by the value of a natural key (`element`: the
+ * target's `key` when absent, or one of its `alternateKeys`), or by attributes to find or create.
+ */
 export type RefSpec =
   | { readonly by: 'id'; readonly id: number }
-  | { readonly by: 'key'; readonly key: string }
+  | { readonly by: 'key'; readonly key: string; readonly element?: string }
   | {
       readonly by: 'attrs';
       readonly attrs: ReadonlyMap<string, ScalarValue | null>;
@@ -67,7 +71,12 @@ export const MAX_NESTED_ITEMS = 500;
 
 export const isPlainObject = (v: unknown): v is Document => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const keyOf = (target: string): string => resourceNamed(target).key;
+/** What a reference to `target` may name a row by, for messages: `id or name`, `id, name or number`. */
+function keyNames(target: string): string {
+  const def = resourceNamed(target);
+  const names = [...new Set(['id', def.key, ...(def.alternateKeys ?? [])])];
+  return names.length === 1 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1) ?? ''}`;
+}
 
 function normalizeKeys(doc: Document): Map<string, unknown> {
   return new Map(Object.entries(doc).map(([k, v]) => [normalizeName(k), v]));
@@ -76,12 +85,28 @@ function normalizeKeys(doc: Document): Map<string, unknown> {
 /** The document with its element names dashed (`employee_number` → `employee-number`). */
 export const normalizedKeys = (doc: Document): Document => Object.fromEntries(normalizeKeys(doc));
 
-/** A row named by its natural key; the key is looked up in SQL, so it must be storable text. */
-function keySpec(key: string, label: string, problems: string[]): RefSpec | undefined {
+/** A row named by a natural key; the key is looked up in SQL, so it must be storable text. */
+function keySpec(key: string, label: string, problems: string[], element?: string): RefSpec | undefined {
   const problem = textProblem(key);
-  if (problem === undefined) return { by: 'key', key };
+  if (problem === undefined) return element === undefined ? { by: 'key', key } : { by: 'key', key, element };
   problems.push(`${label} ${problem}`);
   return undefined;
+}
+
+/**
+ * The natural key an object names its row by: the first of the target's `key` and
+ * `alternateKeys`, in that order, that is given a value (a blank one only if none has a
+ * value). Rails, and so Coupa, looks an association up by the first attribute it recognises
+ * (the id, checked before this, then the natural key) and does not compare the others, so a
+ * supplier sent with both `name` and `number` is found by its name.
+ */
+function namedKey(def: ResourceDef, fields: ReadonlyMap<string, unknown>): { element: string; value: string } | undefined {
+  const given: { element: string; value: string }[] = [];
+  for (const element of [def.key, ...(def.alternateKeys ?? [])]) {
+    const v = fields.get(element);
+    if (typeof v === 'string' || typeof v === 'number') given.push({ element, value: String(v) });
+  }
+  return given.find((k) => k.value !== '') ?? given[0];
 }
 
 function parseRefSpec(target: string, raw: unknown, label: string, problems: string[]): RefSpec | null | undefined {
@@ -93,7 +118,7 @@ function parseRefSpec(target: string, raw: unknown, label: string, problems: str
   }
   if (typeof raw === 'string') return keySpec(raw, label, problems);
   if (!isPlainObject(raw)) {
-    problems.push(`${label} must be an object naming a row by id or ${keyOf(target)}`);
+    problems.push(`${label} must be an object naming a row by ${keyNames(target)}`);
     return undefined;
   }
   const fields = normalizeKeys(raw);
@@ -106,9 +131,9 @@ function parseRefSpec(target: string, raw: unknown, label: string, problems: str
     }
     return { by: 'id', id: c.value };
   }
-  const key = fields.get(keyOf(target));
-  if (typeof key === 'string' || typeof key === 'number') return keySpec(String(key), label, problems);
   const def = resourceNamed(target);
+  const key = namedKey(def, fields);
+  if (key) return keySpec(key.value, label, problems, key.element === def.key ? undefined : key.element);
   if (def.findOrCreateBy) {
     const reported = problems.length;
     const attrs = new Map<string, ScalarValue | null>();
@@ -118,7 +143,7 @@ function parseRefSpec(target: string, raw: unknown, label: string, problems: str
       if (!fields.has(field.name)) continue;
       const c = coerceScalar(field.type, fields.get(field.name), field.decimal);
       const problem = c.ok ? lengthProblem(c.value, field.length) : c.problem;
-      if (problem === undefined && c.ok) attrs.set(field.name, c.value);
+      if (problem === undefined && c.ok) attrs.set(field.name, spelledAsAllowed(field, c.value));
       else problems.push(`${label} ${field.name} ${problem}`);
     }
     for (const link of index.references) {
@@ -133,7 +158,7 @@ function parseRefSpec(target: string, raw: unknown, label: string, problems: str
     problems.push(`${label} must give an id, a ${def.key}, or ${def.findOrCreateBy.join(' and ')}`);
     return undefined;
   }
-  problems.push(`${label} must name a row by id or ${keyOf(target)}`);
+  problems.push(`${label} must name a row by ${keyNames(target)}`);
   return undefined;
 }
 
@@ -196,7 +221,7 @@ function parseValue(el: Element, raw: unknown, out: ParsedInput): void {
   switch (el.kind) {
     case 'scalar': {
       const c = coerceScalar(el.type, raw, el.decimal);
-      if (c.ok) out.scalars.set(el, c.value);
+      if (c.ok) out.scalars.set(el, spelledAsAllowed(el, c.value));
       else out.problems.push(`${label} ${c.problem}`);
       break;
     }

@@ -26,7 +26,7 @@ export interface RowWriter {
   creating(target: string): Row;
 }
 
-/** Looks up associations named by id or natural key, in any resource; never writes. */
+/** Looks up associations named by id or a natural key (or an alternate one), in any resource; never writes. */
 export class ReferenceResolver {
   constructor(
     private readonly repository: (name: string) => RecordRepository,
@@ -38,7 +38,9 @@ export class ReferenceResolver {
     return this.repository(target).exists(id);
   }
 
-  private async idByKey(target: string, key: string): Promise<number | undefined> {
+  /** The row whose `element` (the natural key unless given) is `key`; an alternate key is read from the database, not the caches. */
+  private async idByKey(target: string, key: string, element?: string): Promise<number | undefined> {
+    if (element !== undefined) return this.repository(target).idByAlternateKey(element, key);
     if (resourceNamed(target).cached) return (await this.caches.byKey(target, key))?.id;
     return this.repository(target).idByKey(key);
   }
@@ -54,9 +56,9 @@ export class ReferenceResolver {
       return undefined;
     }
     if (spec.by === 'key') {
-      const id = await this.idByKey(target, spec.key);
+      const id = await this.idByKey(target, spec.key, spec.element);
       if (id !== undefined) return { kind: 'id', id };
-      messages.push(`${label}: no ${noun} with ${def.key} '${spec.key}'`);
+      messages.push(`${label}: no ${noun} with ${spec.element ?? def.key} '${spec.key}'`);
       return undefined;
     }
     const index = indexCatalog(def);

@@ -206,6 +206,23 @@ export class RecordRepository {
     return row ? Number(row['id']) : undefined;
   }
 
+  /**
+   * The id of the row whose alternate key `element` (one of the definition's `alternateKeys`)
+   * is `value`. Coupa keeps them unique, Roster's fixtures need not: then the oldest row, as
+   * Rails' `find_by` returns one.
+   */
+  async idByAlternateKey(element: string, value: string): Promise<number | undefined> {
+    const el = indexCatalog(this.def).alternateKeys.find((e) => e.name === element);
+    if (!el) throw new Error(`${this.def.name} has no alternate key ${element}`);
+    const row = await this.store.db
+      .selectFrom(this.def.table)
+      .select('id')
+      .where(el.column, '=', value)
+      .orderBy('id')
+      .executeTakeFirst();
+    return row ? Number(row['id']) : undefined;
+  }
+
   /** Which of the given unique column values already belong to another row. */
   async taken(db: WriteDb, values: ReadonlyMap<string, string>, exceptId?: number): Promise<Set<string>> {
     const taken = new Set<string>();

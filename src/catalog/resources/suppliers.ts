@@ -21,6 +21,9 @@ export const SUPPLIERS = defineResource({
     ...auditUsers(),
   ],
   key: 'name',
+  // Coupa names a supplier by its number too (its ERP playbook creates one with `<number>`, its
+  // Suppliers export lists "Supplier Number", unique): `{"supplier": {"number": "SUP-0132"}}`.
+  alternateKeys: ['number'],
   simple: ['id', 'name', 'display-name'],
   cached: true,
   api: {

@@ -99,9 +99,11 @@ const ELEMENTS: readonly Element[] = [
   }),
   scalar('salesforce-id', 'string', 'salesforce_id', { length: 255 }),
   scalar('account-security-type', 'integer', 'account_security_type', { allowed: ['0', '1', '2'], default: 0 }),
+  // "Authentication methods are case-sensitive" (Coupa's Users API element table): `SAML` is refused.
   scalar('authentication-method', 'symbol', 'What Authentication Method will be used (case-sensitive)?', {
     length: 255,
     allowed: ['coupa_credentials', 'ldap', 'saml'],
+    caseSensitive: true,
     default: 'coupa_credentials',
   }),
   scalar('sso-identifier', 'string', "User's Single Sign-on ID (SSO ID)", { length: 255, indexed: true }),
