@@ -293,7 +293,7 @@ export class RecordService {
  */
 function pointLookup(query: ParsedQuery): { column: string; type: ScalarType; value: ScalarValue } | undefined {
   const [only, ...more] = query.conditions;
-  if (!only || more.length > 0 || only.op !== 'eq' || only.path.length > 0 || !only.field?.unique) return undefined;
+  if (!only || more.length > 0 || only.op !== 'eq' || only.path.length > 0 || !only.field.unique) return undefined;
   const [value = null] = only.values;
   if (value === null || value === '' || query.offset > 0 || query.limit === 0) return undefined;
   return { column: only.field.column, type: only.field.type, value };
