@@ -4,8 +4,7 @@ import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { credentialService } from '../src/cli/credentials.js';
-import { DEFAULTS, makeConfig } from '../src/config.js';
-import { buildApp } from '../src/http/app.js';
+import { DEFAULTS } from '../src/config.js';
 import { ApiKeyRepository } from '../src/store/api-key-repository.js';
 import { createUser, dbSnapshot } from './helpers/api.js';
 import { DIALECTS, type TestDialect } from './helpers/dialects.js';
@@ -254,22 +253,7 @@ function memoryLog(): MemoryLog {
  * logger's error method, and so keep error lines out of the log checked for secrets.)
  */
 async function loggedTestApp(dialect: TestDialect, log: MemoryLog): Promise<TestApp> {
-  const { store, drop } = await dialect.open();
-  await new ApiKeyRepository(store).add(TEST_KEY, 'test');
-  const app = await buildApp({
-    config: makeConfig({ rateLimit: null, logLevel: 'trace' }),
-    store,
-    logger: { stream: log.stream },
-  });
-  return {
-    app,
-    store,
-    request: (opts) => app.inject({ ...opts, headers: { 'x-coupa-api-key': TEST_KEY, ...opts.headers } }),
-    close: async () => {
-      await app.close();
-      await drop();
-    },
-  };
+  return makeTestApp(dialect, { logLevel: 'trace' }, { logger: { stream: log.stream } });
 }
 
 /** The log lines holding any of `secrets`, each with the secret it leaks. */

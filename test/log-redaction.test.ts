@@ -11,7 +11,7 @@ import { redactUrl } from '../src/http/log-url.js';
 import type { Store } from '../src/store/database.js';
 import { DIALECTS, type TestDialect } from './helpers/dialects.js';
 import { makePng, multipartFile } from './helpers/images.js';
-import { validUser } from './helpers/test-app.js';
+import { makeTestApp, validUser, type TestApp } from './helpers/test-app.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -109,28 +109,10 @@ function leakingLines(text: string, secrets: readonly string[]): string[] {
 }
 
 /** An app logging at trace into a string, on a fresh database of the dialect. */
-async function loggedApp(dialect: TestDialect): Promise<{
-  app: FastifyInstance;
-  store: Store;
-  text: () => string;
-  close: () => Promise<void>;
-}> {
-  const { store, drop } = await dialect.open();
+async function loggedApp(dialect: TestDialect): Promise<TestApp & { text: () => string }> {
   const log = capture();
-  const app = await buildApp({
-    config: makeConfig({ rateLimit: null, logLevel: 'trace' }),
-    store,
-    logger: { stream: log.stream },
-  });
-  return {
-    app,
-    store,
-    text: log.text,
-    close: async () => {
-      await app.close();
-      await drop();
-    },
-  };
+  const t = await makeTestApp(dialect, { logLevel: 'trace' }, { logger: { stream: log.stream } });
+  return { ...t, text: log.text };
 }
 
 const WORKER = {
@@ -173,7 +155,7 @@ for (const dialect of DIALECTS) {
 
     it('masks every credential form on users, avatars, worker documents, attachments, oauth2, reference data, health, unknown routes and 401s, at trace', async () => {
       const t = await loggedApp(dialect);
-      close = t.close;
+      close = () => t.close();
       const send = (opts: InjectOptions): Promise<LightMyRequestResponse> => t.app.inject(opts);
       const credentials = credentialService(t.store);
       const { key } = await credentials.createKey({ name: 'matrix key', scopes: null });
@@ -351,7 +333,7 @@ describe('the log masks whatever anyone logs, at every level', () => {
     const dialect = DIALECTS[0];
     if (!dialect) throw new Error('no dialect');
     const t = await loggedApp(dialect);
-    close = t.close;
+    close = () => t.close();
     return { log: t.app.log, text: t.text };
   }
 

@@ -17,11 +17,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A fresh app on a fresh database. Rate limiting is off unless a test asks for it: tests send bursts. */
+/**
+ * A fresh app on a fresh database. Rate limiting is off unless a test asks for it: tests send
+ * bursts. `options.logger` (pino options, e.g. `{ stream }`) turns logging on, at the config's
+ * `logLevel`.
+ */
 export async function makeTestApp(
   dialect: TestDialect,
   overrides: Partial<Config> = {},
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; logger?: object } = {},
 ): Promise<TestApp> {
   const { store, drop } = await dialect.open();
   await new ApiKeyRepository(store).add(TEST_KEY, 'test');
