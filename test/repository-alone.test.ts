@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 /**
- * A user clones the repository without the team's `../shared` folder: no code or test may read
+ * A user clones the repository without the team's `shared` folder beside it: no code or test may read
  * a file from outside the repository (issue 17, kind 8). What the tests need of Coupa's public
  * reference is vendored in test/fixtures/coupa/ with its source noted; a comment may still cite
- * `../shared` as where a rule comes from.
+ * a page of that folder as where a rule comes from.
  */
 describe('the suite runs from the repository alone', () => {
   const tracked = execFileSync('git', ['ls-files', 'src', 'test', 'scripts', 'bench', '.ci'], { encoding: 'utf8' })
@@ -15,7 +15,7 @@ describe('the suite runs from the repository alone', () => {
 
   it('names no path outside the repository in a string', () => {
     expect(tracked.length).toBeGreaterThan(50);
-    // A string literal (quoted or a template) holding a path that climbs out to ../shared.
+    // A string literal (quoted or a template) holding a path that climbs out to the shared folder.
     const outside = /['"`][^'"`\n]*\.\.\/(?:\.\.\/)*shared\//;
     const offenders = tracked.filter((file) => outside.test(readFileSync(file, 'utf8')));
     expect(offenders).toEqual([]);

@@ -2,7 +2,7 @@ import { normalizeName } from '../catalog/lookup.js';
 
 /**
  * What a response shows of a record, from `return_object` and `fields`
- * (../shared/reference/coupa-docs/0008-API_Return_Formats.md).
+ * (Coupa's "API Return Formats" page, 0008-API_Return_Formats.md).
  */
 export type View =
   | { readonly kind: 'full' }
