@@ -40,7 +40,7 @@ export class ReferenceResolver {
 
   /** The row whose `element` (the natural key unless given) is `key`; an alternate key is read from the database, not the caches. */
   private async idByKey(target: string, key: string, element?: string): Promise<number | undefined> {
-    if (element !== undefined) return this.repository(target).idByAlternateKey(element, key);
+    if (element !== undefined) return this.repository(target).idByKey(key, element);
     if (resourceNamed(target).cached) return (await this.caches.byKey(target, key))?.id;
     return this.repository(target).idByKey(key);
   }

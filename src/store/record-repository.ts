@@ -196,30 +196,18 @@ export class RecordRepository {
     return row !== undefined;
   }
 
-  /** The id of the row whose natural key is `key`. */
-  async idByKey(key: string): Promise<number | undefined> {
-    const row = await this.store.db
-      .selectFrom(this.def.table)
-      .select('id')
-      .where(indexCatalog(this.def).key.column, '=', key)
-      .executeTakeFirst();
-    return row ? Number(row['id']) : undefined;
-  }
-
   /**
-   * The id of the row whose alternate key `element` (one of the definition's `alternateKeys`)
-   * is `value`. Coupa keeps them unique, Roster's fixtures need not: then the oldest row, as
-   * Rails' `find_by` returns one.
+   * The id of the row whose natural key is `key`, or, with `element` (one of the definition's
+   * `alternateKeys`), whose that element is. Coupa keeps alternate keys unique, Roster's
+   * fixtures need not: then the oldest row, as Rails' `find_by` returns one.
    */
-  async idByAlternateKey(element: string, value: string): Promise<number | undefined> {
-    const el = indexCatalog(this.def).alternateKeys.find((e) => e.name === element);
-    if (!el) throw new Error(`${this.def.name} has no alternate key ${element}`);
-    const row = await this.store.db
-      .selectFrom(this.def.table)
-      .select('id')
-      .where(el.column, '=', value)
-      .orderBy('id')
-      .executeTakeFirst();
+  async idByKey(key: string, element?: string): Promise<number | undefined> {
+    const index = indexCatalog(this.def);
+    const el = element === undefined ? index.key : index.alternateKeys.find((e) => e.name === element);
+    if (!el) throw new Error(`${this.def.name} has no alternate key ${element ?? ''}`);
+    const query = this.store.db.selectFrom(this.def.table).select('id').where(el.column, '=', key);
+    // The natural key is unique: no ordering, so the planner keeps to its unique index.
+    const row = await (element === undefined ? query : query.orderBy('id')).executeTakeFirst();
     return row ? Number(row['id']) : undefined;
   }
 
