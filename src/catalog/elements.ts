@@ -7,6 +7,7 @@ import type {
   ReferenceElement,
   ScalarElement,
   ScalarType,
+  ThroughElement,
 } from './types.js';
 
 /**
@@ -51,6 +52,21 @@ export function collection(
   opts: Partial<Omit<CollectionElement, 'kind' | 'name' | 'target' | 'description'>> = {},
 ): CollectionElement {
   return { kind: 'collection', name, target, description, membership: name, in: true, out: true, ...opts };
+}
+
+/**
+ * `reference`'s target's `field`, shown as its own element (`account-type-id`, `warehouse-name`);
+ * read-only unless `in` is given (docs/reference-data.md lists which Coupa accepts).
+ */
+export function through(
+  name: string,
+  reference: ReferenceElement,
+  field: string,
+  type: ScalarType,
+  description: string,
+  opts: { readonly in?: boolean } = {},
+): ThroughElement {
+  return { kind: 'through', name, reference: reference.name, target: reference.target, field, type, description, in: false, out: true, ...opts };
 }
 
 /** Rows of the `target` resource owned by this one, whose reference element `owner` points back. */

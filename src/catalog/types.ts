@@ -176,5 +176,29 @@ export interface ChildrenElement extends ElementBase {
   readonly owner: string;
 }
 
+/**
+ * A value of the row a reference of the same resource points at, shown under its own name:
+ * Rails' foreign key (`account-type-id`, the referenced id) or a delegated attribute
+ * (`warehouse-name`). Not stored. Queried as the reference's path (`account-type[id]`); written,
+ * where `in`, it names the referenced row by that element (`"account-type-id": 5`).
+ */
+export interface ThroughElement extends ElementBase {
+  readonly kind: 'through';
+  /** The reference element it reads through (`account-type`). */
+  readonly reference: string;
+  /** That reference's target resource (`account_types`). */
+  readonly target: string;
+  /** The target's element shown: `id` or one of its scalars. */
+  readonly field: string;
+  readonly type: ScalarType;
+}
+
 export type Element =
-  ScalarElement | ComputedElement | SecretElement | ReferenceElement | CollectionElement | CompositeElement | ChildrenElement;
+  | ScalarElement
+  | ComputedElement
+  | SecretElement
+  | ReferenceElement
+  | CollectionElement
+  | CompositeElement
+  | ChildrenElement
+  | ThroughElement;

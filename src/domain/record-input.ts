@@ -198,7 +198,13 @@ export function parseInput(def: ResourceDef, doc: Document): ParsedInput {
       out.ignored.push(name);
       continue;
     }
-    parseElement(el, raw, out);
+    if (el.kind === 'through') {
+      // `"account-type-id": 5` is `"account-type": {"id": 5}`; null or "" clears the reference.
+      const ref = index.byName.get(el.reference);
+      if (ref) parseElement(ref, raw === null || raw === '' ? null : { [el.field]: raw }, out);
+    } else {
+      parseElement(el, raw, out);
+    }
   }
   const nested = [...out.children.values()].reduce((sum, items) => sum + items.length, 0);
   if (nested > MAX_NESTED_ITEMS) {
@@ -284,8 +290,9 @@ function parseValue(el: Element, raw: unknown, out: ParsedInput): void {
       else out.children.set(el, parseChildItems(el, items, out));
       break;
     }
-    // Computed values are never Api_In; listed for the switch to be exhaustive.
+    // Computed values are never Api_In, and parseInput reads a through element as its reference.
     case 'computed':
+    case 'through':
       out.ignored.push(el.name);
       break;
     default:

@@ -39,12 +39,21 @@ export interface BulkResult extends BatchResult {
 type Association = { readonly el: ReferenceElement | CollectionElement; readonly cached: boolean };
 const associationCache = new WeakMap<ResourceDef, readonly Association[]>();
 
-/** The associations a rendering of `def` shows, and whether their targets are cached reference data. */
+/**
+ * The associations a rendering of `def` reads, and whether their targets are cached reference
+ * data: those it shows, and those a shown through element reads a value of (`warehouse-name`).
+ */
 function associationsOf(def: ResourceDef): readonly Association[] {
   let found = associationCache.get(def);
   if (!found) {
-    found = indexCatalog(def).outElements.flatMap((el) =>
-      el.kind === 'reference' || el.kind === 'collection' ? [{ el, cached: resourceNamed(el.target).cached === true }] : [],
+    const index = indexCatalog(def);
+    const through = new Set(
+      index.outElements.flatMap((el) => (el.kind === 'through' && el.field !== 'id' ? [el.reference] : [])),
+    );
+    found = def.elements.flatMap((el) =>
+      (el.kind === 'reference' && (el.out || through.has(el.name))) || (el.kind === 'collection' && el.out)
+        ? [{ el, cached: resourceNamed(el.target).cached === true }]
+        : [],
     );
     associationCache.set(def, found);
   }

@@ -4,7 +4,7 @@ import type { ScalarValue } from '../catalog/types.js';
 import { coerceScalar } from '../catalog/values.js';
 import type { Condition, Ordering, ParsedQuery } from './filter.js';
 import { OPERATOR_NAMES, OPERATORS, operatorNamed, type Operator } from './operators.js';
-import type { Hop, Meaning as SchemaMeaning, QueryField, QuerySchema } from './schema.js';
+import type { Hop, Meaning, QueryField, QuerySchema } from './schema.js';
 import { parseView, type Shape, type View } from './view.js';
 
 /** Core resources return at most 50 records a page; a larger limit is capped, not refused. */
@@ -32,8 +32,6 @@ function nonNegativeInt(raw: string): number | undefined {
   return /^\d+$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : undefined;
 }
 
-/** What a name means in a query: an element of the schema, or a belongs-to's foreign key. */
-type Meaning = SchemaMeaning | { readonly is: 'foreign-key'; readonly hop: Hop; readonly field: QueryField };
 
 interface Target {
   readonly path: readonly Hop[];
@@ -50,7 +48,7 @@ function foreignKey(schema: QuerySchema, table: string, name: string): Meaning |
   const hop = base === undefined ? undefined : schema.meaning(table, base);
   if (hop?.is !== 'hop' || hop.hop.via !== 'column') return undefined;
   const id = schema.meaning(hop.hop.target, 'id');
-  return id?.is === 'field' ? { is: 'foreign-key', hop: hop.hop, field: id.field } : undefined;
+  return id?.is === 'field' ? { is: 'through', hop: hop.hop, field: id.field } : undefined;
 }
 
 /** Resolves `roles[name][in]` to a path, a field and an operator, or says what is wrong with it. */
@@ -93,7 +91,7 @@ function resolveTarget(schema: QuerySchema, param: string): Target | string {
         i++;
         break;
       }
-      case 'foreign-key':
+      case 'through':
         // `manager_id` is `manager[id]`: `manager_id[blank]=true` asks for the rows without a manager.
         path.push(meaning.hop);
         field = meaning.field;

@@ -36,6 +36,8 @@ export type Meaning =
   | { readonly is: 'field'; readonly field: QueryField }
   | { readonly is: 'hop'; readonly hop: Hop }
   | { readonly is: 'group'; readonly name: string; readonly fields: ReadonlyMap<string, QueryField> }
+  /** A field of the row a belongs-to points at, under a name of its own (`account-type-id`, `warehouse-name`). */
+  | { readonly is: 'through'; readonly hop: Hop; readonly field: QueryField }
   | { readonly is: 'hidden'; readonly name: string };
 
 /** The queryable shape of a resource and of every table it reaches, by table name. */
@@ -89,6 +91,18 @@ function elementMeaning(def: ResourceDef, el: Element): Meaning {
           el.fields.map((f) => [f.name, { name: `${el.name}[${f.name}]`, column: f.column, type: 'string' as const }]),
         ),
       };
+    case 'through': {
+      const target = resourceNamed(el.target);
+      const ref = findElement(indexCatalog(def), el.reference);
+      const field = findElement(indexCatalog(target), el.field);
+      const meaning = field ? elementMeaning(target, field) : undefined;
+      if (ref?.kind !== 'reference' || meaning?.is !== 'field') throw new Error(`${def.name} ${el.name} reads no field`);
+      return {
+        is: 'through',
+        hop: { via: 'column', name: el.reference, column: ref.column, target: target.table },
+        field: meaning.field,
+      };
+    }
     // Computed values are not stored and secrets are never matched against.
     case 'computed':
     case 'secret':

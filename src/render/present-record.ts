@@ -40,6 +40,7 @@ function scalarNode(el: Element, r: StoredRecord): OutNode {
     }
     case 'secret':
     case 'reference':
+    case 'through':
     case 'collection':
     case 'children':
       return { t: 'string', v: null };
@@ -102,6 +103,10 @@ function elementNode(el: Element, r: StoredRecord, lookups: PresentLookups, dept
         if (row) items.push(presentNested(target, target.singular, row, lookups, depth));
       }
       return { t: 'array', item: target.singular, v: items };
+    }
+    case 'through': {
+      if (el.field === 'id') return { t: el.type, v: r.refs.get(el.reference) ?? null };
+      return { t: el.type, v: referenced(r, el.reference, el.target, lookups)?.values.get(el.field) ?? null };
     }
     case 'children': {
       const target = resourceNamed(el.target);

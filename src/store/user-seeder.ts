@@ -238,6 +238,7 @@ async function makePlan(store: Store, rnd: Random, runIds: number[]): Promise<Pl
         break;
       }
       case 'computed':
+      case 'through':
       case 'secret':
       case 'children':
         break;

@@ -557,6 +557,7 @@ function tablePlan(store: Store, def: ResourceDef, generator: RowGenerator, owne
         }
         break;
       case 'computed':
+      case 'through':
       case 'secret':
       case 'collection':
       case 'children':

@@ -1,10 +1,9 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { indexCatalog } from '../../catalog/lookup.js';
 import { RESOURCES } from '../../catalog/registry.js';
-import { membershipOwner, membershipTable } from '../../catalog/resource.js';
 import type { Database } from '../database.js';
 import type { StoreDialect } from '../dialects/index.js';
-import { createResourceTable, elementsOf } from '../schema/resource-table.js';
+import { createMembershipTable, createResourceTable, elementsOf } from '../schema/resource-table.js';
 
 /**
  * Non-unique columns of uncached resources (users) with a lookup index in this migration:
@@ -59,19 +58,7 @@ export function initialMigration(dialect: StoreDialect): Migration {
         for (const column of [...LOOKUP_COLUMNS, ...index.references.map((el) => el.column)]) {
           await db.schema.createIndex(`${def.table}_${column}`).on(def.table).columns([column, 'id']).execute();
         }
-        if (index.collections.length === 0) continue;
-        const members = membershipTable(def);
-        const owner = membershipOwner(def);
-        await db.schema
-          .createTable(members)
-          .addColumn(owner, fkType, (c) => c.notNull().references(`${def.table}.id`).onDelete('cascade'))
-          .addColumn('kind', 'text', (c) => c.notNull())
-          .addColumn('ref_id', fkType, (c) => c.notNull())
-          .addColumn('position', 'integer', (c) => c.notNull())
-          .addPrimaryKeyConstraint(`${members}_pk`, [owner, 'kind', 'ref_id'])
-          .execute();
-        // Covers `roles[name]=…`: from the role's id straight to its owners' ids.
-        await db.schema.createIndex(`${members}_kind_ref`).on(members).columns(['kind', 'ref_id', owner]).execute();
+        if (index.collections.length > 0) await createMembershipTable(db, def, dialect);
       }
 
       await db.schema

@@ -1,7 +1,7 @@
 import { sql, type AlterTableBuilder, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
 import { assertNever } from '../../catalog/lookup.js';
 import { RESOURCES, resourceNamed } from '../../catalog/registry.js';
-import type { ResourceDef } from '../../catalog/resource.js';
+import { membershipOwner, membershipTable, type ResourceDef } from '../../catalog/resource.js';
 import type { Element } from '../../catalog/types.js';
 import type { Database } from '../database.js';
 import type { DataType, StoreDialect } from '../dialects/index.js';
@@ -35,6 +35,7 @@ function columnsFor(el: Element, dialect: StoreDialect, altering: boolean): Colu
     case 'composite':
       return el.fields.map((part) => [part.column, dialect.columnType('string', part.length)] as const);
     case 'computed':
+    case 'through':
     case 'collection':
     case 'children':
       return [];
@@ -84,9 +85,35 @@ export async function createResourceIndexes(db: Kysely<Database>, def: ResourceD
 }
 
 /**
+ * The table of `def`'s has-many memberships (`membershipTable`): rows (owner, kind, ref_id,
+ * position), one per associated row, in the order the client gave them.
+ */
+export async function createMembershipTable(db: Kysely<Database>, def: ResourceDef, dialect: StoreDialect): Promise<void> {
+  const members = membershipTable(def);
+  const owner = membershipOwner(def);
+  await db.schema
+    .createTable(members)
+    .addColumn(owner, dialect.fkType, (c) => c.notNull().references(`${def.table}.id`).onDelete('cascade'))
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('ref_id', dialect.fkType, (c) => c.notNull())
+    .addColumn('position', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint(`${members}_pk`, [owner, 'kind', 'ref_id'])
+    .execute();
+  // Covers `roles[name]=…`: from the role's id straight to its owners' ids.
+  await db.schema.createIndex(`${members}_kind_ref`).on(members).columns(['kind', 'ref_id', owner]).execute();
+}
+
+/** Whether migration `version` brings `def`'s first collection, and with it the membership table. */
+const bringsMemberships = (def: ResourceDef, version: number): boolean => {
+  const collections = def.elements.filter((el) => el.kind === 'collection');
+  return collections.some((el) => (el.since ?? def.since ?? 1) === version) &&
+    collections.every((el) => (el.since ?? def.since ?? 1) >= version);
+};
+
+/**
  * What migration `version` does for every resource: creates the tables of the resources it
- * brings (`since: version`), adds its elements' columns to the others, and, with `indexes`,
- * their indexes (`createResourceIndexes`).
+ * brings (`since: version`), adds its elements' columns to the others, the membership table of
+ * a resource given its first collection, and, with `indexes`, their indexes (`createResourceIndexes`).
  */
 export async function migrateResources(
   db: Kysely<Database>,
@@ -97,6 +124,7 @@ export async function migrateResources(
   for (const def of RESOURCES) {
     if (def.since === version) await createResourceTable(db, def, dialect, version).execute();
     else for (const statement of addResourceColumns(db, def, dialect, version)) await statement.execute();
+    if (version > 1 && bringsMemberships(def, version)) await createMembershipTable(db, def, dialect);
     if (indexes) await createResourceIndexes(db, def, version);
   }
 }
