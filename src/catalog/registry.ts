@@ -7,6 +7,7 @@ import { ACCOUNTS } from './resources/accounts.js';
 import { ADDRESSES } from './resources/addresses.js';
 import { APPROVAL_LIMITS } from './resources/approval-limits.js';
 import { BUSINESS_GROUPS } from './resources/business-groups.js';
+import { CONTACTS } from './resources/contacts.js';
 import { COUNTRIES } from './resources/countries.js';
 import { CURRENCIES } from './resources/currencies.js';
 import { DOCUMENT_TYPES } from './resources/document-types.js';
@@ -17,6 +18,7 @@ import { LEGAL_ENTITIES } from './resources/legal-entities.js';
 import { LOOKUP_VALUES } from './resources/lookup-values.js';
 import { LOOKUPS } from './resources/lookups.js';
 import { PCARDS } from './resources/pcards.js';
+import { PURPOSES } from './resources/purposes.js';
 import { ROLES } from './resources/roles.js';
 import { SKILLS } from './resources/skills.js';
 import { SUPPLIERS } from './resources/suppliers.js';
@@ -44,6 +46,9 @@ import { WORKERS } from './resources/workers.js';
 export const RESOURCES: readonly ResourceDef[] = [
   CURRENCIES,
   COUNTRIES,
+  // Purposes and contacts (migration 9), before the addresses and account types that name them.
+  PURPOSES,
+  CONTACTS,
   ROLES,
   DEPARTMENTS,
   BUSINESS_GROUPS,

@@ -64,6 +64,12 @@ export interface ScalarElement extends ElementBase {
   readonly caseSensitive?: boolean;
   /** Value stored when a create does not send the element. */
   readonly default?: ScalarValue;
+  /**
+   * A create that gives no value (or a blank one) gets the non-blank values of these elements,
+   * in this order, joined by "-": an account's `code` from its segments (Coupa's Accounts
+   * example answers segments `SF`, `Marketing`, `Expense` with `SF-Marketing-Expense`).
+   */
+  readonly defaultJoin?: readonly string[];
   /** Shortest accepted text, in characters, as Rails' `length: { minimum: }` (a login has at least 2). */
   readonly minLength?: number;
   /** A format the text must have, checked after the length (Rails' `format:` validations). */

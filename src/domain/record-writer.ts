@@ -164,6 +164,7 @@ export class RecordWriter {
    * Creation defaults of associations (`default` on the element): what a create leaves out gets
    * them, and so does a reference an update leaves out on a row that has none. A default row
    * that no longer exists (a renamed `User` role) is left out rather than refusing the write.
+   * A create's scalar with `defaultJoin` gets its parts joined when it is not given.
    */
   private async applyDefaults(input: ParsedInput, current?: StoredRecord): Promise<void> {
     this.deps.caches.refresh();
@@ -174,6 +175,16 @@ export class RecordWriter {
       if (spec) input.references.set(el, spec);
     }
     if (current) return;
+    for (const el of index.writableScalars) {
+      const given = input.scalars.get(el);
+      if (!el.defaultJoin || (typeof given === 'string' && given.trim() !== '')) continue;
+      const parts = el.defaultJoin.map((name) => {
+        const part = index.byName.get(name);
+        return part?.kind === 'scalar' ? input.scalars.get(part) : undefined;
+      });
+      const joined = parts.filter((p) => p !== undefined && p !== null && String(p).trim() !== '').join('-');
+      if (joined !== '') input.scalars.set(el, joined);
+    }
     for (const el of index.collections) {
       if (!el.default || !el.in || input.collections.has(el)) continue;
       const specs: RefSpec[] = [];

@@ -110,6 +110,8 @@ export class ReferenceResolver {
       new Map([...r.links].filter(([k]) => by.has(k))),
     );
     return repo.findOrCreate(trx, match, async () => {
+      // A resource named by its id alone (a contact) is created with what the client gave.
+      if (def.key === 'id') return { ...writer.creating(r.target), ...writer.encode(r.target, r.fields, r.links) };
       // The natural key must stay unique: "1000.0 USD", then "1000.0 USD (2)"...
       let name = r.name;
       for (let n = 2; await repo.keyTaken(trx, name); n++) name = `${r.name} (${n})`;

@@ -7,6 +7,7 @@ import { swaggerShapesMigration } from './migrations/005-swagger-shapes.js';
 import { suppliersMigration } from './migrations/006-suppliers.js';
 import { workersMigration } from './migrations/007-workers.js';
 import { lookupsMigration } from './migrations/008-lookups.js';
+import { referenceElementsMigration } from './migrations/009-reference-elements.js';
 import type { Store } from './database.js';
 import type { StoreDialect } from './dialects/index.js';
 
@@ -21,6 +22,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '006-suppliers': suppliersMigration(dialect),
     '007-workers': workersMigration(dialect),
     '008-lookups': lookupsMigration(dialect),
+    '009-reference-elements': referenceElementsMigration(dialect),
   };
 }
 

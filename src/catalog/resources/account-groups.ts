@@ -15,6 +15,12 @@ export const ACCOUNT_GROUPS = defineResource({
     // Required by Coupa's Swagger `AccountGroup`; `1` and `2` are its enum.
     scalar('account-group-type', 'integer', 'Type', { allowed: ['1', '2'], default: 1, since: 5 }),
     reference('account-type', 'account_types', 'The chart of accounts the group belongs to', { since: 5 }),
+    // Swagger `AccountGroup`: per segment, the rule's column, operator and value, string(255) each.
+    ...Array.from({ length: 20 }, (_, i) =>
+      (['col', 'op', 'val'] as const).map((part) =>
+        scalar(`segment-${i + 1}-${part}`, 'string', `segment_${i + 1}_${part}`, { length: 255, since: 9 }),
+      ),
+    ).flat(),
     ...auditUsers(3),
   ],
   key: 'name',

@@ -1,4 +1,4 @@
-import { auditUsers, idElement, reference, scalar, timestamps } from '../elements.js';
+import { auditUsers, idElement, readOnly, reference, scalar, timestamps } from '../elements.js';
 import { defineResource } from '../resource.js';
 
 /**
@@ -14,6 +14,14 @@ export const ACCOUNT_TYPES = defineResource({
     scalar('name', 'string', 'Name', { length: 50, required: true, unique: true }),
     scalar('active', 'boolean', 'Active', { default: true }),
     reference('currency', 'currencies', 'Currency', { required: true }),
+    // Swagger `AccountType`: both read-only, Coupa's to set (a dynamic chart, the legal entities using it).
+    readOnly('dynamic-flag', 'boolean', 'Boolean value for determing if account type is dynamic', { default: false, since: 9 }),
+    readOnly('legal-entity-name', 'string', 'Legal entity or entities that are associated with this chart of accounts', {
+      length: 255,
+      since: 9,
+    }),
+    reference('primary-address', 'addresses', 'Primary address', { since: 9 }),
+    reference('primary-contact', 'contacts', 'Primary contact', { since: 9 }),
     ...auditUsers(3),
   ],
   key: 'name',

@@ -1,8 +1,11 @@
-import { auditUsers, idElement, reference, scalar, timestamps } from '../elements.js';
+import { auditUsers, collection, idElement, readOnly, reference, scalar, through, timestamps } from '../elements.js';
 import { defineResource } from '../resource.js';
 
 const text = (name: string, description: string, since?: number) =>
   scalar(name, 'string', description, { length: 255, ...(since === undefined ? {} : { since }) });
+
+/** The content group `business-group-name` names; Coupa renders only the name. */
+const BUSINESS_GROUP = reference('business-group', 'business_groups', 'Content group', { in: false, out: false, since: 9 });
 
 /**
  * Coupa's Address API (/api/addresses). Street1, city, postal code, country and local tax
@@ -33,6 +36,15 @@ export const ADDRESSES = defineResource({
     reference('vat-country', 'countries', 'VAT country', { since: 3 }),
     text('external-src-name', 'External source name', 3),
     text('external-src-ref', 'External source reference', 3),
+    // The rest of Swagger `Address` (migration 9). `type` is Rails' single-table type, set by
+    // Coupa for addresses it keeps for a purpose (`SupplierAddress`); a plain address has none.
+    readOnly('type', 'string', 'Address type', { length: 255, since: 9 }),
+    BUSINESS_GROUP,
+    through('business-group-name', BUSINESS_GROUP, 'name', 'string', 'Content Group Name for Address', { in: true }),
+    { ...collection('content-groups', 'business_groups', 'Content groups'), since: 9 },
+    { ...collection('purposes', 'purposes', 'Purposes'), since: 9 },
+    // Swagger types these as `Address`: the addresses registered for tax with this one.
+    { ...collection('tax-registrations', 'addresses', 'Tax registrations'), since: 9 },
     ...auditUsers(3),
   ],
   key: 'location-code',

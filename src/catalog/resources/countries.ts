@@ -13,6 +13,17 @@ export const COUNTRIES = defineResource({
     ...timestamps(3),
     scalar('code', 'string', 'ISO 3166 code', { length: 4, required: true, unique: true }),
     scalar('name', 'string', 'Name', { length: 100 }),
+    // Swagger `Country`: the name in the reader's language; Roster speaks English only, so the name.
+    {
+      kind: 'computed',
+      name: 'translated-name',
+      type: 'string',
+      description: 'Translated name',
+      in: false,
+      out: true,
+      from: ['name'],
+      compute: (v) => v.get('name') ?? null,
+    },
   ],
   key: 'code',
   simple: ['id', 'code', 'name'],

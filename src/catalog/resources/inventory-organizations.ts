@@ -1,4 +1,4 @@
-import { idElement, reference, scalar, timestamps } from '../elements.js';
+import { collection, idElement, reference, scalar, timestamps } from '../elements.js';
 import { defineResource } from '../resource.js';
 
 /**
@@ -15,6 +15,7 @@ export const INVENTORY_ORGANIZATIONS = defineResource({
     // Coupa's Swagger `InventoryOrganization` allows `manual` and `automatic`.
     scalar('fulfillment-type', 'string', 'Fulfillment type', { length: 255, allowed: ['manual', 'automatic'] }),
     reference('currency', 'currencies', 'Currency', { since: 5 }),
+    { ...collection('warehouses', 'warehouses', 'Warehouses of the organization'), since: 9 },
   ],
   key: 'name',
   simple: ['id', 'name', 'fulfillment-type', 'currency'],

@@ -1,4 +1,4 @@
-import { auditUsers, collection, idElement, mirror, phone, readOnly, reference, scalar, timestamps } from '../elements.js';
+import { auditUsers, collection, idElement, mirror, phone, readOnly, reference, scalar, through, timestamps } from '../elements.js';
 import type { ResourceDef } from '../resource.js';
 import type { Element, ReferenceElement, ScalarValue } from '../types.js';
 
@@ -27,6 +27,17 @@ const LICENSES = [
   ['travel-user', 'Does the user have a Travel License?'],
   ['treasury-user', 'Does the user have a Treasury License?'],
   ['category-planner-user', 'Does the user have a Category Planner License?'],
+] as const;
+
+/** The supplier a supplier user works for; Coupa renders only its id (`supplier-id`, Swagger `User`). */
+const SUPPLIER = reference('supplier', 'suppliers', 'Supplier of a supplier user', { in: false, out: false, since: 9 });
+
+/** Read-only flags of Swagger `User` that Coupa sets itself (migration 9); never true for a user made through this API. */
+const COUPA_FLAGS = [
+  ['eligible-for-virtual-cards', 'Is the user eligible to manage their virtual cards?'],
+  ['msp-user', 'Boolean flag to tell if the user is of MSP type'],
+  ['supplier-user', 'Supplier User'],
+  ['support-user', 'Support User'],
 ] as const;
 
 const APPROVAL_LIMITS: ReadonlyArray<[string, string, Partial<ReferenceElement>?]> = [
@@ -127,6 +138,14 @@ const ELEMENTS: readonly Element[] = [
   scalar('allow-user-to-upload-invoice-from-mobile', 'boolean', 'Allow invoice image uploads from Coupa Mobile.', {
     default: false,
   }),
+  // The rest of Swagger `User` (migration 9): Api_Out only in Coupa's element table, set by Coupa
+  // (expense delegation, mobile invoice inboxes, supplier users), so empty or false here.
+  readOnly('allowed-invoice-inboxes', 'text', 'Invoice inboxes that mobile user allowed to send invoice to', { since: 9 }),
+  ...COUPA_FLAGS.map(([name, description]) => readOnly(name, 'boolean', description, { default: false, since: 9 })),
+  reference('can-expense-for', 'users', 'can_expense_for', { in: false, since: 9 }),
+  reference('expenses-delegated-to', 'users', 'Expenses delegated to', { in: false, since: 9 }),
+  SUPPLIER,
+  through('supplier-id', SUPPLIER, 'id', 'integer', 'Supplier Id'),
   reference('default-account', 'accounts', 'default_account'),
   scalar('business-group-security-type', 'integer', 'business_group_security_type', { allowed: ['0', '1'], default: 0 }),
   scalar('edit-invoice-on-quick-entry', 'boolean', 'edit_invoice_on_quick_entry', { default: false }),

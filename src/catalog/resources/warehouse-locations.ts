@@ -1,12 +1,16 @@
-import { auditUsers, idElement, ownerReference, scalar, timestamps } from '../elements.js';
+import { auditUsers, idElement, ownerReference, scalar, through, timestamps } from '../elements.js';
+import type { ScalarValue } from '../types.js';
+
+const WAREHOUSE = ownerReference('warehouse', 'warehouses', 'The warehouse that owns the location');
+const text = (v: ScalarValue | null | undefined): string => (typeof v === 'string' ? v : '');
 import { defineResource } from '../resource.js';
 
 /**
  * A location (aisle, bin, level) inside a warehouse: owned by its warehouse and rendered in
  * its `warehouse-locations` (Coupa's Warehouse Location API and the `WarehouseLocation`
- * definition of the Swagger file). Not served on its own. Coupa also renders `label`,
- * `warehouse-id` and `warehouse-name`, derived from the warehouse; Roster does not yet
- * (docs/reference-data.md).
+ * definition of the Swagger file). Not served on its own. `warehouse-id` and `warehouse-name`
+ * are the warehouse's; `label`, which Coupa derives without documenting how, is Roster's
+ * `aisle-bin-level` of the parts given (docs/reference-data.md).
  */
 export const WAREHOUSE_LOCATIONS = defineResource({
   name: 'warehouse_locations',
@@ -19,7 +23,19 @@ export const WAREHOUSE_LOCATIONS = defineResource({
     scalar('bin', 'string', 'Bin', { length: 255 }),
     scalar('level', 'string', 'Level', { length: 255 }),
     scalar('active', 'boolean', 'If true, the location is active', { default: true }),
-    ownerReference('warehouse', 'warehouses', 'The warehouse that owns the location'),
+    WAREHOUSE,
+    {
+      kind: 'computed',
+      name: 'label',
+      type: 'string',
+      description: 'Display label',
+      in: false,
+      out: true,
+      from: ['aisle', 'bin', 'level'],
+      compute: (v) => ['aisle', 'bin', 'level'].map((n) => text(v.get(n))).filter((part) => part !== '').join('-'),
+    },
+    through('warehouse-id', WAREHOUSE, 'id', 'integer', 'Warehouse Coupa unique identifier'),
+    through('warehouse-name', WAREHOUSE, 'name', 'string', 'Warehouse name'),
     ...auditUsers(),
   ],
   key: 'aisle',

@@ -1,4 +1,4 @@
-import { idElement, scalar, timestamps } from '../elements.js';
+import { auditUsers, idElement, scalar, timestamps } from '../elements.js';
 import { defineResource } from '../resource.js';
 
 /**
@@ -15,6 +15,7 @@ export const WAREHOUSE_TYPES = defineResource({
     ...timestamps(),
     scalar('name', 'string', 'Name', { length: 255, required: true, unique: true }),
     scalar('description', 'string', 'Description', { length: 255, required: true }),
+    ...auditUsers(9),
   ],
   key: 'name',
   simple: ['id', 'name', 'description'],

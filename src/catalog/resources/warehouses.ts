@@ -18,6 +18,7 @@ export const WAREHOUSES = defineResource({
     reference('currency', 'currencies', 'Currency', { since: 5 }),
     reference('warehouse-type', 'warehouse_types', 'Warehouse type', { since: 5 }),
     { ...children('warehouse-locations', 'warehouse_locations', 'warehouse', 'Locations in the warehouse'), since: 4 },
+    scalar('active-flag', 'boolean', 'active_flag', { default: true, since: 9 }),
     ...auditUsers(3),
   ],
   key: 'name',

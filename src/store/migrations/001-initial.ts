@@ -27,6 +27,9 @@ export function initialMigration(dialect: StoreDialect): Migration {
       for (const def of RESOURCES.filter((r) => elementsOf(r, 1).length > 0)) {
         await createResourceTable(db, def, dialect, 1).execute();
         const index = indexCatalog(def);
+        // This migration's own: a later element's column does not exist yet.
+        const own = new Set(elementsOf(def, 1));
+        const references = index.references.filter((el) => own.has(el));
         if (def.cached) {
           // Reference data: the natural key is unique where given.
           await db.schema
@@ -39,7 +42,7 @@ export function initialMigration(dialect: StoreDialect): Migration {
           continue;
         }
         for (const el of index.scalars) {
-          if (!el.unique) continue;
+          if (!el.unique || !own.has(el)) continue;
           const unique = db.schema.createIndex(`${def.table}_${el.column}_unique`).on(def.table).column(el.column).unique();
           if (el.required) {
             await unique.execute();
@@ -55,7 +58,7 @@ export function initialMigration(dialect: StoreDialect): Migration {
         if (dialect.narrowIdIndex) await db.schema.createIndex(`${def.table}_id`).on(def.table).column('id').execute();
         // Each index ends in id, so an equality match comes out in page order: `active=true`
         // reads 50 entries, not half the table.
-        for (const column of [...LOOKUP_COLUMNS, ...index.references.map((el) => el.column)]) {
+        for (const column of [...LOOKUP_COLUMNS, ...references.map((el) => el.column)]) {
           await db.schema.createIndex(`${def.table}_${column}`).on(def.table).columns([column, 'id']).execute();
         }
         if (index.collections.length > 0) await createMembershipTable(db, def, dialect);
