@@ -76,8 +76,17 @@ for (const dialect of DIALECTS) {
         'bin',
         'level',
         'active',
+        'label',
+        'warehouse-id',
+        'warehouse-name',
         'created-by',
         'updated-by',
+      ]);
+      // Swagger `WarehouseLocation`'s derived elements: the owner's id and name, and the label.
+      expect([first?.['label'], first?.['warehouse-id'], first?.['warehouse-name']]).toEqual([
+        'A1-01-1',
+        central,
+        'Central Warehouse',
       ]);
       expect(summary(await showWarehouse(t, west))).toEqual(['R1/01/1']);
       const all = await listRecords(t, 'warehouses');
