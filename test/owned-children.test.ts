@@ -26,6 +26,9 @@ interface Location {
   readonly bin: string | null;
   readonly level: string | null;
   readonly active: boolean;
+  readonly label: string;
+  readonly 'warehouse-id': number;
+  readonly 'warehouse-name': string;
   readonly 'created-at': string;
   readonly 'updated-at': string;
 }

@@ -25,6 +25,16 @@ const NEW_ROWS: Readonly<Record<string, Record<string, unknown>>> = {
   '/api/user_groups': { name: 'Auditors', description: 'Internal audit' },
   '/api/legal_entities': { name: 'Acme UK Ltd.', abbreviation: 'ACME-UK' },
   '/api/lookups': { name: 'Cost Center', description: 'Cost centers' },
+  // IBM's Coupa client's create_supplier body (IBM/tool_guard, create_supplier_test.py).
+  '/api/suppliers': {
+    name: 'test-supplier',
+    'po-email': 'testemail@email.com',
+    'invoice-matching-level': '2-way',
+    'po-method': 'email',
+    'po-change-method': 'email',
+  },
+  '/api/payment_terms': { code: 'Net 45', 'days-for-net-payment': 45, 'days-for-discount-payment': 0 },
+  '/api/shipping_terms': { code: 'CIF', description: 'Cost, insurance and freight' },
   '/api/lookup_values': {
     name: 'Hardware',
     'external-ref-num': '6300',

@@ -14,7 +14,7 @@ function goldenFiles(def: ResourceDef): string[] {
   if (def.name === 'users')
     return ['show-user.xml.txt', 'show-user.json.txt', 'index-two-users.xml.txt', 'index-two-users.json.txt'];
   if (def.name in API_PAGES) {
-    // The Worker API's: show-worker.xml.txt, index-workers.json.txt, show-worker-document.xml.txt, …
+    // The Worker API's: show-worker.xml.txt, index-workers.json.txt, show-worker-document.xml.txt, show-remit-to-address…
     const one = def.singular;
     const many = def.plural;
     return ['show', 'index'].flatMap((kind) => ['xml', 'json'].map((f) => `${kind}-${kind === 'show' ? one : many}.${f}.txt`));
@@ -28,6 +28,8 @@ const API_PAGES: Readonly<Record<string, string>> = {
   users: 'docs/users-api.md',
   workers: 'docs/workers-api.md',
   worker_documents: 'docs/workers-api.md',
+  // Served under its supplier, so the generic reference-data tests cannot reach it: test/suppliers-api.test.ts.
+  remit_to_addresses: 'docs/reference-data.md',
 };
 
 /**
@@ -41,6 +43,9 @@ describe('the resource registry', () => {
     const owned = new Set(RESOURCES.flatMap((r) => indexCatalog(r).children.map((el) => el.target)));
     expect([...owned]).toEqual([
       'warehouse_locations',
+      'supplier_contacts',
+      'supplier_addresses',
+      'remit_to_addresses',
       'worker_emails',
       'worker_skills',
       'worker_addresses',

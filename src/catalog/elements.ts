@@ -66,7 +66,18 @@ export function through(
   description: string,
   opts: { readonly in?: boolean } = {},
 ): ThroughElement {
-  return { kind: 'through', name, reference: reference.name, target: reference.target, field, type, description, in: false, out: true, ...opts };
+  return {
+    kind: 'through',
+    name,
+    reference: reference.name,
+    target: reference.target,
+    field,
+    type,
+    description,
+    in: false,
+    out: true,
+    ...opts,
+  };
 }
 
 /** Rows of the `target` resource owned by this one, whose reference element `owner` points back. */

@@ -7,7 +7,7 @@ import { ACCOUNTS } from './resources/accounts.js';
 import { ADDRESSES } from './resources/addresses.js';
 import { APPROVAL_LIMITS } from './resources/approval-limits.js';
 import { BUSINESS_GROUPS } from './resources/business-groups.js';
-import { CONTACTS } from './resources/contacts.js';
+import { CONTACTS, SUPPLIER_CONTACTS } from './resources/contacts.js';
 import { COUNTRIES } from './resources/countries.js';
 import { CURRENCIES } from './resources/currencies.js';
 import { DOCUMENT_TYPES } from './resources/document-types.js';
@@ -17,10 +17,14 @@ import { INVENTORY_ORGANIZATIONS } from './resources/inventory-organizations.js'
 import { LEGAL_ENTITIES } from './resources/legal-entities.js';
 import { LOOKUP_VALUES } from './resources/lookup-values.js';
 import { LOOKUPS } from './resources/lookups.js';
+import { PAYMENT_TERMS } from './resources/payment-terms.js';
 import { PCARDS } from './resources/pcards.js';
 import { PURPOSES } from './resources/purposes.js';
+import { REMIT_TO_ADDRESSES } from './resources/remit-to-addresses.js';
 import { ROLES } from './resources/roles.js';
+import { SHIPPING_TERMS } from './resources/shipping-terms.js';
 import { SKILLS } from './resources/skills.js';
+import { SUPPLIER_ADDRESSES } from './resources/supplier-addresses.js';
 import { SUPPLIERS } from './resources/suppliers.js';
 import { USER_GROUPS } from './resources/user-groups.js';
 import { USERS } from './resources/users.js';
@@ -64,7 +68,13 @@ export const RESOURCES: readonly ResourceDef[] = [
   LEGAL_ENTITIES,
   PCARDS,
   APPROVAL_LIMITS,
+  PAYMENT_TERMS,
+  SHIPPING_TERMS,
   SUPPLIERS,
+  // A supplier's owned rows (migration 9).
+  SUPPLIER_CONTACTS,
+  SUPPLIER_ADDRESSES,
+  REMIT_TO_ADDRESSES,
   USERS,
   // The Worker API's resources (migration 7): after users, as workers' audit users point at them.
   WORKER_ADDRESS_PURPOSES,

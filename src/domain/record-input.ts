@@ -24,6 +24,8 @@ export type RefSpec =
   | {
       readonly by: 'attrs';
       readonly attrs: ReadonlyMap<string, ScalarValue | null>;
+      /** Value objects given with them (a new contact's `phone-work`), by element name. */
+      readonly parts: ReadonlyMap<string, CompositeParts | null>;
       readonly links: ReadonlyMap<string, RefSpec | null>;
     };
 
@@ -146,13 +148,19 @@ function parseRefSpec(target: string, raw: unknown, label: string, problems: str
       if (problem === undefined && c.ok) attrs.set(field.name, spelledAsAllowed(field, c.value));
       else problems.push(`${label} ${field.name} ${problem}`);
     }
+    const parts = new Map<string, CompositeParts | null>();
+    for (const el of index.composites) {
+      if (!el.in || !fields.has(el.name)) continue;
+      const value = parseComposite(el, fields.get(el.name), `${label} ${el.name}`, problems);
+      if (value !== undefined) parts.set(el.name, value);
+    }
     for (const link of index.references) {
       if (!link.in || !fields.has(link.name)) continue;
       const spec = parseRefSpec(link.target, fields.get(link.name), `${label} ${link.name}`, problems);
       if (spec !== undefined) links.set(link.name, spec);
     }
     const missing = def.findOrCreateBy.filter((n) => attrs.get(n) == null && links.get(n) == null);
-    if (missing.length === 0) return { by: 'attrs', attrs, links };
+    if (missing.length === 0) return { by: 'attrs', attrs, parts, links };
     // A field that was refused above is already reported; it is not "missing" too.
     if (problems.length > reported) return undefined;
     problems.push(`${label} must give an id, a ${def.key}, or ${def.findOrCreateBy.join(' and ')}`);
@@ -160,6 +168,44 @@ function parseRefSpec(target: string, raw: unknown, label: string, problems: str
   }
   problems.push(`${label} must name a row by ${keyNames(target)}`);
   return undefined;
+}
+
+/** A value object's parts by name, as parsed. */
+export type CompositeParts = ReadonlyMap<string, string | null>;
+
+/**
+ * A value object (a phone number) given as text, split by the element's `fromText`, or as an
+ * object of its parts; null clears it. Undefined when it does not parse (the problem is pushed).
+ */
+function parseComposite(
+  el: CompositeElement,
+  raw: unknown,
+  label: string,
+  problems: string[],
+): CompositeParts | null | undefined {
+  if (raw === null || raw === '') return null;
+  if (typeof raw === 'string' || typeof raw === 'number') {
+    const text = String(raw).trim();
+    const problem = textProblem(text);
+    if (problem === undefined) return el.fromText ? el.fromText(text) : new Map([[el.fields[0]?.name ?? 'number', text]]);
+    problems.push(`${label} ${problem}`);
+    return undefined;
+  }
+  if (!isPlainObject(raw)) {
+    problems.push(`${label} must be a phone number or an object of its parts`);
+    return undefined;
+  }
+  const fields = normalizeKeys(raw);
+  const parts = new Map<string, string | null>();
+  const before = problems.length;
+  for (const part of el.fields) {
+    const v = fields.get(part.name);
+    if (v === undefined) continue;
+    const c = coerceScalar('string', v);
+    if (c.ok) parts.set(part.name, c.value === null || c.value === '' ? null : String(c.value));
+    else problems.push(`${label} ${part.name} ${c.problem}`);
+  }
+  return problems.length > before ? undefined : parts;
 }
 
 /** A list, or XML's `<roles><role>…</role></roles>` sent without `type="array"` (one child tag). */
@@ -236,27 +282,8 @@ function parseValue(el: Element, raw: unknown, out: ParsedInput): void {
       else out.problems.push(`${label} must be text`);
       break;
     case 'composite': {
-      if (raw === null || raw === '') {
-        out.composites.set(el, null);
-      } else if (typeof raw === 'string' || typeof raw === 'number') {
-        const text = String(raw).trim();
-        const problem = textProblem(text);
-        if (problem !== undefined) out.problems.push(`${label} ${problem}`);
-        else out.composites.set(el, el.fromText ? el.fromText(text) : new Map([[el.fields[0]?.name ?? 'number', text]]));
-      } else if (isPlainObject(raw)) {
-        const fields = normalizeKeys(raw);
-        const parts = new Map<string, string | null>();
-        for (const part of el.fields) {
-          const v = fields.get(part.name);
-          if (v === undefined) continue;
-          const c = coerceScalar('string', v);
-          if (c.ok) parts.set(part.name, c.value === null || c.value === '' ? null : String(c.value));
-          else out.problems.push(`${label} ${part.name} ${c.problem}`);
-        }
-        out.composites.set(el, parts);
-      } else {
-        out.problems.push(`${label} must be a phone number or an object of its parts`);
-      }
+      const parts = parseComposite(el, raw, label, out.problems);
+      if (parts !== undefined) out.composites.set(el, parts);
       break;
     }
     case 'reference': {

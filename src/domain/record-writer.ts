@@ -5,6 +5,7 @@ import type {
   AssociationDefault,
   ChildrenElement,
   CollectionElement,
+  CompositeElement,
   InstanceSettings,
   ReferenceElement,
   ScalarValue,
@@ -20,7 +21,14 @@ import type { WriteDb } from '../store/write-db.js';
 import type { Actor } from './actor.js';
 import { isRosterError, RosterError } from './errors.js';
 import { hashPassword } from './passwords.js';
-import { parseInput, type ChildItem, type Document, type ParsedInput, type RefSpec } from './record-input.js';
+import {
+  parseInput,
+  type ChildItem,
+  type CompositeParts,
+  type Document,
+  type ParsedInput,
+  type RefSpec,
+} from './record-input.js';
 import { validateRecord } from './record-rules.js';
 import type { ReferenceResolver, Resolved, RowWriter } from './reference-resolver.js';
 
@@ -72,6 +80,11 @@ interface ResolvedAssociations {
 interface ResolvedChild {
   readonly item: ChildItem;
   readonly associations: ResolvedAssociations;
+}
+
+/** The columns of a value object: each part, null where not given (all null when the value is). */
+function partColumns(el: CompositeElement, parts: CompositeParts | null): Row {
+  return Object.fromEntries(el.fields.map((f) => [f.column, parts?.get(f.name) ?? null]));
 }
 
 /**
@@ -283,9 +296,7 @@ export class RecordWriter {
     const { dialect } = this.deps.store;
     const columns: Row = {};
     for (const [el, value] of input.scalars) columns[el.column] = dialect.toDb(el.type, value);
-    for (const [el, parts] of input.composites) {
-      for (const part of el.fields) columns[part.column] = parts?.get(part.name) ?? null;
-    }
+    for (const [el, parts] of input.composites) Object.assign(columns, partColumns(el, parts));
     for (const [el, secret] of input.secrets) columns[el.column] = secret === null ? null : await hashPassword(secret);
     return columns;
   }
@@ -330,12 +341,16 @@ export class RecordWriter {
   private rowWriter(actor: Actor): RowWriter {
     const { dialect } = this.deps.store;
     return {
-      encode: (target, fields, links) => {
+      encode: (target, fields, links, parts = new Map()) => {
         const index = indexCatalog(resourceNamed(target));
         const row: Row = {};
         for (const el of index.scalars)
           if (fields.has(el.name)) row[el.column] = dialect.toDb(el.type, fields.get(el.name) ?? null);
         for (const el of index.references) if (links.has(el.name)) row[el.column] = links.get(el.name) ?? null;
+        for (const el of index.composites) {
+          const given = parts.get(el.name);
+          if (given !== undefined) Object.assign(row, partColumns(el, given));
+        }
         return row;
       },
       creating: (target) => this.creating(resourceNamed(target), actor),

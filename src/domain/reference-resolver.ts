@@ -5,7 +5,7 @@ import type { Row } from '../store/database.js';
 import type { RecordCaches } from '../store/record-caches.js';
 import type { RecordRepository } from '../store/record-repository.js';
 import type { WriteDb } from '../store/write-db.js';
-import type { RefSpec } from './record-input.js';
+import type { CompositeParts, RefSpec } from './record-input.js';
 
 /** A reference resolved to an existing id, or to a row to create once the whole write is valid. */
 export type Resolved =
@@ -14,6 +14,8 @@ export type Resolved =
       readonly kind: 'create';
       readonly target: string;
       readonly fields: ReadonlyMap<string, ScalarValue | null>;
+      /** Value objects of the new row (`RefSpec` `parts`): set when it is created, not matched on. */
+      readonly parts: ReadonlyMap<string, CompositeParts | null>;
       readonly links: ReadonlyMap<string, number | null>;
       /** The natural key a new row gets ("1000.0 USD"), worked out before the write transaction. */
       readonly name: string;
@@ -21,7 +23,13 @@ export type Resolved =
 
 /** How the record service writes rows of another resource: its values as columns, and the stamps of a new row. */
 export interface RowWriter {
-  encode(target: string, fields: ReadonlyMap<string, ScalarValue | null>, links: ReadonlyMap<string, number | null>): Row;
+  /** Columns of `target` for scalars and links by element name, and value objects' parts (`parts`, when given). */
+  encode(
+    target: string,
+    fields: ReadonlyMap<string, ScalarValue | null>,
+    links: ReadonlyMap<string, number | null>,
+    parts?: ReadonlyMap<string, CompositeParts | null>,
+  ): Row;
   /** Timestamps, audit users and defaults of a new row of `target`. */
   creating(target: string): Row;
 }
@@ -89,7 +97,7 @@ export class ReferenceResolver {
         parts.push(String(spec.attrs.get(name) ?? ''));
       }
     }
-    return { kind: 'create', target, fields: spec.attrs, links, name: parts.join(' ') };
+    return { kind: 'create', target, fields: spec.attrs, parts: spec.parts, links, name: parts.join(' ') };
   }
 
   /**
@@ -110,12 +118,15 @@ export class ReferenceResolver {
       new Map([...r.links].filter(([k]) => by.has(k))),
     );
     return repo.findOrCreate(trx, match, async () => {
-      // A resource named by its id alone (a contact) is created with what the client gave.
-      if (def.key === 'id') return { ...writer.creating(r.target), ...writer.encode(r.target, r.fields, r.links) };
+      // A resource whose key is optional (a contact, an address) is created with what the client gave.
+      if (!indexCatalog(def).key.required) {
+        return { ...writer.creating(r.target), ...writer.encode(r.target, r.fields, r.links, r.parts) };
+      }
       // The natural key must stay unique: "1000.0 USD", then "1000.0 USD (2)"...
       let name = r.name;
       for (let n = 2; await repo.keyTaken(trx, name); n++) name = `${r.name} (${n})`;
-      return { ...writer.creating(r.target), ...writer.encode(r.target, new Map([...r.fields, [def.key, name]]), r.links) };
+      const fields = new Map([...r.fields, [def.key, name]]);
+      return { ...writer.creating(r.target), ...writer.encode(r.target, fields, r.links, r.parts) };
     });
   }
 }

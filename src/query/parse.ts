@@ -32,7 +32,6 @@ function nonNegativeInt(raw: string): number | undefined {
   return /^\d+$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : undefined;
 }
 
-
 interface Target {
   readonly path: readonly Hop[];
   readonly field: QueryField;

@@ -147,6 +147,23 @@ export function defaultReferenceData(): LazyFixture {
       { code: '200-2000-Marketing', name: 'Marketing', active: true, 'account-type': 'US Chart of Accounts' },
       { code: '300-3000-RnD', name: 'Research and Development', active: true, 'account-type': 'EU Chart of Accounts' },
     ],
+    // Coupa's Suppliers examples name `Net 30` by code; the others are Roster's.
+    payment_terms: [
+      { code: 'Net 30', description: 'Net 30', 'days-for-net-payment': 30, 'days-for-discount-payment': 0, active: true },
+      {
+        code: '2/10 Net 30',
+        description: '2% 10 days, net 30',
+        'days-for-net-payment': 30,
+        'days-for-discount-payment': 10,
+        'discount-rate': '2',
+        active: true,
+      },
+      { code: 'Net 60', description: 'Net 60', 'days-for-net-payment': 60, 'days-for-discount-payment': 0, active: true },
+    ],
+    shipping_terms: [
+      { code: 'FOB Origin', description: 'Free on board, title passes at origin', active: true },
+      { code: 'FOB Destination', description: 'Free on board, title passes at destination', active: true },
+    ],
     suppliers: [
       { name: 'FieldQA Supplier SM', 'display-name': 'FieldQA Supplier SM', number: 'SUP-0132', status: 'active' },
       { name: 'Acme Staffing', 'display-name': 'Acme Staffing Ltd.', number: 'SUP-0201', status: 'active' },

@@ -59,7 +59,9 @@ export const REFERENCE_APIS: readonly ReferenceApi[] = [
     'core.inventory.common',
     'none',
   ),
-  API('/api/suppliers', 'supplier', 'suppliers', 'name', 'Acme Staffing', 'core.supplier', 'none'),
+  API('/api/suppliers', 'supplier', 'suppliers', 'name', 'Acme Staffing', 'core.supplier', 'create+update'),
+  API('/api/payment_terms', 'payment-term', 'payment-terms', 'code', 'Net 30', 'core.common', 'create+update'),
+  API('/api/shipping_terms', 'shipping-term', 'shipping-terms', 'code', 'FOB Origin', 'core.common', 'create+update'),
   API('/api/lookups', 'lookup', 'lookups', 'name', 'Account', 'core.common', 'create+update'),
   API('/api/lookup_values', 'lookup-value', 'lookup-values', 'external-ref-num', '6100', 'core.common', 'create+update'),
 ];

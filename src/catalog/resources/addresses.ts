@@ -48,6 +48,10 @@ export const ADDRESSES = defineResource({
     ...auditUsers(3),
   ],
   key: 'location-code',
+  // Rails' nested attributes create the address a record names without an id or location code
+  // (Coupa's Suppliers example gives a supplier's `primary-address` as street, city, postal
+  // code and country); Roster reuses an address with the same four, or creates it.
+  findOrCreateBy: ['street1', 'city', 'postal-code', 'country'],
   simple: [
     'id',
     'location-code',

@@ -17,7 +17,10 @@ export const USER_GROUPS = defineResource({
     scalar('description', 'text', 'Description'),
     scalar('active', 'boolean', 'Active', { default: true }),
     scalar('can-approve', 'boolean', 'Members can approve', { default: false, since: 3 }),
-    scalar('open', 'boolean', 'User group is open for everyone to join or owner must invite others', { default: false, since: 9 }),
+    scalar('open', 'boolean', 'User group is open for everyone to join or owner must invite others', {
+      default: false,
+      since: 9,
+    }),
     reference('owner', 'users', 'Owner of the group', { since: 9 }),
     { ...collection('content-groups', 'business_groups', 'Content groups'), since: 9 },
     readOnly('mention-name', 'string', 'Mention name', { length: 255, since: 9 }),

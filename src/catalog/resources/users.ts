@@ -1,4 +1,15 @@
-import { auditUsers, collection, idElement, mirror, phone, readOnly, reference, scalar, through, timestamps } from '../elements.js';
+import {
+  auditUsers,
+  collection,
+  idElement,
+  mirror,
+  phone,
+  readOnly,
+  reference,
+  scalar,
+  through,
+  timestamps,
+} from '../elements.js';
 import type { ResourceDef } from '../resource.js';
 import type { Element, ReferenceElement, ScalarValue } from '../types.js';
 

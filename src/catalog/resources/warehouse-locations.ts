@@ -32,7 +32,11 @@ export const WAREHOUSE_LOCATIONS = defineResource({
       in: false,
       out: true,
       from: ['aisle', 'bin', 'level'],
-      compute: (v) => ['aisle', 'bin', 'level'].map((n) => text(v.get(n))).filter((part) => part !== '').join('-'),
+      compute: (v) =>
+        ['aisle', 'bin', 'level']
+          .map((n) => text(v.get(n)))
+          .filter((part) => part !== '')
+          .join('-'),
     },
     through('warehouse-id', WAREHOUSE, 'id', 'integer', 'Warehouse Coupa unique identifier'),
     through('warehouse-name', WAREHOUSE, 'name', 'string', 'Warehouse name'),

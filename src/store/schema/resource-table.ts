@@ -106,8 +106,10 @@ export async function createMembershipTable(db: Kysely<Database>, def: ResourceD
 /** Whether migration `version` brings `def`'s first collection, and with it the membership table. */
 const bringsMemberships = (def: ResourceDef, version: number): boolean => {
   const collections = def.elements.filter((el) => el.kind === 'collection');
-  return collections.some((el) => (el.since ?? def.since ?? 1) === version) &&
-    collections.every((el) => (el.since ?? def.since ?? 1) >= version);
+  return (
+    collections.some((el) => (el.since ?? def.since ?? 1) === version) &&
+    collections.every((el) => (el.since ?? def.since ?? 1) >= version)
+  );
 };
 
 /**
