@@ -1,4 +1,4 @@
-import { assertNever, findElement, indexCatalog } from '../catalog/lookup.js';
+import { assertNever, findElement, indexCatalog, normalizeName } from '../catalog/lookup.js';
 import { ownedBy, RESOURCES, resourceNamed } from '../catalog/registry.js';
 import { membershipOwner, membershipTable, type ResourceDef } from '../catalog/resource.js';
 import type { Element, ScalarType } from '../catalog/types.js';
@@ -45,7 +45,7 @@ export interface QuerySchema {
   readonly root: string;
   /** Plural name, for messages ("users have no such element"). */
   readonly plural: string;
-  /** Fields `order_by` may name: the root's scalars. */
+  /** Fields `order_by` may name: the root's scalars and foreign keys. */
   orderable(name: string): QueryField | undefined;
   meaning(table: string, name: string): Meaning | undefined;
 }
@@ -131,7 +131,12 @@ export function querySchema(def: ResourceDef): QuerySchema {
     plural: def.plural,
     orderable(name) {
       const m = meaning(def.table, name);
-      return m?.is === 'field' ? m.field : undefined;
+      if (m?.is === 'field') return m.field;
+      // A foreign key (`account-type-id`) is a column of the root's own table.
+      if (m?.is === 'through' && m.hop.via === 'column' && m.field.column === 'id') {
+        return { name: normalizeName(name), column: m.hop.column, type: 'integer' };
+      }
+      return undefined;
     },
     meaning,
   };
