@@ -103,6 +103,21 @@ for (const dialect of DIALECTS) {
       expect(names).toEqual(['West Coast Warehouse']);
     });
 
+    it("renders, queries and writes a lookup value's parent-id and lookup-id (Coupa's example response)", async () => {
+      const [travel] = await list('/api/lookup_values?external-ref-num=6100');
+      expect(travel).toMatchObject({ 'parent-id': null, 'lookup-id': (travel?.['lookup'] as JsonRecord).id });
+      const child = await send('POST', '/api/lookup_values', {
+        name: 'Airfare',
+        'external-ref-num': '6110',
+        'lookup-id': travel?.['lookup-id'],
+        'parent-id': travel?.id,
+      });
+      expect(child.statusCode, child.body).toBe(201);
+      expect(parseJson(child)).toMatchObject({ 'parent-id': travel?.id, parent: { 'external-ref-num': '6100' } });
+      expect((await list(`/api/lookup_values?parent-id=${String(travel?.id)}`)).map((r) => r['name'])).toEqual(['Airfare']);
+      expect((await list('/api/lookup_values?parent-id[blank]=true')).map((r) => r['name'])).toEqual(['Operations', 'Travel']);
+    });
+
     it('writes the new references, collections and flags of account types, legal entities, user groups and addresses', async () => {
       const type = await send('POST', '/api/account_types', {
         name: 'CA Chart of Accounts',

@@ -1,4 +1,7 @@
-import { auditUsers, idElement, readOnly, reference, scalar, timestamps } from '../elements.js';
+import { auditUsers, idElement, readOnly, reference, scalar, through, timestamps } from '../elements.js';
+
+const LOOKUP = reference('lookup', 'lookups', 'Name of the lookup', { required: true });
+const PARENT = reference('parent', 'lookup_values', 'The parent lookup value');
 import { defineResource } from '../resource.js';
 
 /**
@@ -26,11 +29,14 @@ export const LOOKUP_VALUES = defineResource({
       length: 255,
       unique: true,
     }),
+    // Api_In and Api_Out in Coupa's element table, where its example response shows them.
+    through('parent-id', PARENT, 'id', 'integer', 'parent_id', { in: true }),
+    through('lookup-id', LOOKUP, 'id', 'integer', 'lookup_id', { in: true }),
     readOnly('depth', 'integer', 'Depth in the hierarchy'),
     reference('account-type', 'account_types', 'The chart of accounts this value is restricted to'),
     scalar('is-default', 'boolean', 'The default of its level (lookups used for dynamic accounts)'),
-    reference('lookup', 'lookups', 'Name of the lookup', { required: true }),
-    reference('parent', 'lookup_values', 'The parent lookup value'),
+    LOOKUP,
+    PARENT,
     ...auditUsers(),
   ],
   key: 'external-ref-num',
