@@ -171,6 +171,22 @@ for (const dialect of DIALECTS) {
       expect((await show(id))['payment-term']).toMatchObject({ code: 'Net 60' });
       expect((await show(id))['shipping-term']).toMatchObject({ id: 1 });
       expect((await put(id, { 'payment-term-id-for-api': 1 })).statusCode).toBe(200);
+      // A nested contact or address it would create is checked as a write is; nothing is written.
+      const before = await dbSnapshot(t.store);
+      expectError(
+        await put(id, { 'primary-contact': { email: 'not-an-email' } }),
+        'validation_failed',
+        ['Primary contact email is invalid'],
+        S,
+      );
+      const long = { street1: 'x'.repeat(256), city: 'A', 'postal-code': '1', country: { code: 'US' } };
+      expectError(
+        await put(id, { 'primary-address': long }),
+        'validation_failed',
+        ['Primary address street1 is too long (maximum is 255 characters)'],
+        S,
+      );
+      expect(await dbSnapshot(t.store)).toEqual(before);
       expect((await show(id))['payment-term']).toMatchObject({ id: 1, code: 'Net 30' });
     });
 

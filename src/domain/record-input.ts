@@ -13,6 +13,7 @@ import type {
   SecretElement,
 } from '../catalog/types.js';
 import { coerceScalar, lengthProblem, textProblem } from '../catalog/values.js';
+import { validateNestedValues } from './record-rules.js';
 
 /**
  * How a client named an associated row: by id, by the value of a natural key (`element`: the
@@ -160,7 +161,12 @@ function parseRefSpec(target: string, raw: unknown, label: string, problems: str
       if (spec !== undefined) links.set(link.name, spec);
     }
     const missing = def.findOrCreateBy.filter((n) => attrs.get(n) == null && links.get(n) == null);
-    if (missing.length === 0) return { by: 'attrs', attrs, parts, links };
+    if (missing.length === 0) {
+      const invalid = validateNestedValues(def, attrs, label);
+      if (invalid.length === 0) return { by: 'attrs', attrs, parts, links };
+      problems.push(...invalid);
+      return undefined;
+    }
     // A field that was refused above is already reported; it is not "missing" too.
     if (problems.length > reported) return undefined;
     problems.push(`${label} must give an id, a ${def.key}, or ${def.findOrCreateBy.join(' and ')}`);

@@ -33,6 +33,30 @@ function checkScalar(el: ScalarElement, value: ScalarValue | null, messages: str
 }
 
 /**
+ * Messages for the values a nested object gives a row it creates (find-or-create: a supplier's
+ * new `primary-contact`), checked as an update checks what it is sent (length, allowed values,
+ * format) and prefixed with `label`: "Primary contact email is invalid". What it leaves out is
+ * not required of it: Coupa's own Suppliers example creates a primary address without the local
+ * tax number its Address API requires.
+ */
+export function validateNestedValues(
+  def: ResourceDef,
+  values: ReadonlyMap<string, ScalarValue | null>,
+  label: string,
+): string[] {
+  const messages: string[] = [];
+  for (const el of indexCatalog(def).writableScalars) {
+    if (!values.has(el.name)) continue;
+    const value = values.get(el.name) ?? null;
+    checkScalar(el, value, messages);
+    if (el.format === 'email' && typeof value === 'string' && !blank(value) && !EMAIL.test(value)) {
+      messages.push(`${humanize(el.name)} is invalid`);
+    }
+  }
+  return messages.map((m) => `${label} ${m.charAt(0).toLowerCase()}${m.slice(1)}`);
+}
+
+/**
  * Rails-style validation messages for a create (every required element must be present)
  * or an update (only what was sent is checked), over any resource's elements. Minimum
  * lengths and formats are reported after the per-element checks, as Rails runs those
