@@ -54,8 +54,10 @@ const isPer = <T>(v: PerDialect<T>): v is { readonly sqlite: T; readonly postgre
 function expectedFor(row: Row, dialect: DialectName): { sql: string; parameters: readonly unknown[] } {
   const where = isPer(row.where) ? row.where[dialect] : row.where;
   const sql = `${PREFIX}${where === null ? '' : ` where ${where}`} ${row.order ?? BY_ID}`;
+  // PostgreSQL folds a query value under the columns' "C" collation (the dialect's foldValue).
+  const folded = dialect === 'postgres' ? sql.replace(/lower\((\?|\$\d+)\)/g, 'lower($1 collate "C")') : sql;
   return {
-    sql: dialect === 'postgres' && !isPer(row.where) ? numbered(sql) : sql,
+    sql: dialect === 'postgres' && !isPer(row.where) ? numbered(folded) : folded,
     parameters: isPer(row.parameters) ? row.parameters[dialect] : row.parameters,
   };
 }
@@ -67,11 +69,11 @@ const like = (column: string): PerDialect<string> => ({
 
 const ROWS: readonly Row[] = [
   { title: 'no conditions: ordered by id', params: {}, where: null, parameters: [] },
-  { title: 'eq', params: { login: 'ada' }, where: '"users"."login" = ?', parameters: ['ada'] },
+  { title: 'eq', params: { login: 'ada' }, where: 'lower("users"."login") = lower(?)', parameters: ['ada'] },
   {
     title: 'eq of empty text compares with the empty string',
     params: { 'employee-number': '' },
-    where: '"users"."employee_number" = ?',
+    where: 'lower("users"."employee_number") = lower(?)',
     parameters: [''],
   },
   {
@@ -86,7 +88,7 @@ const ROWS: readonly Row[] = [
     where: '"users"."active" is not null',
     parameters: [],
   },
-  { title: 'not_eq', params: { 'firstname[not_eq]': 'Ada' }, where: '"users"."firstname" <> ?', parameters: ['Ada'] },
+  { title: 'not_eq', params: { 'firstname[not_eq]': 'Ada' }, where: 'lower("users"."firstname") <> lower(?)', parameters: ['Ada'] },
   { title: 'gt', params: { 'id[gt]': '5' }, where: '"users"."id" > ?', parameters: [5] },
   { title: 'lt', params: { 'id[lt]': '5' }, where: '"users"."id" < ?', parameters: [5] },
   { title: 'gt_or_eq', params: { 'lastname[gt_or_eq]': 'L' }, where: '"users"."lastname" >= ?', parameters: ['L'] },
@@ -145,7 +147,7 @@ const ROWS: readonly Row[] = [
     where: '"users"."active" is not null',
     parameters: [],
   },
-  { title: 'in', params: { 'login[in]': 'a,b,c' }, where: '"users"."login" in (?, ?, ?)', parameters: ['a', 'b', 'c'] },
+  { title: 'in', params: { 'login[in]': 'a,b,c' }, where: 'lower("users"."login") in (lower(?), lower(?), lower(?))', parameters: ['a', 'b', 'c'] },
   { title: 'not_in', params: { 'id[not_in]': '1,2' }, where: '"users"."id" not in (?, ?)', parameters: [1, 2] },
   {
     title: 'a boolean is 1/0 on SQLite, true/false on PostgreSQL',
@@ -174,7 +176,7 @@ const ROWS: readonly Row[] = [
   {
     title: 'a belongs-to becomes an IN subquery aliased q1',
     params: { 'department[name]': 'Finance' },
-    where: '"users"."department_id" in (select "q1"."id" from "departments" as "q1" where "q1"."name" = ?)',
+    where: '"users"."department_id" in (select "q1"."id" from "departments" as "q1" where lower("q1"."name") = lower(?))',
     parameters: ['Finance'],
   },
   {
@@ -182,13 +184,13 @@ const ROWS: readonly Row[] = [
     params: { 'default-address[country][code]': 'US' },
     where:
       '"users"."default_address_id" in (select "q1"."id" from "addresses" as "q1" where "q1"."country_id" in ' +
-      '(select "q2"."id" from "countries" as "q2" where "q2"."code" = ?))',
+      '(select "q2"."id" from "countries" as "q2" where lower("q2"."code") = lower(?)))',
     parameters: ['US'],
   },
   {
     title: 'manager is a subquery on users itself',
     params: { 'manager[login]': 'ada' },
-    where: '"users"."manager_id" in (select "q1"."id" from "users" as "q1" where "q1"."login" = ?)',
+    where: '"users"."manager_id" in (select "q1"."id" from "users" as "q1" where lower("q1"."login") = lower(?))',
     parameters: ['ada'],
   },
   {
@@ -196,7 +198,7 @@ const ROWS: readonly Row[] = [
     params: { 'manager[department][name][in]': 'Finance,IT' },
     where:
       '"users"."manager_id" in (select "q1"."id" from "users" as "q1" where "q1"."department_id" in ' +
-      '(select "q2"."id" from "departments" as "q2" where "q2"."name" in (?, ?)))',
+      '(select "q2"."id" from "departments" as "q2" where lower("q2"."name") in (lower(?), lower(?))))',
     parameters: ['Finance', 'IT'],
   },
   {
@@ -204,7 +206,7 @@ const ROWS: readonly Row[] = [
     params: { 'roles[name][in]': 'Buyer,Admin' },
     where:
       '"users"."id" in (select "q2"."user_id" from "user_memberships" as "q2" where "q2"."kind" = ? and "q2"."ref_id" in ' +
-      '(select "q1"."id" from "roles" as "q1" where "q1"."name" in (?, ?)))',
+      '(select "q1"."id" from "roles" as "q1" where lower("q1"."name") in (lower(?), lower(?))))',
     parameters: ['roles', 'Buyer', 'Admin'],
   },
   {
@@ -212,7 +214,7 @@ const ROWS: readonly Row[] = [
     params: { 'business-groups[name]': 'EMEA' },
     where:
       '"users"."id" in (select "q2"."user_id" from "user_memberships" as "q2" where "q2"."kind" = ? and "q2"."ref_id" in ' +
-      '(select "q1"."id" from "business_groups" as "q1" where "q1"."name" = ?))',
+      '(select "q1"."id" from "business_groups" as "q1" where lower("q1"."name") = lower(?)))',
     parameters: ['content-groups', 'EMEA'],
   },
   {
@@ -221,7 +223,7 @@ const ROWS: readonly Row[] = [
     where:
       '"users"."manager_id" in (select "q1"."id" from "users" as "q1" where "q1"."id" in ' +
       '(select "q3"."user_id" from "user_memberships" as "q3" where "q3"."kind" = ? and "q3"."ref_id" in ' +
-      '(select "q2"."id" from "roles" as "q2" where "q2"."name" = ?)))',
+      '(select "q2"."id" from "roles" as "q2" where lower("q2"."name") = lower(?))))',
     parameters: ['roles', 'Buyer'],
   },
   {
@@ -296,13 +298,13 @@ const ROWS: readonly Row[] = [
     where: {
       sqlite:
         '"users"."id" in (select "q2"."user_id" from "user_memberships" as "q2" where "q2"."kind" = ? and "q2"."ref_id" in ' +
-        '(select "q1"."id" from "roles" as "q1" where "q1"."name" = ?)) ' +
-        'and "users"."department_id" in (select "q1"."id" from "departments" as "q1" where "q1"."name" = ?) ' +
+        '(select "q1"."id" from "roles" as "q1" where lower("q1"."name") = lower(?))) ' +
+        'and "users"."department_id" in (select "q1"."id" from "departments" as "q1" where lower("q1"."name") = lower(?)) ' +
         'and "users"."login" like ? escape \'\\\'',
       postgres:
         '"users"."id" in (select "q2"."user_id" from "user_memberships" as "q2" where "q2"."kind" = $1 and "q2"."ref_id" in ' +
-        '(select "q1"."id" from "roles" as "q1" where "q1"."name" = $2)) ' +
-        'and "users"."department_id" in (select "q1"."id" from "departments" as "q1" where "q1"."name" = $3) ' +
+        '(select "q1"."id" from "roles" as "q1" where lower("q1"."name") = lower($2))) ' +
+        'and "users"."department_id" in (select "q1"."id" from "departments" as "q1" where lower("q1"."name") = lower($3)) ' +
         'and "users"."login" ilike $4 escape \'\\\'',
     },
     parameters: ['roles', 'Buyer', 'IT', '%x'],

@@ -37,11 +37,12 @@ const DAY_AGO = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
 
 /** Each lookup, and the index its plan must use on SQLite / PostgreSQL. */
 const LOOKUPS: ReadonlyArray<readonly [Record<string, string>, RegExp]> = [
-  [{ login: 'USER_TEST' }, /users_login_unique/],
-  [{ email: 'a@example.com' }, /users_email_unique/],
-  [{ 'employee-number': 'E123' }, /users_employee_number/],
-  [{ 'mention-name': 'ada' }, /users_mention_name/],
-  [{ 'sso-identifier': 'ada@idp' }, /users_sso_identifier/],
+  // Text matches ignore case (src/query/caseless.ts): the lower() indexes of migration 10.
+  [{ login: 'USER_TEST' }, /users_login_caseless/],
+  [{ email: 'a@example.com' }, /users_email_caseless/],
+  [{ 'employee-number': 'E123' }, /users_employee_number_caseless/],
+  [{ 'mention-name': 'ada' }, /users_mention_name_caseless/],
+  [{ 'sso-identifier': 'ada@idp' }, /users_sso_identifier_caseless/],
   [{ 'updated-at[gt]': DAY_AGO }, /users_updated_at/],
   [{ 'created_at[gt_or_eq]': DAY_AGO }, /users_created_at/],
   [{ status: 'inactive' }, /users_active/],
@@ -56,8 +57,8 @@ const LOOKUPS: ReadonlyArray<readonly [Record<string, string>, RegExp]> = [
 /** The Worker API's lookups (seed 004), each by its index: by supplier, and through the e-mails a worker owns. */
 const WORKER_LOOKUPS: ReadonlyArray<readonly [Record<string, string>, RegExp]> = [
   // A quarter of the workers are Acme's: walking ids in page order may beat the index here too.
-  [{ 'supplier[name]': 'Acme Staffing' }, /workers_supplier_id|suppliers_name_unique|Index Scan using workers_pkey/],
-  [{ 'worker-emails[email-address]': 'ada@acme.example' }, /worker_emails_email_address/],
+  [{ 'supplier[name]': 'Acme Staffing' }, /workers_supplier_id|suppliers_name_caseless|Index Scan using workers_pkey/],
+  [{ 'worker-emails[email-address]': 'ada@acme.example' }, /worker_emails_email_address_caseless/],
   [{ 'updated-at[gt]': DAY_AGO }, /workers_updated_at/],
   // Two workers in five are assigned: walking ids in page order may beat the index.
   [{ status: 'assigned' }, /workers_status|Index Scan using workers_pkey/],

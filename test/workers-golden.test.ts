@@ -283,8 +283,9 @@ for (const dialect of DIALECTS) {
        * the sample names it. Their ids differ, where the sample's are equal.
        *
        * The sample's supplier is named `FieldQA supplier SM` (display name `FieldQA Supplier
-       * SM`); Roster's default supplier is named `FieldQA Supplier SM`, so this instance gets the
-       * sample's as a fixture would add it.
+       * SM`); Roster's default supplier is named `FieldQA Supplier SM`, the same name under
+       * Coupa's case-insensitive collation (src/query/caseless.ts), so the fixture renames it
+       * as the sample spells it.
        */
       async function sampleAsCoupaMadeIt(): Promise<JsonRecord> {
         await loadFixture(t.store, {

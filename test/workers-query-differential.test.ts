@@ -207,9 +207,9 @@ const CASES: ReadonlyArray<readonly [string, Params, number[]]> = [
   [
     'worker-emails[email-type][not_eq]: some e-mail of another, non-NULL type',
     { 'worker-emails[email-type][not_eq]': 'work' },
-    [2, 4, 5, 7],
+    [2, 5, 7],
   ],
-  ['worker-emails[email-type][not_in]: NULL types never count', { 'worker-emails[email-type][not-in]': 'work,personal' }, [2, 4]],
+  ['worker-emails[email-type][not_in]: NULL types never count', { 'worker-emails[email-type][not-in]': 'work,personal' }, [2]],
   ['worker-emails[id][blank]=true: no e-mails', { 'worker-emails[id][blank]': 'true' }, [3]],
   ['worker-emails[id][blank]=false: some e-mail', { 'worker_emails[id][blank]': 'false' }, [2, 4, 5, 7, 9]],
   [
@@ -223,7 +223,7 @@ const CASES: ReadonlyArray<readonly [string, Params, number[]]> = [
     [4, 5, 7, 9],
   ],
   ['an empty text value on a child is the empty string', { 'worker-emails[email-type]': '' }, [2]],
-  ['eq on a child is case-sensitive', { 'worker-emails[email-type]': 'Work' }, [4]],
+  ['eq on a child ignores ASCII case', { 'worker-emails[email-type]': 'Work' }, [4, 5, 7, 9]],
   ['`_` in a child contains is literal', { 'worker-emails[email-address][contains]': '_' }, [2]],
   ['`%` in a child contains is literal', { 'worker-emails[email-address][contains]': '%' }, [9]],
   ['starts_with on a child folds ASCII case', { 'worker-emails[email-address][starts_with]': 'ADA' }, [5]],

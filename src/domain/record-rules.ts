@@ -39,11 +39,7 @@ function checkScalar(el: ScalarElement, value: ScalarValue | null, messages: str
  * not required of it: Coupa's own Suppliers example creates a primary address without the local
  * tax number its Address API requires.
  */
-export function validateNestedValues(
-  def: ResourceDef,
-  values: ReadonlyMap<string, ScalarValue | null>,
-  label: string,
-): string[] {
+export function validateNestedValues(def: ResourceDef, values: ReadonlyMap<string, ScalarValue | null>, label: string): string[] {
   const messages: string[] = [];
   for (const el of indexCatalog(def).writableScalars) {
     if (!values.has(el.name)) continue;

@@ -1,6 +1,7 @@
 import { sql, type Expression, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { ScalarType, ScalarValue } from '../catalog/types.js';
 import type { Condition, Ordering, ParsedQuery } from './filter.js';
+import { caseless, comparedCaseless } from './caseless.js';
 import { isTextType } from './operators.js';
 import type { Hop, QueryField } from './schema.js';
 
@@ -19,6 +20,7 @@ export interface QueryDialect {
   toDb(type: ScalarType, value: ScalarValue | null): ScalarValue | null;
   comparable(value: Expression<unknown>, type: ScalarType): Expression<unknown>;
   readonly ilike: RawBuilder<unknown>;
+  foldValue(value: Expression<unknown>): RawBuilder<unknown>;
 }
 
 const operand = (dialect: QueryDialect, alias: string, field: QueryField) =>
@@ -31,11 +33,15 @@ function test(dialect: QueryDialect, alias: string, field: QueryField, c: Condit
   const col = operand(dialect, alias, field);
   const [first = null] = c.values;
   const lit = (v: ScalarValue | null) => literal(dialect, field, v ?? '');
+  // Equality on text ignores case, as Coupa's MySQL collation does (query/caseless.ts).
+  const folded = comparedCaseless(field.type);
+  const matchCol = folded ? caseless(col) : col;
+  const matchLit = (v: ScalarValue | null) => (folded ? dialect.foldValue(lit(v)) : lit(v));
   switch (c.op) {
     case 'eq':
     case 'not_eq':
       if (first === null) return c.op === 'eq' ? sql<boolean>`${col} is null` : sql<boolean>`${col} is not null`;
-      return sql<boolean>`${col} ${sql.raw(COMPARISON[c.op])} ${lit(first)}`;
+      return sql<boolean>`${matchCol} ${sql.raw(COMPARISON[c.op])} ${matchLit(first)}`;
     case 'gt':
     case 'lt':
     case 'gt_or_eq':
@@ -43,7 +49,7 @@ function test(dialect: QueryDialect, alias: string, field: QueryField, c: Condit
       return sql<boolean>`${col} ${sql.raw(COMPARISON[c.op])} ${lit(first)}`;
     case 'in':
     case 'not_in':
-      return sql<boolean>`${col} ${sql.raw(c.op === 'in' ? 'in' : 'not in')} (${sql.join(c.values.map(lit))})`;
+      return sql<boolean>`${matchCol} ${sql.raw(c.op === 'in' ? 'in' : 'not in')} (${sql.join(c.values.map(matchLit))})`;
     case 'contains':
     case 'starts_with':
     case 'ends_with': {

@@ -8,6 +8,7 @@ import { suppliersMigration } from './migrations/006-suppliers.js';
 import { workersMigration } from './migrations/007-workers.js';
 import { lookupsMigration } from './migrations/008-lookups.js';
 import { referenceElementsMigration } from './migrations/009-reference-elements.js';
+import { caselessKeysMigration } from './migrations/010-caseless-keys.js';
 import type { Store } from './database.js';
 import type { StoreDialect } from './dialects/index.js';
 
@@ -23,6 +24,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '007-workers': workersMigration(dialect),
     '008-lookups': lookupsMigration(dialect),
     '009-reference-elements': referenceElementsMigration(dialect),
+    '010-caseless-keys': caselessKeysMigration,
   };
 }
 

@@ -1,10 +1,12 @@
 import { indexCatalog } from '../catalog/lookup.js';
 import { resourceNamed } from '../catalog/registry.js';
+import { foldCase } from '../query/caseless.js';
 import type { StoredRecord } from './record-codec.js';
 import type { RecordRepository } from './record-repository.js';
 
 interface TableCache {
   readonly byId: Map<number, StoredRecord>;
+  /** By natural key, case folded (query/caseless.ts): `engineering` finds Engineering, as Coupa's collation does. */
   readonly byKey: Map<string, StoredRecord>;
 }
 
@@ -43,7 +45,7 @@ export class RecordCaches {
     const c = this.table(name);
     c.byId.set(row.id, row);
     const key = row.values.get(resourceNamed(name).key);
-    if (key !== null && key !== undefined) c.byKey.set(String(key), row);
+    if (key !== null && key !== undefined) c.byKey.set(foldCase(String(key)), row);
     return row;
   }
 
@@ -60,7 +62,7 @@ export class RecordCaches {
   }
 
   async byKey(name: string, key: string): Promise<StoredRecord | undefined> {
-    const hit = this.tables.get(name)?.byKey.get(key);
+    const hit = this.tables.get(name)?.byKey.get(foldCase(key));
     if (hit) return hit;
     const row = await this.repository(name).findPlainByKey(key);
     return row ? this.remember(name, row) : undefined;

@@ -5,6 +5,7 @@ import { membershipOwner, membershipTable, type ResourceDef } from '../catalog/r
 import type { ChildrenElement } from '../catalog/types.js';
 import type { Database, Row, Store } from './database.js';
 import type { JsonCarried } from './dialects/dialect.js';
+import { caseless, comparedCaseless } from '../query/caseless.js';
 import { PreparedQuery } from './prepared.js';
 import { joinedName, recordCodec, type RecordCodec, type StoredRecord } from './record-codec.js';
 import type { WriteDb } from './write-db.js';
@@ -140,14 +141,29 @@ export class RecordRepository {
     return found;
   }
 
-  /** The rows whose unique `column` holds `value` (one at most); one prepared query per column. */
+  /**
+   * The rows whose unique `column` holds `value` (one at most; text in any case, query/caseless.ts);
+   * one prepared query per column.
+   */
   async findByUnique(column: string, value: unknown): Promise<StoredRecord[]> {
     let q = this.byUnique.get(column);
     if (!q) {
-      q = new PreparedQuery(this.store, (db) => this.selectFull(db).where(`${this.def.table}.${column}`, '=', ''));
+      q = new PreparedQuery(this.store, (db) => this.selectFull(db).where(this.matches(`${this.def.table}.${column}`, '')));
       this.byUnique.set(column, q);
     }
     return this.records(await q.execute([value]));
+  }
+
+  /**
+   * `column = value`, ignoring case where the column holds text, as Coupa's collation does
+   * (query/caseless.ts); the `lower()` index migration 10 made serves it.
+   */
+  private matches(column: string, value: unknown): RawBuilder<boolean> {
+    const bare = column.slice(column.lastIndexOf('.') + 1);
+    const type = this.codec.types.get(bare);
+    return type !== undefined && comparedCaseless(type)
+      ? sql<boolean>`${caseless(sql.ref(column))} = ${this.store.dialect.foldValue(sql`${value}`)}`
+      : sql<boolean>`${sql.ref(column)} = ${value}`;
   }
 
   /** A page of rows; `query` adds the filters and ordering compiled from the query string. */
@@ -186,7 +202,7 @@ export class RecordRepository {
     const row = await db
       .selectFrom(this.def.table)
       .select(this.codec.columns)
-      .where(indexCatalog(this.def).key.column, '=', key)
+      .where(this.matches(indexCatalog(this.def).key.column, key))
       .executeTakeFirst();
     return row ? this.codec.decode(row, new Map()) : undefined;
   }
@@ -205,7 +221,7 @@ export class RecordRepository {
     const index = indexCatalog(this.def);
     const el = element === undefined ? index.key : index.alternateKeys.find((e) => e.name === element);
     if (!el) throw new Error(`${this.def.name} has no alternate key ${element ?? ''}`);
-    const query = this.store.db.selectFrom(this.def.table).select('id').where(el.column, '=', key);
+    const query = this.store.db.selectFrom(this.def.table).select('id').where(this.matches(el.column, key));
     // The natural key is unique: no ordering, so the planner keeps to its unique index.
     const row = await (element === undefined ? query : query.orderBy('id')).executeTakeFirst();
     return row ? Number(row['id']) : undefined;
@@ -215,7 +231,7 @@ export class RecordRepository {
   async taken(db: WriteDb, values: ReadonlyMap<string, string>, exceptId?: number): Promise<Set<string>> {
     const taken = new Set<string>();
     for (const [column, value] of values) {
-      let q = db.selectFrom(this.def.table).select('id').where(column, '=', value);
+      let q = db.selectFrom(this.def.table).select('id').where(this.matches(column, value));
       if (exceptId !== undefined) q = q.where('id', '<>', exceptId);
       if (await q.executeTakeFirst()) taken.add(column);
     }
@@ -282,7 +298,7 @@ export class RecordRepository {
     await this.store.dialect.serialize(trx, `roster.find-or-create.${this.def.table}`);
     let q = trx.selectFrom(this.def.table).select('id');
     for (const [column, value] of Object.entries(match)) {
-      q = value === null ? q.where(column, 'is', null) : q.where(column, '=', value);
+      q = value === null ? q.where(column, 'is', null) : q.where(this.matches(column, value));
     }
     const existing = await q.orderBy('id').executeTakeFirst();
     if (existing) return Number(existing['id']);
@@ -294,7 +310,7 @@ export class RecordRepository {
     const row = await trx
       .selectFrom(this.def.table)
       .select('id')
-      .where(indexCatalog(this.def).key.column, '=', key)
+      .where(this.matches(indexCatalog(this.def).key.column, key))
       .executeTakeFirst();
     return row !== undefined;
   }

@@ -279,6 +279,14 @@ export function compare(type: FieldType, a: Value, b: Value): number {
 /** Folds ASCII letters only: `É` and `é` stay different, as in SQLite's LIKE. */
 export const fold = (s: string): string => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 
+/**
+ * Whether two non-null values are equal as `=` and `in` match them: text ignoring ASCII case
+ * (Coupa's MySQL collation; src/query/caseless.ts), anything else as `compare` orders it.
+ */
+export function equal(type: FieldType, a: Value, b: Value): boolean {
+  return type === 'text' ? fold(String(a)) === fold(String(b)) : compare(type, a, b) === 0;
+}
+
 export function flag(raw: string): boolean {
   if (raw !== 'true' && raw !== 'false') fail(`blank takes true or false, got ${raw}`);
   return raw === 'true';
@@ -296,7 +304,7 @@ export function satisfies(type: FieldType, stored: Value, op: Op, raw: string): 
     const items = raw.split(',').map((item) => typed(type, item));
     if (items.includes(null)) fail(`empty item in ${raw}`);
     if (stored === null) return false;
-    const hit = items.some((item) => compare(type, stored, item) === 0);
+    const hit = items.some((item) => item !== null && equal(type, stored, item));
     return op === 'in' ? hit : !hit;
   }
   if ((op === 'contains' || op === 'starts_with' || op === 'ends_with') && type !== 'text') fail(`${op} on a ${type}`);
@@ -310,9 +318,9 @@ export function satisfies(type: FieldType, stored: Value, op: Op, raw: string): 
   if (stored === null) return false;
   switch (op) {
     case 'eq':
-      return compare(type, stored, value) === 0;
+      return equal(type, stored, value);
     case 'not_eq':
-      return compare(type, stored, value) !== 0;
+      return !equal(type, stored, value);
     case 'gt':
       return compare(type, stored, value) > 0;
     case 'lt':

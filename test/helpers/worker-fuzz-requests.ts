@@ -1630,7 +1630,9 @@ function referenceProblem(el: ReferenceEl, raw: unknown, rendered: unknown): str
     else if (typeof k === 'string' || typeof k === 'number') want = { by: 'key', key: String(k) };
   }
   if (!want) return undefined;
-  const ok = want.by === 'id' ? got?.['id'] === want.id : got?.[key] === want.key;
+  // A key names its row in any ASCII case, as Coupa's collation matches it (src/query/caseless.ts).
+  const fold = (v: unknown): unknown => (typeof v === 'string' ? v.replace(/[A-Z]/g, (c) => c.toLowerCase()) : v);
+  const ok = want.by === 'id' ? got?.['id'] === want.id : fold(got?.[key]) === fold(want.key);
   return ok ? undefined : `${el.name}: sent ${show(raw)}, reads ${show(rendered)}`;
 }
 

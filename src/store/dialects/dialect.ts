@@ -47,6 +47,11 @@ export interface StoreDialect {
   comparable(value: Expression<unknown>, type: ScalarType): Expression<unknown>;
   /** The case-insensitive LIKE operator: ASCII case folding on both. */
   readonly ilike: RawBuilder<unknown>;
+  /**
+   * A query value folded to lower case as a text column folds (query/caseless.ts): ASCII letters
+   * only. PostgreSQL folds a parameter by the database's locale unless told the column's "C".
+   */
+  foldValue(value: Expression<unknown>): RawBuilder<unknown>;
   /** `string_agg` or `group_concat`: both take ORDER BY inside. */
   readonly stringAgg: RawBuilder<unknown>;
   /** The two-argument maximum function. */

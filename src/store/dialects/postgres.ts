@@ -39,6 +39,7 @@ export const POSTGRES: StoreDialect = {
   toDb: (_type, value) => value,
   comparable: (value) => value,
   ilike: sql.raw('ilike'),
+  foldValue: (value) => sql`lower(${value} collate "C")`,
   stringAgg: sql.raw('string_agg'),
   greatest: sql.raw('greatest'),
   jsonValue(value, type) {

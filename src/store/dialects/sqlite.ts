@@ -60,6 +60,8 @@ export const SQLITE: StoreDialect = {
   comparable: (value, type) => (type === 'decimal' ? sql`${sql.raw(DECIMAL_KEY_FUNCTION)}(${value})` : value),
   // SQLite's LIKE folds ASCII case.
   ilike: sql.raw('like'),
+  // SQLite's built-in lower() folds ASCII letters only.
+  foldValue: (value) => sql`lower(${value})`,
   stringAgg: sql.raw('group_concat'),
   greatest: sql.raw('max'),
   // Text already holding JSON goes in as JSON, not as a string; everything else is stored as it decodes.
