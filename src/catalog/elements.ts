@@ -132,6 +132,30 @@ export const regionalPhone = (name: string, description: string): CompositeEleme
     splitRegionalPhone,
   );
 
+const text = (v: string | number | boolean | null | undefined): string => (typeof v === 'string' ? v : '');
+
+/**
+ * A read-only text of other elements' non-empty values joined by `separator`, trimmed: a user's
+ * `fullname` (first and last name, by a space), a warehouse location's `label`.
+ */
+export function joinedText(name: string, description: string, from: readonly string[], separator: string): ComputedElement {
+  return {
+    kind: 'computed',
+    name,
+    type: 'string',
+    description,
+    in: false,
+    out: true,
+    from,
+    compute: (v) =>
+      from
+        .map((part) => text(v.get(part)))
+        .filter((part) => part !== '')
+        .join(separator)
+        .trim(),
+  };
+}
+
 /** A `flag?` element mirrors the stored `flag`, as Coupa renders both. */
 export function mirror(of: string): ComputedElement {
   return {

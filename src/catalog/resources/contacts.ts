@@ -1,9 +1,18 @@
-import { auditUsers, collection, idElement, ownerReference, phone, readOnly, scalar, timestamps } from '../elements.js';
+import {
+  auditUsers,
+  collection,
+  idElement,
+  joinedText,
+  ownerReference,
+  phone,
+  readOnly,
+  scalar,
+  timestamps,
+} from '../elements.js';
 import { defineResource } from '../resource.js';
-import type { Element, ScalarValue } from '../types.js';
+import type { Element } from '../types.js';
 
 const name = (part: string) => scalar(`name-${part}`, 'string', `name_${part}`, { length: 255 });
-const text = (v: ScalarValue | null | undefined): string => (typeof v === 'string' ? v : '');
 
 /** A contact's own elements (`Contact` in Coupa's Swagger), without id, timestamps, purposes and audit users. */
 const CONTACT_ELEMENTS: readonly Element[] = [
@@ -14,16 +23,7 @@ const CONTACT_ELEMENTS: readonly Element[] = [
   name('additional'),
   name('family'),
   name('suffix'),
-  {
-    kind: 'computed',
-    name: 'name-fullname',
-    type: 'string',
-    description: 'name_fullname',
-    in: false,
-    out: true,
-    from: ['name-given', 'name-family'],
-    compute: (v) => `${text(v.get('name-given'))} ${text(v.get('name-family'))}`.trim(),
-  },
+  joinedText('name-fullname', 'name_fullname', ['name-given', 'name-family'], ' '),
   scalar('notes', 'text', 'notes'),
   phone('phone-work', 'phone_work'),
   phone('phone-mobile', 'phone_mobile'),

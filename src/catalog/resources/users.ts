@@ -2,6 +2,7 @@ import {
   auditUsers,
   collection,
   idElement,
+  joinedText,
   mirror,
   phone,
   readOnly,
@@ -11,7 +12,7 @@ import {
   timestamps,
 } from '../elements.js';
 import type { ResourceDef } from '../resource.js';
-import type { Element, ReferenceElement, ScalarValue } from '../types.js';
+import type { Element, ReferenceElement } from '../types.js';
 
 /**
  * The Users API elements, merged from seed 000 (the element table), Coupa's current
@@ -90,8 +91,6 @@ const LOCALES = [
   ),
 ];
 
-const str = (v: ScalarValue | null | undefined): string => (typeof v === 'string' ? v : '');
-
 const ELEMENTS: readonly Element[] = [
   idElement(),
   ...timestamps().map((el) => ({ ...el, indexed: true })),
@@ -104,16 +103,7 @@ const ELEMENTS: readonly Element[] = [
   scalar('firstname', 'string', 'first name', { length: 40, required: true }),
   scalar('middlename', 'string', 'middle name', { length: 255 }),
   scalar('lastname', 'string', 'last name', { length: 40, required: true }),
-  {
-    kind: 'computed',
-    name: 'fullname',
-    type: 'string',
-    description: 'full name',
-    in: false,
-    out: true,
-    from: ['firstname', 'lastname'],
-    compute: (v) => `${str(v.get('firstname'))} ${str(v.get('lastname'))}`.trim(),
-  },
+  joinedText('fullname', 'full name', ['firstname', 'lastname'], ' '),
   readOnly('api-user', 'boolean', 'Is an API User?', { default: false }),
   scalar('active', 'boolean', 'A false value will inactivate the account making it no longer available to users.', {
     default: true,

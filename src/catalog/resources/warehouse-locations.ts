@@ -1,9 +1,7 @@
-import { auditUsers, idElement, ownerReference, scalar, through, timestamps } from '../elements.js';
-import type { ScalarValue } from '../types.js';
+import { auditUsers, idElement, joinedText, ownerReference, scalar, through, timestamps } from '../elements.js';
+import { defineResource } from '../resource.js';
 
 const WAREHOUSE = ownerReference('warehouse', 'warehouses', 'The warehouse that owns the location');
-const text = (v: ScalarValue | null | undefined): string => (typeof v === 'string' ? v : '');
-import { defineResource } from '../resource.js';
 
 /**
  * A location (aisle, bin, level) inside a warehouse: owned by its warehouse and rendered in
@@ -24,20 +22,7 @@ export const WAREHOUSE_LOCATIONS = defineResource({
     scalar('level', 'string', 'Level', { length: 255 }),
     scalar('active', 'boolean', 'If true, the location is active', { default: true }),
     WAREHOUSE,
-    {
-      kind: 'computed',
-      name: 'label',
-      type: 'string',
-      description: 'Display label',
-      in: false,
-      out: true,
-      from: ['aisle', 'bin', 'level'],
-      compute: (v) =>
-        ['aisle', 'bin', 'level']
-          .map((n) => text(v.get(n)))
-          .filter((part) => part !== '')
-          .join('-'),
-    },
+    joinedText('label', 'Display label', ['aisle', 'bin', 'level'], '-'),
     through('warehouse-id', WAREHOUSE, 'id', 'integer', 'Warehouse Coupa unique identifier'),
     through('warehouse-name', WAREHOUSE, 'name', 'string', 'Warehouse name'),
     ...auditUsers(),
