@@ -88,7 +88,12 @@ const ROWS: readonly Row[] = [
     where: '"users"."active" is not null',
     parameters: [],
   },
-  { title: 'not_eq', params: { 'firstname[not_eq]': 'Ada' }, where: 'lower("users"."firstname") <> lower(?)', parameters: ['Ada'] },
+  {
+    title: 'not_eq',
+    params: { 'firstname[not_eq]': 'Ada' },
+    where: 'lower("users"."firstname") <> lower(?)',
+    parameters: ['Ada'],
+  },
   { title: 'gt', params: { 'id[gt]': '5' }, where: '"users"."id" > ?', parameters: [5] },
   { title: 'lt', params: { 'id[lt]': '5' }, where: '"users"."id" < ?', parameters: [5] },
   { title: 'gt_or_eq', params: { 'lastname[gt_or_eq]': 'L' }, where: '"users"."lastname" >= ?', parameters: ['L'] },
@@ -147,7 +152,12 @@ const ROWS: readonly Row[] = [
     where: '"users"."active" is not null',
     parameters: [],
   },
-  { title: 'in', params: { 'login[in]': 'a,b,c' }, where: 'lower("users"."login") in (lower(?), lower(?), lower(?))', parameters: ['a', 'b', 'c'] },
+  {
+    title: 'in',
+    params: { 'login[in]': 'a,b,c' },
+    where: 'lower("users"."login") in (lower(?), lower(?), lower(?))',
+    parameters: ['a', 'b', 'c'],
+  },
   { title: 'not_in', params: { 'id[not_in]': '1,2' }, where: '"users"."id" not in (?, ?)', parameters: [1, 2] },
   {
     title: 'a boolean is 1/0 on SQLite, true/false on PostgreSQL',
