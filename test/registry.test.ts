@@ -6,6 +6,7 @@ import type { ResourceDef } from '../src/catalog/resource.js';
 import { isKnownScope } from '../src/catalog/scopes.js';
 import { ROUTE_SCOPES } from '../src/http/route-scopes.js';
 import { openPreparedStore } from '../src/store/prepare.js';
+import { comparedCaseless } from '../src/query/caseless.js';
 import { GOLDEN_DIR } from './helpers/golden.js';
 import { REFERENCE_APIS } from './helpers/reference-apis.js';
 
@@ -128,8 +129,12 @@ describe('the resource registry', () => {
                 ?.name,
           ),
         );
+        const names = new Set((sqlite.pragma(`index_list(${def.table})`) as Array<{ name: string }>).map((ix) => ix.name));
         for (const el of indexCatalog(def).scalars) {
-          if (el.indexed || el.unique) expect([def.name, el.column, leading.has(el.column)]).toEqual([def.name, el.column, true]);
+          // Text is looked up as lower(column) (src/query/caseless.ts), by migration 10's index.
+          const indexed =
+            leading.has(el.column) || (comparedCaseless(el.type) && names.has(`${def.table}_${el.column}_caseless`));
+          if (el.indexed || el.unique) expect([def.name, el.column, indexed]).toEqual([def.name, el.column, true]);
         }
       }
     } finally {

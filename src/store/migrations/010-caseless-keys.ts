@@ -17,16 +17,19 @@ function lookedUpBy(def: (typeof RESOURCES)[number]): ScalarElement[] {
  * index on `(lower(column), id)` for each text element a row is looked up by keeps those
  * lookups (`login=`, a supplier by name, uniqueness checks) off a table scan, on both
  * databases. Not unique: rows that differ only in case may already be stored, and the write
- * path's check refuses new ones.
+ * path's check refuses new ones. The exact-case lookup index each replaces (`<table>_<column>`,
+ * an indexed element's, or a unique one's second index from migration 1) serves no query any
+ * more and is dropped, so a write keeps one lookup index per element: seeding 200,000 users and
+ * 100,000 workers took twice as long with both (docs/performance.md).
  */
 export const caselessKeysMigration: Migration = {
   async up(db: Kysely<Database>) {
     for (const def of RESOURCES) {
       for (const el of lookedUpBy(def)) {
         const name = `${def.table}_${el.column}_caseless`;
-        await sql`create index ${sql.id(name)} on ${sql.table(def.table)} (lower(${sql.ref(el.column)}), ${sql.ref('id')})`.execute(
-          db,
-        );
+        const folded = sql`lower(${sql.ref(el.column)}), ${sql.ref('id')}`;
+        await sql`create index ${sql.id(name)} on ${sql.table(def.table)} (${folded})`.execute(db);
+        await sql`drop index if exists ${sql.id(`${def.table}_${el.column}`)}`.execute(db);
       }
     }
   },
