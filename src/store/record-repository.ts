@@ -222,7 +222,7 @@ export class RecordRepository {
     const el = element === undefined ? index.key : index.alternateKeys.find((e) => e.name === element);
     if (!el) throw new Error(`${this.def.name} has no alternate key ${element ?? ''}`);
     const query = this.store.db.selectFrom(this.def.table).select('id').where(this.matches(el.column, key));
-    // The natural key is unique: no ordering, so the planner keeps to its unique index.
+    // The natural key is unique: no ordering, so the planner keeps to its lower(key) index (migration 10).
     const row = await (element === undefined ? query : query.orderBy('id')).executeTakeFirst();
     return row ? Number(row['id']) : undefined;
   }
