@@ -10,6 +10,7 @@ import { BUSINESS_GROUPS } from './resources/business-groups.js';
 import { CONTACTS, SUPPLIER_CONTACTS } from './resources/contacts.js';
 import { COUNTRIES } from './resources/countries.js';
 import { CURRENCIES } from './resources/currencies.js';
+import { DATA_FILE_SOURCES } from './resources/data-file-sources.js';
 import { DOCUMENT_TYPES } from './resources/document-types.js';
 import { DEPARTMENTS } from './resources/departments.js';
 import { IDENTIFIER_TYPES } from './resources/identifier-types.js';
@@ -26,6 +27,7 @@ import { SHIPPING_TERMS } from './resources/shipping-terms.js';
 import { SKILLS } from './resources/skills.js';
 import { SUPPLIER_ADDRESSES } from './resources/supplier-addresses.js';
 import { SUPPLIERS } from './resources/suppliers.js';
+import { UPLOAD_ERRORS } from './resources/upload-errors.js';
 import { USER_GROUPS } from './resources/user-groups.js';
 import { USERS } from './resources/users.js';
 import { WAREHOUSE_LOCATIONS } from './resources/warehouse-locations.js';
@@ -93,6 +95,9 @@ export const RESOURCES: readonly ResourceDef[] = [
   // Lookups and their values (migration 8); a lookup value's `parent` is another lookup value.
   LOOKUPS,
   LOOKUP_VALUES,
+  // Flat-file loads and their upload errors (migration 11).
+  DATA_FILE_SOURCES,
+  UPLOAD_ERRORS,
 ];
 
 const byName = new Map(RESOURCES.map((r) => [r.name, r]));

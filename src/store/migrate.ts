@@ -9,6 +9,7 @@ import { workersMigration } from './migrations/007-workers.js';
 import { lookupsMigration } from './migrations/008-lookups.js';
 import { referenceElementsMigration } from './migrations/009-reference-elements.js';
 import { caselessKeysMigration } from './migrations/010-caseless-keys.js';
+import { flatFilesMigration } from './migrations/011-flat-files.js';
 import type { Store } from './database.js';
 import type { StoreDialect } from './dialects/index.js';
 
@@ -25,6 +26,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '008-lookups': lookupsMigration(dialect),
     '009-reference-elements': referenceElementsMigration(dialect),
     '010-caseless-keys': caselessKeysMigration,
+    '011-flat-files': flatFilesMigration(dialect),
   };
 }
 
