@@ -36,6 +36,18 @@ export interface Config {
   readonly mailFrom: string;
   /** The supplier portal an invitation sends a worker to. */
   readonly portalUrl: string;
+  /** The SFTP server's port (0: any free port); null turns it off. */
+  readonly sftpPort: number | null;
+  /** How often the flat-file loader looks for files, in ms (Coupa: every few minutes). */
+  readonly flatfileInterval: number;
+  /** Most data rows of one flat file (Coupa: 5,000). */
+  readonly flatfileMaxRows: number;
+  /** Largest flat file, in bytes (Coupa: 8 MB); over SFTP and `load_file` alike. */
+  readonly flatfileLimit: number;
+  /** How long a load a stopped process had claimed waits before another process takes it over, in ms. */
+  readonly jobLease: number;
+  /** Integration contacts: e-mailed when a flat file fails (Coupa's admin notification). */
+  readonly notifyEmails: readonly string[];
 }
 
 export const DEFAULTS: Config = {
@@ -57,6 +69,12 @@ export const DEFAULTS: Config = {
   mailFrom: 'Coupa <do_not_reply@roster.localhost>',
   // Coupa's supplier portal, where an invited worker registers.
   portalUrl: 'https://supplier.coupahost.com',
+  sftpPort: 2222,
+  flatfileInterval: 5 * 60_000,
+  flatfileMaxRows: 5000,
+  flatfileLimit: 8 * 1024 * 1024,
+  jobLease: 30_000,
+  notifyEmails: [],
 };
 
 export function makeConfig(overrides: Partial<Config> = {}): Config {

@@ -18,6 +18,25 @@ export interface ExtraRoute {
   readonly status?: number;
 }
 
+/**
+ * A resource Coupa loads from CSV flat files (its Import page: Users Import, 0443-…): where
+ * its files go over SFTP, what a data file source calls it, which columns name a row.
+ */
+export interface FlatFileSpec {
+  /** The folder under `/Incoming` (and `/Incoming/Archive`): `Users`. */
+  readonly folder: string;
+  /** The data file source's `source-for`: `User`. */
+  readonly sourceFor: string;
+  /**
+   * The elements a row names its record by, tried in this order (Coupa's "Keys": `Id`,
+   * `Employee Number`, `Login`): the first one given finds the row to update; given and not
+   * found, the row creates one (an `id` that finds nothing is the row's error).
+   */
+  readonly keys: readonly string[];
+  /** Columns of Coupa's file that Roster reads but does not keep (reported once per file, never an error). */
+  readonly unkept?: readonly string[];
+}
+
 /** A resource served over HTTP, under Coupa's path, with the scopes Coupa names for it. */
 export interface ResourceApi {
   /**
@@ -82,6 +101,13 @@ export interface ResourceDef {
   readonly avatar?: { readonly table: string };
   /** The migration that created the table; an element without its own `since` came with it (1 when absent). */
   readonly since?: number;
+  /** Loaded from CSV files dropped in its SFTP folder (docs/flat-files.md). */
+  readonly flatFile?: FlatFileSpec;
+  /**
+   * How a CSV cell names a row of this resource, where not by its key: an approval limit's
+   * `1000.00 USD` is its amount and currency. Returns the document value a reference takes.
+   */
+  readonly fromCell?: (cell: string) => unknown;
 }
 
 /** The table holding a resource's has-many memberships: `user_memberships`. */

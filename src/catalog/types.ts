@@ -28,6 +28,11 @@ interface ElementBase {
    * migration never changes when an element is added (test/migration-ddl.test.ts pins them).
    */
   readonly since?: number;
+  /**
+   * Its column in Coupa's CSV flat files (`First Name` for `firstname`), where that is not the
+   * element name in title case (`Employee Number`); catalog/csv.ts derives the columns.
+   */
+  readonly csv?: string;
 }
 
 /**
@@ -88,8 +93,6 @@ export interface ScalarElement extends ElementBase {
   readonly immutable?: boolean;
   /** Has a lookup index (with the id, for paging); test/catalog-indexes.test.ts checks the migrations made one. */
   readonly indexed?: boolean;
-  /** Column name in Coupa's CSV flat files, where it differs from the humanized element name. */
-  readonly csv?: string;
   readonly auto?: Extract<AutoValue, 'id' | 'created-at' | 'updated-at'>;
 }
 

@@ -31,6 +31,11 @@ export const ERROR_CATALOG = {
     description:
       'An attachment upload is missing, is not readable multipart, has an unstorable file name, or is not a PDF, image or Office document.',
   },
+  invalid_flat_file: {
+    status: 400,
+    description:
+      'A `load_file` upload is missing, is not readable multipart, has an unstorable file name, or its `source_for` names no object Roster loads from flat files.',
+  },
   unauthorized: {
     status: 401,
     description: 'No credential was sent, or the API key or bearer token is unknown, revoked, expired or tampered with.',

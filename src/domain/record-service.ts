@@ -179,6 +179,24 @@ export class RecordService {
   }
 
   /**
+   * Writes one item (a create, or an update of `item.id`) in its own transaction; a refusal is
+   * the outcome, not a throw. For batch jobs that handle each item's outcome (a CSV load).
+   */
+  write(item: BatchItem, actor: Actor, options: WriteOptions = {}): Promise<ItemOutcome> {
+    return this.writer.writeItem(item, actor, options);
+  }
+
+  /** The id of the row whose unique element `element` (its natural key when absent) is `value`. */
+  idByKey(value: string, element?: string): Promise<number | undefined> {
+    return this.repo.idByKey(value, element);
+  }
+
+  /** Whether row `id` exists. */
+  exists(id: number): Promise<boolean> {
+    return this.repo.exists(id);
+  }
+
+  /**
    * Writes each item in its own transaction, in order: a refused item changes nothing and
    * never stops the others. Faults that are not the client's (the database gone) still throw.
    */

@@ -44,7 +44,10 @@ export interface BatchItem {
 }
 
 export interface WriteOptions {
-  /** More rows a create writes in its own transaction, once the row has its id (an uploaded attachment's bytes). */
+  /**
+   * More rows a write writes in its own transaction, once the row has its id (an uploaded
+   * attachment's bytes, the mark that a CSV row was applied). Throwing rolls the write back.
+   */
   readonly alongside?: (trx: WriteDb, id: number) => Promise<void>;
   /**
    * Values the server sets itself, by element name: read-only scalars (an API user's
@@ -155,6 +158,7 @@ export class RecordWriter {
       if (!(await this.repo.update(trx, id, row))) throw this.gone(this.def, String(id));
       await this.writeCollections(trx, id, associations, writer);
       await this.writeChildren(trx, id, associations, actor, writer);
+      await options.alongside?.(trx, id);
       return id;
     });
     return { id, ignored: input.ignored };

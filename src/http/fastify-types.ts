@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/actor.js';
+import type { LoadScheduler } from '../domain/loads/load-scheduler.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -13,5 +14,9 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     actor: Actor;
+  }
+  interface FastifyInstance {
+    /** The flat-file loader of this app: `serve` starts its timer; `pass()` runs one now. */
+    loader: LoadScheduler;
   }
 }

@@ -214,13 +214,18 @@ export class RecordRepository {
 
   /**
    * The id of the row whose natural key is `key`, or, with `element` (one of the definition's
-   * `alternateKeys`), whose that element is. Coupa keeps alternate keys unique, Roster's
-   * fixtures need not: then the oldest row, as Rails' `find_by` returns one.
+   * `alternateKeys`, or another unique scalar: a user's `employee-number`), whose that element
+   * is. Coupa keeps alternate keys unique, Roster's fixtures need not: then the oldest row, as
+   * Rails' `find_by` returns one.
    */
   async idByKey(key: string, element?: string): Promise<number | undefined> {
     const index = indexCatalog(this.def);
-    const el = element === undefined ? index.key : index.alternateKeys.find((e) => e.name === element);
-    if (!el) throw new Error(`${this.def.name} has no alternate key ${element ?? ''}`);
+    const el =
+      element === undefined
+        ? index.key
+        : (index.alternateKeys.find((e) => e.name === element) ??
+          index.scalars.find((e) => e.name === element && e.unique === true));
+    if (!el) throw new Error(`${this.def.name} has no alternate or unique key ${element ?? ''}`);
     const query = this.store.db.selectFrom(this.def.table).select('id').where(this.matches(el.column, key));
     // The natural key is unique: no ordering, so the planner keeps to its lower(key) index (migration 10).
     const row = await (element === undefined ? query : query.orderBy('id')).executeTakeFirst();

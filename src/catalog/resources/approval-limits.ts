@@ -22,4 +22,10 @@ export const APPROVAL_LIMITS = defineResource({
   simple: ['id', 'name', 'amount', 'subject', 'currency'],
   cached: true,
   findOrCreateBy: ['amount', 'currency'],
+  // Users Import: "The amount and currency code of the approval limit in the form 1000.00 USD.
+  // May also be the name of an already created approval limit or position."
+  fromCell: (cell) => {
+    const match = /^(\d+(?:\.\d+)?)\s+([A-Za-z]{3})$/.exec(cell);
+    return match ? { amount: match[1], currency: match[2]?.toUpperCase() } : cell;
+  },
 });

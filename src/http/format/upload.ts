@@ -9,8 +9,10 @@ import { RosterError } from '../../domain/errors.js';
 export interface Upload {
   readonly filename: string;
   readonly data: Buffer;
-  /** The MIME type its bytes show, one of `UploadSpec.types`. */
+  /** The MIME type its bytes show, one of `UploadSpec.types`; `text/csv` for a flat file. */
   readonly contentType: string;
+  /** The body's other (non-file) fields, by name: `source_for` of a flat file. */
+  readonly fields: ReadonlyMap<string, string>;
 }
 
 /** Coupa keeps an attachment's file name in a string(255) column (`avatar_file_name`). */
@@ -22,11 +24,14 @@ export interface UploadSpec {
   readonly fields: readonly string[];
   /** Largest file, in bytes; larger is `payload_too_large`. */
   readonly limit: number;
-  readonly code: 'invalid_avatar' | 'invalid_attachment';
+  readonly code: 'invalid_avatar' | 'invalid_attachment' | 'invalid_flat_file';
   /** What the file is, in messages: `image`, `file`. */
   readonly noun: string;
-  /** The MIME types it may be, sniffed from its bytes, never taken from the client's word. */
-  readonly types: ReadonlySet<string>;
+  /**
+   * The MIME types it may be, sniffed from its bytes, never taken from the client's word;
+   * `text/csv` takes any bytes (text has no signature: the flat-file loader checks them).
+   */
+  readonly types: ReadonlySet<string> | 'text/csv';
   /** The message of a file of another type (`spec.code`). */
   readonly wrongType: string;
 }
@@ -78,6 +83,7 @@ function boundaryOf(contentType: string): string | undefined {
  */
 export async function readUpload(request: FastifyRequest, spec: UploadSpec): Promise<Upload> {
   const upload = await readFile(request, spec);
+  if (spec.types === 'text/csv') return { ...upload, contentType: spec.types };
   const type = await fileTypeFromBuffer(upload.data);
   if (!type || !spec.types.has(type.mime)) throw new RosterError(spec.code, spec.wrongType);
   return { ...upload, contentType: type.mime };
@@ -109,7 +115,8 @@ function parseBody(request: FastifyRequest, spec: UploadSpec): Promise<Omit<Uplo
   const raw = request.raw;
   return new Promise((resolve, reject) => {
     let fault: RosterError | undefined;
-    let upload: Omit<Upload, 'contentType'> | undefined;
+    let upload: Omit<Upload, 'contentType' | 'fields'> | undefined;
+    const fields = new Map<string, string>();
     let settled = false;
     const fail = (err: RosterError) => {
       fault ??= err;
@@ -121,7 +128,7 @@ function parseBody(request: FastifyRequest, spec: UploadSpec): Promise<Omit<Uplo
       settled = true;
       raw.off('aborted', onAborted).off('close', onClose);
       if (fault) reject(fault);
-      else resolve(upload);
+      else resolve(upload && { ...upload, fields });
     };
     const onAborted = () => {
       malformed('the client closed the connection before the body ended');
@@ -159,6 +166,7 @@ function parseBody(request: FastifyRequest, spec: UploadSpec): Promise<Omit<Uplo
       });
       if (!spec.fields.includes(field)) fail(new RosterError(code, `Send ${uploadAccepts(spec)}`));
     });
+    parser.on('field', (name: string, value: string) => fields.set(name, value));
     parser.on('partsLimit', tooLarge).on('filesLimit', tooLarge).on('fieldsLimit', tooLarge);
     parser.on('error', (err: Error) => {
       malformed(err.message);

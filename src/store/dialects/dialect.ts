@@ -78,6 +78,12 @@ export interface StoreDialect {
    * ends (PostgreSQL's advisory lock; SQLite runs one write transaction at a time anyway).
    */
   serialize(trx: WriteDb, key: string): Promise<void>;
+  /**
+   * What a claim's `SELECT … LIMIT 1` inside an `UPDATE` adds so that two processes never claim
+   * one row and neither waits for the other: PostgreSQL's `FOR UPDATE SKIP LOCKED`; nothing on
+   * SQLite, which runs one writing statement at a time (store/job-repository.ts).
+   */
+  readonly claimLock: RawBuilder<unknown>;
   /** The unique index a uniqueness violation names, as `<index>` or `<table>.<column>`; undefined for other errors. */
   uniqueIndexOf(err: unknown): string | undefined;
   /**

@@ -50,6 +50,7 @@ export const POSTGRES: StoreDialect = {
   },
   jsonArray: (values) => sql`json_build_array(${sql.join(values)})`,
   jsonArrayAgg: (value, orderBy) => sql`json_agg(${value} order by ${orderBy})`,
+  claimLock: sql`for update skip locked`,
   sharedByProcesses: true,
   async serialize(trx, key) {
     await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);

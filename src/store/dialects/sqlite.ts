@@ -68,6 +68,7 @@ export const SQLITE: StoreDialect = {
   jsonValue: (value, type) => (type === 'json' ? sql`json(${value})` : value),
   jsonArray: (values) => sql`json_array(${sql.join(values)})`,
   jsonArrayAgg: (value, orderBy) => sql`json_group_array(${value} order by ${orderBy})`,
+  claimLock: sql``,
   sharedByProcesses: false,
   serialize: () => Promise.resolve(),
   uniqueIndexOf(err) {

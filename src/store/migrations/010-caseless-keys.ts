@@ -1,16 +1,9 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import { indexCatalog } from '../../catalog/lookup.js';
 import { RESOURCES } from '../../catalog/registry.js';
-import type { ScalarElement } from '../../catalog/types.js';
-import { comparedCaseless } from '../../query/caseless.js';
 import type { Database } from '../database.js';
+import { createCaselessIndex, lookedUpCaseless } from '../schema/resource-table.js';
 
-/** The text elements a row is looked up by: natural and alternate keys, unique and indexed elements. */
-function lookedUpBy(def: (typeof RESOURCES)[number]): ScalarElement[] {
-  const index = indexCatalog(def);
-  const keys = new Set([index.key, ...index.alternateKeys]);
-  return index.scalars.filter((el) => comparedCaseless(el.type) && (keys.has(el) || el.unique === true || el.indexed === true));
-}
+const VERSION = 10;
 
 /**
  * Text is matched without regard to case (query/caseless.ts): `lower(column) = lower(?)`. An
@@ -24,11 +17,11 @@ function lookedUpBy(def: (typeof RESOURCES)[number]): ScalarElement[] {
  */
 export const caselessKeysMigration: Migration = {
   async up(db: Kysely<Database>) {
-    for (const def of RESOURCES) {
-      for (const el of lookedUpBy(def)) {
-        const name = `${def.table}_${el.column}_caseless`;
-        const folded = sql`lower(${sql.ref(el.column)}), ${sql.ref('id')}`;
-        await sql`create index ${sql.id(name)} on ${sql.table(def.table)} (${folded})`.execute(db);
+    // Only what existed when it was released: later migrations index their own (createResourceIndexes).
+    for (const def of RESOURCES.filter((d) => (d.since ?? 1) <= VERSION)) {
+      for (const el of def.elements.filter((e) => (e.since ?? def.since ?? 1) <= VERSION)) {
+        if (!lookedUpCaseless(def, el)) continue;
+        await createCaselessIndex(db, def, el);
         await sql`drop index if exists ${sql.id(`${def.table}_${el.column}`)}`.execute(db);
       }
     }

@@ -2,7 +2,8 @@ import { sql, type AlterTableBuilder, type ColumnDefinitionBuilder, type Kysely 
 import { assertNever } from '../../catalog/lookup.js';
 import { RESOURCES, resourceNamed } from '../../catalog/registry.js';
 import { membershipOwner, membershipTable, type ResourceDef } from '../../catalog/resource.js';
-import type { Element } from '../../catalog/types.js';
+import type { Element, ScalarElement } from '../../catalog/types.js';
+import { comparedCaseless } from '../../query/caseless.js';
 import type { Database } from '../database.js';
 import type { DataType, StoreDialect } from '../dialects/index.js';
 
@@ -66,11 +67,32 @@ export function addResourceColumns(
   );
 }
 
+/** The first migration that indexes text lookups caselessly itself; migration 10 rebuilt those before it. */
+const CASELESS_SINCE = 11;
+
+/**
+ * Whether `el` is a text element rows are looked up by (a natural or alternate key, a unique or
+ * indexed element), which is matched without regard to case (query/caseless.ts) and so
+ * indexed on `(lower(column), id)` as `<table>_<column>_caseless`.
+ */
+export function lookedUpCaseless(def: ResourceDef, el: Element): el is ScalarElement {
+  if (el.kind !== 'scalar' || !comparedCaseless(el.type)) return false;
+  return el.name === def.key || (def.alternateKeys ?? []).includes(el.name) || el.unique === true || el.indexed === true;
+}
+
+/** `<table>_<column>_caseless` on `(lower(column), id)`. */
+export async function createCaselessIndex(db: Kysely<Database>, def: ResourceDef, el: ScalarElement): Promise<void> {
+  const folded = sql`lower(${sql.ref(el.column)}), ${sql.ref('id')}`;
+  await sql`create index ${sql.id(`${def.table}_${el.column}_caseless`)} on ${sql.table(def.table)} (${folded})`.execute(db);
+}
+
 /**
  * The indexes of the elements migration `version` brings, as migration 001 made them: a unique
  * index `<table>_<column>_unique` per unique element (the name is how a clash between two
  * writers becomes a Coupa 400, store/unique-violation.ts; an optional one allows any number of
  * empty values), and `<table>_<column>` on `(column, id)` per indexed element and reference.
+ * From migration 11 on, a text element looked up by gets its caseless index instead
+ * (`lookedUpCaseless`), as migration 10 gave the earlier ones.
  */
 export async function createResourceIndexes(db: Kysely<Database>, def: ResourceDef, version: number): Promise<void> {
   for (const el of elementsOf(def, version)) {
@@ -78,7 +100,8 @@ export async function createResourceIndexes(db: Kysely<Database>, def: ResourceD
       const unique = db.schema.createIndex(`${def.table}_${el.column}_unique`).on(def.table).column(el.column).unique();
       await (el.required ? unique : unique.where(sql<boolean>`${sql.ref(el.column)} <> ''`)).execute();
     }
-    if ((el.kind === 'scalar' && el.indexed) || el.kind === 'reference') {
+    if (version >= CASELESS_SINCE && lookedUpCaseless(def, el)) await createCaselessIndex(db, def, el);
+    else if ((el.kind === 'scalar' && el.indexed) || el.kind === 'reference') {
       await db.schema.createIndex(`${def.table}_${el.column}`).on(def.table).columns([el.column, 'id']).execute();
     }
   }
