@@ -10,8 +10,9 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  // better-sqlite3 loads a native addon; pg-native is pg's optional native binding.
-  external: ['better-sqlite3', 'pg-native'],
+  // better-sqlite3 loads a native addon; pg-native is pg's optional native binding; ssh2 tries
+  // its optional native crypto (and cpu-features) and falls back to Node's crypto without them.
+  external: ['better-sqlite3', 'pg-native', 'ssh2', 'cpu-features'],
   // CommonJS dependencies call require(); an ESM bundle has none of its own.
   banner: {
     js: "import { createRequire as __rosterRequire } from 'node:module'; const require = __rosterRequire(import.meta.url);",

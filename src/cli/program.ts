@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import { clientsCommand, keysCommand } from './credentials.js';
+import { flatfileCommand } from './flatfile.js';
 import { mailCommand } from './mail.js';
 import { seedCommand } from './seed.js';
 import { serveCommand } from './serve.js';
+import { usersCommand } from './users.js';
 
 /** The `roster` command line, every command on it; main.ts parses process.argv with it, tests run it in-process. */
 export function buildProgram(): Command {
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
   clientsCommand(program);
   keysCommand(program);
   mailCommand(program);
+  flatfileCommand(program);
+  usersCommand(program);
   return program;
 }
 

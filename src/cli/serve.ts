@@ -6,6 +6,9 @@ import { parseRateLimit } from '../domain/rate-limit.js';
 import { ApiKeyRepository } from '../store/api-key-repository.js';
 import { credentialService } from './credentials.js';
 import { addDataOptions, openDataStore, type DataOptions } from './options.js';
+import { parseDuration } from './duration.js';
+import { LOADABLE } from '../domain/loads/load-service.js';
+import { startSftpServer, type SftpServer } from '../sftp/server.js';
 
 interface ServeOptions extends DataOptions {
   readonly host: string;
@@ -18,9 +21,23 @@ interface ServeOptions extends DataOptions {
   readonly smtpUrl?: string;
   readonly mailFrom: string;
   readonly requestTimeout: string;
+  readonly sftpPort: string;
+  readonly flatfileInterval: string;
+  readonly jobLease: string;
+  readonly notifyEmail?: string[];
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** `--sftp-port`: a port number, `0` for any free port, or `off`; null means off. */
+export function parseSftpPort(text: string): number | null {
+  if (text.trim().toLowerCase() === 'off') return null;
+  const port = Number(text);
+  if (text.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--sftp-port must be a port number, 0 (any free port) or off, got '${text}'`);
+  }
+  return port;
+}
 
 /** Most seconds `--request-timeout` takes: a day. */
 const MAX_REQUEST_TIMEOUT_S = 86_400;
@@ -37,7 +54,7 @@ export function parseRequestTimeout(text: string): number {
   return Math.round(value * 1000);
 }
 
-export async function serve(config: Config): Promise<void> {
+export async function serve(config: Config, opts: { readonly intervalText: string }): Promise<void> {
   const pgUrl =
     config.databaseUrl !== undefined && /^postgres/.test(config.databaseUrl) ? new URL(config.databaseUrl) : undefined;
   const { store } = await openDataStore(config);
@@ -50,10 +67,23 @@ export async function serve(config: Config): Promise<void> {
   }
   let app: Awaited<ReturnType<typeof buildApp>>;
   let address: string;
+  let sftp: SftpServer | undefined;
   try {
     app = await buildApp({ config, store, logger: { level: config.logLevel } });
     address = await app.listen({ host: config.host, port: config.port });
+    if (config.sftpPort !== null) {
+      sftp = await startSftpServer({
+        store,
+        host: config.host,
+        port: config.sftpPort,
+        dropFolders: LOADABLE.map((l) => l.spec.folder),
+        maxFileBytes: config.flatfileLimit,
+        logger: app.log,
+      });
+    }
+    app.loader.start(config.flatfileInterval);
   } catch (err) {
+    await sftp?.close();
     await store.close();
     throw err;
   }
@@ -64,9 +94,15 @@ export async function serve(config: Config): Promise<void> {
     lines.push(`  API key: the ${config.apiKeys.length === 1 ? 'key' : 'keys'} given with --api-key`);
   else lines.push('  API key: use one you created before, or pass --api-key KEY');
   lines.push(`  try:     curl -H "X-COUPA-API-KEY: <key>" ${address}/api/users`);
+  if (sftp) {
+    lines.push(`  sftp:    sftp -P ${sftp.port} <account>@${config.host}   (roster sftp-users create; host key ${sftp.fingerprint})`);
+    app.log.info({ port: sftp.port, fingerprint: sftp.fingerprint }, 'SFTP server listening');
+  } else lines.push('  sftp:    off (--sftp-port off)');
+  lines.push(`  loader:  /Incoming/Users every ${opts.intervalText}; loads at ${address}/api/data_file_sources`);
   process.stdout.write(`${lines.join('\n')}\n`);
 
   const stop = async () => {
+    await sftp?.close();
     await app.close();
     await store.close();
     process.exit(0);
@@ -108,6 +144,26 @@ export function serveCommand(program: Command): void {
         .default(DEFAULTS.mailFrom),
     )
     .addOption(
+      new Option('--sftp-port <port>', "the SFTP server's port: a number, 0 for any free port, or off")
+        .env('ROSTER_SFTP_PORT')
+        .default(String(DEFAULTS.sftpPort)),
+    )
+    .addOption(
+      new Option('--flatfile-interval <duration>', 'how often to load CSV files dropped over SFTP: 5m, 30s, 1s')
+        .env('ROSTER_FLATFILE_INTERVAL')
+        .default('5m'),
+    )
+    .addOption(
+      new Option('--job-lease <duration>', 'how long a load a stopped process claimed waits before another takes it')
+        .env('ROSTER_JOB_LEASE')
+        .default('30s'),
+    )
+    .addOption(
+      new Option('--notify-email <address>', 'an integration contact, e-mailed when a flat file fails (repeatable)')
+        .env('ROSTER_NOTIFY_EMAIL')
+        .argParser(collect),
+    )
+    .addOption(
       new Option('--request-timeout <seconds>', 'longest a request (headers and body) may take to arrive; then 408')
         .env('ROSTER_REQUEST_TIMEOUT')
         .default(String(DEFAULTS.requestTimeout / 1000)),
@@ -116,6 +172,7 @@ export function serveCommand(program: Command): void {
     const port = Number(opts.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got '${opts.port}'`);
     const requestTimeout = parseRequestTimeout(opts.requestTimeout);
+    const flatfileInterval = parseDuration('--flatfile-interval', opts.flatfileInterval, 100);
     await serve(
       makeConfig({
         host: opts.host,
@@ -132,7 +189,12 @@ export function serveCommand(program: Command): void {
         smtpUrl: opts.smtpUrl,
         mailFrom: opts.mailFrom,
         requestTimeout,
+        sftpPort: parseSftpPort(opts.sftpPort),
+        flatfileInterval,
+        jobLease: parseDuration('--job-lease', opts.jobLease, 100),
+        notifyEmails: opts.notifyEmail ?? [],
       }),
+      { intervalText: opts.flatfileInterval.trim() },
     );
   });
 }

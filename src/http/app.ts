@@ -39,11 +39,8 @@ import { registerAvatarRoutes } from './avatars/routes.js';
 import { registerWorkerRoutes } from './workers/routes.js';
 import { registerDataFileSourceRoutes } from './data-file-sources/routes.js';
 import { DATA_FILE_SOURCES } from '../catalog/resources/data-file-sources.js';
-import { LoadService } from '../domain/loads/load-service.js';
+import { loadsOf } from '../domain/loads/loads-of.js';
 import { LoadScheduler } from '../domain/loads/load-scheduler.js';
-import { FileStore } from '../store/file-store.js';
-import { JobRepository } from '../store/job-repository.js';
-import { LoadRowRepository } from '../store/load-row-repository.js';
 import './fastify-types.js';
 
 export interface BuildAppOptions {
@@ -146,15 +143,10 @@ export async function buildApp({
     new AttachmentFileRepository(store),
   );
   registerAttachmentRoutes(app, WORKER_DOCUMENTS, { documents, uploads, limit: config.attachmentLimit });
-  const loads = new LoadService(
-    {
-      service: (def) => engine.service(def),
-      files: new FileStore(store),
-      jobs: new JobRepository(store),
-      rows: new LoadRowRepository(store),
-    },
-    { limits: { maxRows: config.flatfileMaxRows, maxBytes: config.flatfileLimit }, leaseMs: config.jobLease },
-  );
+  const loads = loadsOf(engine, store, {
+    limits: { maxRows: config.flatfileMaxRows, maxBytes: config.flatfileLimit },
+    leaseMs: config.jobLease,
+  });
   const loader = new LoadScheduler(loads, (err) => app.log.error({ err }, 'Flat-file loader pass failed'));
   app.decorate('loader', loader);
   // Before the engine closes: a running pass writes through it.
