@@ -73,7 +73,13 @@ for (const dialect of DIALECTS) {
         'field-errors': e['field-errors'],
       }));
       expect(errors).toEqual([
-        { row: 4, 'first-column': 'bad_email', 'field-with-error': 'Email', value: 'not-an-email', 'field-errors': 'Email is invalid' },
+        {
+          row: 4,
+          'first-column': 'bad_email',
+          'field-with-error': 'Email',
+          value: 'not-an-email',
+          'field-errors': 'Email is invalid',
+        },
         {
           row: 5,
           'first-column': 'bad_flag',
@@ -89,13 +95,29 @@ for (const dialect of DIALECTS) {
       expect((created?.['roles'] as Array<{ name: string }>).map((r) => r.name).sort()).toEqual(['Admin', 'User']);
       // A blank cell leaves the value as it was; a given one changes it.
       expect(await showUser(t, existing.id)).toMatchObject({ email: 'user.test@example.com', lastname: 'Renamed' });
-      const refused = await t.request({ method: 'GET', url: '/api/users?login[in]=bad_email,bad_flag,bad_role', headers: { accept: 'application/json' } });
+      const refused = await t.request({
+        method: 'GET',
+        url: '/api/users?login[in]=bad_email,bad_flag,bad_role',
+        headers: { accept: 'application/json' },
+      });
       expect(JSON.parse(refused.body)).toEqual([]);
     });
 
     it('names a row by Id, then Employee Number, then Login, as Coupa documents', async () => {
-      const a = await createUser(t, { login: 'a_login', email: 'a@example.com', firstname: 'A', lastname: 'A', 'employee-number': 'E-A' });
-      const b = await createUser(t, { login: 'b_login', email: 'b@example.com', firstname: 'B', lastname: 'B', 'employee-number': 'E-B' });
+      const a = await createUser(t, {
+        login: 'a_login',
+        email: 'a@example.com',
+        firstname: 'A',
+        lastname: 'A',
+        'employee-number': 'E-A',
+      });
+      const b = await createUser(t, {
+        login: 'b_login',
+        email: 'b@example.com',
+        firstname: 'B',
+        lastname: 'B',
+        'employee-number': 'E-B',
+      });
       const csv = [
         'Id,Employee Number,Login,Last Name',
         // By Id: any field may change, the employee number too.
@@ -170,8 +192,15 @@ for (const dialect of DIALECTS) {
         try {
           const rows = Array.from({ length: 4 }, (_, i) => `u${i},u${i}@example.com,F,L`);
           const source = await loadCsv(small, ['Login,Email,First Name,Last Name', ...rows].join('\n'));
-          expect(source).toMatchObject({ status: 'Failed', 'result-text': 'The file has more than 3 rows (the header excluded)' });
-          const users = await small.request({ method: 'GET', url: '/api/users?login=u0', headers: { accept: 'application/json' } });
+          expect(source).toMatchObject({
+            status: 'Failed',
+            'result-text': 'The file has more than 3 rows (the header excluded)',
+          });
+          const users = await small.request({
+            method: 'GET',
+            url: '/api/users?login=u0',
+            headers: { accept: 'application/json' },
+          });
           expect(JSON.parse(users.body)).toEqual([]);
         } finally {
           await small.close();

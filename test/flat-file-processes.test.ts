@@ -16,9 +16,10 @@ import { PG_URL, scratchSchema } from './helpers/dialects.js';
 /** A Users file of `n` new users. */
 const usersCsv = (prefix: string, n: number): Buffer =>
   Buffer.from(
-    ['Login,Email,First Name,Last Name', ...Array.from({ length: n }, (_, i) => `${prefix}${i},${prefix}${i}@example.com,F,L${i}`)].join(
-      '\n',
-    ),
+    [
+      'Login,Email,First Name,Last Name',
+      ...Array.from({ length: n }, (_, i) => `${prefix}${i},${prefix}${i}@example.com,F,L${i}`),
+    ].join('\n'),
   );
 
 interface Target {
@@ -31,12 +32,22 @@ interface Target {
 
 async function sqliteTarget(): Promise<Target> {
   const dir = tempDir();
-  return { name: 'sqlite', flags: ['--data', dir], options: { kind: 'sqlite', filename: path.join(dir, 'roster.sqlite') }, drop: async () => {} };
+  return {
+    name: 'sqlite',
+    flags: ['--data', dir],
+    options: { kind: 'sqlite', filename: path.join(dir, 'roster.sqlite') },
+    drop: async () => {},
+  };
 }
 
 async function postgresTarget(): Promise<Target> {
   const { url, schema, drop } = await scratchSchema('ff');
-  return { name: 'postgres', flags: ['--database-url', url], options: { kind: 'postgres', url: PG_URL ?? '', schema, poolSize: 2 }, drop };
+  return {
+    name: 'postgres',
+    flags: ['--database-url', url],
+    options: { kind: 'postgres', url: PG_URL ?? '', schema, poolSize: 2 },
+    drop,
+  };
 }
 
 const count = async (store: Store, table: string, where?: [string, string]): Promise<number> => {
@@ -60,7 +71,12 @@ describe('flat-file loads across processes', () => {
       const store = await openPreparedStore(target.options);
       cleanups.push(() => store.close());
       const rows = 3000;
-      await new FileStore(store).add({ path: '/Incoming/Users/big.csv', filename: 'big.csv', contentType: 'text/csv', data: usersCsv('crash', rows) });
+      await new FileStore(store).add({
+        path: '/Incoming/Users/big.csv',
+        filename: 'big.csv',
+        contentType: 'text/csv',
+        data: usersCsv('crash', rows),
+      });
 
       const child = spawn(process.execPath, [CLI, 'flatfile', 'run', '--job-lease', '1s', ...target.flags], { stdio: 'ignore' });
       const exited = new Promise((resolve) => child.on('exit', resolve));
@@ -84,7 +100,13 @@ describe('flat-file loads across processes', () => {
       expect(run.code).toBe(0);
       const summary = JSON.parse(run.stdout) as { loads: Array<Record<string, unknown>> };
       expect(summary.loads).toEqual([
-        expect.objectContaining({ file: 'big.csv', status: 'Done', records_count: rows, records_created: rows, upload_errors_count: 0 }),
+        expect.objectContaining({
+          file: 'big.csv',
+          status: 'Done',
+          records_count: rows,
+          records_created: rows,
+          upload_errors_count: 0,
+        }),
       ]);
       expect(await count(store, 'data_file_rows')).toBe(rows);
       const created = await store.db
@@ -102,11 +124,18 @@ describe('flat-file loads across processes', () => {
       cleanups.push(() => store.close());
       const files = new FileStore(store);
       for (const name of ['a', 'b', 'c', 'd']) {
-        await files.add({ path: `/Incoming/Users/${name}.csv`, filename: `${name}.csv`, contentType: 'text/csv', data: usersCsv(`two_${name}_`, 150) });
+        await files.add({
+          path: `/Incoming/Users/${name}.csv`,
+          filename: `${name}.csv`,
+          contentType: 'text/csv',
+          data: usersCsv(`two_${name}_`, 150),
+        });
       }
       const runs = await Promise.all([0, 1].map(() => runBinary('flatfile', 'run', ...target.flags)));
       for (const run of runs) expect(run.code, run.stderr).toBe(0);
-      const loads = runs.flatMap((r) => (JSON.parse(r.stdout) as { loads: Array<{ file: string; status: string; records_created: number }> }).loads);
+      const loads = runs.flatMap(
+        (r) => (JSON.parse(r.stdout) as { loads: Array<{ file: string; status: string; records_created: number }> }).loads,
+      );
       expect(loads.map((l) => l.file).sort()).toEqual(['a.csv', 'b.csv', 'c.csv', 'd.csv']);
       expect(loads.every((l) => l.status === 'Done' && l.records_created === 150)).toBe(true);
       expect(await count(store, 'data_file_sources')).toBe(4);

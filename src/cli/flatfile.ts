@@ -4,9 +4,10 @@ import { Engine } from '../domain/engine.js';
 import { loadsOf } from '../domain/loads/loads-of.js';
 import { LoadScheduler } from '../domain/loads/load-scheduler.js';
 import { parseDuration } from './duration.js';
-import { addDataOptions, openDataStore, type DataOptions } from './options.js';
+import { addDataOptions, addMailOptions, openDataStore, type DataOptions, type MailOptions } from './options.js';
+import { createMailer } from '../mail/mailer.js';
 
-interface FlatfileRunOptions extends DataOptions {
+interface FlatfileRunOptions extends DataOptions, MailOptions {
   readonly reportingCurrency: string;
   readonly jobLease: string;
 }
@@ -17,20 +18,22 @@ interface FlatfileRunOptions extends DataOptions {
  */
 export function flatfileCommand(program: Command): void {
   const flatfile = program.command('flatfile').description('CSV flat files dropped over SFTP (/Incoming/Users)');
-  addDataOptions(
-    flatfile
-      .command('run')
-      .description('pick up the files waiting now, load them and every waiting load; prints a JSON summary')
-      .addOption(
-        new Option('--reporting-currency <code>', "the instance's reporting currency: a new user's default currency")
-          .env('ROSTER_REPORTING_CURRENCY')
-          .default('USD'),
-      )
-      .addOption(
-        new Option('--job-lease <duration>', 'how long a load a stopped process claimed waits before another takes it')
-          .env('ROSTER_JOB_LEASE')
-          .default('30s'),
-      ),
+  addMailOptions(
+    addDataOptions(
+      flatfile
+        .command('run')
+        .description('pick up the files waiting now, load them and every waiting load; prints a JSON summary')
+        .addOption(
+          new Option('--reporting-currency <code>', "the instance's reporting currency: a new user's default currency")
+            .env('ROSTER_REPORTING_CURRENCY')
+            .default('USD'),
+        )
+        .addOption(
+          new Option('--job-lease <duration>', 'how long a load a stopped process claimed waits before another takes it')
+            .env('ROSTER_JOB_LEASE')
+            .default('30s'),
+        ),
+    ),
   ).action(async (opts: FlatfileRunOptions) => {
     const config = makeConfig({
       dataDir: opts.data,
@@ -41,11 +44,20 @@ export function flatfileCommand(program: Command): void {
     const { store } = await openDataStore(config);
     try {
       const engine = await Engine.open(store, { reportingCurrency: opts.reportingCurrency.trim().toUpperCase() });
+      const mailer = createMailer(opts.smtpUrl);
       try {
-        const loads = loadsOf(engine, store, {
-          limits: { maxRows: config.flatfileMaxRows, maxBytes: config.flatfileLimit },
-          leaseMs: config.jobLease,
-        });
+        const loads = loadsOf(
+          engine,
+          store,
+          { limits: { maxRows: config.flatfileMaxRows, maxBytes: config.flatfileLimit }, leaseMs: config.jobLease },
+          // No server runs here: a notice links to the default address of `roster serve`.
+          {
+            mailer,
+            from: opts.mailFrom,
+            contacts: opts.notifyEmail ?? [],
+            baseUrl: () => `http://${config.host}:${config.port}`,
+          },
+        );
         const pass = await new LoadScheduler(loads, () => undefined).pass();
         const summary = {
           picked_up: pass.pickedUp.length,
@@ -63,6 +75,7 @@ export function flatfileCommand(program: Command): void {
         };
         process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       } finally {
+        mailer.close();
         await engine.close();
       }
     } finally {

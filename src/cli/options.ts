@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { sqliteFile, type Config } from '../config.js';
+import { DEFAULTS, sqliteFile, type Config } from '../config.js';
 import { storeOptionsFor, type Store, type StoreOptions } from '../store/database.js';
 import { openPreparedStore } from '../store/prepare.js';
 
@@ -29,4 +29,33 @@ export async function openDataStore(config: Config): Promise<{ store: Store; opt
   const options = storeOptionsFor(config.databaseUrl, sqliteFile(config));
   if (options.kind === 'sqlite') await mkdir(config.dataDir, { recursive: true });
   return { store: await openPreparedStore(options, { seedFile: config.seedFile }), options };
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** The mail flags of the commands that send mail (`serve`, `flatfile run`). */
+export function addMailOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option(
+        '--smtp-url <url>',
+        'send mail (invitations, failed-load notices) through this SMTP server: smtp://host:port',
+      ).env('ROSTER_SMTP_URL'),
+    )
+    .addOption(
+      new Option('--mail-from <address>', 'the sender of the mail Roster sends')
+        .env('ROSTER_MAIL_FROM')
+        .default(DEFAULTS.mailFrom),
+    )
+    .addOption(
+      new Option('--notify-email <address>', 'an integration contact, e-mailed when a flat file fails (repeatable)')
+        .env('ROSTER_NOTIFY_EMAIL')
+        .argParser(collect),
+    );
+}
+
+export interface MailOptions {
+  readonly smtpUrl?: string;
+  readonly mailFrom: string;
+  readonly notifyEmail?: string[];
 }

@@ -4,6 +4,7 @@ import { flatfileCommand } from './flatfile.js';
 import { mailCommand } from './mail.js';
 import { seedCommand } from './seed.js';
 import { serveCommand } from './serve.js';
+import { sftpUsersCommand } from './sftp-users.js';
 import { usersCommand } from './users.js';
 
 /** The `roster` command line, every command on it; main.ts parses process.argv with it, tests run it in-process. */
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   mailCommand(program);
   flatfileCommand(program);
   usersCommand(program);
+  sftpUsersCommand(program);
   return program;
 }
 

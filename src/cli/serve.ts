@@ -5,12 +5,12 @@ import { buildApp } from '../http/app.js';
 import { parseRateLimit } from '../domain/rate-limit.js';
 import { ApiKeyRepository } from '../store/api-key-repository.js';
 import { credentialService } from './credentials.js';
-import { addDataOptions, openDataStore, type DataOptions } from './options.js';
+import { addDataOptions, addMailOptions, openDataStore, type DataOptions, type MailOptions } from './options.js';
 import { parseDuration } from './duration.js';
 import { LOADABLE } from '../domain/loads/load-service.js';
 import { startSftpServer, type SftpServer } from '../sftp/server.js';
 
-interface ServeOptions extends DataOptions {
+interface ServeOptions extends DataOptions, MailOptions {
   readonly host: string;
   readonly port: string;
   readonly apiKey?: string[];
@@ -18,13 +18,10 @@ interface ServeOptions extends DataOptions {
   readonly rateLimit: string;
   readonly redisUrl?: string;
   readonly reportingCurrency: string;
-  readonly smtpUrl?: string;
-  readonly mailFrom: string;
   readonly requestTimeout: string;
   readonly sftpPort: string;
   readonly flatfileInterval: string;
   readonly jobLease: string;
-  readonly notifyEmail?: string[];
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -95,7 +92,9 @@ export async function serve(config: Config, opts: { readonly intervalText: strin
   else lines.push('  API key: use one you created before, or pass --api-key KEY');
   lines.push(`  try:     curl -H "X-COUPA-API-KEY: <key>" ${address}/api/users`);
   if (sftp) {
-    lines.push(`  sftp:    sftp -P ${sftp.port} <account>@${config.host}   (roster sftp-users create; host key ${sftp.fingerprint})`);
+    lines.push(
+      `  sftp:    sftp -P ${sftp.port} <account>@${config.host}   (roster sftp-users create; host key ${sftp.fingerprint})`,
+    );
     app.log.info({ port: sftp.port, fingerprint: sftp.fingerprint }, 'SFTP server listening');
   } else lines.push('  sftp:    off (--sftp-port off)');
   lines.push(`  loader:  /Incoming/Users every ${opts.intervalText}; loads at ${address}/api/data_file_sources`);
@@ -134,16 +133,6 @@ export function serveCommand(program: Command): void {
         .default('USD'),
     )
     .addOption(
-      new Option('--smtp-url <url>', 'send mail (worker invitations) through this SMTP server: smtp://host:port').env(
-        'ROSTER_SMTP_URL',
-      ),
-    )
-    .addOption(
-      new Option('--mail-from <address>', 'the sender of the mail Roster sends')
-        .env('ROSTER_MAIL_FROM')
-        .default(DEFAULTS.mailFrom),
-    )
-    .addOption(
       new Option('--sftp-port <port>', "the SFTP server's port: a number, 0 for any free port, or off")
         .env('ROSTER_SFTP_PORT')
         .default(String(DEFAULTS.sftpPort)),
@@ -159,16 +148,11 @@ export function serveCommand(program: Command): void {
         .default('30s'),
     )
     .addOption(
-      new Option('--notify-email <address>', 'an integration contact, e-mailed when a flat file fails (repeatable)')
-        .env('ROSTER_NOTIFY_EMAIL')
-        .argParser(collect),
-    )
-    .addOption(
       new Option('--request-timeout <seconds>', 'longest a request (headers and body) may take to arrive; then 408')
         .env('ROSTER_REQUEST_TIMEOUT')
         .default(String(DEFAULTS.requestTimeout / 1000)),
     );
-  addDataOptions(cmd).action(async (opts: ServeOptions) => {
+  addMailOptions(addDataOptions(cmd)).action(async (opts: ServeOptions) => {
     const port = Number(opts.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got '${opts.port}'`);
     const requestTimeout = parseRequestTimeout(opts.requestTimeout);

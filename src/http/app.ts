@@ -63,6 +63,14 @@ export function serializeRequest(request: FastifyRequest): Record<string, unknow
   };
 }
 
+/** Where this app is served, for links in mail: the address it listens on, else the configured one. */
+function baseUrlOf(app: FastifyInstance, config: Config): string {
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') return `http://${config.host}:${config.port}`;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
 /** The app factory: wires repositories, services and routes. It never listens. */
 export async function buildApp({
   config,
@@ -143,10 +151,12 @@ export async function buildApp({
     new AttachmentFileRepository(store),
   );
   registerAttachmentRoutes(app, WORKER_DOCUMENTS, { documents, uploads, limit: config.attachmentLimit });
-  const loads = loadsOf(engine, store, {
-    limits: { maxRows: config.flatfileMaxRows, maxBytes: config.flatfileLimit },
-    leaseMs: config.jobLease,
-  });
+  const loads = loadsOf(
+    engine,
+    store,
+    { limits: { maxRows: config.flatfileMaxRows, maxBytes: config.flatfileLimit }, leaseMs: config.jobLease },
+    { mailer, from: config.mailFrom, contacts: config.notifyEmails, baseUrl: () => baseUrlOf(app, config) },
+  );
   const loader = new LoadScheduler(loads, (err) => app.log.error({ err }, 'Flat-file loader pass failed'));
   app.decorate('loader', loader);
   // Before the engine closes: a running pass writes through it.

@@ -36,7 +36,7 @@ const COLUMNS = ['id', 'path', 'filename', 'content_type', 'size', 'updated_at']
 function entryOf(row: Row): FileEntry {
   return {
     id: Number(row['id']),
-    path: row['path'] === null || row['path'] === undefined ? null : String(row['path']),
+    path: typeof row['path'] === 'string' ? row['path'] : null,
     filename: String(row['filename']),
     contentType: String(row['content_type']),
     size: Number(row['size']),

@@ -34,7 +34,7 @@ export class JobRepository {
     const now = new Date();
     const until = new Date(now.getTime() + leaseMs).toISOString();
     const kindList = sql.join(kinds.map((k) => sql`${k}`));
-    const { rows } = await sql<{ id: number; kind: string; subject_id: number; attempts: number }>`
+    const { rows } = await sql<{ id: unknown; kind: unknown; subject_id: unknown; attempts: unknown }>`
       update jobs set state = 'running', lease_until = ${until}, claimed_by = ${worker}, attempts = attempts + 1
       where id = (
         select id from jobs

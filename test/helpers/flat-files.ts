@@ -3,8 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import type { TestApp } from './test-app.js';
 
 /** A fixture CSV from test/fixtures/flat-files. */
-export const flatFixture = (name: string): Buffer =>
-  readFileSync(new URL(`../fixtures/flat-files/${name}`, import.meta.url));
+export const flatFixture = (name: string): Buffer => readFileSync(new URL(`../fixtures/flat-files/${name}`, import.meta.url));
 
 /** A multipart/form-data body as `curl -F source_for=User -F file=@users.csv` sends it. */
 export function loadFileBody(
@@ -13,9 +12,7 @@ export function loadFileBody(
 ): { headers: Record<string, string>; payload: Buffer } {
   const boundary = '----RosterFlatFileBoundary4f9a';
   const field =
-    sourceFor === null
-      ? ''
-      : `--${boundary}\r\nContent-Disposition: form-data; name="source_for"\r\n\r\n${sourceFor}\r\n`;
+    sourceFor === null ? '' : `--${boundary}\r\nContent-Disposition: form-data; name="source_for"\r\n\r\n${sourceFor}\r\n`;
   const head = Buffer.from(
     `${field}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: text/csv\r\n\r\n`,
   );

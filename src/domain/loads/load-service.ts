@@ -124,7 +124,10 @@ export class LoadService {
           const to = await this.archivePath(trx, spec, file.filename, id);
           if (!(await this.deps.files.move(file.path, to, trx, owner))) throw new FileTaken(file.path);
         } else {
-          await this.deps.files.add({ owner, filename: file.filename, contentType: file.contentType, data: file.data ?? Buffer.alloc(0) }, trx);
+          await this.deps.files.add(
+            { owner, filename: file.filename, contentType: file.contentType, data: file.data ?? Buffer.alloc(0) },
+            trx,
+          );
         }
         await this.deps.jobs.enqueue(trx, LOAD_JOB, id);
       },
@@ -243,7 +246,8 @@ export class LoadService {
     if (problem) return this.refuse(sourceId, row, first, read, problem, read.problems.map((p) => p.message).join('; '));
     const target = await this.target(service, spec, read);
     if (target instanceof RosterError) return this.refuse(sourceId, row, first, read, undefined, target.messages.join('; '));
-    const { id: _id, ...doc } = read.doc;
+    // The key columns named the row; `id` itself is not written.
+    const doc = Object.fromEntries(Object.entries(read.doc).filter(([name]) => name !== 'id'));
     const outcome: RowOutcome = target === undefined ? 'created' : 'updated';
     const written = await service.write(target === undefined ? { doc } : { id: target, doc }, LOADER, {
       alongside: (trx) => this.deps.rows.mark(trx, sourceId, row, outcome),

@@ -1,12 +1,25 @@
-import { FileStore } from '../../store/file-store.js';
+import { USERS } from '../../catalog/resources/users.js';
+import type { Mailer } from '../../mail/mailer.js';
 import type { Store } from '../../store/database.js';
+import { FileStore } from '../../store/file-store.js';
 import { JobRepository } from '../../store/job-repository.js';
 import { LoadRowRepository } from '../../store/load-row-repository.js';
+import { MailRepository } from '../../store/mail-repository.js';
 import type { Engine } from '../engine.js';
+import { LoadNotifier, type NotifierSettings } from './load-notifier.js';
 import { LoadService, type LoadOptions } from './load-service.js';
 
-/** The flat-file loader over an engine and its store: what `serve` and `roster flatfile run` both run. */
-export function loadsOf(engine: Engine, store: Store, options: LoadOptions): LoadService {
+/**
+ * The flat-file loader over an engine and its store, with its failure notices sent through
+ * `mailer`: what `serve` and `roster flatfile run` both run.
+ */
+export function loadsOf(
+  engine: Engine,
+  store: Store,
+  options: Omit<LoadOptions, 'onFinished'>,
+  notify: NotifierSettings & { readonly mailer: Mailer },
+): LoadService {
+  const notifier = new LoadNotifier(engine.service(USERS), new MailRepository(store), notify.mailer, notify);
   return new LoadService(
     {
       service: (def) => engine.service(def),
@@ -14,6 +27,6 @@ export function loadsOf(engine: Engine, store: Store, options: LoadOptions): Loa
       jobs: new JobRepository(store),
       rows: new LoadRowRepository(store),
     },
-    options,
+    { ...options, onFinished: (summary, source) => notifier.finished(summary, source) },
   );
 }
