@@ -18,16 +18,18 @@ export default tseslint.config(
       '@typescript-eslint/no-confusing-void-expression': 'off',
     },
   },
-  // Layers, lowest first: mail, catalog < query < store < render < domain < http, cli. A module
-  // imports only from its own layer and those below it (docs/architecture.md).
+  // Layers, lowest first: mail, catalog < query < store < render < domain < pages, sftp < http < cli. A
+  // module imports only from its own layer and those below it (docs/architecture.md).
   ...[
-    ['mail', ['catalog', 'query', 'store', 'render', 'domain', 'http', 'cli']],
-    ['catalog', ['mail', 'query', 'store', 'render', 'domain', 'http', 'cli']],
-    ['query', ['store', 'render', 'domain', 'http', 'cli']],
-    ['store', ['render', 'domain', 'http', 'cli']],
-    ['render', ['domain', 'http', 'cli']],
-    ['domain', ['http', 'cli']],
+    ['mail', ['catalog', 'query', 'store', 'render', 'domain', 'http', 'sftp', 'pages', 'cli']],
+    ['catalog', ['mail', 'query', 'store', 'render', 'domain', 'http', 'sftp', 'pages', 'cli']],
+    ['query', ['store', 'render', 'domain', 'http', 'sftp', 'pages', 'cli']],
+    ['store', ['render', 'domain', 'http', 'sftp', 'pages', 'cli']],
+    ['render', ['domain', 'http', 'sftp', 'pages', 'cli']],
+    ['domain', ['http', 'sftp', 'pages', 'cli']],
     ['http', ['cli']],
+    ['sftp', ['http', 'pages', 'cli']],
+    ['pages', ['http', 'sftp', 'cli']],
   ].map(([layer, above]) => ({
     files: [`src/${layer}/**/*.ts`],
     rules: {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUser, dbSnapshot, showUser } from './helpers/api.js';
 import { DIALECTS } from './helpers/dialects.js';
 import { flatFixture, loadCsv, loadFileBody } from './helpers/flat-files.js';
+import { describeResponse, expectGolden } from './helpers/golden.js';
 import { makeTestApp, type TestApp } from './helpers/test-app.js';
 
 /**
@@ -219,6 +220,24 @@ for (const dialect of DIALECTS) {
       expect(noSource.body).toContain('source_for must name an object Roster loads: User');
       const list = await t.request({ method: 'GET', url: '/api/data_file_sources', headers: { accept: 'application/json' } });
       expect(JSON.parse(list.body)).toEqual([]);
+    });
+
+    it('pins a load with an upload error, show and index (golden files)', async () => {
+      await seedUser();
+      const source = await loadCsv(t, 'Login,Email,Last Name\nUSER_TEST,,Renamed\nnobody,bad,X\n', { filename: 'golden.csv' });
+      for (const [ext, headers] of [
+        ['xml', {}],
+        ['json', { accept: 'application/json' }],
+      ] as const) {
+        expectGolden(
+          `show-data-file-source.${ext}.txt`,
+          describeResponse(await t.request({ method: 'GET', url: `/api/data_file_sources/${source.id}`, headers })),
+        );
+        expectGolden(
+          `index-data-file-sources.${ext}.txt`,
+          describeResponse(await t.request({ method: 'GET', url: '/api/data_file_sources', headers })),
+        );
+      }
     });
 
     it('lists and queries loads with the query language, in XML and JSON', async () => {

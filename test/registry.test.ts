@@ -31,6 +31,8 @@ const API_PAGES: Readonly<Record<string, string>> = {
   worker_documents: 'docs/workers-api.md',
   // Served under its supplier, so the generic reference-data tests cannot reach it: test/suppliers-api.test.ts.
   remit_to_addresses: 'docs/reference-data.md',
+  // Loaded by the flat-file loader, not written by clients: test/flat-file-load.test.ts.
+  data_file_sources: 'docs/flat-files.md',
 };
 
 /**
@@ -55,6 +57,7 @@ describe('the resource registry', () => {
       'worker_phone_numbers',
       'worker_national_identifiers',
       'worker_document_attachments',
+      'upload_errors',
     ]);
     RESOURCES.forEach((def, i) => {
       const index = indexCatalog(def);

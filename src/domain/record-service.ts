@@ -191,6 +191,11 @@ export class RecordService {
     return this.repo.idByKey(value, element);
   }
 
+  /** The stored hash of secret element `name` (a user's `password`) of row `id`; null when unset or no such row. */
+  async secretOf(id: number, name: string): Promise<string | null> {
+    return (await this.repo.secret(id, name)) ?? null;
+  }
+
   /** Whether row `id` exists. */
   exists(id: number): Promise<boolean> {
     return this.repo.exists(id);

@@ -49,7 +49,8 @@ export interface PublicKeyAttempt {
 }
 
 /** The OpenSSH fingerprint of a public key blob: `SHA256:` + unpadded base64 of its SHA-256, as `ssh-keygen -lf` prints. */
-export const sshFingerprint = (blob: Buffer): string => `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+export const sshFingerprint = (blob: Buffer): string =>
+  `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
 
 /** A public key line as stored: `type base64 comment`, the comment only when there is one. */
 const keyLine = (key: ParsedKey): string =>
@@ -113,6 +114,34 @@ const view = (record: SftpAccountRecord): SftpAccount => ({
 /** Equal-length buffers compared in constant time; different lengths never match (a length is not secret). */
 const sameBytes = (a: Buffer, b: Buffer): boolean => a.length === b.length && timingSafeEqual(a, b);
 
+/** What `create` takes: a name, and a password and/or the text of an OpenSSH public key file. */
+export interface NewSftpAccount {
+  readonly name: string;
+  readonly password?: string;
+  /** The text of an OpenSSH public key file (one or more lines). */
+  readonly publicKeys?: string;
+  /** How messages name that file (its path); "the public key file" by default. */
+  readonly keySource?: string;
+}
+
+/**
+ * Checks a new account without the database (a command refuses before opening it) and returns
+ * its public keys as stored lines. Throws a validation RosterError for a bad name, neither
+ * credential, a password shorter than MIN_SFTP_PASSWORD, or keys parsePublicKeys refuses.
+ */
+export function checkNewAccount(account: NewSftpAccount): string[] {
+  if (!ACCOUNT_NAME.test(account.name)) {
+    throw new RosterError('validation_failed', 'An SFTP account name may hold only letters, digits and . _ - (1 to 64)');
+  }
+  if (account.password === undefined && account.publicKeys === undefined) {
+    throw new RosterError('validation_failed', 'An SFTP account needs a password, a public key, or both');
+  }
+  if (account.password !== undefined && Array.from(account.password).length < MIN_SFTP_PASSWORD) {
+    throw new RosterError('validation_failed', `An SFTP password needs at least ${MIN_SFTP_PASSWORD} characters`);
+  }
+  return account.publicKeys === undefined ? [] : parsePublicKeys(account.publicKeys, account.keySource);
+}
+
 /** A digest to check against when the account does not exist, so an unknown name costs as long as a wrong password. */
 let decoy: Promise<string> | undefined;
 
@@ -125,28 +154,18 @@ export class SftpAccountService {
   constructor(private readonly accounts: SftpAccountRepository) {}
 
   /**
-   * Creates an account. `publicKeys` is the text of an OpenSSH public key file (one or more
-   * lines). Throws a validation RosterError, with a message for the user, for a bad name, a
-   * password shorter than MIN_SFTP_PASSWORD, unreadable keys, neither credential, or a taken name.
+   * Creates an account (checked first by checkNewAccount). Throws a validation RosterError, with
+   * a message for the user, for whatever checkNewAccount refuses, or a taken name.
    */
-  async create(opts: { name: string; password?: string; publicKeys?: string; keySource?: string }): Promise<SftpAccount> {
-    const { name } = opts;
-    if (!ACCOUNT_NAME.test(name)) {
-      throw new RosterError('validation_failed', 'An SFTP account name may hold only letters, digits and . _ - (1 to 64)');
-    }
-    if (opts.password === undefined && opts.publicKeys === undefined) {
-      throw new RosterError('validation_failed', 'An SFTP account needs a password, a public key, or both');
-    }
-    if (opts.password !== undefined && [...opts.password].length < MIN_SFTP_PASSWORD) {
-      throw new RosterError('validation_failed', `An SFTP password needs at least ${MIN_SFTP_PASSWORD} characters`);
-    }
-    const keys = opts.publicKeys === undefined ? [] : parsePublicKeys(opts.publicKeys, opts.keySource);
+  async create(account: NewSftpAccount): Promise<SftpAccount> {
+    const keys = checkNewAccount(account);
+    const { name } = account;
     const taken = (): RosterError => new RosterError('validation_failed', `SFTP account name ${name} is taken`);
     // Checked before hashing, so a taken name is answered at once; the unique index settles races.
     if (await this.accounts.exists(name)) throw taken();
     const record = await this.accounts.insert({
       name,
-      passwordDigest: opts.password === undefined ? null : await hashPassword(opts.password),
+      passwordDigest: account.password === undefined ? null : await hashPassword(account.password),
       publicKeys: keys,
     });
     if (!record) throw taken();
@@ -186,7 +205,9 @@ export class SftpAccountService {
       if (!key || !sameBytes(key.getPublicSSH(), attempt.key)) continue;
       if (!attempt.signed) return true;
       const { blob, signature, hashAlgo } = attempt.signed;
-      return key.verify(blob, signature, hashAlgo) === true;
+      // ssh2 answers an Error (truthy) when it cannot verify, whatever its typings say: only `true` signs in.
+      const verdict: unknown = key.verify(blob, signature, hashAlgo);
+      return verdict === true;
     }
     return false;
   }

@@ -41,6 +41,9 @@ import { registerDataFileSourceRoutes } from './data-file-sources/routes.js';
 import { DATA_FILE_SOURCES } from '../catalog/resources/data-file-sources.js';
 import { loadsOf } from '../domain/loads/loads-of.js';
 import { LoadScheduler } from '../domain/loads/load-scheduler.js';
+import { PageSignIn } from '../domain/page-sign-in.js';
+import { registerPages } from '../pages/routes.js';
+import { WebSessionRepository } from '../store/web-session-repository.js';
 import './fastify-types.js';
 
 export interface BuildAppOptions {
@@ -161,6 +164,12 @@ export async function buildApp({
   app.decorate('loader', loader);
   // Before the engine closes: a running pass writes through it.
   app.addHook('preClose', () => loader.stop());
+  await registerPages(app, {
+    signIn: new PageSignIn(users),
+    sources: engine.service(DATA_FILE_SOURCES),
+    sessions: new WebSessionRepository(store),
+    secret: signingKey.secret,
+  });
   registerDataFileSourceRoutes(app, DATA_FILE_SOURCES, {
     sources: engine.service(DATA_FILE_SOURCES),
     loads,

@@ -232,6 +232,16 @@ export class RecordRepository {
     return row ? Number(row['id']) : undefined;
   }
 
+  /** The stored (hashed) value of secret element `name` of row `id`: null when unset, undefined when there is no such row. */
+  async secret(id: number, name: string): Promise<string | null | undefined> {
+    const el = this.def.elements.find((e) => e.kind === 'secret' && e.name === name);
+    if (el?.kind !== 'secret') throw new Error(`${this.def.name} has no secret ${name}`);
+    const row = await this.store.db.selectFrom(this.def.table).select(el.column).where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    const value = row[el.column];
+    return typeof value === 'string' && value !== '' ? value : null;
+  }
+
   /** Which of the given unique column values already belong to another row. */
   async taken(db: WriteDb, values: ReadonlyMap<string, string>, exceptId?: number): Promise<Set<string>> {
     const taken = new Set<string>();

@@ -107,7 +107,7 @@ export interface Served {
 
 /** Starts `roster serve` on a free port and resolves once the banner shows the address. */
 export function startServer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Served> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--log-level', 'warn', ...args], {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--sftp-port', '0', '--log-level', 'warn', ...args], {
     env: { ...process.env, ...env },
   });
   let out = '';

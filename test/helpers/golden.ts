@@ -15,19 +15,26 @@ import { expect } from 'vitest';
 export const GOLDEN_DIR = fileURLToPath(new URL('../golden/', import.meta.url));
 
 const TIMESTAMP = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})`;
-const PLACEHOLDER: Record<string, string> = { 'created-at': '{{CREATED_AT}}', 'updated-at': '{{UPDATED_AT}}' };
+const PLACEHOLDER: Record<string, string> = {
+  'created-at': '{{CREATED_AT}}',
+  'updated-at': '{{UPDATED_AT}}',
+  // A load's times (data file sources).
+  'start-time': '{{START_TIME}}',
+  'end-time': '{{END_TIME}}',
+};
+const VOLATILE = Object.keys(PLACEHOLDER).join('|');
 
 export function normalizeVolatile(text: string): string {
   return (
     text
       // XML: <created-at type="dateTime">2026-01-02T03:04:05Z</created-at>
       .replace(
-        new RegExp(`(<(created-at|updated-at) type="dateTime">)${TIMESTAMP}(</\\2>)`, 'g'),
+        new RegExp(`(<(${VOLATILE}) type="dateTime">)${TIMESTAMP}(</\\2>)`, 'g'),
         (_m, open: string, name: string, close: string) => `${open}${PLACEHOLDER[name] ?? ''}${close}`,
       )
       // JSON: "created-at": "2026-01-02T03:04:05Z"
       .replace(
-        new RegExp(`("(created-at|updated-at)": ?)"${TIMESTAMP}"`, 'g'),
+        new RegExp(`("(${VOLATILE})": ?)"${TIMESTAMP}"`, 'g'),
         (_m, key: string, name: string) => `${key}"${PLACEHOLDER[name] ?? ''}"`,
       )
       // avatar-thumb-url cache buster: /api/users/1/avatar?v=1795440557.785

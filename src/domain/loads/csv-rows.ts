@@ -77,16 +77,18 @@ export function rowDocument(columns: PlannedColumns, cells: readonly string[]): 
 }
 
 /**
- * The column a refusal's message is about: the row's element whose humanized name begins it
- * (`Email is invalid` → `Email`). Undefined when no element of the row is named.
+ * The column a refusal is about: the row's element whose humanized name begins one of the
+ * messages (`Email is invalid` → `Email`), the first such message in order. Undefined when no
+ * message names an element the row gives.
  */
-export function columnOfMessage(message: string, headers: ReadonlyMap<string, string>): string | undefined {
-  let best: { element: string; length: number } | undefined;
-  for (const element of headers.keys()) {
-    const name = humanize(element);
-    if (message.toLowerCase().startsWith(name.toLowerCase()) && (!best || name.length > best.length)) {
-      best = { element, length: name.length };
+export function columnOfMessages(messages: readonly string[], headers: ReadonlyMap<string, string>): string | undefined {
+  for (const message of messages) {
+    let best: { element: string; length: number } | undefined;
+    for (const element of headers.keys()) {
+      const name = humanize(element).toLowerCase();
+      if (message.toLowerCase().startsWith(name) && (!best || name.length > best.length)) best = { element, length: name.length };
     }
+    if (best) return headers.get(best.element);
   }
-  return best ? headers.get(best.element) : undefined;
+  return undefined;
 }

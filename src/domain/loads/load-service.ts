@@ -15,7 +15,7 @@ import type { Actor } from '../actor.js';
 import { RosterError } from '../errors.js';
 import type { RecordService } from '../record-service.js';
 import { readCsvFile, type FileLimits } from './csv-file.js';
-import { columnOfMessage, planHeader, rowDocument, type PlannedColumns, type RowDocument } from './csv-rows.js';
+import { columnOfMessages, planHeader, rowDocument, type PlannedColumns, type RowDocument } from './csv-rows.js';
 import { resultText } from './result-text.js';
 
 /** The job kind of a load. */
@@ -240,12 +240,12 @@ export class LoadService {
     const read = rowDocument(columns, cells);
     const first = cells[0] ?? '';
     if (cells.length !== width) {
-      return this.refuse(sourceId, row, first, read, undefined, `Row has ${cells.length} cells; the header has ${width}`);
+      return this.refuse(sourceId, row, first, read, undefined, [`Row has ${cells.length} cells; the header has ${width}`]);
     }
     const [problem] = read.problems;
-    if (problem) return this.refuse(sourceId, row, first, read, problem, read.problems.map((p) => p.message).join('; '));
+    if (problem) return this.refuse(sourceId, row, first, read, problem, read.problems.map((p) => p.message));
     const target = await this.target(service, spec, read);
-    if (target instanceof RosterError) return this.refuse(sourceId, row, first, read, undefined, target.messages.join('; '));
+    if (target instanceof RosterError) return this.refuse(sourceId, row, first, read, undefined, target.messages);
     // The key columns named the row; `id` itself is not written.
     const doc = Object.fromEntries(Object.entries(read.doc).filter(([name]) => name !== 'id'));
     const outcome: RowOutcome = target === undefined ? 'created' : 'updated';
@@ -253,7 +253,7 @@ export class LoadService {
       alongside: (trx) => this.deps.rows.mark(trx, sourceId, row, outcome),
     });
     if (written.ok) return outcome;
-    return this.refuse(sourceId, row, first, read, undefined, written.error.messages.join('; '));
+    return this.refuse(sourceId, row, first, read, undefined, written.error.messages);
   }
 
   /** The id of the record a row names by its keys; undefined to create one; the error of an `Id` that names none. */
@@ -279,16 +279,16 @@ export class LoadService {
     first: string,
     read: RowDocument,
     problem: { readonly header: string; readonly value: string } | undefined,
-    message: string,
+    messages: readonly string[],
   ): Promise<RowOutcome> {
-    const header = problem?.header ?? columnOfMessage(message, read.headers);
+    const header = problem?.header ?? columnOfMessages(messages, read.headers);
     const element = [...read.headers].find(([, h]) => h === header)?.[0];
     const value = problem?.value ?? (element === undefined ? undefined : read.doc[element]);
     const system = new Map<string, ScalarValue>([
       ['data-file-source', sourceId],
       ['row', row],
       ['first-column', first.slice(0, 255)],
-      ['field-errors', message],
+      ['field-errors', messages.join('; ')],
       ['type', 'UploadError'],
     ]);
     if (header !== undefined) system.set('field-with-error', header);

@@ -8,7 +8,7 @@ const VERSION = 11;
 /**
  * Flat files (issue 19): data file sources and their upload errors (resources); `stored_files`,
  * the bytes of every uploaded file with, while it is in the SFTP tree, its path there; the SFTP
- * accounts and the server's host key; `jobs`, work a process claims and leases (a load); and
+ * accounts and the server's host key; the pages' sign-in sessions; `jobs`, work a process claims and leases (a load); and
  * `data_file_rows`, one row per CSV row applied, written in the row's own transaction so a load
  * resumed after a crash applies each row once.
  */
@@ -61,6 +61,13 @@ export function flatFilesMigration(dialect: StoreDialect): Migration {
         .addColumn('created_at', dialect.columnType('datetime'), (c) => c.notNull().defaultTo(dialect.now))
         .execute();
       await db.schema.createIndex('jobs_state').on('jobs').columns(['state', 'id']).execute();
+      // Sign-in sessions of the pages (/data_sources), shared by every process on the database.
+      await db.schema
+        .createTable('web_sessions')
+        .addColumn('sid', 'text', (c) => c.primaryKey())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('expires_at', dialect.columnType('datetime'), (c) => c.notNull())
+        .execute();
       await db.schema
         .createTable('data_file_rows')
         .addColumn('source_id', dialect.fkType, (c) => c.notNull().references('data_file_sources.id').onDelete('cascade'))
