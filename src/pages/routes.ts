@@ -55,7 +55,7 @@ function sourceView(r: StoredRecord) {
 /**
  * Roster's pages: sign-in (`/session/new`, `POST /session`, `POST /session/sign_out`) and the
  * data sources monitor (`/data_sources`, `/data_sources/:id`), Coupa's page of flat-file loads.
- * Sessions are server-side (`web_sessions`) behind a signed, HttpOnly, SameSite=Strict cookie;
+ * Sessions are server-side (`web_sessions`) behind a signed, HttpOnly, SameSite=Lax cookie (Secure over HTTPS);
  * every form carries a CSRF token. Only active users with the Admin role see the monitor. These
  * routes answer HTML, never Coupa's API shapes, and are not API routes (no API credential).
  */
@@ -66,7 +66,8 @@ export async function registerPages(app: FastifyInstance, deps: PageDeps): Promi
     await pages.register(fastifySession, {
       secret: createHmac('sha256', deps.secret).update('roster pages session').digest('hex'),
       cookieName: 'roster_session',
-      cookie: { httpOnly: true, sameSite: 'strict', secure: 'auto', path: '/', maxAge: SESSION_MAX_AGE },
+      // Lax: the plugin forces it for 'auto' over plain HTTP; Secure (and Strict-safe forms) over HTTPS.
+      cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', path: '/', maxAge: SESSION_MAX_AGE },
       saveUninitialized: false,
       store: sessionStore(deps.sessions),
     });
@@ -128,7 +129,7 @@ export async function registerPages(app: FastifyInstance, deps: PageDeps): Promi
 
     pages.post<{ Body: { login?: unknown; password?: unknown; return_to?: unknown } }>(
       '/session',
-      { config, onRequest: csrf },
+      { config, preHandler: csrf },
       async (request, reply) => {
         const body = request.body;
         const login = typeof body.login === 'string' ? body.login : '';
@@ -151,7 +152,7 @@ export async function registerPages(app: FastifyInstance, deps: PageDeps): Promi
       },
     );
 
-    pages.post('/session/sign_out', { config, onRequest: csrf }, async (request, reply) => {
+    pages.post('/session/sign_out', { config, preHandler: csrf }, async (request, reply) => {
       await request.session.destroy();
       return reply.redirect('/session/new', 303);
     });
