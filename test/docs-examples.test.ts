@@ -24,13 +24,17 @@ function examples(markdown: string): Example[] {
   return out;
 }
 
-/** The pages whose examples are run, with how many each has at least (so an emptied page fails). */
-const PAGES: ReadonlyArray<readonly [string, number]> = [
-  ['docs/auth.md', 8],
-  ['docs/workers-api.md', 8],
+/**
+ * The pages whose examples are run, with how many each has at least (so an emptied page fails)
+ * and the flags their server needs beyond a data directory.
+ */
+const PAGES: ReadonlyArray<readonly [string, number, readonly string[]]> = [
+  ['docs/auth.md', 8, []],
+  ['docs/workers-api.md', 8, []],
+  ['docs/flat-files.md', 9, ['--flatfile-interval', '1s']],
 ];
 
-describe.each(PAGES)('%s', (page, least) => {
+describe.each(PAGES)('%s', (page, least, flags) => {
   let served: Served;
   let bin: string;
   let data: string;
@@ -41,7 +45,7 @@ describe.each(PAGES)('%s', (page, least) => {
     const shim = path.join(bin, 'roster');
     writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
     chmodSync(shim, 0o755);
-    served = await startServer(['--data', data]);
+    served = await startServer(['--data', data, ...flags]);
   }, 30_000);
   afterAll(async () => {
     await served.stop();
@@ -58,7 +62,15 @@ describe.each(PAGES)('%s', (page, least) => {
       // A directory of its own, for the files an example writes.
       cwd: tempDir(),
       timeout: 60_000,
-      env: { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}`, ROSTER_URL: served.url, ROSTER_DATA: data },
+      env: {
+        ...process.env,
+        PATH: `${bin}:${process.env['PATH'] ?? ''}`,
+        ROSTER_URL: served.url,
+        ROSTER_DATA: data,
+        // The SFTP port the banner shows (startServer takes a free one), and a HOME of its own for known_hosts.
+        ROSTER_SFTP_PORT: /sftp -P (\d+)/.exec(served.banner)?.[1] ?? '',
+        HOME: tempDir(),
+      },
     });
     const stdout = run.stdout;
     const outputs = stdout.split(/@@example \d+@@\n/).slice(1);

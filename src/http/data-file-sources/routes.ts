@@ -50,14 +50,16 @@ export function registerDataFileSourceRoutes(app: FastifyInstance, def: Resource
       { filename: file.filename, contentType: file.contentType, size: file.data.length, data: file.data },
       request.actor,
     );
+    // Read before the loader starts, so the answer is the load as received (Pending), as Coupa's is.
+    const received = await sources.show(id);
     deps.kick();
-    return sendRecord(sources, request, reply, 201, await sources.show(id), view);
+    return sendRecord(sources, request, reply, 201, received, view);
   });
 
   app.post(`${base}/load_from_sftp`, { config }, async (request, reply) => {
     const ids = await loads.pickUp();
-    deps.kick();
     const records = await Promise.all(ids.map((id) => sources.show(id)));
+    deps.kick();
     const lookups = await sources.lookups(records);
     return sendList(
       request,
