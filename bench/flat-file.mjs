@@ -11,6 +11,7 @@
 //    SFTP (ssh2-sftp-client), the time from the put's completion to the load's `Done` status
 //    as `GET /api/data_file_sources/:id` shows it; median of 5.
 // It runs the built code (dist/), so build first (`npm run bench` does).
+import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -242,7 +243,7 @@ async function pickUpLatency() {
       );
       const start = performance.now();
       for (;;) {
-        const res = await fetch(`${url}/api/data_file_sources?file-file-name=${name}`, {
+        const res = await globalThis.fetch(`${url}/api/data_file_sources?file-file-name=${name}`, {
           headers: { 'x-coupa-api-key': key, accept: 'application/json' },
         });
         const [source] = await res.json();
