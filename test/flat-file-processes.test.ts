@@ -30,14 +30,14 @@ interface Target {
   readonly drop: () => Promise<void>;
 }
 
-async function sqliteTarget(): Promise<Target> {
+function sqliteTarget(): Promise<Target> {
   const dir = tempDir();
-  return {
+  return Promise.resolve({
     name: 'sqlite',
     flags: ['--data', dir],
     options: { kind: 'sqlite', filename: path.join(dir, 'roster.sqlite') },
     drop: async () => {},
-  };
+  });
 }
 
 async function postgresTarget(): Promise<Target> {

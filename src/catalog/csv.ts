@@ -12,9 +12,7 @@ import type { Element, ScalarType } from './types.js';
 
 /** What one cell gives: a document value, nothing (a blank cell leaves the element as it is), or a problem. */
 export type CellRead =
-  | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly problem: string }
-  | { readonly ok: 'blank' };
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly problem: string } | { readonly ok: 'blank' };
 
 export interface CsvColumn {
   /** The header as Coupa spells it: `First Name`. */

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { makeConfig } from '../config.js';
 import { isRosterError } from '../domain/errors.js';
-import { SftpAccountService, type SftpAccount } from '../domain/sftp-accounts.js';
+import { checkNewAccount, SftpAccountService, type NewSftpAccount, type SftpAccount } from '../domain/sftp-accounts.js';
 import type { Store } from '../store/database.js';
 import { SftpAccountRepository } from '../store/sftp-account-repository.js';
 import { addDataOptions, openDataStore, type DataOptions } from './options.js';
@@ -21,6 +21,9 @@ function printed(account: SftpAccount): Record<string, unknown> {
   };
 }
 
+/** A domain refusal (a taken name, a short password, a private key given) is the user's to fix: said plainly. */
+const plainly = (err: unknown): unknown => (isRosterError(err) ? new Error(err.messages.join('; ')) : err);
+
 /** Opens the same data `serve` uses (also while it runs), runs `body`, prints its JSON result. */
 async function withAccounts(opts: DataOptions, body: (accounts: SftpAccountService) => Promise<unknown>): Promise<void> {
   const config = makeConfig({ dataDir: opts.data, databaseUrl: opts.databaseUrl, seedFile: opts.seed });
@@ -28,8 +31,7 @@ async function withAccounts(opts: DataOptions, body: (accounts: SftpAccountServi
   try {
     process.stdout.write(`${JSON.stringify(await body(sftpAccountService(store)), null, 2)}\n`);
   } catch (err) {
-    // Domain refusals (a taken name, a short password, a private key given) are the user's to fix: say them plainly.
-    throw isRosterError(err) ? new Error(err.messages.join('; ')) : err;
+    throw plainly(err);
   } finally {
     await store.close();
   }
@@ -55,17 +57,21 @@ export function sftpUsersCommand(program: Command): void {
       .addOption(new Option('--name <name>', 'the SSH user name it signs in with').makeOptionMandatory())
       .addOption(new Option('--password <password>', 'a password (12+ characters; only its scrypt digest is stored)'))
       .addOption(new Option('--public-key <file>', 'an OpenSSH public key file (id_ed25519.pub; one key a line)')),
-  ).action((opts: DataOptions & { name: string; password?: string; publicKey?: string }) =>
-    withAccounts(opts, async (accounts) => {
-      const publicKeys = opts.publicKey === undefined ? undefined : await readKeyFile(opts.publicKey);
-      const account = await accounts.create({
-        name: opts.name,
-        ...(opts.password === undefined ? {} : { password: opts.password }),
-        ...(publicKeys === undefined ? {} : { publicKeys, keySource: opts.publicKey }),
-      });
-      return printed(account);
-    }),
-  );
+  ).action(async (opts: DataOptions & { name: string; password?: string; publicKey?: string }) => {
+    const publicKeys = opts.publicKey === undefined ? undefined : await readKeyFile(opts.publicKey);
+    const account: NewSftpAccount = {
+      name: opts.name,
+      ...(opts.password === undefined ? {} : { password: opts.password }),
+      ...(publicKeys === undefined ? {} : { publicKeys, keySource: opts.publicKey }),
+    };
+    // Refused before the database is opened: at once, and without migrating anything.
+    try {
+      checkNewAccount(account);
+    } catch (err) {
+      throw plainly(err);
+    }
+    await withAccounts(opts, async (accounts) => printed(await accounts.create(account)));
+  });
   addDataOptions(users.command('list').description('list accounts (never their passwords)')).action((opts: DataOptions) =>
     withAccounts(opts, async (accounts) => (await accounts.list()).map(printed)),
   );

@@ -243,7 +243,15 @@ export class LoadService {
       return this.refuse(sourceId, row, first, read, undefined, [`Row has ${cells.length} cells; the header has ${width}`]);
     }
     const [problem] = read.problems;
-    if (problem) return this.refuse(sourceId, row, first, read, problem, read.problems.map((p) => p.message));
+    if (problem)
+      return this.refuse(
+        sourceId,
+        row,
+        first,
+        read,
+        problem,
+        read.problems.map((p) => p.message),
+      );
     const target = await this.target(service, spec, read);
     if (target instanceof RosterError) return this.refuse(sourceId, row, first, read, undefined, target.messages);
     // The key columns named the row; `id` itself is not written.
