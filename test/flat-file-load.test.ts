@@ -240,6 +240,24 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('load_file refuses a file over the size limit with a 413, and records nothing', async () => {
+      const small = await makeTestApp(dialect, { flatfileLimit: 64 });
+      try {
+        const big = Buffer.from(`Login,Last Name\n${'x,'.repeat(40)}\n`);
+        const res = await small.request({ method: 'POST', url: '/api/data_file_sources/load_file', ...loadFileBody(big) });
+        expect(res.statusCode).toBe(413);
+        expect(res.headers['x-roster-error-code']).toBe('payload_too_large');
+        const list = await small.request({
+          method: 'GET',
+          url: '/api/data_file_sources',
+          headers: { accept: 'application/json' },
+        });
+        expect(JSON.parse(list.body)).toEqual([]);
+      } finally {
+        await small.close();
+      }
+    });
+
     it('lists and queries loads with the query language, in XML and JSON', async () => {
       await seedUser();
       await loadCsv(t, flatFixture('modify_user.csv'), { filename: 'modify_user.csv' });
