@@ -514,8 +514,19 @@ for (const dialect of DIALECTS) {
         // The router prints one name for parameters at the same place in several routes (`:id|:worker_id`).
         const unnamed = (r: string): string => r.replace(/:[^/]+/g, ':');
         expect(routes.filter((r) => r.split(' ')[1]?.startsWith('/api/')).map(unnamed)).toEqual(expected.map(unnamed).sort());
+        // Outside /api: the public API routes, and the pages (docs/flat-files.md), which answer HTML to a signed-in session.
         expect(routes.filter((r) => !r.split(' ')[1]?.startsWith('/api/'))).toEqual(
-          ['GET /health', 'GET /oauth2/scopes', 'POST /oauth2/access_tokens', 'POST /oauth2/token'].sort(),
+          [
+            'GET /health',
+            'GET /oauth2/scopes',
+            'POST /oauth2/access_tokens',
+            'POST /oauth2/token',
+            'GET /session/new',
+            'POST /session',
+            'POST /session/sign_out',
+            'GET /data_sources',
+            'GET /data_sources/:id',
+          ].sort(),
         );
       });
 
