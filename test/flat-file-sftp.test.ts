@@ -119,9 +119,10 @@ for (const dialect of DIALECTS) {
         ['a.csv', 'Pending'],
         ['b.csv', 'Pending'],
       ]);
-      expect(made[0]!.id).toBeLessThan(made[1]!.id);
+      const [first, second] = made.map((s) => s.id);
+      expect(first).toBeLessThan(second ?? 0);
       await t.app.loader.pass();
-      expect((await showSource(t, made[1]!.id)).status).toBe('Done');
+      expect((await showSource(t, second ?? 0)).status).toBe('Done');
       // a.csv (deactivate) ran first, b.csv (modify, no Status column) after: the user stays inactive.
       const [user] = JSON.parse(
         (await t.request({ method: 'GET', url: '/api/users?login=USER_TEST', headers: { accept: 'application/json' } })).body,

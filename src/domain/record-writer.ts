@@ -431,7 +431,8 @@ export class RecordWriter {
   private async write(body: (trx: WriteDb) => Promise<number>): Promise<number> {
     let id: number;
     try {
-      id = await this.deps.store.db.transaction().execute(body);
+      // Its own transaction, or a savepoint when it runs in a chunk (a CSV load's rows).
+      id = await this.deps.store.transact(body);
     } catch (err) {
       const clash = uniqueViolation(this.deps.store.dialect, err);
       if (clash) throw new RosterError('validation_failed', this.takenMessage(clash.def, clash.element.name));
@@ -440,7 +441,8 @@ export class RecordWriter {
       if (missing) throw this.gone(missing.def, missing.id);
       throw err;
     }
-    if (this.def.cached) await this.deps.changed(this.def.name);
+    // Other processes re-read the table once the write is theirs to see: after the chunk's commit, in a chunk.
+    if (this.def.cached) await this.deps.store.afterCommit(() => this.deps.changed(this.def.name));
     return id;
   }
 }

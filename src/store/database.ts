@@ -4,6 +4,8 @@ import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kys
 import type pg from 'pg';
 import { dialectNamed, type StoreDialect } from './dialects/index.js';
 import { DECIMAL_KEY_FUNCTION, decimalKey } from './dialects/sqlite.js';
+import { Chunks } from './chunks.js';
+import type { WriteDb } from './write-db.js';
 
 /** Tables are derived from the catalogues at run time, so rows are typed loosely here and mapped by the repositories. */
 export type Row = Record<string, unknown>;
@@ -28,7 +30,16 @@ export type StoreOptions =
     };
 
 export interface Store {
+  /** The database; inside `chunk`, in that async context, the chunk's transaction (store/chunks.ts). */
   readonly db: Kysely<Database>;
+  /** Runs `body` as one transaction that every query of this store in its async context joins. */
+  chunk<T>(body: () => Promise<T>): Promise<T>;
+  /** One write transaction, or a savepoint of the running chunk. */
+  transact<T>(body: (trx: WriteDb) => Promise<T>): Promise<T>;
+  /** Whether this async context runs inside a chunk (a prepared statement must then use its connection). */
+  readonly inChunk: boolean;
+  /** Runs `effect` now, or once the running chunk has committed. */
+  afterCommit(effect: () => Promise<void>): Promise<void>;
   /** Everything that differs between the databases (store/dialects/). */
   readonly dialect: StoreDialect;
   /** The raw handles, for bulk work (seeding) that would be too slow through Kysely. */
@@ -76,6 +87,23 @@ function withStatementCache(sqlite: Sqlite.Database, max = 1000): SqliteDatabase
   };
 }
 
+/** A store over `db`: its queries join a running chunk (store/chunks.ts). */
+function storeOver(db: Kysely<Database>, rest: Omit<Store, 'db' | 'chunk' | 'transact' | 'inChunk' | 'afterCommit'>): Store {
+  const chunks = new Chunks(db);
+  return {
+    ...rest,
+    get db() {
+      return chunks.db;
+    },
+    get inChunk() {
+      return chunks.active;
+    },
+    chunk: (body) => chunks.chunk(body),
+    transact: (body) => chunks.transact(body),
+    afterCommit: (effect) => chunks.afterCommit(effect),
+  };
+}
+
 export function openStore(options: StoreOptions): Store {
   if (options.kind === 'sqlite') {
     const sqlite = options.image ? new Sqlite(options.image) : new Sqlite(options.filename);
@@ -88,12 +116,12 @@ export function openStore(options: StoreOptions): Store {
     sqlite.pragma('optimize = 0x10002');
     sqlite.function(DECIMAL_KEY_FUNCTION, { deterministic: true }, decimalKey);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    return { db, dialect: dialectNamed('sqlite'), sqlite, close: () => db.destroy() };
+    return storeOver(db, { dialect: dialectNamed('sqlite'), sqlite, close: () => db.destroy() });
   }
   const pgLib = pgDriver();
   if (options.pool) {
     const shared = new Kysely<Database>({ dialect: new PostgresDialect({ pool: options.pool }) });
-    return { db: shared, dialect: dialectNamed('postgres'), pool: options.pool, close: () => Promise.resolve() };
+    return storeOver(shared, { dialect: dialectNamed('postgres'), pool: options.pool, close: () => Promise.resolve() });
   }
   const pool = new pgLib.Pool({
     connectionString: options.url,
@@ -103,7 +131,7 @@ export function openStore(options: StoreOptions): Store {
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: dialectNamed('postgres'), pool, close: () => db.destroy() };
+  return storeOver(db, { dialect: dialectNamed('postgres'), pool, close: () => db.destroy() });
 }
 
 /** `postgres://` and `postgresql://` URLs select PostgreSQL; anything else is SQLite. */

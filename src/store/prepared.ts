@@ -27,7 +27,8 @@ export class PreparedQuery<R extends Row = Row> {
       throw new Error(`Prepared query takes ${this.compiled.parameters.length} parameters, got ${parameters.length}`);
     }
     const { pool } = this.store;
-    if (pool) {
+    // Inside a chunk the query must run on the chunk's connection, to see its writes.
+    if (pool && !this.store.inChunk) {
       this.name ??= `roster_${createHash('sha1').update(this.compiled.sql).digest('hex').slice(0, 16)}`;
       const result = await pool.query<R>({ name: this.name, text: this.compiled.sql, values: [...parameters] });
       return result.rows;

@@ -13,6 +13,7 @@ import type { StoredRecord } from '../../store/record-codec.js';
 import type { WriteDb } from '../../store/write-db.js';
 import type { Actor } from '../actor.js';
 import { RosterError } from '../errors.js';
+import { yieldTurn } from '../turns.js';
 import type { RecordService } from '../record-service.js';
 import { readCsvFile, type FileLimits } from './csv-file.js';
 import { columnOfMessages, planHeader, rowDocument, type PlannedColumns, type RowDocument } from './csv-rows.js';
@@ -53,6 +54,8 @@ export interface IncomingFile {
 }
 
 export interface LoadDeps {
+  /** Runs a chunk of rows in one transaction, each row a savepoint (store/chunks.ts). */
+  readonly chunk: <T>(body: () => Promise<T>) => Promise<T>;
   readonly service: (def: ResourceDef) => RecordService;
   readonly files: FileStore;
   readonly jobs: JobRepository;
@@ -73,8 +76,15 @@ const LOADER: Actor = { name: 'flat-file loader', userId: null };
 /** Most claims of one load before it is given up as Failed (a load that crashes its process every time). */
 const MAX_ATTEMPTS = 5;
 
-/** How many rows between two renewals of the lease and two `progress` updates. */
-const CHECK_EVERY = 250;
+/** Most milliseconds between two `progress` updates of a running load. */
+const PROGRESS_MS = 1000;
+
+/**
+ * Most rows, and most milliseconds, of one chunk: its rows commit together, and on SQLite every
+ * other query waits for the commit, so a chunk stays short.
+ */
+const CHUNK_ROWS = 200;
+const CHUNK_MS = 50;
 
 /** Thrown inside a pick-up's transaction when another process moved the file first: nothing is written. */
 class FileTaken extends Error {}
@@ -198,18 +208,34 @@ export class LoadService {
     }
     const service = this.deps.service(def);
     const applied = await this.deps.rows.outcomes(source.id);
-    let lastCheck = Date.now();
-    let sinceCheck = 0;
-    for (const { row, cells } of csv.rows) {
-      if (applied.has(row)) continue;
-      const outcome = await this.applyRow(service, spec, source.id, row, cells, plan.columns, csv.header.length);
-      applied.set(row, outcome);
-      if (++sinceCheck >= CHECK_EVERY || Date.now() - lastCheck > this.options.leaseMs / 3) {
+    const waiting = csv.rows.filter((r) => !applied.has(r.row));
+    let lastProgress = Date.now();
+    for (let next = 0; next < waiting.length;) {
+      // A chunk of rows in one transaction, each row its own savepoint: applied or refused alone,
+      // committed together with their marks (a crash loses the chunk whole, and the resume redoes it).
+      const done = await this.deps.chunk(async () => {
+        // The lease first: the chunk's first statement is a write, so SQLite takes the write lock
+        // now, waiting its turn, rather than at a write after reads, which another process's
+        // commit in between would refuse ("database is locked").
         if (!(await this.deps.jobs.renew(job.id, this.worker, this.options.leaseMs))) return undefined;
+        const started = Date.now();
+        let i = next;
+        for (const { row, cells } of waiting.slice(next, next + CHUNK_ROWS)) {
+          applied.set(row, await this.applyRow(service, spec, source.id, row, cells, plan.columns, csv.header.length));
+          i++;
+          if (Date.now() - started >= CHUNK_MS) break;
+        }
+        return i;
+      });
+      // The lease ran out and another process took the load over: it finishes it.
+      if (done === undefined) return undefined;
+      next = done;
+      if (Date.now() - lastProgress > PROGRESS_MS) {
         await this.setSource(source.id, { progress: applied.size });
-        sinceCheck = 0;
-        lastCheck = Date.now();
+        lastProgress = Date.now();
       }
+      // Requests waiting for the database run between chunks.
+      await yieldTurn();
     }
     const count = (o: RowOutcome) => [...applied.values()].filter((v) => v === o).length;
     const counts = { created: count('created'), updated: count('updated'), failed: count('failed') };

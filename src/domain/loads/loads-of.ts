@@ -22,6 +22,7 @@ export function loadsOf(
   const notifier = new LoadNotifier(engine.service(USERS), new MailRepository(store), notify.mailer, notify);
   return new LoadService(
     {
+      chunk: (body) => store.chunk(body),
       service: (def) => engine.service(def),
       files: new FileStore(store),
       jobs: new JobRepository(store),
