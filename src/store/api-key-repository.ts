@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { datetimeFromDb, nowIso } from './codec.js';
 import { CredentialCache } from './credential-cache.js';
 import type { Store } from './database.js';
+import { revokeRow } from './revoke.js';
 import { PreparedQuery } from './prepared.js';
 
 export interface ApiKeyRecord {
@@ -100,13 +101,8 @@ export class ApiKeyRepository {
   }
 
   async revoke(id: number): Promise<boolean> {
-    const r = await this.store.db
-      .updateTable('api_keys')
-      .set({ revoked_at: nowIso() })
-      .where('id', '=', id)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
+    const revoked = await revokeRow(this.store, 'api_keys', 'id', id);
     verified.clear(this.store);
-    return Number(r.numUpdatedRows) > 0;
+    return revoked;
   }
 }

@@ -1,6 +1,7 @@
 import { datetimeFromDb, nowIso } from './codec.js';
 import { CredentialCache } from './credential-cache.js';
 import type { Row, Store } from './database.js';
+import { revokeRow } from './revoke.js';
 import { PreparedQuery } from './prepared.js';
 
 export interface ClientRecord {
@@ -77,13 +78,8 @@ export class ClientRepository {
   }
 
   async revoke(clientId: string): Promise<boolean> {
-    const r = await this.store.db
-      .updateTable('oauth_clients')
-      .set({ revoked_at: nowIso() })
-      .where('client_id', '=', clientId)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
+    const revoked = await revokeRow(this.store, 'oauth_clients', 'client_id', clientId);
     active.clear(this.store);
-    return Number(r.numUpdatedRows) > 0;
+    return revoked;
   }
 }

@@ -1,5 +1,6 @@
 import { datetimeFromDb, nowIso } from './codec.js';
 import type { Row, Store } from './database.js';
+import { revokeRow } from './revoke.js';
 
 /** An SFTP account as listed: never its password digest. */
 export interface SftpAccountRecord {
@@ -93,12 +94,7 @@ export class SftpAccountRepository {
 
   /** Revokes the active account with this name; false when there is none. */
   async revoke(name: string): Promise<boolean> {
-    const result = await this.store.db
-      .updateTable('sftp_accounts')
-      .set({ revoked_at: nowIso() })
-      .where('name', '=', name)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    const revoked = await revokeRow(this.store, 'sftp_accounts', 'name', name);
+    return revoked;
   }
 }
