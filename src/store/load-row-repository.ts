@@ -5,9 +5,10 @@ import type { WriteDb } from './write-db.js';
 export type RowOutcome = 'created' | 'updated' | 'failed';
 
 /**
- * One mark per CSV row a load has applied, written in the row's own transaction (with the
- * record it wrote, or with its upload error). A load resumed after a crash skips the rows
- * marked, so each row is applied once, and counts its results from the marks.
+ * One mark per CSV row a load has applied, written with the record it wrote (or its upload
+ * error) in the row's savepoint, so the mark commits exactly when the row does. A load resumed
+ * after a crash skips the rows marked, so each row is applied once, and counts its results
+ * from the marks.
  */
 export class LoadRowRepository {
   constructor(private readonly store: Store) {}

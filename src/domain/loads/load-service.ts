@@ -92,9 +92,10 @@ class FileTaken extends Error {}
 /**
  * Coupa's flat-file loads on the record engine: a file (from SFTP or `load_file`) becomes a
  * data file source and a job in one transaction; a process claims the job and applies each
- * row through the resource's RecordService, as the API would write it, in the row's own
- * transaction with a mark that it was applied (so a load resumed after a crash applies each
- * row once). A refused row becomes an upload error; the other rows still load.
+ * row through the resource's RecordService, as the API would write it, in a savepoint of its
+ * own with a mark that it was applied, many rows to a transaction (a chunk: a load resumed
+ * after a crash redoes exactly the rows whose chunk did not commit, so each row is applied
+ * once). A refused row becomes an upload error; the other rows still load.
  */
 export class LoadService {
   /** Who this process is in `jobs.claimed_by`. */
@@ -252,7 +253,7 @@ export class LoadService {
   /**
    * Applies one row: finds the record its keys name (Coupa's order: `Id`, then `Employee
    * Number`, then `Login`; a key given and not found creates, except an `Id`), writes it, and
-   * marks the row in the same transaction. A refusal becomes an upload error, marked with it.
+   * marks the row in the same savepoint. A refusal becomes an upload error, marked with it.
    */
   private async applyRow(
     service: RecordService,
@@ -269,15 +270,8 @@ export class LoadService {
       return this.refuse(sourceId, row, first, read, undefined, [`Row has ${cells.length} cells; the header has ${width}`]);
     }
     const [problem] = read.problems;
-    if (problem)
-      return this.refuse(
-        sourceId,
-        row,
-        first,
-        read,
-        problem,
-        read.problems.map((p) => p.message),
-      );
+    const cellErrors = read.problems.map((p) => p.message);
+    if (problem) return this.refuse(sourceId, row, first, read, problem, cellErrors);
     const target = await this.target(service, spec, read);
     if (target instanceof RosterError) return this.refuse(sourceId, row, first, read, undefined, target.messages);
     // The key columns named the row; `id` itself is not written.
