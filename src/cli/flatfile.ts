@@ -3,13 +3,20 @@ import { makeConfig } from '../config.js';
 import { Engine } from '../domain/engine.js';
 import { loadsOf } from '../domain/loads/loads-of.js';
 import { LoadScheduler } from '../domain/loads/load-scheduler.js';
-import { parseDuration } from './duration.js';
-import { addDataOptions, addMailOptions, openDataStore, type DataOptions, type MailOptions } from './options.js';
+import {
+  addDataOptions,
+  addLoaderOptions,
+  addMailOptions,
+  loaderSettings,
+  openDataStore,
+  type DataOptions,
+  type LoaderOptions,
+  type MailOptions,
+} from './options.js';
 import { createMailer } from '../mail/mailer.js';
 
-interface FlatfileRunOptions extends DataOptions, MailOptions {
+interface FlatfileRunOptions extends DataOptions, MailOptions, LoaderOptions {
   readonly reportingCurrency: string;
-  readonly jobLease: string;
 }
 
 /**
@@ -18,28 +25,25 @@ interface FlatfileRunOptions extends DataOptions, MailOptions {
  */
 export function flatfileCommand(program: Command): void {
   const flatfile = program.command('flatfile').description('CSV flat files dropped over SFTP (/Incoming/Users)');
-  addMailOptions(
-    addDataOptions(
-      flatfile
-        .command('run')
-        .description('pick up the files waiting now, load them and every waiting load; prints a JSON summary')
-        .addOption(
-          new Option('--reporting-currency <code>', "the instance's reporting currency: a new user's default currency")
-            .env('ROSTER_REPORTING_CURRENCY')
-            .default('USD'),
-        )
-        .addOption(
-          new Option('--job-lease <duration>', 'how long a load a stopped process claimed waits before another takes it')
-            .env('ROSTER_JOB_LEASE')
-            .default('30s'),
-        ),
+  addLoaderOptions(
+    addMailOptions(
+      addDataOptions(
+        flatfile
+          .command('run')
+          .description('pick up the files waiting now, load them and every waiting load; prints a JSON summary')
+          .addOption(
+            new Option('--reporting-currency <code>', "the instance's reporting currency: a new user's default currency")
+              .env('ROSTER_REPORTING_CURRENCY')
+              .default('USD'),
+          ),
+      ),
     ),
   ).action(async (opts: FlatfileRunOptions) => {
     const config = makeConfig({
       dataDir: opts.data,
       databaseUrl: opts.databaseUrl,
       seedFile: opts.seed,
-      jobLease: parseDuration('--job-lease', opts.jobLease),
+      ...loaderSettings(opts),
     });
     const { store } = await openDataStore(config);
     try {

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { DEFAULTS, sqliteFile, type Config } from '../config.js';
+import { parseDuration } from './duration.js';
 import { storeOptionsFor, type Store, type StoreOptions } from '../store/database.js';
 import { openPreparedStore } from '../store/prepare.js';
 
@@ -58,4 +59,33 @@ export interface MailOptions {
   readonly smtpUrl?: string;
   readonly mailFrom: string;
   readonly notifyEmail?: string[];
+}
+
+/** The loader's flags, shared by `serve` and `flatfile run`. */
+export function addLoaderOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option('--job-lease <duration>', 'how long a load a stopped process claimed waits before another takes it')
+        .env('ROSTER_JOB_LEASE')
+        .default('30s'),
+    )
+    .addOption(
+      new Option('--flatfile-max-rows <n>', "most data rows of one flat file (Coupa's 5,000)")
+        .env('ROSTER_FLATFILE_MAX_ROWS')
+        .default(String(DEFAULTS.flatfileMaxRows)),
+    );
+}
+
+export interface LoaderOptions {
+  readonly jobLease: string;
+  readonly flatfileMaxRows: string;
+}
+
+/** The loader's settings from its flags; throws, naming the flag, on a bad value. */
+export function loaderSettings(opts: LoaderOptions): Pick<Config, 'jobLease' | 'flatfileMaxRows'> {
+  const maxRows = Number(opts.flatfileMaxRows);
+  if (!Number.isSafeInteger(maxRows) || maxRows < 1) {
+    throw new Error(`--flatfile-max-rows must be a whole number of rows, at least 1, got '${opts.flatfileMaxRows}'`);
+  }
+  return { jobLease: parseDuration('--job-lease', opts.jobLease, 100), flatfileMaxRows: maxRows };
 }

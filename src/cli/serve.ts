@@ -5,12 +5,21 @@ import { buildApp } from '../http/app.js';
 import { parseRateLimit } from '../domain/rate-limit.js';
 import { ApiKeyRepository } from '../store/api-key-repository.js';
 import { credentialService } from './credentials.js';
-import { addDataOptions, addMailOptions, openDataStore, type DataOptions, type MailOptions } from './options.js';
+import {
+  addDataOptions,
+  addLoaderOptions,
+  addMailOptions,
+  loaderSettings,
+  openDataStore,
+  type DataOptions,
+  type LoaderOptions,
+  type MailOptions,
+} from './options.js';
 import { parseDuration } from './duration.js';
 import { LOADABLE } from '../domain/loads/load-service.js';
 import { startSftpServer, type SftpServer } from '../sftp/server.js';
 
-interface ServeOptions extends DataOptions, MailOptions {
+interface ServeOptions extends DataOptions, MailOptions, LoaderOptions {
   readonly host: string;
   readonly port: string;
   readonly apiKey?: string[];
@@ -21,7 +30,6 @@ interface ServeOptions extends DataOptions, MailOptions {
   readonly requestTimeout: string;
   readonly sftpPort: string;
   readonly flatfileInterval: string;
-  readonly jobLease: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -143,16 +151,11 @@ export function serveCommand(program: Command): void {
         .default('5m'),
     )
     .addOption(
-      new Option('--job-lease <duration>', 'how long a load a stopped process claimed waits before another takes it')
-        .env('ROSTER_JOB_LEASE')
-        .default('30s'),
-    )
-    .addOption(
       new Option('--request-timeout <seconds>', 'longest a request (headers and body) may take to arrive; then 408')
         .env('ROSTER_REQUEST_TIMEOUT')
         .default(String(DEFAULTS.requestTimeout / 1000)),
     );
-  addMailOptions(addDataOptions(cmd)).action(async (opts: ServeOptions) => {
+  addLoaderOptions(addMailOptions(addDataOptions(cmd))).action(async (opts: ServeOptions) => {
     const port = Number(opts.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got '${opts.port}'`);
     const requestTimeout = parseRequestTimeout(opts.requestTimeout);
@@ -175,7 +178,7 @@ export function serveCommand(program: Command): void {
         requestTimeout,
         sftpPort: parseSftpPort(opts.sftpPort),
         flatfileInterval,
-        jobLease: parseDuration('--job-lease', opts.jobLease, 100),
+        ...loaderSettings(opts),
         notifyEmails: opts.notifyEmail ?? [],
       }),
       { intervalText: opts.flatfileInterval.trim() },
