@@ -102,20 +102,28 @@ export async function registerPages(app: FastifyInstance, deps: PageDeps): Promi
         )
         .send(renderPage(name, data));
 
-    /** The signed-in Admin, or the answer to send instead (to the sign-in page, or a 403 page). */
-    const admin = async (request: FastifyRequest, reply: FastifyReply): Promise<PageUser | FastifyReply> => {
+    /**
+     * The signed-in Admin, or the answer sent instead (the sign-in page, or a 403 page). The answer
+     * is wrapped: a reply is thenable, and awaiting a sent one would give undefined.
+     */
+    const admin = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+    ): Promise<{ readonly user: PageUser } | { readonly answered: FastifyReply }> => {
       const id = request.session.get('userId');
       const user = id === undefined ? undefined : await deps.signIn.current(id);
-      if (!user) return reply.redirect(`/session/new?return_to=${encodeURIComponent(request.url)}`, 303);
+      if (!user) return { answered: reply.redirect(`/session/new?return_to=${encodeURIComponent(request.url)}`, 303) };
       if (!user.admin) {
-        return send(reply, 403, 'message', {
-          title: 'Not allowed',
-          message: 'Only users with the Admin role may see data sources.',
-          user,
-          csrf: reply.generateCsrf(),
-        });
+        return {
+          answered: send(reply, 403, 'message', {
+            title: 'Not allowed',
+            message: 'Only users with the Admin role may see data sources.',
+            user,
+            csrf: reply.generateCsrf(),
+          }),
+        };
       }
-      return user;
+      return { user };
     };
 
     pages.get<{ Querystring: { return_to?: string } }>('/session/new', { config }, (request, reply) =>
@@ -158,8 +166,9 @@ export async function registerPages(app: FastifyInstance, deps: PageDeps): Promi
     });
 
     pages.get<{ Querystring: { page?: string } }>('/data_sources', { config }, async (request, reply) => {
-      const user = await admin(request, reply);
-      if (!('admin' in user)) return user;
+      const gate = await admin(request, reply);
+      if ('answered' in gate) return gate.answered;
+      const { user } = gate;
       const page = Math.max(1, Math.min(10_000, Number.parseInt(request.query.page ?? '1', 10) || 1));
       const query = deps.sources.parseQuery({
         order_by: 'id',
@@ -182,8 +191,9 @@ export async function registerPages(app: FastifyInstance, deps: PageDeps): Promi
     });
 
     pages.get<{ Params: { id: string } }>('/data_sources/:id', { config }, async (request, reply) => {
-      const user = await admin(request, reply);
-      if (!('admin' in user)) return user;
+      const gate = await admin(request, reply);
+      if ('answered' in gate) return gate.answered;
+      const { user } = gate;
       const id = /^\d{1,15}$/.test(request.params.id) ? Number(request.params.id) : 0;
       const record = id > 0 && (await deps.sources.exists(id)) ? await deps.sources.show(id) : undefined;
       if (!record) {
