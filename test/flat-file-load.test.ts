@@ -247,6 +247,7 @@ for (const dialect of DIALECTS) {
         const res = await small.request({ method: 'POST', url: '/api/data_file_sources/load_file', ...loadFileBody(big) });
         expect(res.statusCode).toBe(413);
         expect(res.headers['x-roster-error-code']).toBe('payload_too_large');
+        expect(res.body).toContain("The file is over the limit of 64 bytes per flat file (Coupa's 8 MB)");
         const list = await small.request({
           method: 'GET',
           url: '/api/data_file_sources',

@@ -46,7 +46,9 @@ export function planHeader(def: ResourceDef, spec: FlatFileSpec, header: readonl
   }
   const keyHeaders = spec.keys.map((k) => [...byHeader.values()].find((c) => c.element === k)?.header ?? k);
   if (!columns.some((c) => c !== undefined && spec.keys.includes(c.element))) {
-    return { ok: false, reason: `The header needs one of the key columns ${keyHeaders.join(', ')}` };
+    const found = header.map((h) => h.trim()).filter((h) => h !== '');
+    const shown = found.length > 10 ? `${found.slice(0, 10).join(', ')}, …` : found.join(', ');
+    return { ok: false, reason: `The header needs one of the key columns ${keyHeaders.join(', ')}; it has ${shown || 'none'}` };
   }
   return { ok: true, columns, unknown, unkept: unkeptSeen };
 }

@@ -34,6 +34,7 @@ export function registerDataFileSourceRoutes(app: FastifyInstance, def: Resource
     noun: 'CSV file',
     types: 'text/csv',
     wrongType: 'A flat file must be CSV text',
+    tooLarge: `The file is over the limit of ${deps.limit} bytes per flat file (Coupa's 8 MB)`,
   };
   const objects = LOADABLE.map((l) => l.spec.sourceFor).join(', ');
 

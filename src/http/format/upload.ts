@@ -34,6 +34,8 @@ export interface UploadSpec {
   readonly types: ReadonlySet<string> | 'text/csv';
   /** The message of a file of another type (`spec.code`). */
   readonly wrongType: string;
+  /** The message of a file over `limit` (`payload_too_large`), where it should name the limit; else Rails' generic one. */
+  readonly tooLarge?: string;
 }
 
 /** What an upload route takes, for its messages and its 415 (`accepts`): `the image as multipart/form-data in a field named file`. */
@@ -153,7 +155,9 @@ function parseBody(request: FastifyRequest, spec: UploadSpec): Promise<Omit<Uplo
       let size = 0;
       // A file part may come without a file name; the column (like Coupa's) holds one, so it is empty.
       const name = typeof filename === 'string' ? filename : '';
-      file.on('limit', tooLarge);
+      file.on('limit', () =>
+        spec.tooLarge === undefined ? tooLarge() : fail(new RosterError('payload_too_large', spec.tooLarge)),
+      );
       file.on('error', (err: Error) => malformed(err.message));
       file.on('data', (chunk: Buffer) => {
         if (fault) return;
