@@ -12,3 +12,12 @@ export function parseDuration(flag: string, text: string, minMs = 1): number {
   }
   return Math.round(ms);
 }
+
+/** Milliseconds as the shortest duration flag that says them: 300000 → `5m`, 1500 → `1500ms`. */
+export function formatDuration(ms: number): string {
+  for (const unit of ['h', 'm', 's'] as const) {
+    const size = UNITS[unit] ?? 1;
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}

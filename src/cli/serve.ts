@@ -15,8 +15,8 @@ import {
   type LoaderOptions,
   type MailOptions,
 } from './options.js';
-import { parseDuration } from './duration.js';
-import { LOADABLE } from '../domain/loads/load-service.js';
+import { formatDuration, parseDuration } from './duration.js';
+import { incomingFolder, LOADABLE } from '../domain/loads/load-service.js';
 import { startSftpServer, type SftpServer } from '../sftp/server.js';
 
 interface ServeOptions extends DataOptions, MailOptions, LoaderOptions {
@@ -59,7 +59,7 @@ export function parseRequestTimeout(text: string): number {
   return Math.round(value * 1000);
 }
 
-export async function serve(config: Config, opts: { readonly intervalText: string }): Promise<void> {
+export async function serve(config: Config): Promise<void> {
   const pgUrl =
     config.databaseUrl !== undefined && /^postgres/.test(config.databaseUrl) ? new URL(config.databaseUrl) : undefined;
   const { store } = await openDataStore(config);
@@ -105,7 +105,9 @@ export async function serve(config: Config, opts: { readonly intervalText: strin
     );
     app.log.info({ port: sftp.port, fingerprint: sftp.fingerprint }, 'SFTP server listening');
   } else lines.push('  sftp:    off (--sftp-port off)');
-  lines.push(`  loader:  /Incoming/Users every ${opts.intervalText}; loads at ${address}/api/data_file_sources`);
+  lines.push(
+    `  loader:  ${LOADABLE.map((l) => incomingFolder(l.spec)).join(', ')} every ${formatDuration(config.flatfileInterval)}; loads at ${address}/api/data_file_sources`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
 
   const stop = async () => {
@@ -181,7 +183,6 @@ export function serveCommand(program: Command): void {
         ...loaderSettings(opts),
         notifyEmails: opts.notifyEmail ?? [],
       }),
-      { intervalText: opts.flatfileInterval.trim() },
     );
   });
 }
