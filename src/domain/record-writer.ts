@@ -147,7 +147,7 @@ export class RecordWriter {
     await this.applyDefaults(input, current);
     const associations = await this.check(input, current);
     const columns = {
-      ...(await this.columns(input)),
+      ...(await this.columns(input, current)),
       ...this.systemColumns(options),
       ...this.stamps(this.def, actor, 'update'),
     };
@@ -296,10 +296,18 @@ export class RecordWriter {
   }
 
   /** The columns of the record's own values; secrets are hashed here, before the transaction, as scrypt is slow. */
-  private async columns(input: ParsedInput): Promise<Row> {
+  /**
+   * The columns of the given values. For an update (`current`), a scalar sent with the value it
+   * already has is left out: the row reads the same, and the database maintains no index for it
+   * (a CSV row that names a user by login sets that login again).
+   */
+  private async columns(input: ParsedInput, current?: StoredRecord): Promise<Row> {
     const { dialect } = this.deps.store;
     const columns: Row = {};
-    for (const [el, value] of input.scalars) columns[el.column] = dialect.toDb(el.type, value);
+    for (const [el, value] of input.scalars) {
+      if (current && value === (current.values.get(el.name) ?? null)) continue;
+      columns[el.column] = dialect.toDb(el.type, value);
+    }
     for (const [el, parts] of input.composites) Object.assign(columns, partColumns(el, parts));
     for (const [el, secret] of input.secrets) columns[el.column] = secret === null ? null : await hashPassword(secret);
     return columns;
