@@ -44,7 +44,9 @@ export function registerDataFileSourceRoutes(app: FastifyInstance, def: Resource
     const sourceFor = (file.fields.get('source_for') ?? file.fields.get('data_file_source[source_for]') ?? '').trim();
     const target = LOADABLE.find((l) => l.spec.sourceFor.toLowerCase() === sourceFor.toLowerCase());
     if (!target) {
-      throw new RosterError('invalid_flat_file', `source_for must name an object Roster loads: ${objects} (got '${sourceFor}')`);
+      // The value sent is quoted as JSON and cut short: it is the client's text, in an error body.
+      const sent = JSON.stringify(sourceFor.slice(0, 50));
+      throw new RosterError('invalid_flat_file', `source_for must name an object Roster loads: ${objects} (got ${sent})`);
     }
     const id = await loads.receive(
       target.def,
