@@ -3,7 +3,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createUser } from './helpers/api.js';
 import { DIALECTS } from './helpers/dialects.js';
-import { flatFixture, loadCsv } from './helpers/flat-files.js';
+import { createAdmin, flatFixture, loadCsv } from './helpers/flat-files.js';
 import { makeTestApp, type TestApp } from './helpers/test-app.js';
 
 /**
@@ -45,14 +45,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the /data_sources pages in Chromium', ()
       beforeEach(async () => {
         t = await makeTestApp(dialect);
         base = await t.app.listen({ host: '127.0.0.1', port: 0 });
-        await createUser(t, {
-          login: 'ada',
-          email: 'ada@example.com',
-          firstname: 'Ada',
-          lastname: 'Admin',
-          password: 'correct horse battery',
-          roles: [{ name: 'Admin' }],
-        });
+        await createAdmin(t);
         await createUser(t, { login: 'USER_TEST', email: 'user.test@example.com', firstname: 'user', lastname: 'test' });
         page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
       });

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUser } from './helpers/api.js';
 import { DIALECTS } from './helpers/dialects.js';
+import { createAdmin } from './helpers/flat-files.js';
 import { makeTestApp, type TestApp } from './helpers/test-app.js';
 
 /**
@@ -72,14 +73,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('escapes what it shows: a file name with markup is text', async () => {
-      await createUser(t, {
-        login: 'ada',
-        email: 'ada@example.com',
-        firstname: 'Ada',
-        lastname: 'Admin',
-        password: 'correct horse battery',
-        roles: [{ name: 'Admin' }],
-      });
+      await createAdmin(t);
       const boundary = '----RosterPagesEscape';
       const body = Buffer.from(
         `--${boundary}\r\nContent-Disposition: form-data; name="source_for"\r\n\r\nUser\r\n` +

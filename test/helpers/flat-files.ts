@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { LightMyRequestResponse } from 'fastify';
+import { createUser } from './api.js';
 import type { TestApp } from './test-app.js';
 
 /** A fixture CSV from test/fixtures/flat-files. */
@@ -57,4 +58,19 @@ export async function showSource(t: TestApp, id: number): Promise<JsonSource> {
   });
   if (res.statusCode !== 200) throw new Error(`show answered ${res.statusCode}: ${res.body}`);
   return JSON.parse(res.body) as JsonSource;
+}
+
+/** The Admin the pages' tests sign in as: `ada`, password `correct horse battery`. */
+export const ADMIN = { login: 'ada', password: 'correct horse battery' } as const;
+
+/** Creates the Admin user `ADMIN` through the Users API (roles Admin, a password). */
+export async function createAdmin(t: TestApp): Promise<void> {
+  await createUser(t, {
+    login: ADMIN.login,
+    email: 'ada@example.com',
+    firstname: 'Ada',
+    lastname: 'Admin',
+    password: ADMIN.password,
+    roles: [{ name: 'Admin' }],
+  });
 }
