@@ -70,7 +70,7 @@ describe('flat-file loads across processes', () => {
       cleanups.push(target.drop);
       const store = await openPreparedStore(target.options);
       cleanups.push(() => store.close());
-      const rows = 1200;
+      const rows = 2000;
       await new FileStore(store).add({
         path: '/Incoming/Users/big.csv',
         filename: 'big.csv',
