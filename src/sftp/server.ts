@@ -43,8 +43,6 @@ export interface SftpServer {
   close(): Promise<void>;
 }
 
-/** Coupa's per-file limit for flat files, in bytes. */
-export const COUPA_MAX_FILE_BYTES = 8 * 1024 * 1024;
 /** Files one drop folder may hold unless the options say otherwise. */
 export const DEFAULT_MAX_FILES_PER_FOLDER = 10_000;
 /** Connections open at once; more are refused at once. */

@@ -71,15 +71,4 @@ export class JobRepository {
       .where('claimed_by', '=', worker)
       .execute();
   }
-
-  /** How many jobs of these kinds are pending or running. */
-  async unfinished(kinds: readonly string[]): Promise<number> {
-    const row = await this.store.db
-      .selectFrom('jobs')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('kind', 'in', kinds)
-      .where('state', '!=', 'done')
-      .executeTakeFirstOrThrow();
-    return Number(row['n']);
-  }
 }

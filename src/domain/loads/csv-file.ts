@@ -1,14 +1,12 @@
 import { parse, CsvError } from 'csv-parse';
 
-/** Coupa's limits for one flat file (Coupa Core Flat Files: "5,000 rows … 8 MB"; docs/flat-files.md). */
+/** The limits of one flat file: Coupa's 5,000 rows and 8 MB by default (`config.ts`, docs/flat-files.md). */
 export interface FileLimits {
   /** Most data rows (the header excluded). */
   readonly maxRows: number;
   /** Most bytes. */
   readonly maxBytes: number;
 }
-
-export const COUPA_LIMITS: FileLimits = { maxRows: 5000, maxBytes: 8 * 1024 * 1024 };
 
 /** One data row: its number in the file (the header is row 1) and its cells. */
 export interface CsvRow {
