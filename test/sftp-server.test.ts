@@ -66,6 +66,17 @@ const until = async (check: () => boolean | Promise<boolean>, what: string, ms =
   }
 };
 
+/** An ssh2 client signed in as the test account with its password, for requests beyond SFTP. */
+function signedIn(port: number): Promise<ssh2.Client> {
+  const conn = new ssh2.Client();
+  return new Promise((resolve, reject) => {
+    conn
+      .once('ready', () => resolve(conn))
+      .once('error', reject)
+      .connect({ host: '127.0.0.1', port, username: USER, password: PASSWORD });
+  });
+}
+
 describe('SFTP server', () => {
   let dir: string;
   let key: KeyPair;
@@ -683,13 +694,7 @@ describe('SFTP server', () => {
       it('an interrupted upload stores nothing: written, then the connection is gone before CLOSE', async () => {
         const t = await serve();
         for (const ending of ['destroy', 'end'] as const) {
-          const conn = new ssh2.Client();
-          await new Promise<void>((resolve, reject) => {
-            conn
-              .once('ready', resolve)
-              .once('error', reject)
-              .connect({ host: '127.0.0.1', port: t.port, username: USER, password: PASSWORD });
-          });
+          const conn = await signedIn(t.port);
           const sftp = await new Promise<SFTPWrapper>((resolve, reject) =>
             conn.sftp((err, s) => (err ? reject(err) : resolve(s))),
           );
@@ -793,13 +798,7 @@ describe('SFTP server', () => {
 
       it('serves only SFTP: no shell or command, and a connection is closed after 10 failed sign-ins', async () => {
         const t = await serve();
-        const conn = new ssh2.Client();
-        await new Promise<void>((resolve, reject) => {
-          conn
-            .once('ready', resolve)
-            .once('error', reject)
-            .connect({ host: '127.0.0.1', port: t.port, username: USER, password: PASSWORD });
-        });
+        const conn = await signedIn(t.port);
         const exec = await new Promise<Error | undefined>((resolve) => conn.exec('cat /etc/passwd', (err) => resolve(err)));
         expect(exec?.message).toMatch(/Unable to exec/);
         const shell = await new Promise<Error | undefined>((resolve) => conn.shell((err) => resolve(err)));
@@ -857,13 +856,7 @@ describe('SFTP server', () => {
 
       it('close() ends open connections and frees the port', async () => {
         const t = await serve();
-        const conn = new ssh2.Client();
-        await new Promise<void>((resolve, reject) => {
-          conn
-            .once('ready', resolve)
-            .once('error', reject)
-            .connect({ host: '127.0.0.1', port: t.port, username: USER, password: PASSWORD });
-        });
+        const conn = await signedIn(t.port);
         const closed = new Promise<void>((resolve) => conn.once('close', () => resolve()));
         conn.on('error', () => undefined);
         // An idle socket that never says a word is ended too.
