@@ -1,3 +1,4 @@
+import { serialId } from '../src/catalog/ids.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { indexCatalog } from '../src/catalog/lookup.js';
 import { resourceNamed } from '../src/catalog/registry.js';
@@ -153,7 +154,7 @@ for (const dialect of DIALECTS) {
         'warehouse-locations': { 'warehouse-location': [{ aisle: 'N1' }, { aisle: 'N2', bin: '7' }] },
       };
       const { record } = await warehouses.create(doc, ACTOR);
-      expect(summary(await showWarehouse(t, record.id))).toEqual(['N1/-/-', 'N2/7/-']);
+      expect(summary(await showWarehouse(t, serialId(record.id)))).toEqual(['N1/-/-', 'N2/7/-']);
     });
 
     it('refuses a nested item of another owner, an invalid item or a malformed list, and writes nothing', async () => {

@@ -2,9 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { indexCatalog } from '../src/catalog/lookup.js';
 import { RESOURCES, resourceNamed, servedResources } from '../src/catalog/registry.js';
-import type { ResourceDef } from '../src/catalog/resource.js';
+import { familyOf, type ResourceDef } from '../src/catalog/resource.js';
 import { isKnownScope } from '../src/catalog/scopes.js';
-import { ROUTE_SCOPES } from '../src/http/route-scopes.js';
+import { routeScopes } from '../src/http/route-scopes.js';
+import { FAMILIES } from '../src/catalog/families.js';
 import { openPreparedStore } from '../src/store/prepare.js';
 import { comparedCaseless } from '../src/query/caseless.js';
 import { GOLDEN_DIR } from './helpers/golden.js';
@@ -12,6 +13,8 @@ import { REFERENCE_APIS } from './helpers/reference-apis.js';
 
 /** The golden files that pin a resource's show and index in both formats (users' predate the naming rule). */
 function goldenFiles(def: ResourceDef): string[] {
+  // CSO answers JSON alone: cso-users-show.json.txt, cso-users-index.json.txt.
+  if (familyOf(def) === 'cso') return ['show', 'index'].map((kind) => `cso-${def.plural}-${kind}.json.txt`);
   if (def.name === 'users')
     return ['show-user.xml.txt', 'show-user.json.txt', 'index-two-users.xml.txt', 'index-two-users.json.txt'];
   if (def.name in API_PAGES) {
@@ -33,6 +36,9 @@ const API_PAGES: Readonly<Record<string, string>> = {
   remit_to_addresses: 'docs/reference-data.md',
   // Loaded by the flat-file loader, not written by clients: test/flat-file-load.test.ts.
   data_file_sources: 'docs/flat-files.md',
+  // The CSO family (test/cso-api.test.ts).
+  cso_users: 'docs/cso-api.md',
+  cso_companies: 'docs/cso-api.md',
 };
 
 /**
@@ -82,14 +88,19 @@ describe('the resource registry', () => {
   for (const def of servedResources()) {
     const api = def.api;
     if (!api) continue;
-    describe(api.path, () => {
+    const family = familyOf(def);
+    describe(`${family} ${api.path}`, () => {
       it('has known scopes and every route in the scope table', () => {
-        expect(isKnownScope(api.scopes.read)).toBe(true);
-        expect(isKnownScope(api.scopes.write)).toBe(true);
-        if (api.operations.includes('index')) expect(ROUTE_SCOPES[`GET ${api.path}`]).toBe(api.scopes.read);
-        if (api.operations.includes('show')) expect(ROUTE_SCOPES[`GET ${api.path}/:id`]).toBe(api.scopes.read);
-        if (api.operations.includes('create')) expect(ROUTE_SCOPES[`POST ${api.path}`]).toBe(api.scopes.write);
-        if (api.operations.includes('update')) expect(ROUTE_SCOPES[`PUT ${api.path}/:id`]).toBe(api.scopes.write);
+        // Core routes declare Coupa's OAuth scopes; CSO's key opens every CSO route, which declare its two labels.
+        const scopes = FAMILIES[family].scopes;
+        const known = (scope: string) => (scopes === 'oauth' ? isKnownScope(scope) : [scopes.read, scopes.write].includes(scope));
+        expect(known(api.scopes.read)).toBe(true);
+        expect(known(api.scopes.write)).toBe(true);
+        const table = routeScopes(family);
+        if (api.operations.includes('index')) expect(table[`GET ${api.path}`]).toBe(api.scopes.read);
+        if (api.operations.includes('show')) expect(table[`GET ${api.path}/:id`]).toBe(api.scopes.read);
+        if (api.operations.includes('create')) expect(table[`POST ${api.path}`]).toBe(api.scopes.write);
+        if (api.operations.includes('update')) expect(table[`PUT ${api.path}/:id`]).toBe(api.scopes.write);
       });
 
       it('has golden files for a show and an index in XML and JSON', () => {
@@ -99,8 +110,8 @@ describe('the resource registry', () => {
       it('is documented: its page, the scope table, the README', () => {
         const pages = {
           [API_PAGES[def.name] ?? 'docs/reference-data.md']: api.path,
-          // In the scope table: a row of `| … \`/api/x\` … |`.
-          'docs/auth.md': `\`${api.path}\``,
+          // In the scope table: a row of `| … \`/api/x\` … |` (core: CSO has no scopes).
+          ...(family === 'core' ? { 'docs/auth.md': `\`${api.path}\`` } : {}),
           'README.md': api.path,
         };
         const text = (file: string): string => readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');

@@ -1,3 +1,4 @@
+import { serialId } from '../src/catalog/ids.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resourceNamed } from '../src/catalog/registry.js';
 import type { StoredRecord } from '../src/store/record-codec.js';
@@ -71,7 +72,7 @@ const names = (list: unknown, field = 'name'): unknown[] => (list as JsonRef[]).
 async function allRows(t: TestApp, table: string): Promise<StoredRecord[]> {
   const ids = await t.store.db.selectFrom(table).select('id').orderBy('id').execute();
   const rows = await new RecordRepository(t.store, resourceNamed(table)).findPlain(ids.map((r) => Number(r['id'])));
-  return rows.sort((a, b) => a.id - b.id);
+  return rows.sort((a, b) => serialId(a.id) - serialId(b.id));
 }
 
 /** Pcards have no default rows and inventory organizations only one; load a few as a fixture. */

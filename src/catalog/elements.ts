@@ -174,6 +174,16 @@ export function mirror(of: string): ComputedElement {
 export const idElement = (since?: number): ScalarElement =>
   readOnly('id', 'integer', 'Coupa unique identifier', { auto: 'id', ...(since === undefined ? {} : { since }) });
 
+/**
+ * A CSO id: a 19-digit integer the database numbers from `FIRST_BIGINT_ID`, sent as a JSON
+ * string (seed 001: `"id": "9219595862193003588"`); `since` is the migration that made the table.
+ */
+export const bigintIdElement = (since?: number): ScalarElement =>
+  readOnly('id', 'bigint', 'CSO unique identifier (19 digits, a JSON string)', {
+    auto: 'id',
+    ...(since === undefined ? {} : { since }),
+  });
+
 const STAMP = 'Automatically created by Coupa in the format YYYY-MM-DDTHH:MM:SS+HH:MMZ';
 
 /** `created-at` and `updated-at`, kept by the engine on every write. */

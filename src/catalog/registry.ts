@@ -1,4 +1,6 @@
-import type { ResourceDef } from './resource.js';
+import type { ApiFamily } from './families.js';
+import { idCodecOf } from './ids.js';
+import { familyOf, type ResourceDef } from './resource.js';
 import type { ChildrenElement, ReferenceElement } from './types.js';
 import { DECIMAL_PRECISION, DECIMAL_SCALE } from './values.js';
 import { ACCOUNT_GROUPS } from './resources/account-groups.js';
@@ -10,6 +12,8 @@ import { BUSINESS_GROUPS } from './resources/business-groups.js';
 import { CONTACTS, SUPPLIER_CONTACTS } from './resources/contacts.js';
 import { COUNTRIES } from './resources/countries.js';
 import { CURRENCIES } from './resources/currencies.js';
+import { CSO_COMPANIES } from './resources/cso-companies.js';
+import { CSO_USERS } from './resources/cso-users.js';
 import { DATA_FILE_SOURCES } from './resources/data-file-sources.js';
 import { DOCUMENT_TYPES } from './resources/document-types.js';
 import { DEPARTMENTS } from './resources/departments.js';
@@ -98,6 +102,9 @@ export const RESOURCES: readonly ResourceDef[] = [
   // Flat-file loads and their upload errors (migration 11).
   DATA_FILE_SOURCES,
   UPLOAD_ERRORS,
+  // Coupa Sourcing Optimization's companies and users (migration 12): the CSO API family.
+  CSO_COMPANIES,
+  CSO_USERS,
 ];
 
 const byName = new Map(RESOURCES.map((r) => [r.name, r]));
@@ -152,6 +159,23 @@ for (const def of RESOURCES) {
 }
 
 /**
+ * Every id is an integer or a bigint (catalog/ids.ts), and a resource's associations stay in its
+ * API family: a CSO user's company is a CSO company, never a core row (audit users included).
+ */
+for (const def of RESOURCES) {
+  idCodecOf(def);
+  for (const el of def.elements) {
+    if (el.kind !== 'reference' && el.kind !== 'collection' && el.kind !== 'children') continue;
+    const target = byName.get(el.target);
+    if (target && familyOf(target) !== familyOf(def) && target.api !== undefined && def.api !== undefined) {
+      throw new Error(
+        `${def.name}.${el.name}: ${el.target} is of the ${familyOf(target)} family, ${def.name} of ${familyOf(def)}`,
+      );
+    }
+  }
+}
+
+/**
  * The child resource of a children element and its reference naming the owner (its column
  * holds the owner's id); the check above guarantees both exist.
  */
@@ -180,5 +204,6 @@ export function servedOwner(def: ResourceDef): ReferenceElement | undefined {
   return owner && def.api?.path.includes(`/:${owner.column}/`) ? owner : undefined;
 }
 
-/** The resources served over HTTP. */
-export const servedResources = (): ResourceDef[] => RESOURCES.filter((r) => r.api !== undefined);
+/** The resources served over HTTP, by `family` when given (catalog/families.ts). */
+export const servedResources = (family?: ApiFamily): ResourceDef[] =>
+  RESOURCES.filter((r) => r.api !== undefined && (family === undefined || familyOf(r) === family));

@@ -1,3 +1,4 @@
+import type { ApiFamily } from './families.js';
 import type { Element } from './types.js';
 
 /** What a resource's HTTP API offers; the routes are registered from this (http/records/routes.ts). */
@@ -39,6 +40,8 @@ export interface FlatFileSpec {
 
 /** A resource served over HTTP, under Coupa's path, with the scopes Coupa names for it. */
 export interface ResourceApi {
+  /** The API family that serves it (catalog/families.ts); `core` when absent. */
+  readonly family?: ApiFamily;
   /**
    * Base path: `/api/users`. An owned child served under its owner names the owner's id by its
    * owner column: `/api/workers/:worker_id/worker_documents` (its rows are then only reached
@@ -109,6 +112,9 @@ export interface ResourceDef {
    */
   readonly fromCell?: (cell: string) => unknown;
 }
+
+/** The family serving a resource (`core` unless its API says otherwise). */
+export const familyOf = (def: ResourceDef): ApiFamily => def.api?.family ?? 'core';
 
 /** The table holding a resource's has-many memberships: `user_memberships`. */
 export const membershipTable = (def: ResourceDef): string => `${def.singular.replaceAll('-', '_')}_memberships`;

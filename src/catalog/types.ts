@@ -7,10 +7,20 @@
 /**
  * Value types as Coupa documents them; `symbol` renders as `type="symbol"` in XML. A `date`
  * is a calendar day (`2000-07-01`, the Worker API's `date-of-birth`); a `datetime` an instant.
+ * A `bigint` is a signed 64-bit integer carried as its decimal text, never as a JS number (whose
+ * 53 bits would round it): CSO's 19-digit ids (`"9219595862193003588"`, seed 001), stored as
+ * `bigint`/`int8`.
  */
-export type ScalarType = 'string' | 'text' | 'integer' | 'boolean' | 'datetime' | 'date' | 'decimal' | 'symbol';
+export type ScalarType = 'string' | 'text' | 'integer' | 'bigint' | 'boolean' | 'datetime' | 'date' | 'decimal' | 'symbol';
 
 export type ScalarValue = string | number | boolean;
+
+/**
+ * A row's id: a number for core Coupa resources (`integer` ids, numbered by the database from
+ * 1), the decimal text for resources whose id element is a `bigint` (CSO's 19-digit ids).
+ * catalog/ids.ts reads and writes both.
+ */
+export type RecordId = number | string;
 
 interface ElementBase {
   /** Wire name, dashed, exactly as Coupa spells it in XML and JSON. */
@@ -89,7 +99,11 @@ export interface ScalarElement extends ElementBase {
   readonly decimal?: DecimalSize;
   /** A `date` that may not be after today, UTC (a date of birth): Rails' "can't be in the future". */
   readonly past?: boolean;
-  /** Settable on create, never changed afterwards: an update that sends another value is refused. */
+  /**
+   * Settable while the row has no value (on create, or an update of a row without one), never
+   * changed once set: an update that sends another value is refused (CSO's user `name`, seed
+   * 001: "Once set cannot be changed").
+   */
   readonly immutable?: boolean;
   /** Has a lookup index (with the id, for paging); test/catalog-indexes.test.ts checks the migrations made one. */
   readonly indexed?: boolean;
@@ -127,6 +141,8 @@ export interface ReferenceElement extends ElementBase {
   /** A create must name a row; an update may not clear it. */
   readonly required?: boolean;
   readonly auto?: Extract<AutoValue, 'created-by' | 'updated-by'>;
+  /** Set once, as a scalar's `immutable`: a CSO user's company (seed 001). */
+  readonly immutable?: boolean;
   /** Names the row that owns this one (an owned child's owner): set by the engine, never null, removed with it. */
   readonly owner?: boolean;
   /**

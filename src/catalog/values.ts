@@ -53,6 +53,9 @@ const MIN_DATETIME_MS = Date.parse('0001-01-01T00:00:00Z');
 const MAX_DATETIME_MS = Date.parse('9999-12-31T23:59:59.999Z');
 
 const INTEGER = /^[+-]?\d+$/;
+/** The largest and least values of a signed 64-bit integer (SQL `bigint`). */
+const INT64_MAX = 9223372036854775807n;
+const INT64_MIN = -9223372036854775808n;
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 /**
  * Boolean spellings, compared case-insensitively: Coupa's element tables allow `true/false`
@@ -149,6 +152,18 @@ export function coerceScalar(type: ScalarType, raw: unknown, size: DecimalSize =
         return { ok: true, value: Number(text) };
       }
       return { ok: false, problem: 'is not an integer' };
+    case 'bigint': {
+      // A JSON number past 2^53 was rounded before it got here: only text keeps every digit.
+      if (typeof raw === 'number') {
+        return Number.isSafeInteger(raw)
+          ? { ok: true, value: String(raw) }
+          : { ok: false, problem: 'must be given as a string of digits' };
+      }
+      if (typeof raw === 'boolean' || !INTEGER.test(text)) return { ok: false, problem: 'is not an integer' };
+      const n = BigInt(text);
+      if (n > INT64_MAX || n < INT64_MIN) return { ok: false, problem: 'is out of range (a 64-bit integer)' };
+      return { ok: true, value: n.toString() };
+    }
     case 'decimal': {
       if (typeof raw === 'boolean' || !DECIMAL.test(text)) return { ok: false, problem: 'is not a number' };
       const value = storableDecimal(text, size);

@@ -1,3 +1,4 @@
+import { serialId } from '../catalog/ids.js';
 import type { RecordService } from './record-service.js';
 
 /** Makes the user behind a new API credential; returns its id. */
@@ -19,6 +20,6 @@ export function apiUserFactory(users: RecordService): ApiUserFactory {
       lastname: Array.from(name).slice(0, LASTNAME_LENGTH).join(''),
     };
     const { record } = await users.create(doc, { name: 'roster', userId: null }, { system: new Map([['api-user', true]]) });
-    return record.id;
+    return serialId(record.id);
   };
 }

@@ -1,3 +1,5 @@
+import { serialId } from '../catalog/ids.js';
+import type { RecordId } from '../catalog/types.js';
 import { ownerReferenceOf } from '../catalog/registry.js';
 import type { StoredRecord } from '../store/record-codec.js';
 import type { AttachmentFile, AttachmentFileRepository } from '../store/attachment-file-repository.js';
@@ -32,11 +34,11 @@ export class AttachmentUploads {
 
   /** Attaches `file` to document `documentId` of worker `workerId`; returns the document as it now is. */
   async upload(
-    workerId: number,
-    documentId: number,
+    workerId: RecordId,
+    documentId: RecordId,
     file: UploadedFile,
     actor: Actor,
-    url: (attachmentId: number) => string,
+    url: (attachmentId: RecordId) => string,
   ): Promise<StoredRecord> {
     await this.documents.show(documentId, workerId);
     await this.attachments.create({ type: 'file' }, actor, {
@@ -45,17 +47,17 @@ export class AttachmentUploads {
         ['file', file.filename],
         ['file-file-size', file.data.length],
       ]),
-      alongside: (trx, id) => this.files.save(trx, id, file, url(id)),
+      alongside: (trx, id) => this.files.save(trx, serialId(id), file, url(id)),
     });
     return this.documents.show(documentId, workerId);
   }
 
   /** The bytes of attachment `rawId` (as the path gives it) of that document, with its name; a 404 if it has none. */
-  async download(workerId: number, documentId: number, rawId: string): Promise<UploadedFile> {
+  async download(workerId: RecordId, documentId: RecordId, rawId: string): Promise<UploadedFile> {
     await this.documents.show(documentId, workerId);
     const attachmentId = this.attachments.idFrom(rawId);
     const attachment = await this.attachments.show(attachmentId);
-    const file = attachment.refs.get(this.owner) === documentId ? await this.files.find(attachmentId) : undefined;
+    const file = attachment.refs.get(this.owner) === documentId ? await this.files.find(serialId(attachmentId)) : undefined;
     if (!file) throw new RosterError('not_found', `Couldn't find Attachment with 'id'=${attachmentId}`);
     const name = attachment.values.get('file');
     return { ...file, filename: typeof name === 'string' ? name : '' };

@@ -1,3 +1,4 @@
+import { serialId } from '../catalog/ids.js';
 import { isRosterError } from './errors.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { RecordService } from './record-service.js';
@@ -36,7 +37,7 @@ export class PageSignIn {
       return undefined;
     }
     if (!(await verifyPassword(password, digest))) return undefined;
-    return this.current(id);
+    return this.current(serialId(id));
   }
 
   /** User `id` as the pages see them now, if they exist and are active. */

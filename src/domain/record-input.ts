@@ -1,4 +1,5 @@
 import { spelledAsAllowed } from '../catalog/allowed.js';
+import { idCodecOf } from '../catalog/ids.js';
 import { assertNever, findElement, humanize, indexCatalog, normalizeName } from '../catalog/lookup.js';
 import { resourceNamed } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
@@ -7,6 +8,7 @@ import type {
   CollectionElement,
   CompositeElement,
   Element,
+  RecordId,
   ReferenceElement,
   ScalarElement,
   ScalarValue,
@@ -20,7 +22,7 @@ import { validateNestedValues } from './record-rules.js';
  * target's `key` when absent, or one of its `alternateKeys`), or by attributes to find or create.
  */
 export type RefSpec =
-  | { readonly by: 'id'; readonly id: number }
+  | { readonly by: 'id'; readonly id: RecordId }
   | { readonly by: 'key'; readonly key: string; readonly element?: string }
   | {
       readonly by: 'attrs';
@@ -33,7 +35,7 @@ export type RefSpec =
 /** One item of an owned collection, read by Rails' nested-attributes rules. */
 export interface ChildItem {
   /** The child row to update or remove; absent for a new row. */
-  readonly id?: number;
+  readonly id?: RecordId;
   /** `_destroy` was true: remove the row `id` (a new item with it is skipped, as Rails skips it). */
   readonly destroy: boolean;
   /** The item's own elements, read against the child resource (its problems stay in it, unprefixed). */
@@ -114,8 +116,10 @@ function namedKey(def: ResourceDef, fields: ReadonlyMap<string, unknown>): { ele
 
 function parseRefSpec(target: string, raw: unknown, label: string, problems: string[]): RefSpec | null | undefined {
   if (raw === null || raw === undefined || raw === '') return null;
+  const ids = idCodecOf(resourceNamed(target));
   if (typeof raw === 'number') {
-    if (Number.isSafeInteger(raw) && raw > 0) return { by: 'id', id: raw };
+    const id = ids.parse(raw);
+    if (id !== undefined) return { by: 'id', id };
     problems.push(`${label} id is not a positive integer`);
     return undefined;
   }
@@ -127,8 +131,8 @@ function parseRefSpec(target: string, raw: unknown, label: string, problems: str
   const fields = normalizeKeys(raw);
   const id = fields.get('id');
   if (id !== undefined && id !== null && id !== '') {
-    const c = coerceScalar('integer', id);
-    if (!c.ok || typeof c.value !== 'number') {
+    const c = coerceScalar(ids.type, id);
+    if (!c.ok || c.value === null || typeof c.value === 'boolean') {
       problems.push(`${label} id ${c.ok ? 'is not an integer' : c.problem}`);
       return undefined;
     }
@@ -344,14 +348,13 @@ function parseChildItems(el: ChildrenElement, items: readonly unknown[], out: Pa
       continue;
     }
     const { id: rawId, _destroy: rawDestroy, ...fields } = item;
-    let id: number | undefined;
+    let id: RecordId | undefined;
     if (rawId !== undefined && rawId !== null && rawId !== '') {
-      const c = coerceScalar('integer', rawId);
-      if (!c.ok || typeof c.value !== 'number' || c.value <= 0) {
+      id = idCodecOf(child).parse(rawId);
+      if (id === undefined) {
         out.problems.push(`${label} id is not a positive integer`);
         continue;
       }
-      id = c.value;
     }
     let destroy = false;
     if (rawDestroy !== undefined && rawDestroy !== null && rawDestroy !== '') {

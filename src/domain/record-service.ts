@@ -1,14 +1,18 @@
+import { idCodecOf, type IdCodec } from '../catalog/ids.js';
 import { indexCatalog } from '../catalog/lookup.js';
 import { resourceNamed, servedOwner } from '../catalog/registry.js';
-import type { ResourceDef } from '../catalog/resource.js';
-import type { CollectionElement, ReferenceElement, ScalarType, ScalarValue } from '../catalog/types.js';
+import { FAMILIES } from '../catalog/families.js';
+import { familyOf, type ResourceDef } from '../catalog/resource.js';
+import type { CollectionElement, RecordId, ReferenceElement, ScalarType, ScalarValue } from '../catalog/types.js';
 import { yieldTurn } from './turns.js';
 import { coerceScalar, textProblem } from '../catalog/values.js';
 import { compileQuery } from '../query/compile.js';
 import type { ParsedQuery } from '../query/filter.js';
 import { parseQuery, parseViewQuery, type Parsed, type QueryResource, type ViewQuery } from '../query/parse.js';
 import { querySchema } from '../query/schema.js';
-import { shapeOfResource, type PresentLookups } from '../render/present-record.js';
+import type { OutObject } from '../render/out.js';
+import { presentAs, shapeOfResource, type PresentLookups } from '../render/present-record.js';
+import type { View } from '../query/view.js';
 import type { StoredRecord } from '../store/record-codec.js';
 import type { RecordRepository } from '../store/record-repository.js';
 import type { Actor } from './actor.js';
@@ -31,9 +35,20 @@ export interface BatchResult {
   readonly failed: number;
 }
 
+/** How a family's bulk writes read their items (core Coupa's when empty). */
+export interface BulkPolicy {
+  /**
+   * Items name rows by `id` alone (CSO: "User ID is required for updates"); a create ignores an
+   * `id` it is given (a GET's answer posted back, doc 0462), where core reads it as an element.
+   */
+  readonly idOnly?: boolean;
+  /** Elements the resource does not take refuse the item (`WriteOptions.strict`). */
+  readonly strict?: boolean;
+}
+
 /** A bulk request's result: a batch's, and each item's unique keys (`id` null for an item not written). */
 export interface BulkResult extends BatchResult {
-  readonly keys: ReadonlyArray<{ readonly id: number | null; readonly key: ScalarValue | null }>;
+  readonly keys: ReadonlyArray<{ readonly id: RecordId | null; readonly key: ScalarValue | null }>;
 }
 
 type Association = { readonly el: ReferenceElement | CollectionElement; readonly cached: boolean };
@@ -76,6 +91,7 @@ export function queryResource(def: ResourceDef): QueryResource {
   return {
     schema: querySchema(def),
     shape: shapeOfResource(def),
+    pageSize: FAMILIES[familyOf(def)].pageSize,
     ...(def.api?.aliases ? { aliases: def.api.aliases } : {}),
   };
 }
@@ -93,12 +109,14 @@ export class RecordService {
   readonly owner: ReferenceElement | undefined;
   private readonly repo: RecordRepository;
   private readonly writer: RecordWriter;
+  private readonly ids: IdCodec;
 
   constructor(
     readonly def: ResourceDef,
     private readonly deps: EngineDeps,
   ) {
     this.repo = deps.repository(def.name);
+    this.ids = idCodecOf(def);
     const resolver = new ReferenceResolver(deps.repository, deps.caches);
     this.writer = new RecordWriter(def, deps, this.repo, resolver, (id) => this.show(id));
     this.query = queryResource(def);
@@ -109,10 +127,13 @@ export class RecordService {
     return new RosterError('not_found', `Couldn't find ${this.def.model} with 'id'=${id}`);
   }
 
-  /** Ids arrive from the path as text; anything but a positive integer names no row (Rails' message quotes it as sent). */
-  idFrom(raw: string): number {
-    const id = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-    if (!Number.isSafeInteger(id) || id <= 0) throw this.notFound(raw);
+  /**
+   * Ids arrive from the path as text; anything but an id of this resource (a positive integer,
+   * or a 19-digit one for CSO) names no row (Rails' message quotes it as sent).
+   */
+  idFrom(raw: string): RecordId {
+    const id = /^\d+$/.test(raw) ? this.ids.parse(raw) : undefined;
+    if (id === undefined) throw this.notFound(raw);
     return id;
   }
 
@@ -127,7 +148,7 @@ export class RecordService {
   }
 
   /** Row `id`; with `ownerId`, only if it belongs to that owner (a served child), else not_found. */
-  async show(id: number, ownerId?: number): Promise<StoredRecord> {
+  async show(id: RecordId, ownerId?: RecordId): Promise<StoredRecord> {
     const record = await this.repo.findById(id);
     if (!record || (ownerId !== undefined && this.owner && record.refs.get(this.owner.name) !== ownerId)) {
       throw this.notFound(String(id));
@@ -139,26 +160,49 @@ export class RecordService {
    * The owner's id as the path gives it, for a served child: a 404 in Rails' words ("Couldn't
    * find Worker with 'id'=9") unless that owner exists.
    */
-  async ownerFrom(raw: string): Promise<number> {
+  async ownerFrom(raw: string): Promise<RecordId> {
     if (!this.owner) throw new Error(`${this.def.name} is not served under an owner`);
     const target = resourceNamed(this.owner.target);
-    const id = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-    if (!Number.isSafeInteger(id) || id <= 0 || !(await this.deps.repository(target.name).exists(id))) {
+    const id = /^\d+$/.test(raw) ? idCodecOf(target).parse(raw) : undefined;
+    if (id === undefined || !(await this.deps.repository(target.name).exists(id))) {
       throw new RosterError('not_found', `Couldn't find ${target.model} with 'id'=${raw}`);
     }
     return id;
   }
 
   /** An index page; with `ownerId`, among that owner's rows only (a served child). */
-  async list(query: ParsedQuery, ownerId?: number): Promise<StoredRecord[]> {
-    if (ownerId !== undefined && this.owner) {
-      const field = { name: this.owner.name, column: this.owner.column, type: 'integer' as const };
-      const mine = { param: this.owner.column, path: [], field, op: 'eq' as const, values: [ownerId] };
-      query = { ...query, conditions: [mine, ...query.conditions] };
-    }
+  async list(query: ParsedQuery, ownerId?: RecordId): Promise<StoredRecord[]> {
+    query = this.scoped(query, ownerId);
     const point = pointLookup(query);
     if (point) return this.repo.findByUnique(point.column, this.deps.store.dialect.toDb(point.type, point.value));
     return this.repo.findPage(compileQuery(this.deps.store.dialect, this.def.table, query), query.offset, query.limit);
+  }
+
+  /**
+   * How many rows match the query's conditions, whatever its page (CSO's `total`); with
+   * `ownerId`, among that owner's rows only.
+   */
+  async count(query: ParsedQuery, ownerId?: RecordId): Promise<number> {
+    const scoped = this.scoped(query, ownerId);
+    return this.repo.countMatching(compileQuery(this.deps.store.dialect, this.def.table, scoped));
+  }
+
+  /**
+   * The records as the view shows them (the whole record unless given), their associations
+   * read first: for HTTP, and for any other writer of records (a CSV export, a connector).
+   */
+  async present(records: readonly StoredRecord[], view: View = { kind: 'full' }): Promise<OutObject[]> {
+    const lookups = await this.lookups(records);
+    return records.flatMap((r) => presentAs(this.def, r, lookups, view) ?? []);
+  }
+
+  /** The query with, for a served child, the condition that the rows are `ownerId`'s. */
+  private scoped(query: ParsedQuery, ownerId: RecordId | undefined): ParsedQuery {
+    if (ownerId === undefined || !this.owner) return query;
+    const type = idCodecOf(resourceNamed(this.owner.target)).type;
+    const field = { name: this.owner.name, column: this.owner.column, type };
+    const mine = { param: this.owner.column, path: [], field, op: 'eq' as const, values: [ownerId] };
+    return { ...query, conditions: [mine, ...query.conditions] };
   }
 
   /** Creates one record; a refused write throws the RosterError its outcome carries. */
@@ -167,12 +211,12 @@ export class RecordService {
   }
 
   /** Updates one record; `options.system` sets read-only values (a worker's `portal-access` on an invitation). */
-  async update(id: number, doc: Document, actor: Actor, options: WriteOptions = {}): Promise<WriteResult> {
+  async update(id: RecordId, doc: Document, actor: Actor, options: WriteOptions = {}): Promise<WriteResult> {
     return this.single(await this.writer.writeItem({ id, doc }, actor, options));
   }
 
   /** Deletes row `id` (with its owned children), only from `ownerId` when given; returns it as it was. */
-  async destroy(id: number, ownerId?: number): Promise<StoredRecord> {
+  async destroy(id: RecordId, ownerId?: RecordId): Promise<StoredRecord> {
     const record = await this.show(id, ownerId);
     await this.writer.remove(id);
     return record;
@@ -187,17 +231,17 @@ export class RecordService {
   }
 
   /** The id of the row whose unique element `element` (its natural key when absent) is `value`. */
-  idByKey(value: string, element?: string): Promise<number | undefined> {
+  idByKey(value: string, element?: string): Promise<RecordId | undefined> {
     return this.repo.idByKey(value, element);
   }
 
   /** The stored hash of secret element `name` (a user's `password`) of row `id`; null when unset or no such row. */
-  async secretOf(id: number, name: string): Promise<string | null> {
+  async secretOf(id: RecordId, name: string): Promise<string | null> {
     return (await this.repo.secret(id, name)) ?? null;
   }
 
   /** Whether row `id` exists. */
-  exists(id: number): Promise<boolean> {
+  exists(id: RecordId): Promise<boolean> {
     return this.repo.exists(id);
   }
 
@@ -221,7 +265,8 @@ export class RecordService {
    * Returns the outcomes and each item's unique keys: the id and the natural key, as stored
    * for a written item, as sent for a refused one.
    */
-  async bulk(mode: 'create' | 'update', items: readonly unknown[], actor: Actor): Promise<BulkResult> {
+  async bulk(mode: 'create' | 'update', items: readonly unknown[], actor: Actor, policy: BulkPolicy = {}): Promise<BulkResult> {
+    const options: WriteOptions = policy.strict ? { strict: true } : {};
     const outcomes: ItemOutcome[] = [];
     const keyOf = indexCatalog(this.def).key;
     const sentKeys: Array<ScalarValue | null> = [];
@@ -238,13 +283,13 @@ export class RecordService {
       const typed = coerceScalar(keyOf.type, sentKey);
       sentKeys.push(typed.ok ? typed.value : null);
       if (mode === 'create') {
-        outcomes.push(await this.writer.writeItem({ doc: item }, actor, {}));
+        outcomes.push(await this.writer.writeItem({ doc: policy.idOnly ? withoutId(doc) : item }, actor, options));
         continue;
       }
       const { id: rawId, ...rest } = doc;
-      const id = await this.idNamedBy(rawId, sentKey);
+      const id = await this.idNamedBy(rawId, sentKey, policy.idOnly === true);
       outcomes.push(
-        typeof id === 'number' ? await this.writer.writeItem({ id, doc: rest }, actor, {}) : { ok: false, error: id },
+        id instanceof RosterError ? { ok: false, error: id } : await this.writer.writeItem({ id, doc: rest }, actor, options),
       );
     }
     const written = new Map(
@@ -258,20 +303,27 @@ export class RecordService {
   }
 
   /** The row an update item names: by `id`, else by natural key; otherwise the not_found it answers. */
-  private async idNamedBy(rawId: unknown, key: unknown): Promise<number | RosterError> {
+  private async idNamedBy(rawId: unknown, key: unknown, idOnly: boolean): Promise<RecordId | RosterError> {
+    if (typeof rawId === 'number' && !Number.isSafeInteger(rawId)) {
+      // JSON.parse has already rounded it: `9220600000000000001` arrives as …000.
+      return new RosterError(
+        'validation_failed',
+        'id must be given as a string of digits (this number is too long to keep its digits)',
+      );
+    }
     if (rawId !== undefined && rawId !== null && rawId !== '') {
       const text = typeof rawId === 'number' || typeof rawId === 'string' ? String(rawId) : JSON.stringify(rawId);
-      const id = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-      if (!Number.isSafeInteger(id) || id <= 0 || !(await this.repo.exists(id))) return this.notFound(text);
+      const id = /^\d+$/.test(text) ? this.ids.parse(text) : undefined;
+      if (id === undefined || !(await this.repo.exists(id))) return this.notFound(text);
       return id;
     }
     const field = indexCatalog(this.def).key.name;
-    if (typeof key === 'string' && key !== '' && textProblem(key) === undefined) {
+    if (!idOnly && typeof key === 'string' && key !== '' && textProblem(key) === undefined) {
       const id = await this.repo.idByKey(key);
       if (id !== undefined) return id;
       return new RosterError('not_found', `Couldn't find ${this.def.model} with '${field}'=${key}`);
     }
-    const by = field === 'id' ? 'id' : `id or ${field}`;
+    const by = field === 'id' || idOnly ? 'id' : `id or ${field}`;
     return new RosterError('not_found', `Each item of a bulk update names its ${this.def.singular} by ${by}`);
   }
 
@@ -283,9 +335,9 @@ export class RecordService {
   /** Loads every association the given records (and their owned children) render, so presenting them needs no I/O. */
   async lookups(records: readonly StoredRecord[]): Promise<PresentLookups> {
     this.deps.caches.refresh();
-    const cachedIds = new Map<string, number[]>();
-    const plainIds = new Map<string, number[]>();
-    const add = (map: Map<string, number[]>, target: string, id: number) => {
+    const cachedIds = new Map<string, RecordId[]>();
+    const plainIds = new Map<string, RecordId[]>();
+    const add = (map: Map<string, RecordId[]>, target: string, id: RecordId) => {
       const list = map.get(target) ?? [];
       list.push(id);
       map.set(target, list);
@@ -296,7 +348,7 @@ export class RecordService {
           if (el.kind === 'reference') {
             const id = r.refs.get(el.name);
             // Rows of uncached resources usually came joined with the record; only the rest are read.
-            if (typeof id === 'number' && (cached || !r.joined.has(el.name))) add(cached ? cachedIds : plainIds, el.target, id);
+            if (id != null && (cached || !r.joined.has(el.name))) add(cached ? cachedIds : plainIds, el.target, id);
           } else {
             for (const id of r.collections.get(el.membership) ?? []) add(cached ? cachedIds : plainIds, el.target, id);
           }
@@ -317,6 +369,11 @@ export class RecordService {
       record: (target, id) => this.deps.caches.cached(target, id) ?? plain.get(`${target}:${id}`),
     };
   }
+}
+
+/** A document without its `id` (a create reads none). */
+function withoutId(doc: Document): Document {
+  return Object.fromEntries(Object.entries(doc).filter(([name]) => name !== 'id'));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { humanize, indexCatalog } from '../catalog/lookup.js';
+import { findElement, humanize, indexCatalog } from '../catalog/lookup.js';
 import { ownedBy, resourceNamed } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
 import type {
@@ -7,6 +7,7 @@ import type {
   CollectionElement,
   CompositeElement,
   InstanceSettings,
+  RecordId,
   ReferenceElement,
   ScalarValue,
 } from '../catalog/types.js';
@@ -34,12 +35,12 @@ import type { ReferenceResolver, Resolved, RowWriter } from './reference-resolve
 
 /** One item of a batch: written, or refused with the error a single write would have answered. */
 export type ItemOutcome =
-  | { readonly ok: true; readonly id: number; readonly ignored: readonly string[] }
+  | { readonly ok: true; readonly id: RecordId; readonly ignored: readonly string[] }
   | { readonly ok: false; readonly error: RosterError };
 
 /** One item of a batch: a document to create, or to apply to the row `id`. */
 export interface BatchItem {
-  readonly id?: number;
+  readonly id?: RecordId;
   readonly doc: Document;
 }
 
@@ -48,12 +49,17 @@ export interface WriteOptions {
    * More rows a write writes in its own transaction, once the row has its id (an uploaded
    * attachment's bytes, the mark that a CSV row was applied). Throwing rolls the write back.
    */
-  readonly alongside?: (trx: WriteDb, id: number) => Promise<void>;
+  readonly alongside?: (trx: WriteDb, id: RecordId) => Promise<void>;
   /**
    * Values the server sets itself, by element name: read-only scalars (an API user's
    * `api-user`, a worker's `portal-access`) and references by id (the owner named by the path).
    */
   readonly system?: ReadonlyMap<string, ScalarValue>;
+  /**
+   * Elements the resource does not take (unknown, or read-only) refuse the write instead of
+   * being ignored: the CSO family's rule (docs/cso-api.md), where core Coupa ignores them.
+   */
+  readonly strict?: boolean;
 }
 
 /** What every record service of one app shares: the store, each resource's repository, the caches. */
@@ -69,7 +75,7 @@ export interface EngineDeps {
 
 /** What a successful write returns before the record is read back. */
 interface Written {
-  readonly id: number;
+  readonly id: RecordId;
   readonly ignored: readonly string[];
 }
 
@@ -102,7 +108,7 @@ export class RecordWriter {
     private readonly repo: RecordRepository,
     private readonly resolver: ReferenceResolver,
     /** The current row of an update, or the not_found its id answers. */
-    private readonly load: (id: number) => Promise<StoredRecord>,
+    private readonly load: (id: RecordId) => Promise<StoredRecord>,
   ) {}
 
   /** Rails' message for a taken unique value; a clash in another resource's table (a find-or-create) names that resource. */
@@ -110,6 +116,21 @@ export class RecordWriter {
     return def === this.def
       ? `${humanize(element)} has already been taken`
       : `${humanize(def.singular)} ${element} has already been taken`;
+  }
+
+  /** The document read by the definition; with `strict`, an element it does not accept is refused here. */
+  private parse(doc: Document, options: WriteOptions): ParsedInput {
+    const input = parseInput(this.def, doc);
+    if (options.strict && input.ignored.length > 0) {
+      const index = indexCatalog(this.def);
+      throw new RosterError(
+        'validation_failed',
+        input.ignored.map((name) =>
+          findElement(index, name) ? `${name} is read-only` : `${name} is not an element of a ${this.def.singular}`,
+        ),
+      );
+    }
+    return input;
   }
 
   async writeItem(item: BatchItem, actor: Actor, options: WriteOptions): Promise<ItemOutcome> {
@@ -126,7 +147,7 @@ export class RecordWriter {
   }
 
   private async insert(doc: Document, actor: Actor, options: WriteOptions): Promise<Written> {
-    const input = parseInput(this.def, doc);
+    const input = this.parse(doc, options);
     await this.applyDefaults(input);
     const associations = await this.check(input);
     const columns = { ...this.creating(this.def, actor), ...(await this.columns(input)), ...this.systemColumns(options) };
@@ -141,9 +162,9 @@ export class RecordWriter {
     return { id, ignored: input.ignored };
   }
 
-  private async change(id: number, doc: Document, actor: Actor, options: WriteOptions): Promise<Written> {
+  private async change(id: RecordId, doc: Document, actor: Actor, options: WriteOptions): Promise<Written> {
     const current = await this.load(id);
-    const input = parseInput(this.def, doc);
+    const input = this.parse(doc, options);
     await this.applyDefaults(input, current);
     const associations = await this.check(input, current);
     const columns = {
@@ -171,7 +192,7 @@ export class RecordWriter {
     for (const [name, value] of options.system ?? []) {
       const el = index.byName.get(name);
       if (el?.kind === 'scalar') columns[el.column] = this.deps.store.dialect.toDb(el.type, value);
-      else if (el?.kind === 'reference' && typeof value === 'number') columns[el.column] = value;
+      else if (el?.kind === 'reference' && typeof value !== 'boolean') columns[el.column] = value;
       else throw new Error(`${this.def.name} has no scalar or reference ${name} to set to ${String(value)}`);
     }
     return columns;
@@ -225,12 +246,20 @@ export class RecordWriter {
     const messages = validateRecord(this.def, input, current === undefined ? 'create' : 'update');
     if (current) {
       for (const [el, value] of input.scalars) {
-        if (el.immutable && value !== (current.values.get(el.name) ?? null))
-          messages.push(`${humanize(el.name)} cannot be changed`);
+        const was = current.values.get(el.name) ?? null;
+        if (el.immutable && was !== null && value !== was) messages.push(`${humanize(el.name)} cannot be changed`);
       }
     }
     const missing: string[] = [];
     const associations = await this.resolve(input, missing);
+    if (current) {
+      for (const [el, resolved] of associations.references) {
+        const was = current.refs.get(el.name) ?? null;
+        if (el.immutable && was !== null && !(resolved?.kind === 'id' && resolved.id === was)) {
+          messages.push(`${humanize(el.name)} cannot be changed`);
+        }
+      }
+    }
     this.checkOwnership(input, current, missing);
     const unique = new Map<string, string>();
     const byColumn = new Map<string, string>();
@@ -376,9 +405,9 @@ export class RecordWriter {
     return columns;
   }
 
-  private async writeCollections(trx: WriteDb, ownerId: number, a: ResolvedAssociations, writer: RowWriter): Promise<void> {
+  private async writeCollections(trx: WriteDb, ownerId: RecordId, a: ResolvedAssociations, writer: RowWriter): Promise<void> {
     for (const [el, list] of a.collections) {
-      const ids: number[] = [];
+      const ids: RecordId[] = [];
       for (const r of list) ids.push(await this.resolver.materialize(trx, r, writer));
       await this.repo.setMemberships(trx, ownerId, el.membership, ids);
     }
@@ -387,7 +416,7 @@ export class RecordWriter {
   /** Nested items, inside the write: removed, changed or added under the owner `ownerId`, in the client's order. */
   private async writeChildren(
     trx: WriteDb,
-    ownerId: number,
+    ownerId: RecordId,
     a: ResolvedAssociations,
     actor: Actor,
     writer: RowWriter,
@@ -418,7 +447,7 @@ export class RecordWriter {
   }
 
   /** Deletes one row and, by the foreign keys' cascade, its owned children; of concurrent deletes, the others are not_found. */
-  async remove(id: number): Promise<void> {
+  async remove(id: RecordId): Promise<void> {
     await this.write(async (trx) => {
       if (!(await this.repo.remove(trx, id))) throw this.gone(this.def, String(id));
       return id;
@@ -436,8 +465,8 @@ export class RecordWriter {
    * is reported at once; the database's unique indexes still decide races between writers,
    * on any table the write touches.
    */
-  private async write(body: (trx: WriteDb) => Promise<number>): Promise<number> {
-    let id: number;
+  private async write(body: (trx: WriteDb) => Promise<RecordId>): Promise<RecordId> {
+    let id: RecordId;
     try {
       // Its own transaction, or a savepoint when it runs in a chunk (a CSV load's rows).
       id = await this.deps.store.transact(body);

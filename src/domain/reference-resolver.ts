@@ -1,6 +1,6 @@
 import { humanize, indexCatalog } from '../catalog/lookup.js';
 import { resourceNamed } from '../catalog/registry.js';
-import type { ScalarValue } from '../catalog/types.js';
+import type { RecordId, ScalarValue } from '../catalog/types.js';
 import type { Row } from '../store/database.js';
 import type { RecordCaches } from '../store/record-caches.js';
 import type { RecordRepository } from '../store/record-repository.js';
@@ -9,14 +9,14 @@ import type { CompositeParts, RefSpec } from './record-input.js';
 
 /** A reference resolved to an existing id, or to a row to create once the whole write is valid. */
 export type Resolved =
-  | { readonly kind: 'id'; readonly id: number }
+  | { readonly kind: 'id'; readonly id: RecordId }
   | {
       readonly kind: 'create';
       readonly target: string;
       readonly fields: ReadonlyMap<string, ScalarValue | null>;
       /** Value objects of the new row (`RefSpec` `parts`): set when it is created, not matched on. */
       readonly parts: ReadonlyMap<string, CompositeParts | null>;
-      readonly links: ReadonlyMap<string, number | null>;
+      readonly links: ReadonlyMap<string, RecordId | null>;
       /** The natural key a new row gets ("1000.0 USD"), worked out before the write transaction. */
       readonly name: string;
     };
@@ -27,7 +27,7 @@ export interface RowWriter {
   encode(
     target: string,
     fields: ReadonlyMap<string, ScalarValue | null>,
-    links: ReadonlyMap<string, number | null>,
+    links: ReadonlyMap<string, RecordId | null>,
     parts?: ReadonlyMap<string, CompositeParts | null>,
   ): Row;
   /** Timestamps, audit users and defaults of a new row of `target`. */
@@ -41,13 +41,13 @@ export class ReferenceResolver {
     private readonly caches: RecordCaches,
   ) {}
 
-  private async exists(target: string, id: number): Promise<boolean> {
+  private async exists(target: string, id: RecordId): Promise<boolean> {
     if (resourceNamed(target).cached) return (await this.caches.byId(target, id)) !== undefined;
     return this.repository(target).exists(id);
   }
 
   /** The row whose `element` (the natural key unless given) is `key`; an alternate key is read from the database, not the caches. */
-  private async idByKey(target: string, key: string, element?: string): Promise<number | undefined> {
+  private async idByKey(target: string, key: string, element?: string): Promise<RecordId | undefined> {
     if (element !== undefined) return this.repository(target).idByKey(key, element);
     if (resourceNamed(target).cached) return (await this.caches.byKey(target, key))?.id;
     return this.repository(target).idByKey(key);
@@ -70,7 +70,7 @@ export class ReferenceResolver {
       return undefined;
     }
     const index = indexCatalog(def);
-    const links = new Map<string, number | null>();
+    const links = new Map<string, RecordId | null>();
     for (const [name, linkSpec] of spec.links) {
       const link = index.references.find((l) => l.name === name);
       if (!link) continue;
@@ -87,7 +87,7 @@ export class ReferenceResolver {
     for (const name of def.findOrCreateBy ?? []) {
       const link = index.references.find((l) => l.name === name);
       const linkedId = links.get(name);
-      if (link && typeof linkedId === 'number') {
+      if (link && linkedId != null) {
         const linkedDef = resourceNamed(link.target);
         const linked = linkedDef.cached
           ? await this.caches.byId(link.target, linkedId)
@@ -107,7 +107,7 @@ export class ReferenceResolver {
    * "1000.0 USD" unless the client gave other fields to keep. Safe under concurrency (see
    * RecordRepository.findOrCreate), and undone with the transaction if the rest of the write fails.
    */
-  async materialize(trx: WriteDb, r: Resolved, writer: RowWriter): Promise<number> {
+  async materialize(trx: WriteDb, r: Resolved, writer: RowWriter): Promise<RecordId> {
     if (r.kind === 'id') return r.id;
     const def = resourceNamed(r.target);
     const repo = this.repository(r.target);

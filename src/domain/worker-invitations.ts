@@ -1,3 +1,4 @@
+import type { RecordId } from '../catalog/types.js';
 import type { Mailer } from '../mail/mailer.js';
 import { invitationMessage } from '../mail/invitation.js';
 import type { MailRepository } from '../store/mail-repository.js';
@@ -42,7 +43,7 @@ export class WorkerInvitations {
   ) {}
 
   /** Invites worker `id`; returns the worker as written. Throws not_found or validation_failed. */
-  async invite(id: number, actor: Actor): Promise<StoredRecord> {
+  async invite(id: RecordId, actor: Actor): Promise<StoredRecord> {
     const worker = await this.workers.show(id);
     if (worker.values.get('portal-access') === 'Registered') {
       throw new RosterError('validation_failed', 'Worker is already registered on the supplier portal');

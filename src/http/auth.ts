@@ -1,3 +1,4 @@
+import { FAMILIES, type ApiFamily } from '../catalog/families.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../domain/actor.js';
 import { RosterError } from '../domain/errors.js';
@@ -6,7 +7,7 @@ import type { TokenService } from '../domain/tokens.js';
 import type { ApiKeyRepository } from '../store/api-key-repository.js';
 import type { ClientRepository } from '../store/client-repository.js';
 
-export const API_KEY_HEADER = 'x-coupa-api-key';
+export const API_KEY_HEADER = FAMILIES.core.keyHeader;
 
 const ANONYMOUS: Actor = { name: 'anonymous', userId: null };
 
@@ -22,18 +23,29 @@ export interface Credential {
 
 const CHALLENGE = 'Bearer realm="roster"';
 
+const AUTHENTICATION_REQUIRED: Readonly<Record<ApiFamily, string>> = {
+  core: 'Authentication required: send an OAuth access token (Authorization: Bearer …) or an API key (X-COUPA-API-KEY)',
+  cso: 'Authentication required: send a CSO API key (X-CSO-API-KEY)',
+};
+
 /**
  * One way of authenticating. It returns undefined when the request does not carry its kind
  * of credential, and throws `unauthorized` when it carries a bad one.
  */
 export type Authenticator = (request: FastifyRequest, reply: FastifyReply) => Promise<Credential | undefined>;
 
-export function apiKeyAuthenticator(keys: ApiKeyRepository): Authenticator {
+/**
+ * An API key in the header of `family` (`X-COUPA-API-KEY`, `X-CSO-API-KEY`), valid only if it
+ * was made for that family: a core key never opens CSO, nor a CSO key core.
+ */
+export function apiKeyAuthenticator(keys: ApiKeyRepository, family: ApiFamily = 'core'): Authenticator {
+  const name = FAMILIES[family].keyHeader;
   return async (request, reply) => {
-    const header = request.headers[API_KEY_HEADER];
+    const header = request.headers[name];
     const key = Array.isArray(header) ? header[0] : header;
     if (key === undefined || key === '') return undefined;
-    const record = await keys.findActive(key);
+    const found = await keys.findActive(key);
+    const record = found?.api === family ? found : undefined;
     if (!record) {
       // RFC 7235: every 401 carries a challenge.
       void reply.header('www-authenticate', CHALLENGE);
@@ -82,12 +94,21 @@ export function bearerAuthenticator(tokens: TokenService, clients: ClientReposit
  * raw URL could be bypassed. A request that matches no route goes to the 404 handler, which
  * reveals nothing. The checks run as an onRequest hook, so a rejected request is never parsed.
  */
-export function registerAuth(app: FastifyInstance, authenticators: readonly Authenticator[], limiter: RateLimiter | null): void {
+export function registerAuth(
+  app: FastifyInstance,
+  authenticators: readonly Authenticator[],
+  limiter: RateLimiter | null,
+  family: ApiFamily = 'core',
+): void {
   // Set on every request by the hook below; a reference value may not be shared as a default.
-  app.decorateRequest('actor', null as unknown as Actor);
+  if (!app.hasRequestDecorator('actor')) app.decorateRequest('actor', null as unknown as Actor);
+  const required = AUTHENTICATION_REQUIRED[family];
   app.addHook('onRequest', async (request, reply) => {
     request.actor = ANONYMOUS;
     const config = request.routeOptions.config;
+    // Each family's hook checks its own routes (the CSO API is mounted inside the core app too;
+    // the core app's hook runs first, then the CSO plugin's).
+    if ((config.family ?? 'core') !== family) return;
     if (request.is404 || config.public) return;
     let credential: Credential | undefined;
     for (const authenticate of authenticators) {
@@ -96,10 +117,7 @@ export function registerAuth(app: FastifyInstance, authenticators: readonly Auth
     }
     if (!credential) {
       void reply.header('www-authenticate', CHALLENGE);
-      throw new RosterError(
-        'unauthorized',
-        'Authentication required: send an OAuth access token (Authorization: Bearer …) or an API key (X-COUPA-API-KEY)',
-      );
+      throw new RosterError('unauthorized', required);
     }
     // registerRouteScopes gives every non-public route a scope; one without is refused all the same.
     if (credential.scopes && (config.scope === undefined || !credential.scopes.includes(config.scope))) {

@@ -1,3 +1,4 @@
+import type { ApiFamily } from '../catalog/families.js';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isRosterError, type ErrorCode } from '../domain/errors.js';
 import { unsupportedMediaType } from './format/body.js';
@@ -19,7 +20,8 @@ export function sendInternalError(request: FastifyRequest, reply: FastifyReply, 
   return sendError(request, reply, 'internal', ['An unexpected error occurred; it has been logged.']);
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+/** The error handler, and the answer to an unknown path in the shape of the app's `family`. */
+export function registerErrorHandling(app: FastifyInstance, family: ApiFamily = 'core'): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (isRosterError(err)) return sendError(request, reply, err.code, err.messages);
     const code = codeForFastify(err);
@@ -36,16 +38,20 @@ export function registerErrorHandling(app: FastifyInstance): void {
               : err.message;
     return sendError(request, reply, code, [message]);
   });
-  app.setNotFoundHandler((request, reply) => sendError(request, reply, 'route_not_found', [noRoute(request)]));
+  app.setNotFoundHandler((request, reply) => sendErrorAs(request, reply, 'route_not_found', [noRoute(request)], 'base', family));
 }
 
-const noRoute = (request: FastifyRequest): string => `No route matches ${request.method} ${request.url.split('?')[0] ?? ''}`;
+/** The 404's message for a path no route serves. */
+export const noRoute = (request: FastifyRequest): string =>
+  `No route matches ${request.method} ${request.url.split('?')[0] ?? ''}`;
 
 /**
  * Fastify's `frameworkErrors` option: a path the router cannot decode (`/api/users/%%45`) or
  * whose parameter is over its length limit matches no route, so it is answered like any
  * unknown path, a 404 in Coupa's shape, before authentication and without revealing more.
  */
-export function answerFrameworkError(_err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  void sendErrorAs(request, reply, 'route_not_found', [noRoute(request)], 'base');
+export function frameworkErrorAnswer(family: ApiFamily) {
+  return (_err: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    void sendErrorAs(request, reply, 'route_not_found', [noRoute(request)], 'base', family);
+  };
 }

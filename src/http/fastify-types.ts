@@ -1,3 +1,4 @@
+import type { ApiFamily } from '../catalog/families.js';
 import type { Actor } from '../domain/actor.js';
 import type { LoadScheduler } from '../domain/loads/load-scheduler.js';
 
@@ -11,6 +12,8 @@ declare module 'fastify' {
     public?: boolean;
     /** What the route's body must be, named by a 415 (an upload's multipart field); else XML or JSON. */
     accepts?: string;
+    /** The API family the route belongs to (catalog/families.ts): its credentials, scopes and error shape. Core when absent. */
+    family?: ApiFamily;
   }
   interface FastifyRequest {
     actor: Actor;

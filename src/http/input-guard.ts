@@ -68,7 +68,13 @@ export function registerInputGuard(app: FastifyInstance): void {
       done(new RosterError(oauth ? 'invalid_request' : 'invalid_query', message));
       return;
     }
-    const body = request.body instanceof XmlBody ? request.body.doc : request.body;
+    // A CSO write is lenient: each item's values are checked on their own (catalog/values.ts).
+    const body =
+      request.routeOptions.config.family === 'cso'
+        ? undefined
+        : request.body instanceof XmlBody
+          ? request.body.doc
+          : request.body;
     const inBody = findForbidden(body);
     if (inBody) {
       // A deeply nested finding is named by its first few keys; the message stays readable.

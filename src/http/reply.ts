@@ -3,7 +3,9 @@ import { ERROR_CATALOG, type ErrorCode } from '../domain/errors.js';
 import { renderJson, renderJsonErrors } from '../render/json.js';
 import type { OutObject } from '../render/out.js';
 import { renderXml, renderXmlErrors, renderXmlList } from '../render/xml.js';
-import { wantsJson } from './format/negotiate.js';
+import { prefersXml, wantsJson } from './format/negotiate.js';
+import { csoErrorBody } from '../render/cso-json.js';
+import type { ApiFamily } from '../catalog/families.js';
 
 const XML_TYPE = 'application/xml; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -46,9 +48,27 @@ export function sendErrorAs(
   code: ErrorCode,
   messages: readonly string[],
   resource: string,
+  family: ApiFamily = request.routeOptions.config.family ?? 'core',
 ): FastifyReply {
-  const { status, headers, body } = errorResponse(code, messages, wantsJson(request), resource);
+  const { status, headers, body } =
+    family === 'cso'
+      ? csoErrorResponse(code, messages, prefersXml(request))
+      : errorResponse(code, messages, wantsJson(request), resource);
   return reply.code(status).headers(headers).send(body);
+}
+
+/**
+ * A CSO error (docs/cso-api.md): `{"result":[{"type":"api.error.<code>","description":…}]}`,
+ * or Coupa's `<errors><error>…</error></errors>` when the client prefers XML; the stable code
+ * in `X-Roster-Error-Code`, as every Roster error. Pure.
+ */
+export function csoErrorResponse(code: ErrorCode, messages: readonly string[], xml: boolean): ErrorResponse {
+  const { status } = ERROR_CATALOG[code];
+  return {
+    status,
+    headers: { 'content-type': xml ? XML_TYPE : JSON_TYPE, 'x-roster-error-code': code },
+    body: xml ? renderXmlErrors(messages, true) : JSON.stringify(csoErrorBody(code, messages)),
+  };
 }
 
 /** An error answer as data, before anything is sent. */

@@ -21,6 +21,8 @@ export interface QueryResource {
   readonly schema: QuerySchema;
   readonly shape: Shape;
   readonly aliases?: QueryAliases;
+  /** The most records a page holds, and how many it holds unless `limit` says fewer (`MAX_LIMIT` when absent; CSO's 250). */
+  readonly pageSize?: number;
 }
 
 export type Parsed<T> = { ok: true; query: T } | { ok: false; problems: string[] };
@@ -202,7 +204,8 @@ export function parseQuery(resource: QueryResource, params: Record<string, unkno
   const problems: string[] = [];
   const conditions: Condition[] = [];
   let offset = 0;
-  let limit = MAX_LIMIT;
+  const pageSize = resource.pageSize ?? MAX_LIMIT;
+  let limit = pageSize;
   let order: Ordering | undefined;
   let dir: 'asc' | 'desc' = 'asc';
   let orderField: QueryField | undefined;
@@ -217,7 +220,7 @@ export function parseQuery(resource: QueryResource, params: Record<string, unkno
       const n = nonNegativeInt(value);
       if (n === undefined) problems.push(`Query parameter '${name}' must be a non-negative integer`);
       else if (param === 'offset') offset = n;
-      else limit = Math.min(n, MAX_LIMIT);
+      else limit = Math.min(n, pageSize);
     } else if (param === 'order-by') {
       orderField = resource.schema.orderable(value);
       if (!orderField) problems.push(`Query parameter 'order_by' names no sortable element: '${value}'`);

@@ -1,7 +1,8 @@
+import { idCodecOf } from '../catalog/ids.js';
 import { assertNever, indexCatalog } from '../catalog/lookup.js';
 import { resourceNamed } from '../catalog/registry.js';
 import { shallowKeys, type ResourceDef } from '../catalog/resource.js';
-import type { Element } from '../catalog/types.js';
+import type { Element, RecordId } from '../catalog/types.js';
 import type { Shape, View } from '../query/view.js';
 import type { StoredRecord } from '../store/record-codec.js';
 import type { OutNode, OutObject } from './out.js';
@@ -9,7 +10,7 @@ import { pick, project, shapeOf } from './project.js';
 
 /** What the presenter needs already loaded: rows of other resources, by resource name and id. */
 export interface PresentLookups {
-  record(target: string, id: number): StoredRecord | undefined;
+  record(target: string, id: RecordId): StoredRecord | undefined;
 }
 
 /**
@@ -52,7 +53,7 @@ function scalarNode(el: Element, r: StoredRecord): OutNode {
 /** The row another one points at: read with it (joined), or from the lookups. */
 function referenced(r: StoredRecord, name: string, target: string, lookups: PresentLookups): StoredRecord | undefined {
   const id = r.refs.get(name);
-  if (typeof id !== 'number') return undefined;
+  if (id == null) return undefined;
   return r.joined.get(name) ?? lookups.record(target, id);
 }
 
@@ -74,7 +75,7 @@ function presentNested(
     return {
       tag,
       fields: [
-        ['id', { t: 'integer', v: r.id }],
+        ['id', { t: idCodecOf(def).type, v: r.id }],
         [def.key, { t: index.key.type, v: r.values.get(def.key) ?? null }],
       ],
     };

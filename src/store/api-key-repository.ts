@@ -1,3 +1,4 @@
+import { isApiFamily, type ApiFamily } from '../catalog/families.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { datetimeFromDb, nowIso } from './codec.js';
 import { CredentialCache } from './credential-cache.js';
@@ -11,6 +12,8 @@ export interface ApiKeyRecord {
   readonly scopes: readonly string[] | null;
   /** The API user records written with this key are stamped with; null for keys made before API users. */
   readonly userId: number | null;
+  /** The API family the key opens (`X-COUPA-API-KEY` for core, `X-CSO-API-KEY` for CSO); never the other. */
+  readonly api: ApiFamily;
   readonly createdAt: string;
   readonly revokedAt: string | null;
 }
@@ -27,6 +30,7 @@ function decode(row: Record<string, unknown>): ApiKeyRecord {
     name: String(row['name']),
     scopes: typeof scopes === 'string' && scopes !== '' ? scopes.split(' ') : null,
     userId: row['user_id'] == null ? null : Number(row['user_id']),
+    api: typeof row['api'] === 'string' && isApiFamily(row['api']) ? row['api'] : 'core',
     createdAt: datetimeFromDb(row['created_at']) ?? '',
     revokedAt: datetimeFromDb(row['revoked_at']),
   };
@@ -46,19 +50,23 @@ export class ApiKeyRepository {
     );
   }
 
-  /** Stores a key's digest (idempotent for a key already present). */
+  /**
+   * Stores a key's digest (idempotent for a key already present, whatever `api` it was made
+   * for: one secret is one key).
+   */
   async add(
     key: string,
     name: string,
     scopes: readonly string[] | null = null,
     userId: number | null = null,
+    api: ApiFamily = 'core',
   ): Promise<ApiKeyRecord> {
     const keyHash = hashApiKey(key);
     const existing = await this.store.db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
     if (existing) return decode(existing);
     const row = await this.store.db
       .insertInto('api_keys')
-      .values({ name, key_hash: keyHash, scopes: scopes ? scopes.join(' ') : null, user_id: userId, created_at: nowIso() })
+      .values({ name, key_hash: keyHash, scopes: scopes ? scopes.join(' ') : null, user_id: userId, api, created_at: nowIso() })
       .returningAll()
       .executeTakeFirstOrThrow();
     return decode(row);
@@ -70,7 +78,7 @@ export class ApiKeyRepository {
     return row ? decode(row) : undefined;
   }
 
-  /** The active key with this secret, if any. */
+  /** The active key with this secret, if any (of any family: the caller checks `api`). */
   async findActive(key: string): Promise<ApiKeyRecord | undefined> {
     const hash = hashApiKey(key);
     const now = Date.now();
@@ -91,11 +99,13 @@ export class ApiKeyRepository {
     return rows.map(decode);
   }
 
-  async countActive(): Promise<number> {
+  /** How many keys of `api` are active. */
+  async countActive(api: ApiFamily = 'core'): Promise<number> {
     const r = await this.store.db
       .selectFrom('api_keys')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('revoked_at', 'is', null)
+      .where('api', '=', api)
       .executeTakeFirstOrThrow();
     return r['n'];
   }

@@ -20,6 +20,11 @@ export function fromDb(type: ScalarType, value: unknown): ScalarValue | null {
       return value instanceof Date ? value.toISOString() : text(value);
     case 'decimal':
       return canonicalDecimal(text(value));
+    case 'bigint':
+      // Read as text (RecordRepository selects these columns cast): a number here has lost digits.
+      if (typeof value === 'number' && !Number.isSafeInteger(value))
+        throw new Error(`A bigint column was read as a rounded number`);
+      return text(value);
     default:
       return text(value);
   }

@@ -58,8 +58,12 @@ let pgModule: typeof pg | undefined;
 export function pgDriver(): typeof pg {
   if (!pgModule) {
     pgModule = createRequire(import.meta.url)('pg') as typeof pg;
-    // Return int8 (COUNT, bigserial) as numbers and numeric as its exact string.
-    pgModule.types.setTypeParser(pgModule.types.builtins.INT8, (v) => Number(v));
+    // Return int8 (COUNT, bigserial) as numbers, but never a rounded one: past 2^53 (a CSO id
+    // not read as text) the exact string; numeric as its exact string.
+    pgModule.types.setTypeParser(pgModule.types.builtins.INT8, (v) => {
+      const n = Number(v);
+      return Number.isSafeInteger(n) ? n : v;
+    });
     // A date is a calendar day, not an instant: keep PostgreSQL's `YYYY-MM-DD` text rather than a local-midnight Date.
     pgModule.types.setTypeParser(pgModule.types.builtins.DATE, (v) => v);
   }

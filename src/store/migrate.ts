@@ -10,6 +10,7 @@ import { lookupsMigration } from './migrations/008-lookups.js';
 import { referenceElementsMigration } from './migrations/009-reference-elements.js';
 import { caselessKeysMigration } from './migrations/010-caseless-keys.js';
 import { flatFilesMigration } from './migrations/011-flat-files.js';
+import { csoMigration } from './migrations/012-cso.js';
 import type { Store } from './database.js';
 import type { StoreDialect } from './dialects/index.js';
 
@@ -27,6 +28,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '009-reference-elements': referenceElementsMigration(dialect),
     '010-caseless-keys': caselessKeysMigration,
     '011-flat-files': flatFilesMigration(dialect),
+    '012-cso': csoMigration(dialect),
   };
 }
 

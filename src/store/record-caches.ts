@@ -1,11 +1,12 @@
 import { indexCatalog } from '../catalog/lookup.js';
 import { resourceNamed } from '../catalog/registry.js';
 import { foldCase } from '../query/caseless.js';
+import type { RecordId } from '../catalog/types.js';
 import type { StoredRecord } from './record-codec.js';
 import type { RecordRepository } from './record-repository.js';
 
 interface TableCache {
-  readonly byId: Map<number, StoredRecord>;
+  readonly byId: Map<RecordId, StoredRecord>;
   /** By natural key, case folded (query/caseless.ts): `engineering` finds Engineering, as Coupa's collation does. */
   readonly byKey: Map<string, StoredRecord>;
 }
@@ -50,11 +51,11 @@ export class RecordCaches {
   }
 
   /** Synchronous lookup for rendering; call `ensure` first. */
-  cached(name: string, id: number): StoredRecord | undefined {
+  cached(name: string, id: RecordId): StoredRecord | undefined {
     return this.tables.get(name)?.byId.get(id);
   }
 
-  async byId(name: string, id: number): Promise<StoredRecord | undefined> {
+  async byId(name: string, id: RecordId): Promise<StoredRecord | undefined> {
     const hit = this.cached(name, id);
     if (hit) return hit;
     const [row] = await this.repository(name).findPlain([id]);
@@ -69,17 +70,17 @@ export class RecordCaches {
   }
 
   /** Makes sure every id, and every row a nested rendering of those rows shows, is in the cache. */
-  async ensure(name: string, ids: Iterable<number>): Promise<void> {
+  async ensure(name: string, ids: Iterable<RecordId>): Promise<void> {
     const list = [...new Set(ids)];
     const missing = list.filter((id) => !this.cached(name, id));
     for (const row of await this.repository(name).findPlain(missing)) this.remember(name, row);
     const def = resourceNamed(name);
     for (const el of indexCatalog(def).references) {
       if (!def.simple.includes(el.name) || !resourceNamed(el.target).cached) continue;
-      const linked: number[] = [];
+      const linked: RecordId[] = [];
       for (const id of list) {
         const l = this.cached(name, id)?.refs.get(el.name);
-        if (typeof l === 'number') linked.push(l);
+        if (l != null) linked.push(l);
       }
       if (linked.length > 0) await this.ensure(el.target, linked);
     }

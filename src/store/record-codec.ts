@@ -1,17 +1,19 @@
 import { indexCatalog } from '../catalog/lookup.js';
 import { resourceNamed } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
-import type { ReferenceElement, ScalarElement, ScalarType, ScalarValue } from '../catalog/types.js';
+import { sql, type AliasedRawBuilder } from 'kysely';
+import { idCodecOf } from '../catalog/ids.js';
+import type { RecordId, ReferenceElement, ScalarElement, ScalarType, ScalarValue } from '../catalog/types.js';
 import { fromDb } from './codec.js';
 import type { Row } from './database.js';
 
 /** A row of any resource as stored, decoded by its definition. */
 export interface StoredRecord {
-  readonly id: number;
+  readonly id: RecordId;
   /** Scalars by element name (the id included). */
   readonly values: ReadonlyMap<string, ScalarValue | null>;
   /** Reference element name -> id of the row it names. */
-  readonly refs: ReadonlyMap<string, number | null>;
+  readonly refs: ReadonlyMap<string, RecordId | null>;
   readonly composites: ReadonlyMap<string, ReadonlyMap<string, string | null> | null>;
   /** Membership kind -> ids, in the client's order. */
   readonly collections: ReadonlyMap<string, readonly number[]>;
@@ -41,8 +43,13 @@ export interface RecordCodec {
   readonly def: ResourceDef;
   /** Every stored column but secrets. */
   readonly columns: readonly string[];
-  /** The catalogue type of each of `columns` (a reference's column holds an integer id, a composite's parts text). */
+  /** The catalogue type of each of `columns` (a reference's column holds its target's id type, a composite's parts text). */
   readonly types: ReadonlyMap<string, ScalarType>;
+  /**
+   * `column` of `table` as a select reads it: as it is, or as text for a `bigint` (an id of
+   * 19 digits a JS number would round; SQLite's driver has no other way to return it whole).
+   */
+  selected(table: string, column: string, as?: string): string | AliasedRawBuilder<unknown, string>;
   readonly joins: readonly Join[];
   readonly membershipKinds: ReadonlySet<string>;
   decode(row: Row, memberships?: ReadonlyMap<string, readonly number[]>): StoredRecord;
@@ -85,7 +92,7 @@ export function recordCodec(def: ResourceDef): RecordCodec {
   ];
   const types = new Map<string, ScalarType>([
     ...index.scalars.map((e) => [e.column, e.type] as const),
-    ...index.references.map((e) => [e.column, 'integer'] as const),
+    ...index.references.map((e) => [e.column, idCodecOf(resourceNamed(e.target)).type] as const),
     ...index.composites.flatMap((e) => e.fields.map((f) => [f.column, 'string'] as const)),
   ]);
   const joins: Join[] = index.references
@@ -104,10 +111,16 @@ export function recordCodec(def: ResourceDef): RecordCodec {
     return recordCodec(join.target).decode(sub, new Map());
   };
 
+  const ids = idCodecOf(def);
+  const refIds = new Map(index.references.map((el) => [el.name, idCodecOf(resourceNamed(el.target))] as const));
   const codec: RecordCodec = {
     def,
     columns,
     types,
+    selected(table, column, as = column) {
+      if (types.get(column) !== 'bigint') return as === column ? `${table}.${column}` : sql.ref(`${table}.${column}`).as(as);
+      return sql`cast(${sql.ref(`${table}.${column}`)} as text)`.as(as);
+    },
     joins,
     membershipKinds,
     decode(row, memberships = parseMemberships(row['memberships'], membershipKinds)) {
@@ -129,10 +142,12 @@ export function recordCodec(def: ResourceDef): RecordCodec {
       }
       const values = new Map<string, ScalarValue | null>();
       for (const el of index.scalars) if (el.column in row) values.set(el.name, decodeScalar(el, row[el.column]));
-      const refs = new Map<string, number | null>();
-      for (const el of index.references)
-        if (el.column in row) refs.set(el.name, row[el.column] == null ? null : Number(row[el.column]));
-      return { id: Number(row['id']), values, refs, composites, collections: memberships, joined, children: NO_CHILDREN };
+      const refs = new Map<string, RecordId | null>();
+      for (const el of index.references) {
+        const value = row[el.column];
+        if (el.column in row) refs.set(el.name, value == null ? null : (refIds.get(el.name) ?? ids).fromDb(value));
+      }
+      return { id: ids.fromDb(row['id']), values, refs, composites, collections: memberships, joined, children: NO_CHILDREN };
     },
   };
   codecs.set(def, codec);

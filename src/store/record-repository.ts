@@ -1,8 +1,9 @@
 import { sql, type Expression, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { idCodecOf, type IdCodec } from '../catalog/ids.js';
 import { indexCatalog } from '../catalog/lookup.js';
 import { ownedBy } from '../catalog/registry.js';
 import { membershipOwner, membershipTable, type ResourceDef } from '../catalog/resource.js';
-import type { ChildrenElement } from '../catalog/types.js';
+import type { ChildrenElement, RecordId } from '../catalog/types.js';
 import type { Database, Row, Store } from './database.js';
 import type { JsonCarried } from './dialects/dialect.js';
 import { caseless, comparedCaseless } from '../query/caseless.js';
@@ -29,6 +30,11 @@ export class RecordRepository {
   private readonly byUnique = new Map<string, PreparedQuery>();
   /** Each children element with the child's repository and the column naming the owner. */
   private readonly owned: ReadonlyArray<{ el: ChildrenElement; repo: RecordRepository; column: string }>;
+  /** How ids of this resource are read (`bigint` ones as text). */
+  private readonly ids: IdCodec;
+  private readonly idSelected: ReturnType<RecordCodec['selected']>;
+  /** The row's own columns as a select reads them. */
+  private readonly plainColumns: ReadonlyArray<ReturnType<RecordCodec['selected']>>;
   /** What `selectFull` returns, in order, and how each value travels inside a JSON array. */
   private readonly outputs: ReadonlyArray<{ readonly name: string; readonly type: JsonCarried }>;
 
@@ -38,6 +44,9 @@ export class RecordRepository {
   ) {
     this.def = def;
     this.codec = recordCodec(def);
+    this.ids = idCodecOf(def);
+    this.idSelected = this.codec.selected(def.table, 'id');
+    this.plainColumns = this.codec.columns.map((c) => this.codec.selected(def.table, c));
     this.byId = new PreparedQuery(store, (db) => this.selectFull(db).where(`${def.table}.id`, '=', 0));
     this.owned = indexCatalog(def).children.map((el) => {
       const { child, owner } = ownedBy(el);
@@ -110,7 +119,7 @@ export class RecordRepository {
    */
   private selectFull(db: WriteDb) {
     const { table } = this.def;
-    let q = db.selectFrom(table).select(this.codec.columns.map((c) => `${table}.${c}`));
+    let q = db.selectFrom(table).select(this.codec.columns.map((c) => this.codec.selected(table, c)));
     if (this.codec.membershipKinds.size > 0) {
       const agg = this.store.dialect.stringAgg;
       const owner = sql.ref(`m.${membershipOwner(this.def)}`);
@@ -126,7 +135,7 @@ export class RecordRepository {
       const a = join.alias;
       q = q
         .leftJoin(`${join.target.table} as ${a}`, `${a}.id`, `${table}.${join.element.column}`)
-        .select(join.columns.map((c) => sql.ref(`${a}.${c}`).as(joinedName(join.element.column, c))));
+        .select(join.columns.map((c) => recordCodec(join.target).selected(a, c, joinedName(join.element.column, c))));
     }
     if (this.owned.length > 0) {
       const id = sql.ref(`${table}.id`);
@@ -136,7 +145,7 @@ export class RecordRepository {
     return q;
   }
 
-  async findById(id: number): Promise<StoredRecord | undefined> {
+  async findById(id: RecordId): Promise<StoredRecord | undefined> {
     const [found] = this.records(await this.byId.execute([id]));
     return found;
   }
@@ -170,8 +179,11 @@ export class RecordRepository {
   async findPage(query: RecordQuery, offset: number, limit: number): Promise<StoredRecord[]> {
     // Pick the page by id first: skipping `offset` rows then reads ids only, and the wide rows
     // and their memberships are read for the page alone.
-    const picked = await query(this.store.db.selectFrom(this.def.table).select('id')).offset(offset).limit(limit).execute();
-    const ids = picked.map((r) => Number(r['id']));
+    const picked = await query(this.store.db.selectFrom(this.def.table).select(this.idSelected))
+      .offset(offset)
+      .limit(limit)
+      .execute();
+    const ids = picked.map((r) => this.ids.fromDb(r['id']));
     if (ids.length === 0) return [];
     let full = this.byIds.get(ids.length);
     if (!full) {
@@ -180,7 +192,7 @@ export class RecordRepository {
       this.byIds.set(ids.length, full);
     }
     const rows = await full.execute(ids);
-    const byId = new Map(rows.map((r) => [Number(r['id']), r]));
+    const byId = new Map(rows.map((r) => [this.ids.fromDb(r['id']), r]));
     return this.records(
       ids.flatMap((id): Row[] => {
         const row = byId.get(id);
@@ -190,10 +202,10 @@ export class RecordRepository {
   }
 
   /** Rows by id, their own columns only (no memberships, nothing joined): for caches and nested renderings. */
-  async findPlain(ids: readonly number[], db: WriteDb = this.store.db): Promise<StoredRecord[]> {
+  async findPlain(ids: readonly RecordId[], db: WriteDb = this.store.db): Promise<StoredRecord[]> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return [];
-    const rows = await db.selectFrom(this.def.table).select(this.codec.columns).where('id', 'in', unique).execute();
+    const rows = await db.selectFrom(this.def.table).select(this.plainColumns).where('id', 'in', unique).execute();
     return rows.map((r) => this.codec.decode(r, new Map()));
   }
 
@@ -201,13 +213,13 @@ export class RecordRepository {
   async findPlainByKey(key: string, db: WriteDb = this.store.db): Promise<StoredRecord | undefined> {
     const row = await db
       .selectFrom(this.def.table)
-      .select(this.codec.columns)
+      .select(this.plainColumns)
       .where(this.matches(indexCatalog(this.def).key.column, key))
       .executeTakeFirst();
     return row ? this.codec.decode(row, new Map()) : undefined;
   }
 
-  async exists(id: number): Promise<boolean> {
+  async exists(id: RecordId): Promise<boolean> {
     const row = await this.store.db.selectFrom(this.def.table).select('id').where('id', '=', id).executeTakeFirst();
     return row !== undefined;
   }
@@ -218,7 +230,7 @@ export class RecordRepository {
    * is. Coupa keeps alternate keys unique, Roster's fixtures need not: then the oldest row, as
    * Rails' `find_by` returns one.
    */
-  async idByKey(key: string, element?: string): Promise<number | undefined> {
+  async idByKey(key: string, element?: string): Promise<RecordId | undefined> {
     const index = indexCatalog(this.def);
     const el =
       element === undefined
@@ -226,14 +238,14 @@ export class RecordRepository {
         : (index.alternateKeys.find((e) => e.name === element) ??
           index.scalars.find((e) => e.name === element && e.unique === true));
     if (!el) throw new Error(`${this.def.name} has no alternate or unique key ${element ?? ''}`);
-    const query = this.store.db.selectFrom(this.def.table).select('id').where(this.matches(el.column, key));
+    const query = this.store.db.selectFrom(this.def.table).select(this.idSelected).where(this.matches(el.column, key));
     // The natural key is unique: no ordering, so the planner keeps to its lower(key) index (migration 10).
     const row = await (element === undefined ? query : query.orderBy('id')).executeTakeFirst();
-    return row ? Number(row['id']) : undefined;
+    return row ? this.ids.fromDb(row['id']) : undefined;
   }
 
   /** The stored (hashed) value of secret element `name` of row `id`: null when unset, undefined when there is no such row. */
-  async secret(id: number, name: string): Promise<string | null | undefined> {
+  async secret(id: RecordId, name: string): Promise<string | null | undefined> {
     const el = this.def.elements.find((e) => e.kind === 'secret' && e.name === name);
     if (el?.kind !== 'secret') throw new Error(`${this.def.name} has no secret ${name}`);
     const row = await this.store.db.selectFrom(this.def.table).select(el.column).where('id', '=', id).executeTakeFirst();
@@ -243,7 +255,7 @@ export class RecordRepository {
   }
 
   /** Which of the given unique column values already belong to another row. */
-  async taken(db: WriteDb, values: ReadonlyMap<string, string>, exceptId?: number): Promise<Set<string>> {
+  async taken(db: WriteDb, values: ReadonlyMap<string, string>, exceptId?: RecordId): Promise<Set<string>> {
     const taken = new Set<string>();
     for (const [column, value] of values) {
       let q = db.selectFrom(this.def.table).select('id').where(this.matches(column, value));
@@ -253,9 +265,9 @@ export class RecordRepository {
     return taken;
   }
 
-  async insert(db: WriteDb, columns: Row): Promise<number> {
-    const row = await db.insertInto(this.def.table).values(columns).returning('id').executeTakeFirstOrThrow();
-    return Number(row['id']);
+  async insert(db: WriteDb, columns: Row): Promise<RecordId> {
+    const row = await db.insertInto(this.def.table).values(columns).returning(this.idSelected).executeTakeFirstOrThrow();
+    return this.ids.fromDb(row['id']);
   }
 
   /** Rows for a fresh table (seed data): one statement; rows whose key is already there are skipped. */
@@ -272,7 +284,7 @@ export class RecordRepository {
    * Sets columns of row `id`; false when no row has that id (any more: a concurrent delete won).
    * With no columns to set it only says whether the row is there.
    */
-  async update(db: WriteDb, id: number, columns: Row): Promise<boolean> {
+  async update(db: WriteDb, id: RecordId, columns: Row): Promise<boolean> {
     if (Object.keys(columns).length === 0) {
       return (await db.selectFrom(this.def.table).select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
     }
@@ -284,13 +296,13 @@ export class RecordRepository {
    * Removes one row (an owned child whose owner's write sent `_destroy`, or a DELETE); its own
    * children go with it. False when there was no such row: of concurrent deletes, one is true.
    */
-  async remove(db: WriteDb, id: number): Promise<boolean> {
+  async remove(db: WriteDb, id: RecordId): Promise<boolean> {
     const result = await db.deleteFrom(this.def.table).where('id', '=', id).executeTakeFirst();
     return result.numDeletedRows > 0n;
   }
 
   /** Replaces one collection of a row, keeping the client's order. */
-  async setMemberships(db: WriteDb, ownerId: number, kind: string, refIds: readonly number[]): Promise<void> {
+  async setMemberships(db: WriteDb, ownerId: RecordId, kind: string, refIds: readonly RecordId[]): Promise<void> {
     const table = membershipTable(this.def);
     const owner = membershipOwner(this.def);
     await db.deleteFrom(table).where(owner, '=', ownerId).where('kind', '=', kind).execute();
@@ -309,14 +321,14 @@ export class RecordRepository {
    * row all find the one the first created. Everything goes through `trx`: if the transaction
    * rolls back, nothing of it remains.
    */
-  async findOrCreate(trx: WriteDb, match: Row, create: () => Promise<Row>): Promise<number> {
+  async findOrCreate(trx: WriteDb, match: Row, create: () => Promise<Row>): Promise<RecordId> {
     await this.store.dialect.serialize(trx, `roster.find-or-create.${this.def.table}`);
-    let q = trx.selectFrom(this.def.table).select('id');
+    let q = trx.selectFrom(this.def.table).select(this.idSelected);
     for (const [column, value] of Object.entries(match)) {
       q = value === null ? q.where(column, 'is', null) : q.where(this.matches(column, value));
     }
     const existing = await q.orderBy('id').executeTakeFirst();
-    if (existing) return Number(existing['id']);
+    if (existing) return this.ids.fromDb(existing['id']);
     return this.insert(trx, await create());
   }
 
@@ -328,6 +340,17 @@ export class RecordRepository {
       .where(this.matches(indexCatalog(this.def).key.column, key))
       .executeTakeFirst();
     return row !== undefined;
+  }
+
+  /** How many rows the query's conditions match (its paging and ordering aside). */
+  async countMatching(query: RecordQuery): Promise<number> {
+    // Counted over the filtered ids: PostgreSQL refuses an ORDER BY beside count(*).
+    const matching = query(this.store.db.selectFrom(this.def.table).select('id'));
+    const r = await this.store.db
+      .selectFrom(matching.as('matching'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return r.n;
   }
 
   async count(): Promise<number> {

@@ -1,3 +1,4 @@
+import { serialId } from '../../src/catalog/ids.js';
 import { SyntaxValidator } from 'fast-xml-validator';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
@@ -88,7 +89,7 @@ export async function listUsers(t: TestApp, query = ''): Promise<JsonUser[]> {
 export async function refId(store: Store, table: string, key: string): Promise<number> {
   const id = await new RecordRepository(store, resourceNamed(table)).idByKey(key);
   if (id === undefined) throw new Error(`test setup: no ${table} row with key ${key}`);
-  return id;
+  return serialId(id);
 }
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };

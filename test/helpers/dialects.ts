@@ -121,6 +121,16 @@ async function prepareWorkerSchema(): Promise<WorkerSchema> {
       sequence: r.sequence,
     }));
     for (const t of tables) await client.query(`create table ${t.copy} as select * from ${t.name}`);
+    // Where the migration started a sequence past 1 (CSO's 19-digit ids, catalog/ids.ts), a reset
+    // keeps that start: each sequence's next value now is the least it is reset to.
+    const starts = new Map<string, string>();
+    for (const t of tables) {
+      if (t.sequence === null) continue;
+      const { rows: seq } = await client.query<{ next: string }>(
+        `select (case when is_called then last_value + 1 else last_value end)::text as next from ${t.sequence}`,
+      );
+      starts.set(t.sequence, seq[0]?.next ?? '1');
+    }
     // Reference rows point at users (created-by) and users at reference rows, so no table order
     // satisfies the foreign keys: the reset runs with them off (`replica`), as a restore does.
     // DELETE costs a fraction of TRUNCATE on tables of a few rows.
@@ -129,7 +139,11 @@ async function prepareWorkerSchema(): Promise<WorkerSchema> {
       ...tables.map((t) => `delete from ${t.name}`),
       ...tables.map((t) => `insert into ${t.name} select * from ${t.copy}`),
       ...tables.flatMap((t) =>
-        t.sequence === null ? [] : [`select setval('${t.sequence}', coalesce((select max(id) from ${t.name}), 0) + 1, false)`],
+        t.sequence === null
+          ? []
+          : [
+              `select setval('${t.sequence}', greatest(coalesce((select max(id) from ${t.name}), 0) + 1, ${starts.get(t.sequence) ?? '1'}), false)`,
+            ],
       ),
       'set session_replication_role = origin',
     ].join(';\n');

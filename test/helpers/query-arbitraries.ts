@@ -1,3 +1,4 @@
+import { serialId } from '../../src/catalog/ids.js';
 import fc from 'fast-check';
 import { Engine } from '../../src/domain/engine.js';
 import { compileQuery } from '../../src/query/compile.js';
@@ -20,7 +21,7 @@ export const PAGING_RUNS = Math.max(1, Math.round(RUNS / 2));
 export async function sqlPage(store: Store, repo: RecordRepository, params: Params): Promise<number[]> {
   const q = Engine.detached(store).service(repo.def.name).parseQuery(params);
   const rows = await repo.findPage(compileQuery(store.dialect, repo.def.table, q), q.offset, q.limit);
-  return rows.map((r) => r.id);
+  return rows.map((r) => serialId(r.id));
 }
 
 /**

@@ -4,7 +4,8 @@ import { RESOURCES } from '../../catalog/registry.js';
 import type { FlatFileSpec, ResourceDef } from '../../catalog/resource.js';
 import { DATA_FILE_SOURCES, DATA_FILE_STATUSES, type DataFileStatus } from '../../catalog/resources/data-file-sources.js';
 import { UPLOAD_ERRORS } from '../../catalog/resources/upload-errors.js';
-import type { ScalarValue } from '../../catalog/types.js';
+import { idCodecOf, serialId } from '../../catalog/ids.js';
+import type { RecordId, ScalarValue } from '../../catalog/types.js';
 import { nowIso } from '../../store/codec.js';
 import type { FileStore } from '../../store/file-store.js';
 import type { ClaimedJob, JobRepository } from '../../store/job-repository.js';
@@ -129,7 +130,8 @@ export class LoadService {
     ]);
     const outcome = await this.sources.write({ doc: {} }, actor, {
       system,
-      alongside: async (trx, id) => {
+      alongside: async (trx, written) => {
+        const id = serialId(written);
         const owner = { table: DATA_FILE_SOURCES.table, id, slot: 'file' };
         if (file.path !== undefined) {
           const to = await this.archivePath(trx, spec, file.filename, id);
@@ -144,7 +146,7 @@ export class LoadService {
       },
     });
     if (!outcome.ok) throw outcome.error;
-    return outcome.id;
+    return serialId(outcome.id);
   }
 
   /** The archive path of a picked-up file: its own name, or with the load's id when that is taken. */
@@ -193,22 +195,23 @@ export class LoadService {
   /** Runs one claimed load to its end; undefined when the lease was lost to another process meanwhile. */
   private async run(job: ClaimedJob): Promise<LoadSummary | undefined> {
     const source = await this.sources.show(job.subjectId);
+    const sourceId = serialId(source.id);
     const def = LOADABLE.find((l) => l.spec.sourceFor === source.values.get('source-for'))?.def;
-    const file = await this.deps.files.owned({ table: DATA_FILE_SOURCES.table, id: source.id, slot: 'file' });
-    if (!def?.flatFile || !file) return this.finish(job, source.id, 'Failed', 'Roster has no loader or no file for this source');
+    const file = await this.deps.files.owned({ table: DATA_FILE_SOURCES.table, id: sourceId, slot: 'file' });
+    if (!def?.flatFile || !file) return this.finish(job, sourceId, 'Failed', 'Roster has no loader or no file for this source');
     if (job.attempts > MAX_ATTEMPTS) {
-      return this.finish(job, source.id, 'Failed', `Roster stopped this load after ${MAX_ATTEMPTS} attempts`);
+      return this.finish(job, sourceId, 'Failed', `Roster stopped this load after ${MAX_ATTEMPTS} attempts`);
     }
     const spec = def.flatFile;
     const csv = await readCsvFile(file.data, this.options.limits);
-    if (!csv.ok) return this.finish(job, source.id, 'Failed', csv.reason);
+    if (!csv.ok) return this.finish(job, sourceId, 'Failed', csv.reason);
     const plan = planHeader(def, spec, csv.header);
-    if (!plan.ok) return this.finish(job, source.id, 'Failed', plan.reason);
+    if (!plan.ok) return this.finish(job, sourceId, 'Failed', plan.reason);
     if (source.values.get('status') !== 'Loading') {
-      await this.setSource(source.id, { status: 'Loading', 'start-time': nowIso(), 'records-count': csv.rows.length });
+      await this.setSource(sourceId, { status: 'Loading', 'start-time': nowIso(), 'records-count': csv.rows.length });
     }
     const service = this.deps.service(def);
-    const applied = await this.deps.rows.outcomes(source.id);
+    const applied = await this.deps.rows.outcomes(sourceId);
     const waiting = csv.rows.filter((r) => !applied.has(r.row));
     let lastProgress = Date.now();
     for (let next = 0; next < waiting.length;) {
@@ -222,7 +225,7 @@ export class LoadService {
         const started = Date.now();
         let i = next;
         for (const { row, cells } of waiting.slice(next, next + CHUNK_ROWS)) {
-          applied.set(row, await this.applyRow(service, spec, source.id, row, cells, plan.columns, csv.header.length));
+          applied.set(row, await this.applyRow(service, spec, sourceId, row, cells, plan.columns, csv.header.length));
           i++;
           if (Date.now() - started >= CHUNK_MS) break;
         }
@@ -232,7 +235,7 @@ export class LoadService {
       if (done === undefined) return undefined;
       next = done;
       if (Date.now() - lastProgress > PROGRESS_MS) {
-        await this.setSource(source.id, { progress: applied.size });
+        await this.setSource(sourceId, { progress: applied.size });
         lastProgress = Date.now();
       }
       // Requests waiting for the database run between chunks.
@@ -241,7 +244,7 @@ export class LoadService {
     const count = (o: RowOutcome) => [...applied.values()].filter((v) => v === o).length;
     const counts = { created: count('created'), updated: count('updated'), failed: count('failed') };
     const text = resultText(csv.rows.length, counts, plan.unknown, plan.unkept);
-    return this.finish(job, source.id, 'Done', text, {
+    return this.finish(job, sourceId, 'Done', text, {
       progress: csv.rows.length,
       'records-count': csv.rows.length,
       'records-created': counts.created,
@@ -285,14 +288,18 @@ export class LoadService {
   }
 
   /** The id of the record a row names by its keys; undefined to create one; the error of an `Id` that names none. */
-  private async target(service: RecordService, spec: FlatFileSpec, read: RowDocument): Promise<number | undefined | RosterError> {
+  private async target(
+    service: RecordService,
+    spec: FlatFileSpec,
+    read: RowDocument,
+  ): Promise<RecordId | undefined | RosterError> {
     for (const key of spec.keys) {
       const value = read.doc[key];
       if (value === undefined || value === null) continue;
       const text = typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value);
       if (key === 'id') {
-        const id = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-        if (Number.isSafeInteger(id) && id > 0 && (await service.exists(id))) return id;
+        const id = idCodecOf(service.def).parse(text);
+        if (id !== undefined && (await service.exists(id))) return id;
         return new RosterError('not_found', `Couldn't find ${service.def.model} with 'id'=${text}`);
       }
       return service.idByKey(text, key === service.def.key ? undefined : key);
@@ -366,7 +373,7 @@ export function summarize(source: StoredRecord): LoadSummary {
   const value = (name: string) => source.values.get(name) ?? null;
   const number = (name: string) => Number(value(name) ?? 0);
   return {
-    id: source.id,
+    id: serialId(source.id),
     file: String(value('file-file-name') ?? ''),
     sourceFor: String(value('source-for') ?? ''),
     status: statusOf(value('status')),

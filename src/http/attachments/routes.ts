@@ -1,3 +1,4 @@
+import type { RecordId } from '../../catalog/types.js';
 import type { FastifyInstance } from 'fastify';
 import type { ResourceDef } from '../../catalog/resource.js';
 import type { AttachmentUploads } from '../../domain/attachment-uploads.js';
@@ -55,7 +56,7 @@ export function registerAttachmentRoutes(
     const view = viewOf(documents, request, reply, 'write');
     await documents.show(id, workerId);
     const file = await readUpload(request, spec);
-    const url = (attachmentId: number) => `${base.replace(':worker_id', String(workerId))}/${id}/attachments/${attachmentId}`;
+    const url = (attachmentId: RecordId) => `${base.replace(':worker_id', String(workerId))}/${id}/attachments/${attachmentId}`;
     const document = await uploads.upload(workerId, id, file, request.actor, url);
     return sendRecord(documents, request, reply, 201, document, view);
   });

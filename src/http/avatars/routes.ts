@@ -1,3 +1,4 @@
+import { serialId } from '../../catalog/ids.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ResourceDef } from '../../catalog/resource.js';
 import { RosterError } from '../../domain/errors.js';
@@ -39,7 +40,7 @@ export function registerAvatarRoutes(app: FastifyInstance, def: ResourceDef, dep
     wrongType: 'Avatar must be a PNG, JPEG or GIF image',
   };
   const upload = async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
-    const id = service.idFrom(request.params.id);
+    const id = serialId(service.idFrom(request.params.id));
     const view = viewOf(service, request, reply, 'write');
     await service.show(id);
     const upload = await readUpload(request, spec);
@@ -54,7 +55,7 @@ export function registerAvatarRoutes(app: FastifyInstance, def: ResourceDef, dep
   }
 
   const download = async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
-    const id = service.idFrom(request.params.id);
+    const id = serialId(service.idFrom(request.params.id));
     await service.show(id);
     const avatar = await avatars.find(id);
     if (!avatar) throw new RosterError('not_found', `${def.model} ${id} has no avatar`);
@@ -66,7 +67,7 @@ export function registerAvatarRoutes(app: FastifyInstance, def: ResourceDef, dep
 
   if (methods('/:id/avatar', ['DELETE']).length > 0) {
     app.delete<IdParams>(`${base}/:id/avatar`, { config }, async (request, reply) => {
-      const id = service.idFrom(request.params.id);
+      const id = serialId(service.idFrom(request.params.id));
       const view = viewOf(service, request, reply, 'write');
       await service.show(id);
       await avatars.remove(id);

@@ -25,6 +25,20 @@ const withoutParameters = (accept: string): string =>
  * that names neither (absent, `*` + `/*`, `text/html`) leaves it to the format of the request
  * body, and to XML when there is none, as Coupa answers.
  */
+/**
+ * Whether a CSO client asks for XML over JSON: CSO answers JSON (doc 0462 has clients send
+ * `Accept: application/json`), and XML only when `Accept` prefers it (seed 001: "validation
+ * errors formatted as XML"), with q-values honoured as above.
+ */
+export function prefersXml(request: Pick<FastifyRequest, 'headers'>): boolean {
+  const accept = request.headers.accept;
+  if (accept === undefined || !/xml/i.test(accept)) return false;
+  const best = new Negotiator({ headers: { accept: withoutParameters(accept) } }).mediaType(JSON_FIRST);
+  return best !== undefined && best !== 'application/json';
+}
+
+const JSON_FIRST = ['application/json', 'application/xml', 'text/xml'];
+
 export function wantsJson(request: Pick<FastifyRequest, 'headers'>): boolean {
   const accept = request.headers.accept;
   if (accept !== undefined && /json|xml/i.test(accept)) {

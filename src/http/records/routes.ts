@@ -1,3 +1,4 @@
+import type { RecordId } from '../../catalog/types.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assertNever } from '../../catalog/lookup.js';
 import type { ResourceDef } from '../../catalog/resource.js';
@@ -70,10 +71,10 @@ export function registerRecordRoutes(app: FastifyInstance, def: ResourceDef, ser
   const base = api.path;
   const ownerParam = service.owner?.column;
   // A served child's owner, from the path: a 404 unless it exists. Undefined for a top-level resource.
-  const ownerOf = async (request: FastifyRequest<RecordParams>): Promise<number | undefined> =>
+  const ownerOf = async (request: FastifyRequest<RecordParams>): Promise<RecordId | undefined> =>
     ownerParam === undefined ? undefined : service.ownerFrom(request.params[ownerParam] ?? '');
-  const idOf = (request: FastifyRequest<RecordParams>): number => service.idFrom(request.params['id'] ?? '');
-  const owned = (ownerId: number | undefined): WriteOptions =>
+  const idOf = (request: FastifyRequest<RecordParams>): RecordId => service.idFrom(request.params['id'] ?? '');
+  const owned = (ownerId: RecordId | undefined): WriteOptions =>
     ownerId === undefined || !service.owner ? {} : { system: new Map([[service.owner.name, ownerId]]) };
 
   for (const operation of api.operations) {

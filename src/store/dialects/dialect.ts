@@ -94,6 +94,12 @@ export interface StoreDialect {
   missingRowOf(err: unknown): MissingRow | undefined;
 
   // Migrations
+  /**
+   * Makes the next id the database numbers in `table` be `first` (decimal text; CSO's ids have
+   * 19 digits): PostgreSQL's `setval` on the bigserial's sequence, SQLite's `sqlite_sequence`
+   * row of the AUTOINCREMENT table. Ids stay increasing and are never reused.
+   */
+  startIds(db: Kysely<Database>, table: string, first: string): Promise<void>;
   /** The schema Kysely's migrator must keep its bookkeeping in, if the database has schemas. */
   migrationSchema(db: Kysely<Database>): Promise<string | undefined>;
 }

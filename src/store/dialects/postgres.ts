@@ -19,6 +19,7 @@ export const POSTGRES: StoreDialect = {
   columnType(type: ScalarType, length?: number): DataType {
     switch (type) {
       case 'integer':
+      case 'bigint':
         return 'bigint';
       case 'boolean':
         return 'boolean';
@@ -45,7 +46,7 @@ export const POSTGRES: StoreDialect = {
   jsonValue(value, type) {
     // The driver gives a timestamptz as a Date (decoded by toISOString) and numeric as its text.
     if (type === 'datetime') return sql`to_char(${value} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-    if (type === 'decimal') return sql`(${value})::text`;
+    if (type === 'decimal' || type === 'bigint') return sql`(${value})::text`;
     return value;
   },
   jsonArray: (values) => sql`json_build_array(${sql.join(values)})`,
@@ -67,6 +68,9 @@ export const POSTGRES: StoreDialect = {
     // `Key (worker_document_id)=(12) is not present in table "worker_documents".`
     const named = typeof e.detail === 'string' ? /\)=\((\d+)\) is not present in table "([^"]+)"/.exec(e.detail) : null;
     return named ? { id: named[1], table: named[2] } : {};
+  },
+  async startIds(db, table, first) {
+    await sql`select setval(pg_get_serial_sequence(${table}, 'id'), ${sql.raw(first)}, false)`.execute(db);
   },
   async migrationSchema(db) {
     // Kysely looks for its bookkeeping tables in every schema unless told which one, so a second

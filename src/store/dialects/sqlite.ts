@@ -46,6 +46,8 @@ export const SQLITE: StoreDialect = {
       case 'integer':
       case 'boolean':
         return 'integer';
+      case 'bigint':
+        return 'bigint';
       case 'datetime':
       case 'date':
       case 'decimal':
@@ -65,7 +67,7 @@ export const SQLITE: StoreDialect = {
   stringAgg: sql.raw('group_concat'),
   greatest: sql.raw('max'),
   // Text already holding JSON goes in as JSON, not as a string; everything else is stored as it decodes.
-  jsonValue: (value, type) => (type === 'json' ? sql`json(${value})` : value),
+  jsonValue: (value, type) => (type === 'json' ? sql`json(${value})` : type === 'bigint' ? sql`cast(${value} as text)` : value),
   jsonArray: (values) => sql`json_array(${sql.join(values)})`,
   jsonArrayAgg: (value, orderBy) => sql`json_group_array(${value} order by ${orderBy})`,
   claimLock: sql``,
@@ -80,6 +82,10 @@ export const SQLITE: StoreDialect = {
   missingRowOf(err) {
     if (typeof err !== 'object' || err === null) return undefined;
     return (err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY' ? {} : undefined;
+  },
+  async startIds(db, table, first) {
+    // AUTOINCREMENT numbers from the highest of the table's rows and its sqlite_sequence entry.
+    await sql`insert into sqlite_sequence (name, seq) values (${table}, ${sql.raw(String(BigInt(first) - 1n))})`.execute(db);
   },
   migrationSchema: () => Promise.resolve(undefined),
 };

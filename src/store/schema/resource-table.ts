@@ -1,4 +1,5 @@
 import { sql, type AlterTableBuilder, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
+import { FIRST_BIGINT_ID, idCodecOf } from '../../catalog/ids.js';
 import { assertNever } from '../../catalog/lookup.js';
 import { RESOURCES, resourceNamed } from '../../catalog/registry.js';
 import { membershipOwner, membershipTable, type ResourceDef } from '../../catalog/resource.js';
@@ -147,8 +148,11 @@ export async function migrateResources(
   { indexes }: { readonly indexes: boolean },
 ): Promise<void> {
   for (const def of RESOURCES) {
-    if (def.since === version) await createResourceTable(db, def, dialect, version).execute();
-    else for (const statement of addResourceColumns(db, def, dialect, version)) await statement.execute();
+    if (def.since === version) {
+      await createResourceTable(db, def, dialect, version).execute();
+      // CSO's 19-digit ids: the database numbers them from there (catalog/ids.ts).
+      if (idCodecOf(def).type === 'bigint') await dialect.startIds(db, def.table, FIRST_BIGINT_ID);
+    } else for (const statement of addResourceColumns(db, def, dialect, version)) await statement.execute();
     if (version > 1 && bringsMemberships(def, version)) await createMembershipTable(db, def, dialect);
     if (indexes) await createResourceIndexes(db, def, version);
   }
