@@ -38,6 +38,10 @@ export interface Config {
   readonly portalUrl: string;
   /** The SFTP server's port (0: any free port); null turns it off. */
   readonly sftpPort: number | null;
+  /** The CSO API's own listener (0: any free port); null turns it off (it is still under `/cso` on `port`). */
+  readonly csoPort: number | null;
+  /** CSO API keys accepted from the command line (`--cso-api-key`), beside those created with `roster keys create --api cso`. */
+  readonly csoApiKeys: readonly string[];
   /** How often the flat-file loader looks for files, in ms (Coupa: every few minutes). */
   readonly flatfileInterval: number;
   /** Most data rows of one flat file (Coupa: 5,000). */
@@ -70,6 +74,8 @@ export const DEFAULTS: Config = {
   // Coupa's supplier portal, where an invited worker registers.
   portalUrl: 'https://supplier.coupahost.com',
   sftpPort: 2222,
+  csoPort: 3001,
+  csoApiKeys: [],
   flatfileInterval: 5 * 60_000,
   flatfileMaxRows: 5000,
   flatfileLimit: 8 * 1024 * 1024,

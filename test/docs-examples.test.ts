@@ -32,6 +32,7 @@ const PAGES: ReadonlyArray<readonly [string, number, readonly string[]]> = [
   ['docs/auth.md', 8, []],
   ['docs/workers-api.md', 8, []],
   ['docs/flat-files.md', 9, ['--flatfile-interval', '1s']],
+  ['docs/cso-api.md', 10, []],
 ];
 
 describe.each(PAGES)('%s', (page, least, flags) => {
@@ -66,6 +67,7 @@ describe.each(PAGES)('%s', (page, least, flags) => {
         ...process.env,
         PATH: `${bin}:${process.env['PATH'] ?? ''}`,
         ROSTER_URL: served.url,
+        ROSTER_CSO_URL: served.csoUrl ?? '',
         ROSTER_DATA: data,
         // The SFTP port the banner shows (startServer takes a free one), and a HOME of its own for known_hosts.
         ROSTER_SFTP_PORT: /sftp -P (\d+)/.exec(served.banner)?.[1] ?? '',

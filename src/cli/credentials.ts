@@ -1,3 +1,4 @@
+import { API_FAMILIES, type ApiFamily } from '../catalog/families.js';
 import { Option, type Command } from 'commander';
 import { splitScopes } from '../catalog/scopes.js';
 import { makeConfig } from '../config.js';
@@ -75,20 +76,22 @@ export function clientsCommand(program: Command): void {
 }
 
 export function keysCommand(program: Command): void {
-  const keys = program.command('keys').description('API keys for the X-COUPA-API-KEY header');
+  const keys = program.command('keys').description('API keys: X-COUPA-API-KEY for the core API, X-CSO-API-KEY for CSO');
   addDataOptions(
     keys
       .command('create')
       .description('create a key; prints it (only now: just its hash is stored)')
       .addOption(new Option('--name <name>', 'what the key is for').default('command line'))
-      .addOption(new Option('--scopes <scopes>', 'space-separated scopes; without it the key may do everything')),
-  ).action((opts: DataOptions & { name: string; scopes?: string }) =>
+      .addOption(new Option('--api <api>', 'the API the key opens').choices(API_FAMILIES).default('core'))
+      .addOption(new Option('--scopes <scopes>', 'space-separated scopes (core keys); without it the key may do everything')),
+  ).action((opts: DataOptions & { name: string; api: ApiFamily; scopes?: string }) =>
     withCredentials(opts, async (c) => {
       const { record, key } = await c.createKey({
         name: opts.name,
         scopes: opts.scopes === undefined ? null : splitScopes(opts.scopes),
+        api: opts.api,
       });
-      return { id: record.id, key, name: record.name, scopes: record.scopes?.join(' ') ?? null };
+      return { id: record.id, key, name: record.name, api: record.api, scopes: record.scopes?.join(' ') ?? null };
     }),
   );
   addDataOptions(keys.command('list').description('list keys (never the keys themselves)')).action((opts: DataOptions) =>
@@ -96,6 +99,7 @@ export function keysCommand(program: Command): void {
       (await c.listKeys()).map((r) => ({
         id: r.id,
         name: r.name,
+        api: r.api,
         scopes: r.scopes?.join(' ') ?? null,
         created_at: r.createdAt,
         revoked_at: r.revokedAt,

@@ -29,20 +29,25 @@ interface ServeOptions extends DataOptions, MailOptions, LoaderOptions {
   readonly reportingCurrency: string;
   readonly requestTimeout: string;
   readonly sftpPort: string;
+  readonly csoPort: string;
+  readonly csoApiKey?: string[];
   readonly flatfileInterval: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-/** `--sftp-port`: a port number, `0` for any free port, or `off`; null means off. */
-export function parseSftpPort(text: string): number | null {
+/** A listener's port flag (`--sftp-port`, `--cso-port`): a port number, `0` for any free port, or `off` (null). */
+export function parseListenerPort(flag: string, text: string): number | null {
   if (text.trim().toLowerCase() === 'off') return null;
   const port = Number(text);
   if (text.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--sftp-port must be a port number, 0 (any free port) or off, got '${text}'`);
+    throw new Error(`${flag} must be a port number, 0 (any free port) or off, got '${text}'`);
   }
   return port;
 }
+
+/** `--sftp-port`: a port number, `0` for any free port, or `off`; null means off. */
+export const parseSftpPort = (text: string): number | null => parseListenerPort('--sftp-port', text);
 
 /** Most seconds `--request-timeout` takes: a day. */
 const MAX_REQUEST_TIMEOUT_S = 86_400;
@@ -65,17 +70,29 @@ export async function serve(config: Config): Promise<void> {
   const { store } = await openDataStore(config);
   const credentials = credentialService(store);
   for (const key of config.apiKeys) await credentials.ensureKey(key, 'command line');
-  // First start: make a key so the server is usable at once; only its hash is kept.
+  for (const key of config.csoApiKeys) await credentials.ensureKey(key, 'command line', 'cso');
+  // First start: make a key of each API so the server is usable at once; only their hashes are kept.
+  const keys = new ApiKeyRepository(store);
   let generated: string | undefined;
-  if ((await new ApiKeyRepository(store).countActive()) === 0) {
+  if ((await keys.countActive('core')) === 0) {
     generated = (await credentials.createKey({ name: 'generated at first start', scopes: null })).key;
   }
+  let generatedCso: string | undefined;
+  if ((await keys.countActive('cso')) === 0) {
+    generatedCso = (await credentials.createKey({ name: 'generated at first start', scopes: null, api: 'cso' })).key;
+  }
   let app: Awaited<ReturnType<typeof buildApp>>;
+  let cso: Awaited<ReturnType<typeof buildApp>> | undefined;
   let address: string;
+  let csoAddress: string | undefined;
   let sftp: SftpServer | undefined;
   try {
     app = await buildApp({ config, store, logger: { level: config.logLevel } });
     address = await app.listen({ host: config.host, port: config.port });
+    if (config.csoPort !== null) {
+      cso = await buildApp({ config, store, logger: { level: config.logLevel }, family: 'cso' });
+      csoAddress = await cso.listen({ host: config.host, port: config.csoPort });
+    }
     if (config.sftpPort !== null) {
       sftp = await startSftpServer({
         store,
@@ -89,6 +106,7 @@ export async function serve(config: Config): Promise<void> {
     app.loader.start(config.flatfileInterval);
   } catch (err) {
     await sftp?.close();
+    await cso?.close();
     await store.close();
     throw err;
   }
@@ -99,6 +117,13 @@ export async function serve(config: Config): Promise<void> {
     lines.push(`  API key: the ${config.apiKeys.length === 1 ? 'key' : 'keys'} given with --api-key`);
   else lines.push('  API key: use one you created before, or pass --api-key KEY');
   lines.push(`  try:     curl -H "X-COUPA-API-KEY: <key>" ${address}/api/users`);
+  lines.push(`  CSO API: ${csoAddress ?? 'own port off (--cso-port off)'} and ${address}/cso`);
+  if (generatedCso) lines.push(`  CSO key: ${generatedCso}   (X-CSO-API-KEY; printed once)`);
+  else if (config.csoApiKeys.length > 0) lines.push('  CSO key: the keys given with --cso-api-key');
+  else lines.push('  CSO key: use one you created before (roster keys create --api cso), or pass --cso-api-key KEY');
+  lines.push(
+    `  try:     curl -H "X-CSO-API-KEY: <key>" -H "Accept: application/json" ${csoAddress ?? `${address}/cso`}/api/users`,
+  );
   if (sftp) {
     lines.push(
       `  sftp:    sftp -P ${sftp.port} <account>@${config.host}   (roster sftp-users create; host key ${sftp.fingerprint})`,
@@ -112,6 +137,7 @@ export async function serve(config: Config): Promise<void> {
 
   const stop = async () => {
     await sftp?.close();
+    await cso?.close();
     await app.close();
     await store.close();
     process.exit(0);
@@ -148,6 +174,16 @@ export function serveCommand(program: Command): void {
         .default(String(DEFAULTS.sftpPort)),
     )
     .addOption(
+      new Option('--cso-port <port>', "the CSO API's own port: a number, 0 for any free port, or off (it is also under /cso)")
+        .env('ROSTER_CSO_PORT')
+        .default(String(DEFAULTS.csoPort)),
+    )
+    .addOption(
+      new Option('--cso-api-key <key>', 'accept this CSO API key, for X-CSO-API-KEY (repeatable)')
+        .env('ROSTER_CSO_API_KEY')
+        .argParser(collect),
+    )
+    .addOption(
       new Option('--flatfile-interval <duration>', 'how often to load CSV files dropped over SFTP: 5m, 30s, 1s')
         .env('ROSTER_FLATFILE_INTERVAL')
         .default('5m'),
@@ -179,6 +215,8 @@ export function serveCommand(program: Command): void {
         mailFrom: opts.mailFrom,
         requestTimeout,
         sftpPort: parseSftpPort(opts.sftpPort),
+        csoPort: parseListenerPort('--cso-port', opts.csoPort),
+        csoApiKeys: opts.csoApiKey ?? [],
         flatfileInterval,
         ...loaderSettings(opts),
         notifyEmails: opts.notifyEmail ?? [],

@@ -1,3 +1,4 @@
+import { FAMILIES, type ApiFamily } from '../catalog/families.js';
 import { randomBytes } from 'node:crypto';
 import { isKnownScope } from '../catalog/scopes.js';
 import { generateApiKey, type ApiKeyRecord, type ApiKeyRepository } from '../store/api-key-repository.js';
@@ -76,20 +77,36 @@ export class CredentialService {
     return this.clients.revoke(clientId);
   }
 
+  /**
+   * A new API key for `api` (core when absent), with its secret (returned once; only its hash is
+   * kept). A core key gets an API user (created-by of what it writes) and may be limited to
+   * `scopes`; a CSO key opens the whole CSO API (which has no scopes) and writes no audit users.
+   * Throws `validation_failed` for an unknown scope, or for scopes on a CSO key.
+   */
   async createKey(opts: {
     name: string;
     scopes: readonly string[] | null;
     key?: string;
+    api?: ApiFamily;
   }): Promise<{ record: ApiKeyRecord; key: string }> {
+    const api = opts.api ?? 'core';
+    if (api === 'cso' && opts.scopes) throw new RosterError('validation_failed', 'A CSO key has no scopes: it opens the CSO API');
     if (opts.scopes) checkScopes(opts.scopes);
     const key = opts.key ?? generateApiKey();
-    const userId = await this.createApiUser(`api.key.${randomBytes(4).toString('hex')}`, opts.name);
-    return { record: await this.keys.add(key, opts.name, opts.scopes, userId), key };
+    const userId = api === 'core' ? await this.createApiUser(`api.key.${randomBytes(4).toString('hex')}`, opts.name) : null;
+    return { record: await this.keys.add(key, opts.name, opts.scopes, userId, api), key };
   }
 
-  /** A key given on the command line at every start: created (with its API user) the first time only. */
-  async ensureKey(key: string, name: string): Promise<ApiKeyRecord> {
-    return (await this.keys.findByKey(key)) ?? (await this.createKey({ name, scopes: null, key })).record;
+  /**
+   * A key given on the command line at every start: created (with its API user) the first time
+   * only. Throws when the secret is already a key of the other API.
+   */
+  async ensureKey(key: string, name: string, api: ApiFamily = 'core'): Promise<ApiKeyRecord> {
+    const found = await this.keys.findByKey(key);
+    if (found && found.api !== api) {
+      throw new RosterError('validation_failed', `That key is already a ${FAMILIES[found.api].title} key; a key opens one API`);
+    }
+    return found ?? (await this.createKey({ name, scopes: null, key, api })).record;
   }
 
   listKeys(): Promise<ApiKeyRecord[]> {

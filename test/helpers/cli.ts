@@ -100,6 +100,8 @@ async function runNow(args: string[]): Promise<Run> {
 
 export interface Served {
   readonly url: string;
+  /** The CSO listener's address, when it is on (`--cso-port`). */
+  readonly csoUrl: string | undefined;
   readonly banner: string;
   readonly child: ChildProcessWithoutNullStreams;
   stop(): Promise<void>;
@@ -107,9 +109,13 @@ export interface Served {
 
 /** Starts `roster serve` on a free port and resolves once the banner shows the address. */
 export function startServer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Served> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--sftp-port', '0', '--log-level', 'warn', ...args], {
-    env: { ...process.env, ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'serve', '--port', '0', '--sftp-port', '0', '--cso-port', '0', '--log-level', 'warn', ...args],
+    {
+      env: { ...process.env, ...env },
+    },
+  );
   let out = '';
   let err = '';
   return new Promise((resolve, reject) => {
@@ -130,6 +136,7 @@ export function startServer(args: string[], env: NodeJS.ProcessEnv = {}): Promis
         child.removeAllListeners('exit');
         resolve({
           url: m[1],
+          csoUrl: /CSO API: (http:\/\/\S+)/.exec(out)?.[1],
           banner: out,
           child,
           stop: () =>

@@ -165,14 +165,17 @@ export function coreBulkResultSchema(schemas: ResourceSchemas, def: ResourceDef)
  * body the status may carry (a CSO write whose every item was refused answers its write answer).
  */
 export function errorResponse(schemas: ResourceSchemas, status: number, alsoBody?: JsonSchema): ResponseObject {
-  const family = schemas.family;
-  const errors = family === 'core' ? coreErrors(schemas) : csoErrors(schemas);
-  const codes = codesOf(status);
-  return {
-    description: `${STATUS_CODES[status] ?? 'Refused'}: ${codes.map((c) => `\`${c}\``).join(', ')} (X-Roster-Error-Code).`,
-    headers: {
-      'X-Roster-Error-Code': { description: 'The stable error code (docs/errors.md)', schema: { type: 'string', enum: codes } },
-    },
-    content: contentOf(family, alsoBody ? { anyOf: [errors, alsoBody] } : errors),
+  const make = (): ResponseObject => {
+    const family = schemas.family;
+    const errors = family === 'core' ? coreErrors(schemas) : csoErrors(schemas);
+    const codes = codesOf(status);
+    return {
+      description: `${STATUS_CODES[status] ?? 'Refused'}: ${codes.map((c) => `\`${c}\``).join(', ')} (X-Roster-Error-Code).`,
+      headers: {
+        'X-Roster-Error-Code': { description: 'The stable error code (docs/errors.md)', schema: { type: 'string', enum: codes } },
+      },
+      content: contentOf(family, alsoBody ? { anyOf: [errors, alsoBody] } : errors),
+    };
   };
+  return alsoBody ? make() : schemas.sharedResponse(`Error${status}`, make);
 }

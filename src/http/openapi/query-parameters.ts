@@ -45,6 +45,21 @@ export function bulkParameter(required: boolean): ParameterObject {
   );
 }
 
+/**
+ * What an index's conditions are, for its description: `element=value`, and each operator of
+ * query/operators.ts with what it takes and the elements it fits.
+ */
+export function conditionsText(): string {
+  const takes = { one: 'one value', list: 'a comma-separated list', flag: 'true or false' } as const;
+  const ops = OPERATOR_NAMES.filter((op) => op !== 'eq').map(
+    (op) => `\`${op}\` (${takes[OPERATORS[op].takes]}; ${OPERATORS[op].fitsText})`,
+  );
+  return (
+    'Conditions: `element=value` matches exactly (text ignoring case); `element[op]=value` with op one of ' +
+    `${ops.join(', ')}; through associations: \`association[element][op]=value\`. docs/query-language.md.`
+  );
+}
+
 /** Names an index takes for paging, ordering and views, which no element's filter may shadow. */
 const CONTROL = new Set(['offset', 'limit', 'order_by', 'order-by', 'dir', 'return_object', 'return-object', 'fields', 'filter']);
 
@@ -89,8 +104,7 @@ export function indexParameters(def: ResourceDef, family: ApiFamily): ParameterO
     out.push(
       query(
         el.name,
-        `${el.description.replace(/\.$/, '')}. Matches the value exactly${text ? ' (ignoring case)' : ''}; ` +
-          `${el.name}[op]=… with op one of ${ops.join(', ')} (in, not_in: comma-separated lists).`,
+        `${el.description.replace(/\.$/, '')}. Matches exactly${text ? ' (ignoring case)' : ''}; also ${el.name}[op]=… for ${ops.join(', ')}.`,
         schema,
       ),
     );

@@ -28,12 +28,24 @@ const TEXT_TYPES: ReadonlySet<ScalarType> = new Set(['string', 'text', 'symbol']
  */
 export class ResourceSchemas {
   readonly #components = new Map<string, JsonSchema>();
+  readonly #responses = new Map<string, JsonSchema>();
 
   constructor(readonly family: ApiFamily) {}
 
   /** The schemas made so far, by name, sorted. */
   components(): Record<string, JsonSchema> {
     return Object.fromEntries([...this.#components].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  /** The responses shared so far (`components.responses`), by name, sorted. */
+  responses(): Record<string, JsonSchema> {
+    return Object.fromEntries([...this.#responses].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  /** Adds a Response Object many operations give under `name`, once, and answers a `$ref` to it. */
+  sharedResponse(name: string, make: () => JsonSchema): JsonSchema {
+    if (!this.#responses.has(name)) this.#responses.set(name, make());
+    return { $ref: `#/components/responses/${name}` };
   }
 
   /** Adds a schema that is not a resource's (an error body, an envelope) under `name`, once. */
