@@ -48,12 +48,14 @@ interface CreatedKey {
   id: number;
   key: string;
   name: string;
+  api: 'core' | 'cso';
   scopes: string | null;
 }
 
 interface ListedKey {
   id: number;
   name: string;
+  api: 'core' | 'cso';
   scopes: string | null;
   created_at: string;
   revoked_at: string | null;
@@ -259,12 +261,14 @@ describe('roster clients and roster keys, against the data a running server uses
       id: expect.any(Number) as unknown,
       key: expect.stringMatching(/^rk_[A-Za-z0-9_-]{43}$/) as unknown,
       name: 'reader',
+      api: 'core',
       scopes: 'core.user.read',
     });
     expect(full).toEqual({
       id: expect.any(Number) as unknown,
       key: expect.stringMatching(/^rk_/) as unknown,
       name: 'command line',
+      api: 'core',
       scopes: null,
     });
     expect(reader.id).not.toBe(full.id);
@@ -285,15 +289,16 @@ describe('roster clients and roster keys, against the data a running server uses
     expect(listed.stdout).not.toContain(full.key);
     expect(listed.stdout).not.toContain(hashApiKey(reader.key));
     const keys = JSON.parse(listed.stdout) as ListedKey[];
-    // The key the server generated at its first start, and the two made here.
-    expect(keys.map((k) => [k.id, k.name, k.scopes, k.revoked_at])).toEqual(
+    // The keys the server generated at its first start (a core and a CSO one), and the two made here.
+    expect(keys.map((k) => [k.id, k.name, k.api, k.scopes, k.revoked_at])).toEqual(
       expect.arrayContaining([
-        [reader.id, 'reader', 'core.user.read', null],
-        [full.id, 'command line', null, null],
+        [reader.id, 'reader', 'core', 'core.user.read', null],
+        [full.id, 'command line', 'core', null, null],
       ]),
     );
-    expect(keys).toHaveLength(3);
-    for (const k of keys) expect(Object.keys(k).sort()).toEqual(['created_at', 'id', 'name', 'revoked_at', 'scopes']);
+    expect(keys.filter((k) => k.name === 'generated at first start').map((k) => k.api)).toEqual(['core', 'cso']);
+    expect(keys).toHaveLength(4);
+    for (const k of keys) expect(Object.keys(k).sort()).toEqual(['api', 'created_at', 'id', 'name', 'revoked_at', 'scopes']);
 
     expect(await rosterJson('keys', 'revoke', String(reader.id), ...dataArgs())).toEqual({ id: reader.id, revoked: true });
     const done = performance.now();
@@ -347,10 +352,52 @@ describe('roster clients and roster keys, against the data a running server uses
       id: expect.any(Number) as unknown,
       key: expect.stringMatching(/^rk_[A-Za-z0-9_-]{43}$/) as unknown,
       name: 'binary',
+      api: 'core',
       scopes: 'core.user.read',
     });
     secrets.push(created.key);
     expect((await users({ 'x-coupa-api-key': created.key })).status).toBe(200);
+  });
+
+  it('keys create --api cso makes a key for X-CSO-API-KEY alone: it opens the CSO API, never the core one; revoke cuts it off', async () => {
+    const csoUsers = (headers: Record<string, string>) =>
+      fetch(`${served.csoUrl ?? ''}/api/users`, { headers: { accept: 'application/json', ...headers } });
+    const [cso] = await Promise.all([
+      rosterJson<CreatedKey>('keys', 'create', '--api', 'cso', '--name', 'sourcing', ...dataArgs()),
+      rosterFails(
+        'A CSO key has no scopes: it opens the CSO API',
+        'keys',
+        'create',
+        '--api',
+        'cso',
+        '--scopes',
+        'core.user.read',
+        ...dataArgs(),
+      ),
+    ]);
+    expect(cso).toEqual({
+      id: expect.any(Number) as unknown,
+      key: expect.stringMatching(/^rk_[A-Za-z0-9_-]{43}$/) as unknown,
+      name: 'sourcing',
+      api: 'cso',
+      scopes: null,
+    });
+    secrets.push(cso.key);
+    expect(served.csoUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await csoUsers({ 'x-cso-api-key': cso.key })).status).toBe(200);
+    // Under /cso on the main port too; and never as a core key, in either header.
+    expect((await fetch(`${served.url}/cso/api/users`, { headers: { 'x-cso-api-key': cso.key } })).status).toBe(200);
+    expect((await users({ 'x-coupa-api-key': cso.key })).status).toBe(401);
+    const listed = await rosterJson<ListedKey[]>('keys', 'list', ...dataArgs());
+    expect(listed.find((k) => k.id === cso.id)?.api).toBe('cso');
+
+    expect(await rosterJson('keys', 'revoke', String(cso.id), ...dataArgs())).toEqual({ id: cso.id, revoked: true });
+    const waited = await msUntil401(async () => {
+      const res = await csoUsers({ 'x-cso-api-key': cso.key });
+      await res.arrayBuffer();
+      return res.status;
+    }, performance.now());
+    expect(waited).toBeLessThan(REVOKE_DEADLINE_MS);
   });
 
   it("keys create takes a name longer than its API user's lastname holds (40 characters)", async () => {

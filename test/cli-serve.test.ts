@@ -37,13 +37,21 @@ describe('roster serve', () => {
     // The key's API user, as Coupa keeps one per integration credential.
     const users = (await ok.json()) as Array<Record<string, unknown>>;
     expect(users.map((u) => [u['login'], u['api-user']])).toEqual([[expect.stringMatching(/^api\.key\.[0-9a-f]{8}$/), true]]);
+
+    // And a CSO key (X-CSO-API-KEY), on the CSO listener the banner names, which a core key does not open.
+    const csoKey = /CSO key: (rk_\S+)/.exec(served.banner)?.[1];
+    expect(served.csoUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const cso = await fetch(`${served.csoUrl ?? ''}/api/users`, { headers: { 'X-CSO-API-KEY': csoKey ?? '' } });
+    expect([cso.status, await cso.json()]).toEqual([200, { total: 0, users: [] }]);
+    expect((await fetch(`${served.csoUrl ?? ''}/api/users`, { headers: { 'X-CSO-API-KEY': key ?? '' } })).status).toBe(401);
     await served.stop();
 
     const db = new Database(path.join(data, 'roster.sqlite'), { readonly: true });
-    const rows = db.prepare('select key_hash from api_keys').all() as Array<{ key_hash: string }>;
+    const rows = db.prepare('select key_hash, api from api_keys order by id').all() as Array<{ key_hash: string; api: string }>;
     db.close();
-    expect(rows).toHaveLength(1);
+    expect(rows.map((r) => r.api)).toEqual(['core', 'cso']);
     expect(JSON.stringify(rows)).not.toContain(key);
+    expect(JSON.stringify(rows)).not.toContain(csoKey);
 
     // A second start keeps the key and prints none.
     served = await startServer(['--data', data]);

@@ -88,12 +88,18 @@ describe('secrets never reach the log', () => {
       payload: JSON.stringify({ ...validUser(1), password: 'Sup3r-secret-pw' }),
     });
     await app.inject({ method: 'GET', url: '/api/users', headers: { authorization: 'Bearer not.a.token' } });
+    // A CSO key (X-CSO-API-KEY), on the CSO routes under /cso: in its header, and carelessly in a URL.
+    const { key: csoKey } = await credentialService(store).createKey({ name: 'cso', scopes: null, api: 'cso' });
+    const csoAnswer = await app.inject({ method: 'GET', url: '/cso/api/users', headers: { 'x-cso-api-key': csoKey } });
+    expect(csoAnswer.statusCode).toBe(200);
+    await app.inject({ method: 'GET', url: `/cso/api/users?x-cso-api-key=${csoKey}` });
+    await app.inject({ method: 'GET', url: `/cso/api/users;X_CSO_API_KEY=${csoKey}` });
 
     const text = log.text();
     // The log is real: every request was logged with its URL.
     expect(text).toContain('"url":"/oauth2/token"');
     expect(text).toContain('[Redacted]');
-    for (const s of [key, secret, token, basic, 'Sup3r-secret-pw', 'not.a.token']) expect(text).not.toContain(s);
+    for (const s of [key, secret, token, basic, 'Sup3r-secret-pw', 'not.a.token', csoKey]) expect(text).not.toContain(s);
   });
 });
 

@@ -184,6 +184,47 @@ describe('roster seed command', () => {
     }
   });
 
+  it('seeds CSO companies and users through the engine, twice, each user in a seeded company, ids of 19 digits', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'roster-seed-'));
+    try {
+      await run('--cso-companies', '7', '--cso-users', '300', '--data', dir, '--random-seed', '5');
+      await run('--cso-users', '50', '--data', dir);
+      expect(out.join('')).toMatch(
+        /^Seeded 7 CSO companies and 300 CSO users \(user ids 9220600000000000001\.\.9220600000000000300\) into .* in \d+\.\d s/m,
+      );
+      expect(out.join('')).toMatch(
+        /^Seeded 0 CSO companies and 50 CSO users \(user ids 9220600000000000301\.\.9220600000000000350\)/m,
+      );
+      const store = await openPreparedStore({ kind: 'sqlite', filename: path.join(dir, 'roster.sqlite') });
+      try {
+        const rows = await store.db
+          .selectFrom('cso_users')
+          .select(['name', 'state'])
+          // As text: a 19-digit id read as a JS number would lose digits.
+          .select((eb) => eb.cast<string>('cso_users.company_id', 'text').as('company_id'))
+          .select((eb) => eb.cast<string>('cso_users.id', 'text').as('id'))
+          .execute();
+        expect(new Set(rows.map((r) => r['name'])).size).toBe(350);
+        expect(rows.every((r) => /^92206\d{14}$/.test(String(r['id'])))).toBe(true);
+        const companies = await store.db
+          .selectFrom('cso_companies')
+          .select((eb) => eb.cast<string>('id', 'text').as('id'))
+          .execute();
+        expect(companies).toHaveLength(7);
+        const companyIds = new Set(companies.map((c) => String(c['id'])));
+        // Spread over the companies (the second run over the existing ones), and read back whole.
+        const used = new Set(rows.map((r) => String(r['company_id'])));
+        expect([...used].every((id) => companyIds.has(id))).toBe(true);
+        expect(used.size).toBeGreaterThan(3);
+        expect(new Set(rows.map((r) => r['state']))).toContain('Active');
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a --users that is not a number', async () => {
     await expect(run('--users', 'many', '--data', tmpdir())).rejects.toThrow(/--users must be a non-negative integer/);
   });

@@ -69,9 +69,17 @@ export function findElement(index: CatalogIndex, name: string): Element | undefi
 
 /** "employee-number" -> "Employee number", as Rails humanizes attribute names in messages. */
 export function humanize(name: string): string {
-  const words = name.replace(/\?$/, '').replaceAll('-', ' ').replaceAll('_', ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  let label = humanized.get(name);
+  if (label === undefined) {
+    const words = name.replace(/\?$/, '').replaceAll('-', ' ').replaceAll('_', ' ');
+    label = words.charAt(0).toUpperCase() + words.slice(1);
+    // Element names are few; a write labels each of its elements, so the labels are kept.
+    if (humanized.size < 10_000) humanized.set(name, label);
+  }
+  return label;
 }
+
+const humanized = new Map<string, string>();
 
 /** Fails to compile when a switch over a closed union misses a case. */
 export function assertNever(value: never): never {

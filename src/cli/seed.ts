@@ -4,11 +4,15 @@ import { makeConfig } from '../config.js';
 import type { StoreOptions } from '../store/database.js';
 import { seedUsers } from '../store/user-seeder.js';
 import { seedWorkers } from '../store/worker-seeder.js';
+import { Engine } from '../domain/engine.js';
+import { seedCso } from '../domain/seed/cso-seeder.js';
 import { addDataOptions, openDataStore, type DataOptions } from './options.js';
 
 interface SeedCommandOptions extends DataOptions {
   readonly users?: string;
   readonly workers?: string;
+  readonly csoUsers?: string;
+  readonly csoCompanies?: string;
   readonly batchSize?: string;
   readonly randomSeed?: string;
 }
@@ -48,12 +52,16 @@ export function seedCommand(program: Command): void {
     .addOption(
       new Option('--workers <n>', 'how many workers to add, with their e-mails, phones, addresses, skills and identifiers'),
     )
+    .addOption(new Option('--cso-users <n>', 'how many CSO users to add (spread over the CSO companies)'))
+    .addOption(new Option('--cso-companies <n>', 'how many CSO companies to add'))
     .addOption(new Option('--batch-size <n>', 'users or workers per transaction'))
     .addOption(new Option('--random-seed <n>', 'seed for the generator, to repeat a run exactly'));
   addDataOptions(cmd).action(async (opts: SeedCommandOptions) => {
-    if (opts.users === undefined && opts.workers === undefined) {
-      throw new Error('seed needs --users <n>, --workers <n>, or both');
+    if ([opts.users, opts.workers, opts.csoUsers, opts.csoCompanies].every((n) => n === undefined)) {
+      throw new Error('seed needs --users <n>, --workers <n>, --cso-users <n> or --cso-companies <n>');
     }
+    const csoUsers = opts.csoUsers === undefined ? undefined : positiveInt('--cso-users', opts.csoUsers, true);
+    const csoCompanies = opts.csoCompanies === undefined ? undefined : positiveInt('--cso-companies', opts.csoCompanies, true);
     const users = opts.users === undefined ? undefined : positiveInt('--users', opts.users, true);
     const workers = opts.workers === undefined ? undefined : positiveInt('--workers', opts.workers, true);
     const batchSize = opts.batchSize === undefined ? undefined : positiveInt('--batch-size', opts.batchSize);
@@ -83,6 +91,23 @@ export function seedCommand(program: Command): void {
         process.stdout.write(
           `Seeded ${count(result.inserted)} workers${idRange(result.firstId, result.lastId)} with ${count(children)} children ` +
             timing(where, result.inserted, result.elapsedMs, 'workers'),
+        );
+      }
+      if (csoUsers !== undefined || csoCompanies !== undefined) {
+        const total = (csoUsers ?? 0) + (csoCompanies ?? 0);
+        const progress = progressOf('CSO records', total);
+        const result = await seedCso(Engine.detached(store), store, {
+          companies: csoCompanies ?? 0,
+          users: csoUsers ?? 0,
+          ...common,
+          ...(progress ? { onProgress: progress } : {}),
+        });
+        if (progress) process.stderr.write('\n');
+        if (result.failed > 0) throw new Error(`${result.failed} CSO records were refused: ${result.reasons.join(' | ')}`);
+        const ids = result.firstUserId === null ? '' : ` (user ids ${result.firstUserId}..${result.lastUserId ?? ''})`;
+        process.stdout.write(
+          `Seeded ${count(result.companies)} CSO companies and ${count(result.users)} CSO users${ids} ` +
+            timing(where, result.companies + result.users, result.elapsedMs, 'records'),
         );
       }
     } finally {

@@ -268,7 +268,7 @@ export class RecordWriter {
       unique.set(el.column, value);
       byColumn.set(el.column, el.name);
     }
-    for (const column of await this.repo.taken(this.deps.store.db, unique, current?.id)) {
+    for (const column of await this.repo.taken(unique, current?.id)) {
       messages.push(this.takenMessage(this.def, byColumn.get(column) ?? column));
     }
     if (messages.length > 0) throw new RosterError('validation_failed', [...messages, ...missing]);

@@ -20,6 +20,7 @@ export const MASK = '[Redacted]';
  */
 const SECRET_NAMES = new Set([
   'x_coupa_api_key',
+  'x_cso_api_key',
   'authorization',
   'proxy_authorization',
   'cookie',

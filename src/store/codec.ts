@@ -41,4 +41,11 @@ export function datetimeFromDb(value: unknown): string | null {
  * Coupa keeps and renders it, so `updated-at[gt]=<a rendered value>` never returns the same
  * second's rows again.
  */
-export const nowIso = (): string => new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
+export function nowIso(): string {
+  const second = Math.floor(Date.now() / 1000);
+  // A bulk write stamps hundreds of rows in the same second: the text is made once per second.
+  if (second !== stamp.second) stamp = { second, text: new Date(second * 1000).toISOString() };
+  return stamp.text;
+}
+
+let stamp = { second: Number.NaN, text: '' };

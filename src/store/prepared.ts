@@ -36,4 +36,13 @@ export class PreparedQuery<R extends Row = Row> {
     const result = await this.store.db.executeQuery<R>({ ...this.compiled, parameters });
     return result.rows;
   }
+
+  /** Runs it in `db`, a write's transaction (compiled once, as `execute`; never a named statement). */
+  async executeIn(db: Pick<Kysely<Database>, 'executeQuery'>, parameters: readonly unknown[]): Promise<R[]> {
+    this.compiled ??= this.build(this.store.db).compile();
+    if (this.compiled.parameters.length !== parameters.length) {
+      throw new Error(`Prepared query takes ${this.compiled.parameters.length} parameters, got ${parameters.length}`);
+    }
+    return (await db.executeQuery<R>({ ...this.compiled, parameters })).rows;
+  }
 }

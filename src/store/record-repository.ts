@@ -28,6 +28,9 @@ export class RecordRepository {
   /** Full rows by a list of ids, compiled once per list length (a page has at most 50). */
   private readonly byIds = new Map<number, PreparedQuery>();
   private readonly byUnique = new Map<string, PreparedQuery>();
+  private existsById: PreparedQuery | undefined;
+  private readonly takenBy = new Map<string, PreparedQuery>();
+  private readonly insertOf = new Map<string, PreparedQuery>();
   /** Each children element with the child's repository and the column naming the owner. */
   private readonly owned: ReadonlyArray<{ el: ChildrenElement; repo: RecordRepository; column: string }>;
   /** How ids of this resource are read (`bigint` ones as text). */
@@ -220,8 +223,9 @@ export class RecordRepository {
   }
 
   async exists(id: RecordId): Promise<boolean> {
-    const row = await this.store.db.selectFrom(this.def.table).select('id').where('id', '=', id).executeTakeFirst();
-    return row !== undefined;
+    // Every reference a write names is checked: compiled once.
+    this.existsById ??= new PreparedQuery(this.store, (db) => db.selectFrom(this.def.table).select('id').where('id', '=', 0));
+    return (await this.existsById.execute([id])).length > 0;
   }
 
   /**
@@ -254,19 +258,43 @@ export class RecordRepository {
     return typeof value === 'string' && value !== '' ? value : null;
   }
 
-  /** Which of the given unique column values already belong to another row. */
-  async taken(db: WriteDb, values: ReadonlyMap<string, string>, exceptId?: RecordId): Promise<Set<string>> {
+  /**
+   * Which of the given unique column values already belong to another row (than `exceptId`),
+   * read in the running write's transaction. Each shape is compiled once: every write asks.
+   */
+  async taken(values: ReadonlyMap<string, string>, exceptId?: RecordId): Promise<Set<string>> {
     const taken = new Set<string>();
     for (const [column, value] of values) {
-      let q = db.selectFrom(this.def.table).select('id').where(this.matches(column, value));
-      if (exceptId !== undefined) q = q.where('id', '<>', exceptId);
-      if (await q.executeTakeFirst()) taken.add(column);
+      const shape = `${column}:${exceptId === undefined ? 'any' : 'other'}`;
+      let q = this.takenBy.get(shape);
+      if (!q) {
+        q = new PreparedQuery(this.store, (db) => {
+          const match = db.selectFrom(this.def.table).select('id').where(this.matches(column, ''));
+          return exceptId === undefined ? match : match.where('id', '<>', 0);
+        });
+        this.takenBy.set(shape, q);
+      }
+      if ((await q.execute(exceptId === undefined ? [value] : [value, exceptId])).length > 0) taken.add(column);
     }
     return taken;
   }
 
+  /** Inserts one row in `db`, the write's transaction; its new id. One compiled statement per set of columns. */
   async insert(db: WriteDb, columns: Row): Promise<RecordId> {
-    const row = await db.insertInto(this.def.table).values(columns).returning(this.idSelected).executeTakeFirstOrThrow();
+    const names = Object.keys(columns);
+    const shape = names.join(',');
+    let q = this.insertOf.get(shape);
+    if (!q) {
+      const placeholders = Object.fromEntries(names.map((name) => [name, null]));
+      q = new PreparedQuery(this.store, (d) => d.insertInto(this.def.table).values(placeholders).returning(this.idSelected));
+      // A resource's writes come in a few shapes; a runaway mix is only compiled anew.
+      if (this.insertOf.size < 100) this.insertOf.set(shape, q);
+    }
+    const [row] = await q.executeIn(
+      db,
+      names.map((name) => columns[name]),
+    );
+    if (!row) throw new Error(`Inserting into ${this.def.table} returned no id`);
     return this.ids.fromDb(row['id']);
   }
 

@@ -11,8 +11,11 @@ type IdParams = { Params: { id: string } };
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** CSO's writes: items name rows by `id` alone, and an element the resource does not take is the item's error. */
-const CSO_BULK: BulkPolicy = { idOnly: true, strict: true };
+/**
+ * CSO's writes: items name rows by `id` alone, an element the resource does not take is the
+ * item's error, and a request's items commit together (each still applied or refused alone).
+ */
+const CSO_BULK: BulkPolicy = { idOnly: true, strict: true, together: true, sentKeys: true };
 
 const send = (reply: FastifyReply, status: number, body: CsoObject): FastifyReply =>
   reply.code(status).type(JSON_TYPE).send(JSON.stringify(body));
