@@ -205,15 +205,15 @@ describe('roster seed command', () => {
           .select((eb) => eb.cast<string>('cso_users.id', 'text').as('id'))
           .execute();
         expect(new Set(rows.map((r) => r['name'])).size).toBe(350);
-        expect(rows.every((r) => /^92206\d{14}$/.test(String(r['id'])))).toBe(true);
+        expect(rows.every((r) => /^92206\d{14}$/.test(r['id']))).toBe(true);
         const companies = await store.db
           .selectFrom('cso_companies')
           .select((eb) => eb.cast<string>('id', 'text').as('id'))
           .execute();
         expect(companies).toHaveLength(7);
-        const companyIds = new Set(companies.map((c) => String(c['id'])));
+        const companyIds = new Set(companies.map((c) => c['id']));
         // Spread over the companies (the second run over the existing ones), and read back whole.
-        const used = new Set(rows.map((r) => String(r['company_id'])));
+        const used = new Set(rows.map((r) => r['company_id']));
         expect([...used].every((id) => companyIds.has(id))).toBe(true);
         expect(used.size).toBeGreaterThan(3);
         expect(new Set(rows.map((r) => r['state']))).toContain('Active');
