@@ -3,7 +3,6 @@ import type { ResourceDef } from '../../catalog/resource.js';
 import { RosterError } from '../../domain/errors.js';
 import { LOADABLE, type LoadService } from '../../domain/loads/load-service.js';
 import type { RecordService } from '../../domain/record-service.js';
-import { presentRecord } from '../../render/present-record.js';
 import { readUpload, uploadAccepts, type UploadSpec } from '../format/upload.js';
 import { sendRecord, viewOf } from '../records/routes.js';
 import { sendList, sendObject } from '../reply.js';
@@ -63,13 +62,7 @@ export function registerDataFileSourceRoutes(app: FastifyInstance, def: Resource
     const ids = await loads.pickUp();
     const records = await Promise.all(ids.map((id) => sources.show(id)));
     deps.kick();
-    const lookups = await sources.lookups(records);
-    return sendList(
-      request,
-      reply,
-      def.plural,
-      records.map((r) => presentRecord(def, r, lookups)),
-    );
+    return sendList(request, reply, def.plural, await sources.present(records));
   });
 
   // Coupa documents the action, not its answer: Roster says the credential was accepted (docs/flat-files.md).

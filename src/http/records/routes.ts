@@ -6,7 +6,6 @@ import type { RecordService, WriteResult } from '../../domain/record-service.js'
 import type { WriteOptions } from '../../domain/record-writer.js';
 import { RosterError } from '../../domain/errors.js';
 import type { View } from '../../query/view.js';
-import { presentAs } from '../../render/present-record.js';
 import type { StoredRecord } from '../../store/record-codec.js';
 import { readDocument } from '../format/body.js';
 import { isBulk, sendBulk, withoutBulk } from './bulk.js';
@@ -42,7 +41,7 @@ export async function sendRecord(
   record: StoredRecord,
   view: View,
 ): Promise<FastifyReply> {
-  const body = presentAs(service.def, record, await service.lookups([record]), view);
+  const [body] = await service.present([record], view);
   return body ? sendObject(request, reply, status, body) : reply.code(status).send();
 }
 
@@ -87,13 +86,7 @@ export function registerRecordRoutes(app: FastifyInstance, def: ResourceDef, ser
           if (page.length === 0 && !wantsJson(request)) {
             return sendError(request, reply, 'no_results', ['No results match your search criteria.']);
           }
-          const lookups = await service.lookups(page);
-          return sendList(
-            request,
-            reply,
-            def.plural,
-            page.flatMap((r) => presentAs(def, r, lookups, query.view) ?? []),
-          );
+          return sendList(request, reply, def.plural, await service.present(page, query.view));
         });
         break;
       case 'show':
