@@ -72,7 +72,7 @@ export function registerCsoRoutes(app: FastifyInstance, def: ResourceDef, servic
           const query = service.parseQuery(queryOf(request));
           const page = await service.list(query);
           const total = await service.count(query);
-          const items = (await service.present(page)).map(csoObject);
+          const items = (await service.present(page, query.view)).map(csoObject);
           return send(reply, 200, { total, [def.plural]: items });
         });
         break;
