@@ -21,6 +21,7 @@ import { registerHealth } from './health.js';
 import { registerInputGuard } from './input-guard.js';
 import { maskLogLine } from './log-redaction.js';
 import { redactUrl } from './log-url.js';
+import { registerOpenApiRoutes } from './openapi/routes.js';
 import { registerRouteScopes } from './route-scopes.js';
 import './fastify-types.js';
 
@@ -112,6 +113,7 @@ export async function buildApp({
   const limiter = config.rateLimit && buckets ? new RateLimiter(config.rateLimit, buckets, clock) : null;
   registerRouteScopes(app);
   registerHealth(app, store);
+  if (family === 'core') registerOpenApiRoutes(app, 'core');
   const csoDeps = { engine, keys, limiter };
   if (family === 'core') {
     await registerCoreApi(app, {

@@ -6,6 +6,7 @@ import type { ApiKeyRepository } from '../../store/api-key-repository.js';
 import { apiKeyAuthenticator, registerAuth } from '../auth.js';
 import { noRoute } from '../error-handler.js';
 import { sendErrorAs } from '../reply.js';
+import { registerOpenApiRoutes } from '../openapi/routes.js';
 import { registerCsoRoutes } from './routes.js';
 
 /** What the CSO family's routes share with the app they are mounted in. */
@@ -19,7 +20,8 @@ export interface CsoApiDeps {
  * The CSO API family (docs/cso-api.md) as one encapsulated Fastify plugin: its own listener
  * registers it at the root, the core app under `/cso`. Inside it: JSON bodies only (the XML
  * parser the core app adds is removed), `X-CSO-API-KEY` authentication (a core credential
- * opens nothing here), the CSO resources' routes and CSO's error shape for unknown paths.
+ * opens nothing here), the CSO resources' routes, its OpenAPI document and viewer, and CSO's
+ * error shape for unknown paths.
  */
 export function csoApi(scope: FastifyInstance, deps: CsoApiDeps, done: (err?: Error) => void): void {
   // JSON only (doc 0462): not the XML, text or multipart bodies the core API reads.
@@ -33,5 +35,7 @@ export function csoApi(scope: FastifyInstance, deps: CsoApiDeps, done: (err?: Er
   }
   registerAuth(scope, [apiKeyAuthenticator(deps.keys, 'cso')], deps.limiter, 'cso');
   for (const def of servedResources('cso')) registerCsoRoutes(scope, def, deps.engine.service(def));
+  // CSO documents its schema at /openapi.html on every site (doc 0462).
+  registerOpenApiRoutes(scope, 'cso');
   done();
 }
