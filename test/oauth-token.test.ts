@@ -6,7 +6,7 @@ import { SCOPES } from '../src/catalog/scopes.js';
 import { credentialService } from '../src/cli/credentials.js';
 import { makeConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
-import { ROUTE_SCOPES } from '../src/http/route-scopes.js';
+import { ROUTE_SCOPES, routeScopes } from '../src/http/route-scopes.js';
 import { dbSnapshot, expectError } from './helpers/api.js';
 import { DIALECTS } from './helpers/dialects.js';
 import { makeTestApp, type TestApp } from './helpers/test-app.js';
@@ -514,8 +514,22 @@ for (const dialect of DIALECTS) {
         // The router prints one name for parameters at the same place in several routes (`:id|:worker_id`).
         const unnamed = (r: string): string => r.replace(/:[^/]+/g, ':');
         expect(routes.filter((r) => r.split(' ')[1]?.startsWith('/api/')).map(unnamed)).toEqual(expected.map(unnamed).sort());
+        // The OpenAPI document and its viewer, public, for each family (docs/cso-api.md).
+        const openApi = [
+          '/openapi.json',
+          '/openapi.html',
+          '/openapi/swagger-ui.css',
+          '/openapi/swagger-ui-bundle.js',
+          '/openapi/viewer.js',
+        ];
+        // Under /cso: the CSO family's routes (its own table), and its OpenAPI document.
+        const path = (r: string): string => r.split(' ')[1] ?? '';
+        const cso = Object.keys(routeScopes('cso')).map((r) => r.replace(' /', ' /cso/'));
+        expect(routes.filter((r) => path(r).startsWith('/cso/')).map(unnamed)).toEqual(
+          [...cso, ...openApi.map((p) => `GET /cso${p}`)].map(unnamed).sort(),
+        );
         // Outside /api: the public API routes, and the pages (docs/flat-files.md), which answer HTML to a signed-in session.
-        expect(routes.filter((r) => !r.split(' ')[1]?.startsWith('/api/'))).toEqual(
+        expect(routes.filter((r) => !path(r).startsWith('/api/') && !path(r).startsWith('/cso/'))).toEqual(
           [
             'GET /health',
             'GET /oauth2/scopes',
@@ -526,6 +540,7 @@ for (const dialect of DIALECTS) {
             'POST /session/sign_out',
             'GET /data_sources',
             'GET /data_sources/:id',
+            ...openApi.map((p) => `GET ${p}`),
           ].sort(),
         );
       });

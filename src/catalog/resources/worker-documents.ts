@@ -28,7 +28,7 @@ export const WORKER_DOCUMENTS = defineResource({
     operations: ['index', 'show', 'create', 'update', 'destroy'],
     scopes: { read: 'core.services_procurement.workers.read', write: 'core.services_procurement.workers.write' },
     extraRoutes: [
-      { method: 'POST', path: '/:id/attachments', access: 'write' },
+      { method: 'POST', path: '/:id/attachments', access: 'write', status: 201 },
       { method: 'GET', path: '/:id/attachments/:attachment_id', access: 'read' },
     ],
   },

@@ -1,6 +1,7 @@
 import { FAMILIES, type ApiFamily } from '../../catalog/families.js';
 import { SCOPES } from '../../catalog/scopes.js';
 import { servedRoutes } from '../route-scopes.js';
+import { componentName } from './component-names.js';
 import { openApiPath, operationOf, type OperationObject } from './operations.js';
 import { ResourceSchemas } from './resource-schemas.js';
 
@@ -21,7 +22,13 @@ function describeFamily(family: ApiFamily): string {
 /** The security schemes of a family: core's OAuth 2.0 (with the scopes its routes need) and API key; CSO's key. */
 function securitySchemes(family: ApiFamily, scopes: readonly string[]): Record<string, unknown> {
   const key = (name: string, description: string) => ({ type: 'apiKey', in: 'header', name, description });
-  if (family === 'cso') return { csoApiKey: key(FAMILIES.cso.keyHeader.toUpperCase(), 'A CSO API key (roster keys create)') };
+  if (family === 'cso')
+    return {
+      csoApiKey: key(
+        FAMILIES.cso.keyHeader.toUpperCase(),
+        'A CSO API key (roster keys create --api cso, or serve --cso-api-key)',
+      ),
+    };
   const described = new Map(SCOPES.map((s) => [s.name, s.description] as const));
   return {
     oauth2: {
@@ -53,7 +60,7 @@ function build(family: ApiFamily): Readonly<Record<string, unknown>> {
   }
   const tags = [...new Map(routes.map((r) => [r.def.name, r.def] as const)).values()].map((def) => ({
     name: def.name,
-    description: `${def.model}: ${def.api?.path ?? ''}`,
+    description: `${componentName(family, def)}: ${def.api?.path ?? ''}`,
   }));
   const scopes = [...new Set(routes.map((r) => r.scope))].sort();
   return deepFreeze({

@@ -1,16 +1,11 @@
-import { servedOwner, resourceNamed } from '../../catalog/registry.js';
-import type { ExtraRoute, ResourceDef } from '../../catalog/resource.js';
+import { resourceNamed, servedOwner } from '../../catalog/registry.js';
+import type { ResourceDef } from '../../catalog/resource.js';
 import type { ServedRoute } from '../route-scopes.js';
-import {
-  contentOf,
-  coreBulkResultSchema,
-  csoPageSchema,
-  csoWriteAnswerSchema,
-  errorResponse,
-  type ResponseObject,
-} from './answers.js';
-import type { JsonSchema } from './json-schema.js';
-import { bulkParameter, conditionsText, indexParameters, viewParameters, type ParameterObject } from './query-parameters.js';
+import { errorResponse, type ResponseObject } from './answers.js';
+import { coreShape } from './core-operations.js';
+import { csoShape } from './cso-operations.js';
+import { extraOf, type OperationShape } from './operation-shape.js';
+import { conditionsText, type ParameterObject } from './query-parameters.js';
 import type { ResourceSchemas } from './resource-schemas.js';
 
 /** An OpenAPI Operation Object, as plain data. */
@@ -28,6 +23,7 @@ function idOwner(def: ResourceDef, name: string): ResourceDef {
   return owner && owner.column === name ? resourceNamed(owner.target) : def;
 }
 
+/** A route's path parameters: ids of its resource, or of its owner (integers for core, digits as text for CSO). */
 function pathParameters(schemas: ResourceSchemas, route: ServedRoute): ParameterObject[] {
   return pathParameterNames(route.path).map((name) => {
     const of = idOwner(route.def, name);
@@ -36,26 +32,26 @@ function pathParameters(schemas: ResourceSchemas, route: ServedRoute): Parameter
       in: 'path',
       required: true,
       description:
-        name === 'id' ? `The ${route.def.model}'s id` : `The id of the ${of === route.def ? name.replace(/_id$/, '') : of.model}`,
+        name === 'id'
+          ? `The ${route.def.singular}'s id`
+          : `The id of the ${of === route.def ? name.replace(/_id$/, '') : of.singular}`,
       schema: schemas.idSchema(of),
     };
   });
 }
 
-/** The extra route of the definition a served route came from. */
-function extraOf(route: ServedRoute): ExtraRoute | undefined {
-  const base = route.def.api?.path ?? '';
-  return route.def.api?.extraRoutes?.find((r) => r.method === route.method && `${base}${r.path}` === route.path);
-}
+/** The words of an extra route's path after its resource's: `/:id/retrieve_avatar` → `retrieve_avatar`. */
+const actionWords = (route: ServedRoute): string[] =>
+  (extraOf(route)?.path ?? route.path).split('/').filter((w) => w !== '' && !w.startsWith(':'));
 
 /** A unique, readable id: `users.index`, `users.patch`, `users.post-avatar`. */
 export function operationId(route: ServedRoute): string {
-  const { def, method, action, path } = route;
+  const { def, method, action } = route;
   if (action !== 'extra') return `${def.name}.${method === 'PATCH' ? 'patch' : action}`;
-  const words = (extraOf(route)?.path ?? path).split('/').filter((w) => w !== '' && !w.startsWith(':'));
-  return `${def.name}.${method.toLowerCase()}-${words.join('-')}`;
+  return `${def.name}.${method.toLowerCase()}-${actionWords(route).join('-')}`;
 }
 
+/** A one-line summary: `List users`, `Update a user (PATCH)`, `POST invite_worker`. */
 const summaryOf = (route: ServedRoute): string => {
   const { def, action, method } = route;
   switch (action) {
@@ -72,202 +68,12 @@ const summaryOf = (route: ServedRoute): string => {
     case 'destroy':
       return `Delete a ${def.singular}`;
     case 'extra':
-      return `${method} ${(extraOf(route)?.path ?? '').replace(/^\/:id/, '')}`.trim();
+      return `${method} ${actionWords(route).join(' ')}`;
   }
 };
 
-/** A core request body: the record's input document, in XML or JSON. */
-function body(content: Record<string, { schema: JsonSchema }>, description: string): OperationObject {
-  return { required: true, description, content };
-}
-
-/** Items of a bulk update: each names its row by `id` (core: or by its natural key). */
-function withId(schemas: ResourceSchemas, def: ResourceDef, required: boolean): JsonSchema {
-  return {
-    allOf: [schemas.input(def)],
-    properties: { id: { ...schemas.idSchema(def), description: `The ${def.singular} to update` } },
-    ...(required ? { required: ['id'] } : {}),
-  };
-}
-
-interface Shape {
-  readonly parameters: ParameterObject[];
-  readonly requestBody?: OperationObject;
-  readonly responses: Record<string, ResponseObject>;
-}
-
-/** What a core route takes and answers (http/records/routes.ts, http/records/bulk.ts, http/avatars/routes.ts). */
-function coreShape(schemas: ResourceSchemas, route: ServedRoute): Shape {
-  const { def } = route;
-  const record = schemas.record(def);
-  const input = schemas.input(def);
-  const underOwner = servedOwner(def) !== undefined;
-  const ok = (description: string, schema: JsonSchema): ResponseObject => ({ description, content: contentOf('core', schema) });
-  const bulkResults = (): ResponseObject =>
-    ok('With bulk=1: one result per item, in order', {
-      type: 'array',
-      items: coreBulkResultSchema(schemas, def),
-      xml: { name: 'results', wrapped: true },
-    });
-  switch (route.action) {
-    case 'index':
-      return {
-        parameters: indexParameters(def, 'core'),
-        responses: {
-          '200': ok(`A page of ${def.plural} (JSON: a bare array; XML answers 404 when nothing matches)`, {
-            type: 'array',
-            items: record,
-            xml: { name: def.plural, wrapped: true },
-          }),
-        },
-      };
-    case 'show':
-      return { parameters: viewParameters('read'), responses: { '200': ok(`The ${def.singular}`, record) } };
-    case 'destroy':
-      return { parameters: viewParameters('write'), responses: { '200': ok(`The ${def.singular} as it was`, record) } };
-    case 'create':
-      return {
-        parameters: [...(underOwner ? [] : [bulkParameter(false)]), ...viewParameters('write')],
-        requestBody: body(
-          contentOf('core', underOwner ? input : { anyOf: [input, { type: 'array', items: input }] }),
-          underOwner
-            ? `The new ${def.singular}`
-            : `The new ${def.singular}; with bulk=1 a list of them (or {"${def.plural}": […]})`,
-        ),
-        responses: {
-          '201': ok(`The ${def.singular} created (no body with return_object=none)`, record),
-          ...(underOwner ? {} : { '200': bulkResults() }),
-        },
-      };
-    case 'update':
-      return {
-        parameters: viewParameters('write'),
-        requestBody: body(contentOf('core', input), `The elements to change`),
-        responses: { '200': ok(`The ${def.singular} updated (no body with return_object=none)`, record) },
-      };
-    case 'bulk-update':
-      return {
-        parameters: [bulkParameter(true)],
-        requestBody: body(
-          contentOf('core', { type: 'array', items: withId(schemas, def, false) }),
-          `The ${def.plural} to update, each named by its id or ${def.key} (or {"${def.plural}": […]})`,
-        ),
-        responses: { '200': bulkResults() },
-      };
-    case 'extra':
-      return extraShape(schemas, route);
-  }
-}
-
-/**
- * An action beyond the standard ones. A resource with an avatar (`def.avatar`) serves it as
- * http/avatars/routes.ts does: the image on GET, a multipart `file` upload answered with the
- * record, a DELETE answered with the record. Other actions are described by their status alone.
- */
-function extraShape(schemas: ResourceSchemas, route: ServedRoute): Shape {
-  const extra = extraOf(route);
-  const status = String(extra?.status ?? 200);
-  const avatar = route.def.avatar !== undefined && /^\/:id\/(avatar|retrieve_avatar)$/.test(extra?.path ?? '');
-  if (!avatar) {
-    return { parameters: [], responses: { [status]: { description: `The ${route.def.singular} action's answer` } } };
-  }
-  const record = { description: `The ${route.def.singular}`, content: contentOf('core', schemas.record(route.def)) };
-  if (route.method === 'GET') {
-    const image = { schema: { type: 'string', contentMediaType: 'application/octet-stream' } };
-    return {
-      parameters: [],
-      responses: {
-        [status]: { description: 'The avatar image', content: { 'image/png': image, 'image/jpeg': image, 'image/gif': image } },
-      },
-    };
-  }
-  if (route.method === 'DELETE') return { parameters: viewParameters('write'), responses: { [status]: record } };
-  return {
-    parameters: viewParameters('write'),
-    requestBody: body(
-      {
-        'multipart/form-data': {
-          schema: {
-            type: 'object',
-            required: ['file'],
-            properties: {
-              file: { type: 'string', contentMediaType: 'application/octet-stream', description: 'A PNG, JPEG or GIF' },
-            },
-          },
-        },
-      },
-      'The avatar image',
-    ),
-    responses: { [status]: record },
-  };
-}
-
-/** What a CSO route takes and answers (http/cso/routes.ts, http/cso/body.ts). */
-function csoShape(schemas: ResourceSchemas, route: ServedRoute): Shape {
-  const { def } = route;
-  const input = schemas.input(def);
-  const listOf = (item: JsonSchema, max?: number): JsonSchema => ({
-    type: 'object',
-    required: [def.plural],
-    properties: { [def.plural]: { type: 'array', minItems: 1, ...(max ? { maxItems: max } : { maxItems: 1000 }), items: item } },
-    additionalProperties: false,
-  });
-  const ok = (description: string, schema: JsonSchema): ResponseObject => ({ description, content: contentOf('cso', schema) });
-  switch (route.action) {
-    case 'index':
-      return {
-        parameters: indexParameters(def, 'cso'),
-        responses: { '200': ok(`A page of ${def.plural}`, csoPageSchema(schemas, def)) },
-      };
-    case 'show':
-      return { parameters: [], responses: { '200': ok(`The ${def.singular}`, schemas.record(def)) } };
-    case 'create': {
-      const answer = csoWriteAnswerSchema(schemas, def, 'create');
-      return {
-        parameters: [],
-        requestBody: body(
-          contentOf('cso', { anyOf: [listOf(input), input] }),
-          `{"${def.plural}": […]}, or one ${def.singular} object`,
-        ),
-        responses: {
-          '201': ok('At least one item was created; items refused are listed in errors', answer),
-          '400': errorResponse(schemas, 400, answer),
-        },
-      };
-    }
-    case 'update': {
-      const answer = csoWriteAnswerSchema(schemas, def, 'update');
-      return {
-        parameters: [],
-        requestBody: body(
-          contentOf('cso', { anyOf: [input, listOf(input, 1)] }),
-          `The elements to change (an id given must be the path's)`,
-        ),
-        responses: { '200': ok(`The ${def.singular} was updated`, answer) },
-      };
-    }
-    case 'bulk-update': {
-      const answer = csoWriteAnswerSchema(schemas, def, 'update');
-      return {
-        parameters: [],
-        requestBody: body(
-          contentOf('cso', { anyOf: [listOf(withId(schemas, def, true)), withId(schemas, def, true)] }),
-          `{"${def.plural}": […]}, each item naming its row by id`,
-        ),
-        responses: {
-          '200': ok('At least one item was updated; items refused are listed in errors', answer),
-          '400': errorResponse(schemas, 400, answer),
-        },
-      };
-    }
-    case 'destroy':
-    case 'extra':
-      return { parameters: [], responses: { '200': { description: `The ${def.singular} action's answer` } } };
-  }
-}
-
 /** The refusals a route may answer besides its own (400 for a write whose items all failed is the shape's). */
-function refusals(schemas: ResourceSchemas, route: ServedRoute, shape: Shape): Record<string, ResponseObject> {
+function refusals(schemas: ResourceSchemas, route: ServedRoute, shape: OperationShape): Record<string, ResponseObject> {
   const statuses = [400, 401];
   if (schemas.family === 'core') statuses.push(403);
   if (route.path.includes(':') || (schemas.family === 'core' && route.action === 'index')) statuses.push(404);

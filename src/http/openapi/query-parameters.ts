@@ -16,6 +16,9 @@ const query = (name: string, description: string, schema: JsonSchema, extra: Rec
   ...extra,
 });
 
+/** `text` ending as a sentence does: `Does the user have a license?` stays, `login` becomes `login.`. */
+const sentence = (text: string): string => (/[.?!]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+
 /** The bracketed operators (`login[contains]=…`) that fit a type, as query/operators.ts lists them. */
 function operatorsFor(type: ScalarType): string[] {
   return OPERATOR_NAMES.filter((op) => op !== 'eq' && OPERATORS[op].fits(type));
@@ -64,8 +67,8 @@ export function conditionsText(): string {
 const CONTROL = new Set(['offset', 'limit', 'order_by', 'order-by', 'dir', 'return_object', 'return-object', 'fields', 'filter']);
 
 /**
- * The query parameters of an index (docs/query-language.md): paging (`limit` up to the family's
- * page size), for core also ordering and views, one parameter per element a condition may
+ * The query parameters of an index (docs/query-language.md, read alike by both families):
+ * paging (`limit` up to the family's page size), ordering, views, one parameter per element a condition may
  * test (`login=…`, the operators it fits in its description), the resource's aliases
  * (`status=active`), and every other condition (`login[contains]=…`, `roles[name]=…`) as a
  * free-form set of parameters.
@@ -81,16 +84,14 @@ export function indexParameters(def: ResourceDef, family: ApiFamily): ParameterO
       default: pageSize,
     }),
   ];
-  if (family === 'core') {
-    const orderable = def.elements.flatMap((el) =>
-      el.kind === 'scalar' || (el.kind === 'through' && el.field === 'id') ? [el.name] : [],
-    );
-    out.push(
-      query('order_by', 'The element to sort by (by id unless given)', { type: 'string', enum: orderable }),
-      query('dir', 'Sort direction', { type: 'string', enum: ['asc', 'desc'], default: 'asc' }),
-      ...viewParameters('read'),
-    );
-  }
+  const orderable = def.elements.flatMap((el) =>
+    el.kind === 'scalar' || (el.kind === 'through' && el.field === 'id') ? [el.name] : [],
+  );
+  out.push(
+    query('order_by', 'The element to sort by (by id unless given)', { type: 'string', enum: orderable }),
+    query('dir', 'Sort direction', { type: 'string', enum: ['asc', 'desc'], default: 'asc' }),
+    ...viewParameters('read'),
+  );
   const taken = new Set(CONTROL);
   for (const el of def.elements) {
     if ((el.kind !== 'scalar' && el.kind !== 'through') || taken.has(el.name)) continue;
@@ -104,7 +105,7 @@ export function indexParameters(def: ResourceDef, family: ApiFamily): ParameterO
     out.push(
       query(
         el.name,
-        `${el.description.replace(/\.$/, '')}. Matches exactly${text ? ' (ignoring case)' : ''}; also ${el.name}[op]=… for ${ops.join(', ')}.`,
+        `${sentence(el.description)} Matches exactly${text ? ' (ignoring case)' : ''}; ${el.name}[op]=… ${ops.length === OPERATOR_NAMES.length - 1 ? 'takes every operator' : `takes ${ops.join(', ')}`}.`,
         schema,
       ),
     );
@@ -121,7 +122,8 @@ export function indexParameters(def: ResourceDef, family: ApiFamily): ParameterO
       'Any other condition, each its own parameter (this name is not sent): an element with an operator ' +
         '(`name[contains]=…`), an association path (`department[name]=…`, `roles[name][in]=a,b`). docs/query-language.md.',
       { type: 'object', additionalProperties: { type: 'string' } },
-      { style: 'form', explode: true },
+      // An empty example, so a viewer's "Try it out" does not send made-up conditions.
+      { style: 'form', explode: true, example: {} },
     ),
   );
   return out;

@@ -62,7 +62,7 @@ export class ResourceSchemas {
   /** The record as another one nests it: `UserNested`. */
   nested(def: ResourceDef): JsonSchema {
     return this.#ensure(def, 'nested', () =>
-      described(this.#nestedSchema(def, def.simple), `A ${def.model} nested in another record.`),
+      described(this.#nestedSchema(def, def.simple), `A ${this.#title(def)} nested in another record.`),
     );
   }
 
@@ -91,6 +91,11 @@ export class ResourceSchemas {
     return schemaRef(name);
   }
 
+  /** What descriptions call a resource: its schema's name (`WorkerEmail`, not `Worker::WorkerEmail`). */
+  #title(def: ResourceDef): string {
+    return componentName(this.family, def);
+  }
+
   /** Core keeps nulls in its JSON; CSO leaves the key out instead. */
   #nullable(schema: JsonSchema): JsonSchema {
     return this.family === 'core' ? orNull(schema) : schema;
@@ -109,10 +114,9 @@ export class ResourceSchemas {
       type: 'object',
       description:
         this.family === 'core'
-          ? `A ${def.model} as Coupa renders it. Every property is present (null when it has no value) unless return_object or fields asks for less.`
-          : `A ${def.model} as CSO renders it: a property without a value is left out.`,
+          ? `A ${this.#title(def)} as Coupa renders it. Every property is present (null when it has no value) unless return_object or fields asks for less.`
+          : `A ${this.#title(def)} as CSO renders it: a property without a value is left out (and an index's return_object or fields may ask for less).`,
       properties,
-      ...(this.family === 'cso' ? { required: ['id'] } : {}),
       additionalProperties: false,
       xml: { name: def.singular },
     };
@@ -181,8 +185,10 @@ export class ResourceSchemas {
     return {
       type: 'object',
       description:
-        `The elements of a ${def.model} a client may write; others are ignored` +
-        (this.family === 'cso' ? ' (CSO refuses the item).' : ' (named in X-Roster-Ignored-Elements).') +
+        `The elements of a ${this.#title(def)} a client may write` +
+        (this.family === 'cso'
+          ? ": another element is the item's error."
+          : ': others are ignored and named in X-Roster-Ignored-Elements.') +
         ' Names may be written with underscores for dashes.',
       properties,
       xml: { name: def.singular },
@@ -221,6 +227,7 @@ export class ResourceSchemas {
           {
             type: 'array',
             items: {
+              type: 'object',
               allOf: [this.input(child)],
               properties: {
                 id: { ...this.idSchema(child), description: 'The row to change or remove; without it, a new row' },
@@ -264,6 +271,6 @@ export class ResourceSchemas {
     if (idCodecOf(def).type === 'integer') forms.push({ type: 'integer', minimum: 1, description: 'The id' });
     const names = ['id', ...keys].join(', ');
     const more = def.findOrCreateBy ? `, or ${def.findOrCreateBy.join(' and ')} (found, or created)` : '';
-    return { description: `A ${def.model} named by ${names}${more}.`, anyOf: forms };
+    return { description: `A ${this.#title(def)} named by ${names}${more}.`, anyOf: forms };
   }
 }

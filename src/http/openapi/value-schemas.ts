@@ -1,6 +1,7 @@
 import type { ApiFamily } from '../../catalog/families.js';
 import type { IdCodec } from '../../catalog/ids.js';
 import type { ScalarElement, ScalarType } from '../../catalog/types.js';
+import { coerceScalar } from '../../catalog/values.js';
 import type { JsonSchema } from './json-schema.js';
 
 /** Which way a value travels: rendered in an answer, or sent by a client in a request body. */
@@ -39,6 +40,17 @@ export function typeSchema(type: ScalarType, direction: Direction): JsonSchema {
 const TEXT_TYPES: ReadonlySet<ScalarType> = new Set(['string', 'text', 'symbol']);
 
 /**
+ * An allowed value as JSON carries it: the catalogue spells them as text (`"0"` for an integer
+ * element), the wire by the element's type (`0`); decimals and `bigint`s stay text.
+ */
+function allowedValue(el: ScalarElement, value: string): string | number | boolean {
+  if (el.type !== 'integer' && el.type !== 'boolean') return value;
+  const c = coerceScalar(el.type, value);
+  if (!c.ok || c.value === null) throw new Error(`${el.name}: the allowed value ${value} is not a ${el.type}`);
+  return c.value;
+}
+
+/**
  * A stored scalar's schema, its rules included: the longest text (`length`, in characters, as
  * JSON Schema counts them), the shortest, the allowed values, the least number, an e-mail's
  * format. CSO leaves an empty text out of its answers, so a CSO text it renders is never empty.
@@ -49,7 +61,7 @@ export function scalarSchema(el: ScalarElement, family: ApiFamily, direction: Di
   if (text && el.length !== undefined) schema['maxLength'] = el.length;
   if (text && el.minLength !== undefined) schema['minLength'] = el.minLength;
   else if (text && family === 'cso' && direction === 'out') schema['minLength'] = 1;
-  if (el.allowed) schema['enum'] = [...el.allowed];
+  if (el.allowed) schema['enum'] = el.allowed.map((value) => allowedValue(el, value));
   if (el.minimum !== undefined && el.type === 'integer') schema['minimum'] = el.minimum;
   if (el.format === 'email') schema['format'] = 'email';
   return schema;
