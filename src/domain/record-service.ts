@@ -314,10 +314,7 @@ export class RecordService {
   private async idNamedBy(rawId: unknown, key: unknown, idOnly: boolean): Promise<RecordId | RosterError> {
     if (typeof rawId === 'number' && !Number.isSafeInteger(rawId)) {
       // JSON.parse has already rounded it: `9220600000000000001` arrives as …000.
-      return new RosterError(
-        'validation_failed',
-        'id must be given as a string of digits (this number is too long to keep its digits)',
-      );
+      return new RosterError('validation_failed', ROUNDED_ID);
     }
     if (rawId !== undefined && rawId !== null && rawId !== '') {
       const text = typeof rawId === 'number' || typeof rawId === 'string' ? String(rawId) : JSON.stringify(rawId);
@@ -378,6 +375,9 @@ export class RecordService {
     };
   }
 }
+
+/** Why an id sent as a JSON number past 2^53 is refused: JSON.parse has already rounded it. */
+export const ROUNDED_ID = 'id must be given as a string of digits (this number is too long to keep its digits)';
 
 /** A document without its `id` (a create reads none). */
 function withoutId(doc: Document): Document {

@@ -17,15 +17,30 @@ function codeForFastify(err: FastifyError): ErrorCode {
 /** An unexpected fault: logged with the request, answered without detail. */
 export function sendInternalError(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
   request.log.error({ err }, 'unhandled error');
-  return sendError(request, reply, 'internal', ['An unexpected error occurred; it has been logged.']);
+  return sendError(request, reply, 'internal', [INTERNAL]);
 }
+
+const INTERNAL = 'An unexpected error occurred; it has been logged.';
 
 /** The error handler, and the answer to an unknown path in the shape of the app's `family`. */
 export function registerErrorHandling(app: FastifyInstance, family: ApiFamily = 'core'): void {
+  // A route names its family; a request that matched none (a body refused on an unknown path) is the app's or plugin's.
+  const answer = (request: FastifyRequest, reply: FastifyReply, code: ErrorCode, messages: readonly string[]) =>
+    sendErrorAs(
+      request,
+      reply,
+      code,
+      messages,
+      request.routeOptions.config.resource ?? 'base',
+      request.routeOptions.config.family ?? family,
+    );
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (isRosterError(err)) return sendError(request, reply, err.code, err.messages);
+    if (isRosterError(err)) return answer(request, reply, err.code, err.messages);
     const code = codeForFastify(err);
-    if (code === 'internal') return sendInternalError(request, reply, err);
+    if (code === 'internal') {
+      request.log.error({ err }, 'unhandled error');
+      return answer(request, reply, 'internal', [INTERNAL]);
+    }
     const message =
       code === 'malformed_body' && err.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
         ? `Malformed JSON: ${err.message}`
@@ -36,7 +51,7 @@ export function registerErrorHandling(app: FastifyInstance, family: ApiFamily = 
             : code === 'payload_too_large'
               ? 'Request body is too large'
               : err.message;
-    return sendError(request, reply, code, [message]);
+    return answer(request, reply, code, [message]);
   });
   app.setNotFoundHandler((request, reply) => sendErrorAs(request, reply, 'route_not_found', [noRoute(request)], 'base', family));
 }

@@ -22,6 +22,7 @@ export const CSO_COMPANIES = defineResource({
       allowed: CSO_COMPANY_STATES,
       caseSensitive: true,
       default: 'Active',
+      required: true,
     }),
     scalar('name', 'string', 'Name of the company', { length: 255, required: true, unique: true }),
     scalar('street', 'string', 'Street part of the company address', { length: 255 }),

@@ -8,14 +8,16 @@ export const CSO_USER_STATES = ['Blocked', 'Active', 'Disabled', 'Removed'] as c
 const COMPANY = reference('company', 'cso_companies', 'The Company of the user', { in: false, out: false, immutable: true });
 
 const text = (name: string, description: string) => scalar(name, 'string', description, { length: 255 });
-const flag = (name: string, description: string) => scalar(name, 'boolean', description, { default: false });
+/** A flag the samples always show: `false` unless given, never cleared (null is refused as blank). */
+const flag = (name: string, description: string) => scalar(name, 'boolean', description, { default: false, required: true });
 
 /**
  * The users of Coupa Sourcing Optimization (seed 001, reference doc 0468): their own table, not
  * core Coupa's users. Elements and order as the seed's table and samples give them. Where the
  * table and the samples disagree, the samples win (docs/cso-api.md lists each case): the
  * update sample changes `email`, which the table calls unchangeable, so it may change; `state`
- * is left out of the second create sample, so it defaults to `Active`. `invoicing_user` keeps
+ * is left out of the second create sample, so it defaults to `Active` (and, as the samples always
+ * show it and the three flags, none of them may be cleared). `invoicing_user` keeps
  * the underscore the table spells it with (`invoicing-user` is read too). Lengths are Roster's
  * (255 characters): CSO documents none.
  */
@@ -31,6 +33,8 @@ export const CSO_USERS = defineResource({
       allowed: CSO_USER_STATES,
       caseSensitive: true,
       default: 'Active',
+      // Never without one: left out it is Active, sent as null it is refused.
+      required: true,
     }),
     scalar('name', 'string', 'The login name of the user. Once set cannot be changed.', {
       length: 255,
@@ -54,6 +58,7 @@ export const CSO_USERS = defineResource({
     flag('accepts-agreement', 'Indicates whether or not the user has accepted required agreements.'),
     flag('provide-information', 'Indicates whether or not the user shall provide user information at the next login.'),
     flag('change-password', 'Indicates whether or not the user shall change their password at the next login.'),
+    // The table's last element; the samples predate it. A flag like the others.
     { ...flag('invoicing_user', 'Invoicing User'), column: 'invoicing_user', aliases: ['invoicing-user'] },
   ],
   key: 'name',

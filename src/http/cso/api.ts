@@ -4,8 +4,7 @@ import type { Engine } from '../../domain/engine.js';
 import type { RateLimiter } from '../../domain/rate-limit.js';
 import type { ApiKeyRepository } from '../../store/api-key-repository.js';
 import { apiKeyAuthenticator, registerAuth } from '../auth.js';
-import { noRoute } from '../error-handler.js';
-import { sendErrorAs } from '../reply.js';
+import { registerErrorHandling } from '../error-handler.js';
 import { registerOpenApiRoutes } from '../openapi/routes.js';
 import { registerCsoRoutes } from './routes.js';
 
@@ -21,18 +20,14 @@ export interface CsoApiDeps {
  * registers it at the root, the core app under `/cso`. Inside it: JSON bodies only (the XML
  * parser the core app adds is removed), `X-CSO-API-KEY` authentication (a core credential
  * opens nothing here), the CSO resources' routes, its OpenAPI document and viewer, and CSO's
- * error shape for unknown paths.
+ * error shape for every error, unknown paths included.
  */
 export function csoApi(scope: FastifyInstance, deps: CsoApiDeps, done: (err?: Error) => void): void {
   // JSON only (doc 0462): not the XML, text or multipart bodies the core API reads.
   scope.removeAllContentTypeParsers();
   scope.addContentTypeParser('application/json', { parseAs: 'string' }, scope.getDefaultJsonParser('error', 'error'));
-  // Under a prefix it answers its own unknown paths; alone, the app's handler is already CSO's.
-  if (scope.prefix !== '') {
-    scope.setNotFoundHandler((request, reply) =>
-      sendErrorAs(request, reply, 'route_not_found', [noRoute(request)], 'base', 'cso'),
-    );
-  }
+  // Under a prefix it answers its own errors and unknown paths; alone, the app's handlers are already CSO's.
+  if (scope.prefix !== '') registerErrorHandling(scope, 'cso');
   registerAuth(scope, [apiKeyAuthenticator(deps.keys, 'cso')], deps.limiter, 'cso');
   for (const def of servedResources('cso')) registerCsoRoutes(scope, def, deps.engine.service(def));
   // CSO documents its schema at /openapi.html on every site (doc 0462).

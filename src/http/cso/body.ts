@@ -27,7 +27,8 @@ export function readCsoItems(request: FastifyRequest, def: ResourceDef): { reado
   const body = objectBody(request);
   if (!Object.hasOwn(body, def.plural)) return { items: [body], listed: false };
   const list = body[def.plural];
-  const others = Object.keys(body).filter((k) => k !== def.plural);
+  // An index answer posted back keeps its `total` (doc 0462: GET answers may be resubmitted).
+  const others = Object.keys(body).filter((k) => k !== def.plural && k !== 'total');
   if (!Array.isArray(list)) throw new RosterError('malformed_body', `"${def.plural}" must be a list of ${def.singular} objects`);
   if (others.length > 0) {
     throw new RosterError(

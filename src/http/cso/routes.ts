@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { assertNever } from '../../catalog/lookup.js';
 import type { ResourceDef } from '../../catalog/resource.js';
 import { RosterError } from '../../domain/errors.js';
-import type { BulkPolicy, BulkResult, RecordService } from '../../domain/record-service.js';
+import { ROUNDED_ID, type BulkPolicy, type BulkResult, type RecordService } from '../../domain/record-service.js';
 import { csoObject, csoWriteAnswer, type CsoItemError, type CsoObject } from '../../render/cso-json.js';
 import { queryOf } from '../records/routes.js';
 import { readCsoDocument, readCsoItems } from './body.js';
@@ -98,6 +98,7 @@ export function registerCsoRoutes(app: FastifyInstance, def: ResourceDef, servic
           const id = service.idFrom(request.params.id);
           const { id: sent, ...doc } = readCsoDocument(request, def);
           // A GET's answer may be sent back as it is (doc 0462), its own id included.
+          if (typeof sent === 'number' && !Number.isSafeInteger(sent)) throw new RosterError('validation_failed', ROUNDED_ID);
           const given = typeof sent === 'string' || typeof sent === 'number' ? String(sent) : JSON.stringify(sent);
           if (sent !== undefined && given !== String(id)) {
             throw new RosterError('validation_failed', `id ${given} does not match the ${def.singular} in the path (${id})`);
