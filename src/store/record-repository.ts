@@ -372,8 +372,8 @@ export class RecordRepository {
 
   /** How many rows the query's conditions match (its paging and ordering aside). */
   async countMatching(query: RecordQuery): Promise<number> {
-    // Counted over the filtered ids: PostgreSQL refuses an ORDER BY beside count(*).
-    const matching = query(this.store.db.selectFrom(this.def.table).select('id'));
+    // Counted over the filtered ids, unordered (an ORDER BY would only make the count sort).
+    const matching = query(this.store.db.selectFrom(this.def.table).select('id')).clearOrderBy();
     const r = await this.store.db
       .selectFrom(matching.as('matching'))
       .select((eb) => eb.fn.countAll<number>().as('n'))

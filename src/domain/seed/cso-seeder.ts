@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import { CSO_COMPANIES } from '../../catalog/resources/cso-companies.js';
 import { CSO_USERS } from '../../catalog/resources/cso-users.js';
 import type { RecordId } from '../../catalog/types.js';
@@ -124,6 +125,9 @@ export async function seedCso(engine: Engine, store: Store, options: CsoSeedOpti
   const users = await write(engine.service(CSO_USERS), options.users, (n) =>
     userDoc(rnd, run, n, owners.length === 0 ? undefined : owners[Math.floor(rnd() * owners.length)]),
   );
+  // Fresh statistics, as the other seeders leave them: without, PostgreSQL plans a page's
+  // offset as a scan and sort of every row (docs/performance.md, issue 20).
+  for (const def of [CSO_COMPANIES, CSO_USERS]) await sql`analyze ${sql.table(def.table)}`.execute(store.db);
   return {
     companies: companies.length,
     users: users.length,
