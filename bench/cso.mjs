@@ -32,7 +32,7 @@
 // It runs the built server (dist/), so build first (`npm run bench:cso` does).
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -41,6 +41,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { count, fixed, log, machine, mb, memory, percentile, pick, randomInt, run, stop, withPeakRss } from './common.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist/roster.mjs');
@@ -64,11 +65,6 @@ const { values: args } = parseArgs({
   },
 });
 
-function count(name, raw) {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got '${raw}'`);
-  return n;
-}
 const USERS = count('users', args.users);
 const COMPANIES = count('companies', args.companies);
 const BULK_SECONDS = count('bulk-seconds', args['bulk-seconds']);
@@ -93,19 +89,7 @@ const TARGET_SHOW = 0.5;
 
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (\`npm run bench:cso\` does)`);
 
-const log = (line) => process.stderr.write(`${line}\n`);
 const wanted = (name) => !ONLY || ONLY.test(name);
-
-/** Runs a command to completion; resolves with its output, rejects with it on failure. */
-function run(cmd, argv) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${argv.join(' ')} failed (${code}):\n${out}`))));
-  });
-}
 
 /**
  * Starts a server child and resolves once its output matches `ready` (with the match). Its
@@ -142,39 +126,6 @@ function start(argv, ready, env = {}, nodeFlags = []) {
     child.on('exit', onExit);
   });
 }
-
-function stop(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-/** A memory field of a process in bytes, from /proc (Linux only; 0 elsewhere). */
-function memory(pid, field) {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** Samples VmRSS while `body` runs and returns its result with the peak seen. */
-async function withPeakRss(pid, body) {
-  let peak = memory(pid, 'VmRSS');
-  const timer = setInterval(() => (peak = Math.max(peak, memory(pid, 'VmRSS'))), 100);
-  try {
-    const result = await body();
-    return { ...result, peakRss: Math.max(peak, memory(pid, 'VmRSS')) };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
-const percentile = (sorted, p) =>
-  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /** One autocannon run; latencies are collected here in float ms (autocannon's own histogram rounds to 1 ms). */
 function load(url, pathOf, seconds, headers) {
@@ -248,9 +199,6 @@ async function drain(url) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
-
-const randomInt = (lo, hi) => lo + Math.floor(Math.random() * (hi - lo + 1));
-const pick = (list) => list[Math.floor(Math.random() * list.length)];
 
 /** A fresh PostgreSQL schema for the run, reached through the URL's search_path; dropped by `drop`. */
 async function freshSchema(url) {
@@ -423,19 +371,6 @@ function codeVersion() {
   }
 }
 
-function machine() {
-  const cpu = /^model name\s*:\s*(.+)$/m.exec(existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '');
-  return {
-    cpus: os.availableParallelism(),
-    model: cpu?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown',
-    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    node: process.version,
-    os: `${os.type()} ${os.release()}`,
-  };
-}
-
-const mb = (bytes) => (bytes / 2 ** 20).toFixed(0);
-const fixed = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 const thousands = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
 
 async function main() {

@@ -10,15 +10,15 @@
 // It runs the built server (dist/), so build first (`npm run bench` does).
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { clearInterval, setInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { count, fixed, log, machine, mb, memory, percentile, pick, randomInt, run, stop, withPeakRss } from './common.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist/roster.mjs');
@@ -38,11 +38,6 @@ const { values: args } = parseArgs({
   },
 });
 
-function count(name, raw) {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got '${raw}'`);
-  return n;
-}
 const USERS = count('users', args.users);
 const WORKERS = args.workers === '0' ? 0 : count('workers', args.workers);
 const DURATION = count('duration', args.duration);
@@ -56,19 +51,6 @@ const PAGE = 50;
 const BULK_ITEMS = 1000;
 
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (\`npm run bench\` does)`);
-
-const log = (line) => process.stderr.write(`${line}\n`);
-
-/** Runs a command to completion, echoing nothing; rejects with its output on failure. */
-function run(cmd, argv) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${argv.join(' ')} failed (${code}):\n${out}`))));
-  });
-}
 
 /** Starts a server child and resolves with its URL once it prints one. */
 function start(argv, env = {}) {
@@ -97,39 +79,6 @@ function start(argv, env = {}) {
     child.on('exit', onExit);
   });
 }
-
-function stop(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-/** Resident memory of a process in bytes, from /proc (Linux only; 0 elsewhere). */
-function memory(pid, field) {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** Samples VmRSS while `body` runs and returns its result with the peak seen. */
-async function withPeakRss(pid, body) {
-  let peak = memory(pid, 'VmRSS');
-  const timer = setInterval(() => (peak = Math.max(peak, memory(pid, 'VmRSS'))), 100);
-  try {
-    const result = await body();
-    return { ...result, peakRss: Math.max(peak, memory(pid, 'VmRSS')) };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
-const percentile = (sorted, p) =>
-  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /** One autocannon run; latencies are collected here in float ms (autocannon's own histogram rounds to 1 ms). */
 function load(url, setupRequest, seconds, method = 'GET', extra = {}) {
@@ -247,9 +196,6 @@ async function timeToHealth(argv) {
   }
 }
 
-const randomInt = (lo, hi) => lo + Math.floor(Math.random() * (hi - lo + 1));
-const pick = (list) => list[Math.floor(Math.random() * list.length)];
-
 /** A fresh PostgreSQL schema for the run, reached through the URL's search_path. */
 async function freshSchema(url) {
   const schema = `roster_bench_${randomBytes(5).toString('hex')}`;
@@ -329,20 +275,6 @@ function codeVersion() {
     return 'unknown (not a git checkout)';
   }
 }
-
-function machine() {
-  const cpu = /^model name\s*:\s*(.+)$/m.exec(existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '');
-  return {
-    cpus: os.availableParallelism(),
-    model: cpu?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown',
-    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    node: process.version,
-    os: `${os.type()} ${os.release()}`,
-  };
-}
-
-const mb = (bytes) => (bytes / 2 ** 20).toFixed(0);
-const fixed = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 
 async function main() {
   const started = performance.now();

@@ -1,0 +1,81 @@
+// What the benchmark scripts share (bench/run.mjs, bench/cso.mjs): child processes, memory
+// sampling, percentiles, argument checks and the machine's description.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { clearInterval, setInterval } from 'node:timers';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export function count(name, raw) {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got '${raw}'`);
+  return n;
+}
+
+/** Runs a command to completion; resolves with its output, rejects with it on failure. */
+export function run(cmd, argv) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${argv.join(' ')} failed (${code}):\n${out}`))));
+  });
+}
+
+export function stop(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** A memory field of a process in bytes, from /proc (Linux only; 0 elsewhere). */
+export function memory(pid, field) {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Samples VmRSS while `body` runs and returns its result with the peak seen. */
+export async function withPeakRss(pid, body) {
+  let peak = memory(pid, 'VmRSS');
+  const timer = setInterval(() => (peak = Math.max(peak, memory(pid, 'VmRSS'))), 100);
+  try {
+    const result = await body();
+    return { ...result, peakRss: Math.max(peak, memory(pid, 'VmRSS')) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+export function machine() {
+  const cpu = /^model name\s*:\s*(.+)$/m.exec(existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '');
+  return {
+    cpus: os.availableParallelism(),
+    model: cpu?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown',
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+  };
+}
+
+export const percentile = (sorted, p) =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+export const log = (line) => process.stderr.write(`${line}\n`);
+
+export const randomInt = (lo, hi) => lo + Math.floor(Math.random() * (hi - lo + 1));
+
+export const pick = (list) => list[Math.floor(Math.random() * list.length)];
+
+export const mb = (bytes) => (bytes / 2 ** 20).toFixed(0);
+
+export const fixed = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
