@@ -8,6 +8,8 @@
  *   001, reference docs 0461/0462/0468): JSON, `X-CSO-API-KEY`, 19-digit ids as strings,
  *   lenient bulk writes, nulls left out.
  */
+import type { ResourceApi } from './resource.js';
+
 export type ApiFamily = 'core' | 'cso';
 
 export const API_FAMILIES: readonly ApiFamily[] = ['core', 'cso'];
@@ -42,3 +44,13 @@ export const FAMILIES: Readonly<Record<ApiFamily, FamilySpec>> = {
 
 /** Whether `text` names an API family. */
 export const isApiFamily = (text: string): text is ApiFamily => (API_FAMILIES as readonly string[]).includes(text);
+
+/**
+ * The API of a CSO resource at `path`: CSO's four routes (index, show, create, update; CSO
+ * deletes no users or companies), under the CSO family's two scope labels.
+ */
+export function csoResourceApi(path: string): ResourceApi {
+  const { scopes } = FAMILIES.cso;
+  if (scopes === 'oauth') throw new Error('The CSO family has no OAuth scopes');
+  return { family: 'cso', path, operations: ['index', 'show', 'create', 'update'], scopes };
+}

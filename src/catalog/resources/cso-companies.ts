@@ -1,4 +1,5 @@
 import { bigintIdElement, scalar } from '../elements.js';
+import { csoResourceApi } from '../families.js';
 import { defineResource } from '../resource.js';
 
 /** A CSO company's states (the list; CSO's Company API page is not in our reference set). */
@@ -32,10 +33,5 @@ export const CSO_COMPANIES = defineResource({
   ],
   key: 'name',
   simple: ['id', 'name'],
-  api: {
-    family: 'cso',
-    path: '/api/companies',
-    operations: ['index', 'show', 'create', 'update'],
-    scopes: { read: 'cso.read', write: 'cso.write' },
-  },
+  api: csoResourceApi('/api/companies'),
 });

@@ -1,4 +1,5 @@
 import { bigintIdElement, reference, scalar, through } from '../elements.js';
+import { csoResourceApi } from '../families.js';
 import { defineResource } from '../resource.js';
 
 /** A CSO user's states, case-sensitive (seed 001). */
@@ -63,10 +64,5 @@ export const CSO_USERS = defineResource({
   ],
   key: 'name',
   simple: ['id', 'name'],
-  api: {
-    family: 'cso',
-    path: '/api/users',
-    operations: ['index', 'show', 'create', 'update'],
-    scopes: { read: 'cso.read', write: 'cso.write' },
-  },
+  api: csoResourceApi('/api/users'),
 });
