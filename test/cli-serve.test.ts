@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -102,6 +103,25 @@ describe('roster serve', () => {
       body: JSON.stringify({ login: 'eu.user', email: 'eu@example.com', firstname: 'E', lastname: 'U' }),
     });
     expect(((await euro.json()) as { 'default-currency': { code: string } })['default-currency'].code).toBe('EUR');
+  });
+
+  it('a CSO port in use stops the start with the flag to change, and the first-start keys wait for a start that serves', async () => {
+    const data = tempDir();
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const address = holder.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      await expect(startServer(['--data', data, '--cso-port', String(port)])).rejects.toThrow(
+        `Port ${port} on 127.0.0.1 is in use: pass --cso-port with another port, 0 for any free one, or off`,
+      );
+    } finally {
+      holder.close();
+    }
+    // Nothing was made that nobody saw: the next start makes and prints both keys.
+    served = await startServer(['--data', data]);
+    expect(served.banner).toMatch(/API key: rk_\S+ {3}\(printed once/);
+    expect(served.banner).toMatch(/CSO key: rk_\S+ {3}\(X-CSO-API-KEY; printed once\)/);
   });
 
   it('refuses a reporting currency it does not know, and exits non-zero', async () => {

@@ -159,7 +159,7 @@ export function coerceScalar(type: ScalarType, raw: unknown, size: DecimalSize =
           ? { ok: true, value: String(raw) }
           : { ok: false, problem: 'must be given as a string of digits' };
       }
-      if (typeof raw === 'boolean' || !INTEGER.test(text)) return { ok: false, problem: 'is not an integer' };
+      if (typeof raw === 'boolean' || !INTEGER.test(text)) return { ok: false, problem: 'is not a string of digits' };
       const n = BigInt(text);
       if (n > INT64_MAX || n < INT64_MIN) return { ok: false, problem: 'is out of range (a 64-bit integer)' };
       return { ok: true, value: n.toString() };

@@ -47,7 +47,9 @@ const whereOf = (options: StoreOptions): string =>
 export function seedCommand(program: Command): void {
   const cmd = program
     .command('seed')
-    .description('fill the database with generated, realistic users and workers (for demos and benchmarks)')
+    .description(
+      'fill the database with generated, realistic users, workers, and CSO companies and users (for demos and benchmarks)',
+    )
     .addOption(new Option('--users <n>', 'how many users to add'))
     .addOption(
       new Option('--workers <n>', 'how many workers to add, with their e-mails, phones, addresses, skills and identifiers'),

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
+import type { FastifyInstance } from 'fastify';
 import { DEFAULTS, makeConfig, sqliteFile, type Config } from '../config.js';
 import { buildApp } from '../http/app.js';
 import { parseRateLimit } from '../domain/rate-limit.js';
@@ -64,6 +65,17 @@ export function parseRequestTimeout(text: string): number {
   return Math.round(value * 1000);
 }
 
+/** Listens, or says which flag picks another port when this one is taken. */
+async function listenOn(app: FastifyInstance, host: string, port: number, flag: string): Promise<string> {
+  try {
+    return await app.listen({ host, port });
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'EADDRINUSE') throw err;
+    const choices = flag === '--port' ? '' : ', or off';
+    throw new Error(`Port ${port} on ${host} is in use: pass ${flag} with another port, 0 for any free one${choices}`);
+  }
+}
+
 export async function serve(config: Config): Promise<void> {
   const pgUrl =
     config.databaseUrl !== undefined && /^postgres/.test(config.databaseUrl) ? new URL(config.databaseUrl) : undefined;
@@ -71,16 +83,8 @@ export async function serve(config: Config): Promise<void> {
   const credentials = credentialService(store);
   for (const key of config.apiKeys) await credentials.ensureKey(key, 'command line');
   for (const key of config.csoApiKeys) await credentials.ensureKey(key, 'command line', 'cso');
-  // First start: make a key of each API so the server is usable at once; only their hashes are kept.
-  const keys = new ApiKeyRepository(store);
   let generated: string | undefined;
-  if ((await keys.countActive('core')) === 0) {
-    generated = (await credentials.createKey({ name: 'generated at first start', scopes: null })).key;
-  }
   let generatedCso: string | undefined;
-  if ((await keys.countActive('cso')) === 0) {
-    generatedCso = (await credentials.createKey({ name: 'generated at first start', scopes: null, api: 'cso' })).key;
-  }
   let app: Awaited<ReturnType<typeof buildApp>>;
   let cso: Awaited<ReturnType<typeof buildApp>> | undefined;
   let address: string;
@@ -88,10 +92,10 @@ export async function serve(config: Config): Promise<void> {
   let sftp: SftpServer | undefined;
   try {
     app = await buildApp({ config, store, logger: { level: config.logLevel } });
-    address = await app.listen({ host: config.host, port: config.port });
+    address = await listenOn(app, config.host, config.port, '--port');
     if (config.csoPort !== null) {
       cso = await buildApp({ config, store, logger: { level: config.logLevel }, family: 'cso' });
-      csoAddress = await cso.listen({ host: config.host, port: config.csoPort });
+      csoAddress = await listenOn(cso, config.host, config.csoPort, '--cso-port');
     }
     if (config.sftpPort !== null) {
       sftp = await startSftpServer({
@@ -104,6 +108,15 @@ export async function serve(config: Config): Promise<void> {
       });
     }
     app.loader.start(config.flatfileInterval);
+    // First start: a key of each API so the server is usable at once, made once every listener
+    // is up, so a start that fails never leaves keys nobody saw; only their hashes are kept.
+    const keys = new ApiKeyRepository(store);
+    if ((await keys.countActive('core')) === 0) {
+      generated = (await credentials.createKey({ name: 'generated at first start', scopes: null })).key;
+    }
+    if ((await keys.countActive('cso')) === 0) {
+      generatedCso = (await credentials.createKey({ name: 'generated at first start', scopes: null, api: 'cso' })).key;
+    }
   } catch (err) {
     await sftp?.close();
     await cso?.close();

@@ -25,7 +25,9 @@ function sentKey(def: ResourceDef, mode: 'create' | 'update', item: unknown): Cs
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return undefined;
   const element = mode === 'update' ? 'id' : def.key;
   const value: unknown = (item as Record<string, unknown>)[element];
-  return typeof value === 'string' || typeof value === 'number' ? { element, value: String(value) } : undefined;
+  // A number past 2^53 was rounded by JSON.parse: echoing it would name an id the client never sent.
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? { element, value: String(value) } : undefined;
+  return typeof value === 'string' ? { element, value } : undefined;
 }
 
 /**
