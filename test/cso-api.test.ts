@@ -547,9 +547,9 @@ for (const dialect of DIALECTS) {
         const res = await c.send('PUT', '/api/users', `{"users":[{"id":${id},"email":"rounded@x.test"}]}`);
         expect([res.statusCode, res.headers['x-roster-error-code']]).toEqual([400, 'validation_failed']);
         expect(listOf(parse(res)['errors'])).toEqual([
+          // No `id`: the rounded one would name a row the client never sent.
           {
             index: 0,
-            id: String(Number(id)),
             type: 'api.error.validation_failed',
             description: 'id must be given as a string of digits (this number is too long to keep its digits)',
           },
@@ -734,7 +734,6 @@ for (const dialect of DIALECTS) {
             { index: 2, id: nthId(77), type: 'api.error.not_found', description: `Couldn't find User with 'id'=${nthId(77)}` },
             {
               index: 3,
-              id: String(Number(dan)),
               type: 'api.error.validation_failed',
               description: 'id must be given as a string of digits (this number is too long to keep its digits)',
             },
