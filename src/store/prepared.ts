@@ -22,27 +22,28 @@ export class PreparedQuery<R extends Row = Row> {
   ) {}
 
   async execute(parameters: readonly unknown[]): Promise<R[]> {
-    this.compiled ??= this.build(this.store.db).compile();
-    if (this.compiled.parameters.length !== parameters.length) {
-      throw new Error(`Prepared query takes ${this.compiled.parameters.length} parameters, got ${parameters.length}`);
-    }
+    const compiled = this.compiledFor(parameters);
     const { pool } = this.store;
     // Inside a chunk the query must run on the chunk's connection, to see its writes.
     if (pool && !this.store.inChunk) {
-      this.name ??= `roster_${createHash('sha1').update(this.compiled.sql).digest('hex').slice(0, 16)}`;
-      const result = await pool.query<R>({ name: this.name, text: this.compiled.sql, values: [...parameters] });
+      this.name ??= `roster_${createHash('sha1').update(compiled.sql).digest('hex').slice(0, 16)}`;
+      const result = await pool.query<R>({ name: this.name, text: compiled.sql, values: [...parameters] });
       return result.rows;
     }
-    const result = await this.store.db.executeQuery<R>({ ...this.compiled, parameters });
-    return result.rows;
+    return this.executeIn(this.store.db, parameters);
   }
 
   /** Runs it in `db`, a write's transaction (compiled once, as `execute`; never a named statement). */
   async executeIn(db: Pick<Kysely<Database>, 'executeQuery'>, parameters: readonly unknown[]): Promise<R[]> {
+    return (await db.executeQuery<R>({ ...this.compiledFor(parameters), parameters })).rows;
+  }
+
+  /** The query, compiled on first use; throws when `parameters` are not as many as its placeholders. */
+  private compiledFor(parameters: readonly unknown[]): CompiledQuery<R> {
     this.compiled ??= this.build(this.store.db).compile();
     if (this.compiled.parameters.length !== parameters.length) {
       throw new Error(`Prepared query takes ${this.compiled.parameters.length} parameters, got ${parameters.length}`);
     }
-    return (await db.executeQuery<R>({ ...this.compiled, parameters })).rows;
+    return this.compiled;
   }
 }
