@@ -1,11 +1,13 @@
 // What the benchmark scripts share (bench/run.mjs, bench/cso.mjs): child processes, memory
 // sampling, percentiles, argument checks and the machine's description.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { clearInterval, setInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -79,3 +81,24 @@ export const pick = (list) => list[Math.floor(Math.random() * list.length)];
 export const mb = (bytes) => (bytes / 2 ** 20).toFixed(0);
 
 export const fixed = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+
+/** A fresh PostgreSQL schema `<prefix>_<hex>` for the run, reached through the URL's search_path; dropped by `drop`. */
+export async function freshSchema(url, prefix) {
+  const schema = `${prefix}_${randomBytes(5).toString('hex')}`;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`create schema ${schema}`);
+  await client.end();
+  const scoped = new URL(url);
+  scoped.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    url: scoped.toString(),
+    label: `PostgreSQL (schema ${schema})`,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`drop schema if exists ${schema} cascade`);
+      await c.end();
+    },
+  };
+}

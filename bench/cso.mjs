@@ -41,7 +41,21 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { count, fixed, log, machine, mb, memory, percentile, pick, randomInt, run, stop, withPeakRss } from './common.mjs';
+import {
+  count,
+  fixed,
+  freshSchema,
+  log,
+  machine,
+  mb,
+  memory,
+  percentile,
+  pick,
+  randomInt,
+  run,
+  stop,
+  withPeakRss,
+} from './common.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist/roster.mjs');
@@ -198,27 +212,6 @@ async function drain(url) {
     if (performance.now() - t < 20) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-}
-
-/** A fresh PostgreSQL schema for the run, reached through the URL's search_path; dropped by `drop`. */
-async function freshSchema(url) {
-  const schema = `roster_bench_cso_${randomBytes(5).toString('hex')}`;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(`create schema ${schema}`);
-  await client.end();
-  const scoped = new URL(url);
-  scoped.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    url: scoped.toString(),
-    label: `PostgreSQL (schema ${schema})`,
-    drop: async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop schema if exists ${schema} cascade`);
-      await c.end();
-    },
-  };
 }
 
 // Realistic values for the bulk creates, as the seeder's own (src/domain/seed/cso-seeder.ts).
@@ -383,7 +376,7 @@ async function main() {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'roster-bench-cso-'));
   let pgTarget;
   const target = DATABASE_URL
-    ? { kind: 'postgres', ...(pgTarget = await freshSchema(DATABASE_URL)) }
+    ? { kind: 'postgres', ...(pgTarget = await freshSchema(DATABASE_URL, 'roster_bench_cso')) }
     : { kind: 'sqlite', label: 'SQLite (temp dir)' };
   const dataArgs = target.kind === 'sqlite' ? ['--data', tmp] : ['--database-url', target.url];
   const children = [];

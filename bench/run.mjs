@@ -18,7 +18,21 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { count, fixed, log, machine, mb, memory, percentile, pick, randomInt, run, stop, withPeakRss } from './common.mjs';
+import {
+  count,
+  fixed,
+  freshSchema,
+  log,
+  machine,
+  mb,
+  memory,
+  percentile,
+  pick,
+  randomInt,
+  run,
+  stop,
+  withPeakRss,
+} from './common.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist/roster.mjs');
@@ -196,27 +210,6 @@ async function timeToHealth(argv) {
   }
 }
 
-/** A fresh PostgreSQL schema for the run, reached through the URL's search_path. */
-async function freshSchema(url) {
-  const schema = `roster_bench_${randomBytes(5).toString('hex')}`;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(`create schema ${schema}`);
-  await client.end();
-  const scoped = new URL(url);
-  scoped.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    url: scoped.toString(),
-    label: `PostgreSQL (schema ${schema})`,
-    drop: async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop schema ${schema} cascade`);
-      await c.end();
-    },
-  };
-}
-
 /** Reads the seeded id range and a sample of logins straight from the database. */
 async function sampleUsers(target) {
   const { openStore } = await import(path.join(ROOT, 'dist/store/database.js'));
@@ -283,7 +276,7 @@ async function main() {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'roster-bench-'));
   let pgTarget;
   const target = DATABASE_URL
-    ? { kind: 'postgres', ...(pgTarget = await freshSchema(DATABASE_URL)) }
+    ? { kind: 'postgres', ...(pgTarget = await freshSchema(DATABASE_URL, 'roster_bench')) }
     : { kind: 'sqlite', file: path.join(tmp, 'roster.sqlite'), label: 'SQLite (temp dir)' };
   const dataArgs = target.kind === 'sqlite' ? ['--data', tmp] : ['--database-url', target.url];
   const children = [];
