@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createUser } from './helpers/api.js';
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from './helpers/chromium.js';
 import { DIALECTS } from './helpers/dialects.js';
 import { createAdmin, flatFixture, loadCsv } from './helpers/flat-files.js';
 import { makeTestApp, type TestApp } from './helpers/test-app.js';
@@ -13,26 +14,13 @@ import { makeTestApp, type TestApp } from './helpers/test-app.js';
  * without its CSRF token is refused, a user without the Admin role is turned away.
  */
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-// The flags a sandboxed, offline machine needs (docs/flat-files.md#browser-tests).
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 /** Where the docs' screenshot is written when SCREENSHOT_DIR is set (`docs/images`). */
 const SCREENSHOT_DIR = process.env['SCREENSHOT_DIR'];
 
-describe.skipIf(!existsSync(CHROMIUM))('the /data_sources pages in Chromium', () => {
+describe.skipIf(!hasChromium())('the /data_sources pages in Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
   afterAll(() => browser.close());
 

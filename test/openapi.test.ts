@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { LightMyRequestResponse } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
@@ -10,6 +10,7 @@ import { openApiPath, pathParameterNames } from '../src/http/openapi/operations.
 import { servedRoutes } from '../src/http/route-scopes.js';
 import { ApiKeyRepository } from '../src/store/api-key-repository.js';
 import { ACCEPT_JSON, createRecord, createUser } from './helpers/api.js';
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from './helpers/chromium.js';
 import { DIALECTS } from './helpers/dialects.js';
 import { JSON_IO, makeTestApp, TEST_KEY, type TestApp } from './helpers/test-app.js';
 import { createWorker, sampleWorker } from './helpers/workers.js';
@@ -471,25 +472,12 @@ function raise(message: string): never {
   throw new Error(message);
 }
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-// The flags a sandboxed, offline machine needs (docs/flat-files.md#browser-tests).
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-describe.skipIf(!existsSync(CHROMIUM))('the viewer in Chromium', () => {
+describe.skipIf(!hasChromium())('the viewer in Chromium', () => {
   let browser: Browser;
   let t: TestApp;
   let base: string;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
   afterAll(() => browser.close());
   beforeEach(async () => {
