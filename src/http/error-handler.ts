@@ -2,7 +2,7 @@ import type { ApiFamily } from '../catalog/families.js';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isRosterError, type ErrorCode } from '../domain/errors.js';
 import { unsupportedMediaType } from './format/body.js';
-import { sendError, sendErrorAs } from './reply.js';
+import { sendErrorAs } from './reply.js';
 
 /** Fastify's own request errors, mapped onto the catalogue. */
 function codeForFastify(err: FastifyError): ErrorCode {
@@ -14,13 +14,17 @@ function codeForFastify(err: FastifyError): ErrorCode {
   return 'internal';
 }
 
-/** An unexpected fault: logged with the request, answered without detail. */
-export function sendInternalError(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
+/** An unexpected fault: logged with the request, answered without detail, in `family`'s shape (the route's by default). */
+export function sendInternalError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  err: unknown,
+  family: ApiFamily = request.routeOptions.config.family ?? 'core',
+): FastifyReply {
   request.log.error({ err }, 'unhandled error');
-  return sendError(request, reply, 'internal', [INTERNAL]);
+  const messages = ['An unexpected error occurred; it has been logged.'];
+  return sendErrorAs(request, reply, 'internal', messages, request.routeOptions.config.resource ?? 'base', family);
 }
-
-const INTERNAL = 'An unexpected error occurred; it has been logged.';
 
 /** The error handler, and the answer to an unknown path in the shape of the app's `family`. */
 export function registerErrorHandling(app: FastifyInstance, family: ApiFamily = 'core'): void {
@@ -37,10 +41,7 @@ export function registerErrorHandling(app: FastifyInstance, family: ApiFamily = 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (isRosterError(err)) return answer(request, reply, err.code, err.messages);
     const code = codeForFastify(err);
-    if (code === 'internal') {
-      request.log.error({ err }, 'unhandled error');
-      return answer(request, reply, 'internal', [INTERNAL]);
-    }
+    if (code === 'internal') return sendInternalError(request, reply, err, request.routeOptions.config.family ?? family);
     const message =
       code === 'malformed_body' && err.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
         ? `Malformed JSON: ${err.message}`
@@ -57,8 +58,7 @@ export function registerErrorHandling(app: FastifyInstance, family: ApiFamily = 
 }
 
 /** The 404's message for a path no route serves. */
-export const noRoute = (request: FastifyRequest): string =>
-  `No route matches ${request.method} ${request.url.split('?')[0] ?? ''}`;
+const noRoute = (request: FastifyRequest): string => `No route matches ${request.method} ${request.url.split('?')[0] ?? ''}`;
 
 /**
  * Fastify's `frameworkErrors` option: a path the router cannot decode (`/api/users/%%45`) or
