@@ -33,6 +33,7 @@ const PAGES: ReadonlyArray<readonly [string, number, readonly string[]]> = [
   ['docs/workers-api.md', 8, []],
   ['docs/flat-files.md', 9, ['--flatfile-interval', '1s']],
   ['docs/cso-api.md', 10, []],
+  ['docs/sync.md', 10, ['--flatfile-interval', '1s']],
 ];
 
 describe.each(PAGES)('%s', (page, least, flags) => {

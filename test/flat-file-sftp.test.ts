@@ -96,7 +96,7 @@ for (const dialect of DIALECTS) {
       ]);
     });
 
-    it('load_from_sftp picks up now and answers the loads it made; files go in alphanumeric order', async () => {
+    it('load_from_sftp picks up now and answers the loads it made; files go in alphanumeric order, dot-files (uploads in progress) stay', async () => {
       await createUser(t, { login: 'USER_TEST', email: 'user.test@example.com', firstname: 'user', lastname: 'test' });
       copyFileSync(path.join(dir, 'modify_user.csv'), path.join(dir, 'b.csv'));
       copyFileSync(path.join(dir, 'deactivate_user.csv'), path.join(dir, 'a.csv'));
@@ -105,7 +105,7 @@ for (const dialect of DIALECTS) {
         user: 'acme-hr',
         key,
         cwd: dir,
-        commands: ['put b.csv /Incoming/Users/', 'put a.csv /Incoming/Users/'],
+        commands: ['put b.csv /Incoming/Users/', 'put a.csv /Incoming/Users/', 'put a.csv /Incoming/Users/.c.csv.part'],
       });
       expect(upload.code).toBe(0);
       const res = await t.request({

@@ -5,6 +5,7 @@ import { mailCommand } from './mail.js';
 import { seedCommand } from './seed.js';
 import { serveCommand } from './serve.js';
 import { sftpUsersCommand } from './sftp-users.js';
+import { syncCommand } from './sync.js';
 import { usersCommand } from './users.js';
 
 /** The `roster` command line, every command on it; main.ts parses process.argv with it, tests run it in-process. */
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   flatfileCommand(program);
   usersCommand(program);
   sftpUsersCommand(program);
+  syncCommand(program);
   return program;
 }
 

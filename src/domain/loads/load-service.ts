@@ -169,7 +169,8 @@ export class LoadService {
       const waiting = await this.deps.files.list(incomingFolder(spec));
       waiting.sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0));
       for (const entry of waiting) {
-        if (entry.path === null) continue;
+        // A dot-file is an upload in progress (a client writes `.name.part`, then renames it): not a load yet.
+        if (entry.path === null || entry.filename.startsWith('.')) continue;
         const file = { filename: entry.filename, contentType: 'text/csv', size: entry.size, path: entry.path };
         try {
           ids.push(await this.receive(def, file, { name: 'sftp', userId: null }));

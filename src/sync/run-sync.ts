@@ -1,0 +1,211 @@
+import { writeFile } from 'node:fs/promises';
+import { applyByApi, validateApplied, type ItemResult } from './apply-api.js';
+import { applyByCsv, type CsvTarget } from './apply-csv.js';
+import { CoupaClient, type RetryPolicy } from './client/coupa-client.js';
+import type { Credentials } from './client/credentials.js';
+import { desiredUsers, missingColumns } from './desired.js';
+import { deactivationLimit, readState, shrinkRefusal, writeState, type DeactivationLimit } from './guards.js';
+import { readInput } from './input.js';
+import { openJournal, type Journal } from './journal.js';
+import { loadMapping } from './mapping.js';
+import { needsNotice, notify, type NotifyTargets } from './notify.js';
+import { planChanges } from './plan.js';
+import type { Progress } from './progress.js';
+import { countPlan, countRun, emptyCounts, reportText, type SyncReport } from './report.js';
+import { EXIT, SyncFatalError, type Counts, type ExitStatus, type Failure, type Plan, type PlannedChange } from './types.js';
+import { usersApi } from './users-api.js';
+
+/** Everything one `roster sync` run is told (cli/sync.ts builds it from the flags; docs/sync.md). */
+export interface SyncOptions {
+  readonly input: string;
+  readonly mapping: string;
+  /** The Coupa (or Roster) base URL. */
+  readonly url: string;
+  readonly credentials: Credentials;
+  readonly via: 'api' | 'csv';
+  /** Required with `via: 'csv'`. */
+  readonly csv?: CsvTarget;
+  readonly dryRun: boolean;
+  readonly planFile?: string;
+  readonly reportFile?: string;
+  readonly journalFile?: string;
+  readonly maxDeactivations?: DeactivationLimit;
+  readonly allowDeactivations: boolean;
+  readonly deltas: boolean;
+  /** Accept an empty export, or one under half the last accepted size. */
+  readonly allowShrink: boolean;
+  /** Where the last accepted export's size is kept, per target URL. */
+  readonly stateFile: string;
+  readonly notify: NotifyTargets;
+  /** Client-side rate limit (requests/s, burst); null: off. */
+  readonly rate: { readonly perSecond: number; readonly burst: number } | null;
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+  readonly retry: RetryPolicy;
+  readonly progress: Progress;
+  /** Where the text report (or the dry run's plan) goes: stdout. */
+  readonly print: (text: string) => void;
+  /** Aborted by SIGINT/SIGTERM: no new write starts; the report says what was done. */
+  readonly signal?: AbortSignal;
+}
+
+/** The plan as `--plan FILE` writes it (JSON). */
+interface PlanFile {
+  readonly url: string;
+  readonly mode: 'snapshot' | 'deltas';
+  readonly counts: Counts;
+  readonly guard: string | null;
+  readonly changes: readonly PlannedChange[];
+  readonly failures: readonly Failure[];
+}
+
+/**
+ * Runs one sync: read the export through the mapping, read Coupa's users, plan, apply (by API or CSV over
+ * SFTP), validate, report, notify. Never throws: every outcome, a fatal one included, is a SyncReport whose
+ * `exit` is the process's exit status (types.ts EXIT).
+ */
+export async function runSync(o: SyncOptions): Promise<SyncReport> {
+  const started = new Date().toISOString();
+  const mode = o.deltas ? 'deltas' : 'snapshot';
+  let journal: Journal | undefined;
+  let client: CoupaClient | undefined;
+  let counts = emptyCounts();
+  let failures: Failure[] = [];
+  let guard: string | null = null;
+  let pending = 0;
+  let fatal: string | null = null;
+  let exit: ExitStatus = EXIT.ok;
+
+  try {
+    journal = await openJournal(o.journalFile);
+    const mapping = await loadMapping(o.mapping);
+    const input = await readInput(o.input);
+    const missing = missingColumns(input.columns, mapping, o.deltas);
+    if (input.rows.length > 0 && missing.length > 0) {
+      throw new SyncFatalError(
+        `the input ${o.input} lacks the mapped column${missing.length === 1 ? '' : 's'} ${missing.join(', ')}`,
+      );
+    }
+    const desired = desiredUsers(input.rows, mapping, o.deltas);
+    const inScope = input.rows.length - desired.skipped;
+    const last = o.deltas ? undefined : await readState(o.stateFile, o.url);
+    const refusal = o.deltas || o.allowShrink ? undefined : shrinkRefusal(inScope, last);
+    if (refusal !== undefined) throw new SyncFatalError(refusal, EXIT.guard);
+
+    client = new CoupaClient({
+      baseUrl: o.url,
+      credentials: o.credentials,
+      rate: o.rate,
+      concurrency: o.concurrency,
+      timeoutMs: o.timeoutMs,
+      retry: o.retry,
+      journal,
+      ...(o.signal === undefined ? {} : { signal: o.signal }),
+    });
+    const elements = [...mapping.fields.keys()];
+    const api = usersApi(client, mapping.key, elements, o.concurrency);
+    o.progress.start('reading', undefined);
+    let current;
+    try {
+      current = await api.readAll((n) => o.progress.tick(n));
+    } catch (err) {
+      throw new SyncFatalError(err instanceof Error ? err.message : String(err));
+    } finally {
+      o.progress.stop();
+    }
+    const plan: Plan = planChanges(desired, current, mapping.protect, !o.deltas);
+
+    let changes = plan.changes;
+    const deactivations = changes.filter((c) => c.action === 'deactivate').length;
+    const limit = deactivationLimit(o.maxDeactivations, plan.activeManaged);
+    let withheld = 0;
+    if (deactivations > limit && !o.allowDeactivations) {
+      withheld = deactivations;
+      changes = changes.filter((c) => c.action !== 'deactivate');
+      guard = `${deactivations} deactivations planned, over the limit of ${limit} (--max-deactivations; --allow-deactivations for this run): none applied`;
+    }
+
+    if (o.dryRun) {
+      counts = countPlan(plan, changes, withheld);
+      failures = [...plan.inputFailures];
+      const planFile: PlanFile = { url: o.url, mode, counts, guard, changes, failures };
+      if (o.planFile !== undefined) await writeFile(o.planFile, `${JSON.stringify(planFile, null, 2)}\n`);
+      o.print(planText(changes));
+    } else {
+      const step = {
+        concurrency: o.concurrency,
+        ...(o.signal === undefined ? {} : { signal: o.signal }),
+        onItem: () => o.progress.tick(),
+      };
+      o.progress.start('applying', changes.length);
+      let results: ItemResult[];
+      try {
+        if (o.via === 'csv') {
+          if (o.csv === undefined) throw new SyncFatalError('--via csv needs --sftp-url');
+          results = await applyByCsv(changes, desired.users, mapping.key, client, journal, o.csv, step);
+        } else results = await applyByApi(changes, desired.users, api, journal, { ...step, rounds: o.retry.attempts });
+      } finally {
+        o.progress.stop();
+      }
+      pending = changes.length - results.length;
+      const applied = results.filter((r): r is Extract<ItemResult, { ok: true }> => r.ok);
+      o.progress.start('validating', applied.length);
+      const validation = await validateApplied(applied, api, step).finally(() => o.progress.stop());
+      ({ counts, failures } = countRun(plan, results, validation, withheld));
+      if (!o.deltas && o.signal?.aborted !== true) await writeState(o.stateFile, o.url, { rows: inScope, at: started });
+    }
+    exit =
+      o.signal?.aborted === true ? EXIT.interrupted : guard !== null ? EXIT.guard : counts.failed > 0 ? EXIT.partial : EXIT.ok;
+  } catch (err) {
+    if (!(err instanceof SyncFatalError)) throw err;
+    fatal = err.exit === EXIT.guard ? null : err.message;
+    if (err.exit === EXIT.guard) guard = err.message;
+    exit = o.signal?.aborted === true ? EXIT.interrupted : err.exit;
+  }
+
+  const report: SyncReport = {
+    url: o.url,
+    via: o.via,
+    mode,
+    dryRun: o.dryRun,
+    started,
+    finished: new Date().toISOString(),
+    ...counts,
+    pending,
+    interrupted: o.signal?.aborted === true,
+    guard,
+    fatal,
+    failures,
+    requests:
+      client === undefined
+        ? { total: 0, retries: 0, throttled: 0 }
+        : { total: client.stats.requests, retries: client.stats.retries, throttled: client.stats.throttled },
+    exit,
+  };
+  try {
+    if (o.reportFile !== undefined) await writeFile(o.reportFile, `${JSON.stringify(report, null, 2)}\n`);
+    o.print(reportText(report));
+    if (needsNotice(report)) {
+      for (const line of await notify(report, o.notify, journal ?? (await openJournal(undefined))))
+        o.print(`  notified: ${line}\n`);
+    }
+  } finally {
+    await client?.close();
+    await journal?.close();
+  }
+  return report;
+}
+
+/** The dry run's plan, one line per change (stdout). */
+function planText(changes: readonly PlannedChange[]): string {
+  const lines = changes.map((c) => {
+    const detail =
+      c.action === 'deactivate'
+        ? 'active → false'
+        : Object.entries(c.changes)
+            .map(([e, v]) => `${e} → ${JSON.stringify(v)}`)
+            .join(', ');
+    return `  ${c.action.padEnd(10)} ${c.key}${detail === '' ? '' : `: ${detail}`}`;
+  });
+  return `${['plan (dry run: nothing is written):', ...(lines.length === 0 ? ['  no changes'] : lines)].join('\n')}\n`;
+}
