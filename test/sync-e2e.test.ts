@@ -286,6 +286,44 @@ describe.each(dialects)('roster sync against roster serve (%s)', (dialect) => {
     expect(journalOf('oauth')[0]?.['url']).toBe(`${target.url}/oauth2/token`);
   });
 
+  it('with --deltas, applies only the rows given, from JSON Lines, and deactivates only on an action', async () => {
+    const line = (o: Record<string, string>): string => JSON.stringify(o);
+    const input = writeIn(
+      dir,
+      'changes.jsonl',
+      [
+        line({
+          action: 'update',
+          user_name: 'keep2',
+          work_email: 'keep2@example.com',
+          given_name: 'Pat',
+          family_name: 'via deltas',
+          emp_id: 'E-keep2',
+        }),
+        line({ action: 'Terminate', user_name: 'keep3' }),
+      ].join('\n'),
+    );
+    const run = await runSync([...flags(input, 'deltas'), '--deltas'], auth());
+    outputs.push(run.stdout, run.stderr);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(counts(reportOf('deltas'))).toEqual([0, 1, 1, 0, 0, 0]);
+    expect((await userByLogin(target, 'keep2'))?.['lastname']).toBe('via deltas');
+    expect((await userByLogin(target, 'keep3'))?.['active']).toBe(false);
+    expect((await userByLogin(target, 'keep4'))?.['active']).toBe(true);
+  });
+
+  it('stops with exit 1 when Coupa refuses the credentials, writing nothing', async () => {
+    const input = writeIn(dir, 'wrong.csv', [HEADER, row('USER_TEST', 'never')].join('\n'));
+    const run = await runSync([...flags(input, 'wrong'), '--allow-shrink'], { ROSTER_SYNC_API_KEY: 'not-a-real-key-at-all' });
+    outputs.push(run.stdout, run.stderr);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(readFileSync(path.join(dir, 'wrong.report.json'), 'utf8'))).toMatchObject({
+      fatal: expect.stringMatching(/^reading users at offset 0: HTTP 401/),
+      exit: 1,
+    });
+    expect((await userByLogin(target, 'USER_TEST'))?.['lastname']).not.toBe('never');
+  });
+
   it('never writes a secret into its journal, report or output', () => {
     const everything = [...written.map((f) => readFileSync(f, 'utf8')), ...outputs].join('\n');
     for (const secret of [target.apiKey, target.clientSecret, SFTP_PASSWORD, encodeURIComponent(SFTP_PASSWORD)]) {

@@ -1,9 +1,11 @@
 // `roster sync` through a proxy that answers 429 with Retry-After, 500 and 503, holds answers past the
 // client's timeout, and drops connections after the server acted: the run still ends in the right state,
 // the journal shows every retry, no write is repeated blind, and a rerun writes nothing.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from './helpers/cli.js';
+import { CLI, tempDir } from './helpers/cli.js';
 import {
   api,
   createUser,
@@ -110,5 +112,42 @@ describe('roster sync through faults', () => {
     );
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(readJournal(journal).filter((l) => l['method'] !== 'GET')).toEqual([]);
+  }, 60_000);
+
+  it('an interrupted run (SIGINT) stops cleanly with exit 130, and a rerun finishes the job without duplicates', async () => {
+    const late = Array.from({ length: 40 }, (_, i) => `late${String(i).padStart(2, '0')}`);
+    const input = writeIn(
+      dir,
+      'late.csv',
+      [HEADER, ...[...PEOPLE, ...late].map((l) => `${l},${l}@example.com,New,Person ${l}`)].join('\n'),
+    );
+    const report = path.join(dir, 'interrupted.json');
+    const args = ['--input', input, '--mapping', path.join(dir, 'mapping.yaml'), '--url', target.url, '--report', report];
+    // Slow enough (4 requests a second) that the signal lands mid-run.
+    const child = spawn(process.execPath, [CLI, 'sync', '--quiet', ...args, '--rate', '4', '--burst', '1'], {
+      env: { ...process.env, ROSTER_SYNC_API_KEY: target.apiKey },
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    await new Promise((r) => setTimeout(r, 2500));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code, stdout).toBe(130);
+    const first = JSON.parse(readFileSync(report, 'utf8')) as {
+      interrupted: boolean;
+      created: number;
+      pending: number;
+      failed: number;
+    };
+    expect(first).toMatchObject({ interrupted: true, failed: 0 });
+    expect(first.pending).toBeGreaterThan(0);
+    expect(first.created + first.pending).toBe(late.length);
+
+    const rerun = await runSync([...args, '--rate', '0'], { ROSTER_SYNC_API_KEY: target.apiKey });
+    expect(rerun.code, rerun.stdout).toBe(0);
+    const second = JSON.parse(readFileSync(report, 'utf8')) as { created: number; unchanged: number };
+    expect(second.created).toBe(first.pending);
+    const { body } = await api(target, 'GET', '/api/users?login[starts_with]=late&limit=50');
+    expect((body as { login: string }[]).map((u) => u.login).sort()).toEqual(late);
   }, 60_000);
 });

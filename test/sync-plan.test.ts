@@ -220,3 +220,21 @@ describe('Coupa documents', () => {
     });
   });
 });
+
+describe('the help', () => {
+  it('lists the flags, examples and exit codes', async () => {
+    const { runInProcess } = await import('./helpers/cli.js');
+    const run = await runInProcess('sync', '--help');
+    expect(run.code).toBe(0);
+    for (const text of [
+      '--input <file>',
+      '--max-deactivations <n|p%>',
+      '--via <how>',
+      'Examples:',
+      '--dry-run --plan plan.json',
+      'Exit status: 0 applied and validated',
+    ]) {
+      expect(run.stdout).toContain(text);
+    }
+  });
+});

@@ -95,7 +95,8 @@ export async function applyByApi(
     async (change) => {
       const result = await applyOne(change);
       options.onItem?.();
-      return result;
+      // A request cut short by an interruption is not the user's failure: the item is pending, for the rerun.
+      return !result.ok && options.signal?.aborted === true ? undefined : result;
     },
     options.signal,
   );
