@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { applyByApi, validateApplied, type ItemResult } from './apply-api.js';
 import { applyByCsv, type CsvTarget } from './apply-csv.js';
 import { CoupaClient, type RetryPolicy } from './client/coupa-client.js';
+import { usersCsvColumn } from './csv/users-csv.js';
 import type { Credentials } from './client/credentials.js';
 import { desiredUsers, missingColumns } from './desired.js';
 import { deactivationLimit, readState, shrinkRefusal, writeState, type DeactivationLimit } from './guards.js';
@@ -85,6 +86,11 @@ export async function runSync(o: SyncOptions): Promise<SyncReport> {
       throw new SyncFatalError(
         `the input ${o.input} lacks the mapped column${missing.length === 1 ? '' : 's'} ${missing.join(', ')}`,
       );
+    }
+    if (o.via === 'csv') {
+      const unloadable = [...mapping.fields.keys()].filter((e) => usersCsvColumn(e) === undefined);
+      if (unloadable.length > 0)
+        throw new SyncFatalError(`--via csv: Coupa's Users Import has no column for ${unloadable.join(', ')}`);
     }
     const desired = desiredUsers(input.rows, mapping, o.deltas);
     const inScope = input.rows.length - desired.skipped;
