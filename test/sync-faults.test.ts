@@ -1,7 +1,7 @@
 // `roster sync` through a proxy that answers 429 with Retry-After, 500 and 503, holds answers past the
 // client's timeout, and drops connections after the server acted: the run still ends in the right state,
 // the journal shows every retry, no write is repeated blind, and a rerun writes nothing.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ import {
 const MAPPING = 'key: login\nfields: {login: user_name, email: work_email, firstname: given_name, lastname: family_name}\n';
 const HEADER = 'user_name,work_email,given_name,family_name';
 const PEOPLE = Array.from({ length: 24 }, (_, i) => `worker${String(i).padStart(2, '0')}`);
+const LATE = Array.from({ length: 40 }, (_, i) => `late${String(i).padStart(2, '0')}`);
 
 describe('roster sync through faults', () => {
   let target: SyncTarget;
@@ -115,11 +116,10 @@ describe('roster sync through faults', () => {
   }, 60_000);
 
   it('an interrupted run (SIGINT) stops cleanly with exit 130, and a rerun finishes the job without duplicates', async () => {
-    const late = Array.from({ length: 40 }, (_, i) => `late${String(i).padStart(2, '0')}`);
     const input = writeIn(
       dir,
       'late.csv',
-      [HEADER, ...[...PEOPLE, ...late].map((l) => `${l},${l}@example.com,New,Person ${l}`)].join('\n'),
+      [HEADER, ...[...PEOPLE, ...LATE].map((l) => `${l},${l}@example.com,New,Person ${l}`)].join('\n'),
     );
     const report = path.join(dir, 'interrupted.json');
     const args = ['--input', input, '--mapping', path.join(dir, 'mapping.yaml'), '--url', target.url, '--report', report];
@@ -141,13 +141,52 @@ describe('roster sync through faults', () => {
     };
     expect(first).toMatchObject({ interrupted: true, failed: 0 });
     expect(first.pending).toBeGreaterThan(0);
-    expect(first.created + first.pending).toBe(late.length);
+    expect(first.created + first.pending).toBe(LATE.length);
 
     const rerun = await runSync([...args, '--rate', '0'], { ROSTER_SYNC_API_KEY: target.apiKey });
     expect(rerun.code, rerun.stdout).toBe(0);
     const second = JSON.parse(readFileSync(report, 'utf8')) as { created: number; unchanged: number };
     expect(second.created).toBe(first.pending);
     const { body } = await api(target, 'GET', '/api/users?login[starts_with]=late&limit=50');
-    expect((body as { login: string }[]).map((u) => u.login).sort()).toEqual(late);
+    expect((body as { login: string }[]).map((u) => u.login).sort()).toEqual(LATE);
+  }, 60_000);
+
+  it('draws progress bars at a terminal, and none with --quiet', async () => {
+    // A few changes (--deltas), so the run is short.
+    const input = writeIn(
+      dir,
+      'tty.csv',
+      [`${HEADER},action`, ...PEOPLE.slice(0, 8).map((l) => `${l},${l}@example.com,Tty,Person ${l},update`)].join('\n'),
+    );
+    // script(1) gives the run a pseudo-terminal, as a person at a shell has.
+    const atTerminal = (quiet: boolean): string => {
+      const command = [
+        process.execPath,
+        CLI,
+        'sync',
+        '--input',
+        input,
+        '--mapping',
+        path.join(dir, 'mapping.yaml'),
+        '--url',
+        target.url,
+        '--deltas',
+        ...(quiet ? ['--quiet'] : []),
+      ].join(' ');
+      const run = spawnSync('script', ['-qefc', command, '/dev/null'], {
+        encoding: 'utf8',
+        env: { ...process.env, ROSTER_SYNC_API_KEY: target.apiKey },
+        timeout: 60_000,
+      });
+      expect(run.status, run.stdout).toBe(0);
+      return run.stdout;
+    };
+    const shown = atTerminal(false);
+    expect(shown).toMatch(/reading\s+\d+ users/);
+    expect(shown).toMatch(/applying\s+\[[█░]+\] 8\/8 100%/);
+    expect(shown).toMatch(/validating\s+\[[█░]+\] 8\/8 100%/);
+    const quiet = atTerminal(true);
+    expect(quiet).not.toMatch(/applying|validating/);
+    expect(quiet).toContain('roster sync (deltas, via api): finished');
   }, 60_000);
 });
