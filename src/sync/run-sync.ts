@@ -62,8 +62,8 @@ interface PlanFile {
 
 /**
  * Runs one sync: read the export through the mapping, read Coupa's users, plan, apply (by API or CSV over
- * SFTP), validate, report, notify. Never throws: every outcome, a fatal one included, is a SyncReport whose
- * `exit` is the process's exit status (types.ts EXIT).
+ * SFTP), validate, report, notify. Every outcome, a fatal one included, is a SyncReport whose `exit` is the
+ * process's exit status (types.ts EXIT); only a bug throws.
  */
 export async function runSync(o: SyncOptions): Promise<SyncReport> {
   const started = new Date().toISOString();
@@ -88,6 +88,7 @@ export async function runSync(o: SyncOptions): Promise<SyncReport> {
       );
     }
     if (o.via === 'csv') {
+      if (o.csv === undefined) throw new SyncFatalError('--via csv needs --sftp-url (or ROSTER_SYNC_SFTP_URL)');
       const unloadable = [...mapping.fields.keys()].filter((e) => usersCsvColumn(e) === undefined);
       if (unloadable.length > 0)
         throw new SyncFatalError(`--via csv: Coupa's Users Import has no column for ${unloadable.join(', ')}`);
@@ -146,8 +147,7 @@ export async function runSync(o: SyncOptions): Promise<SyncReport> {
       o.progress.start('applying', changes.length);
       let results: ItemResult[];
       try {
-        if (o.via === 'csv') {
-          if (o.csv === undefined) throw new SyncFatalError('--via csv needs --sftp-url');
+        if (o.via === 'csv' && o.csv !== undefined) {
           results = await applyByCsv(changes, desired.users, mapping.key, client, journal, o.csv, step);
         } else results = await applyByApi(changes, desired.users, api, journal, { ...step, rounds: o.retry.attempts });
       } finally {
