@@ -182,7 +182,7 @@ describe('roster sync through faults', () => {
       return run.stdout;
     };
     const shown = atTerminal(false);
-    expect(shown).toMatch(/reading\s+\d+ users/);
+    expect(shown).toMatch(/reading\s+\[[█░]+\] 8\/8 100%/);
     expect(shown).toMatch(/applying\s+\[[█░]+\] 8\/8 100%/);
     expect(shown).toMatch(/validating\s+\[[█░]+\] 8\/8 100%/);
     const quiet = atTerminal(true);

@@ -192,6 +192,8 @@ describe('the guards', () => {
     expect(deactivationLimit(undefined, 3)).toBe(1);
     expect(deactivationLimit(undefined, 500)).toBe(100);
     expect(deactivationLimit(undefined, 100_000)).toBe(200);
+    // A --deltas run that read only its own users does not know the whole: the absolute cap.
+    expect(deactivationLimit(undefined, undefined)).toBe(200);
     expect(deactivationLimit(parseDeactivationLimit('7'), 100)).toBe(7);
     expect(deactivationLimit(parseDeactivationLimit('5%'), 100)).toBe(5);
     expect(() => parseDeactivationLimit('many')).toThrow(/count \(50\) or a percentage/);

@@ -138,7 +138,11 @@ export function syncCommand(program: Command): void {
     .option('--notify-url <url>', 'POST the report as JSON to this URL on failures or a tripped guard')
     .addOption(new Option('--mail-from <address>', 'the sender of notices').default('roster-sync@localhost'))
     .addOption(new Option('--rate <n>', 'requests per second, client-side (Coupa: 25); 0 turns the limit off').default('25'))
-    .addOption(new Option('--burst <n>', 'requests allowed at once before the rate applies').default('20'))
+    .addOption(
+      new Option('--burst <n>', "requests allowed at once before the rate applies (under Coupa's 20, to keep slack)").default(
+        '10',
+      ),
+    )
     .addOption(new Option('--concurrency <n>', 'requests in flight at once').default('4'))
     .addOption(new Option('--timeout <duration>', 'per request').default('30s'))
     .addOption(new Option('--load-timeout <duration>', 'with --via csv: how long to follow the load').default('30m'))

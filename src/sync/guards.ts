@@ -21,11 +21,15 @@ export function parseDeactivationLimit(text: string): DeactivationLimit {
 
 /**
  * The most deactivations one run applies. Default: the lower of 200 and 20% (rounded up) of the active
- * users the run manages, as Okta's and Entra's accidental-deletion thresholds do.
+ * users the run manages, as Okta's and Entra's accidental-deletion thresholds do. `activeManaged` is
+ * undefined when the run did not read every user (a short `--deltas` export): the default is then 200, and
+ * a percentage cannot be had (the caller reads everyone when one is given).
  */
-export function deactivationLimit(limit: DeactivationLimit | undefined, activeManaged: number): number {
+export function deactivationLimit(limit: DeactivationLimit | undefined, activeManaged: number | undefined): number {
+  if (limit?.kind === 'count') return limit.n;
+  if (activeManaged === undefined) return 200;
   if (limit === undefined) return Math.min(200, Math.ceil(activeManaged * 0.2));
-  return limit.kind === 'count' ? limit.n : Math.floor((activeManaged * limit.p) / 100);
+  return Math.floor((activeManaged * limit.p) / 100);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { CoupaClient, CoupaOutcome } from './client/coupa-client.js';
 import { assertNever } from './assert-never.js';
+import { mapPool } from './pool.js';
 import type { CoupaUser, KeyElement } from './types.js';
 import { coupaUserOf, fieldsParam, foldKey } from './values.js';
 
@@ -7,6 +8,8 @@ import { coupaUserOf, fieldsParam, foldKey } from './values.js';
 export interface UsersApi {
   /** Every user with a key, paged (Coupa's `limit` is at most 50) with only the mapped elements; folded key → user. */
   readAll(onPage?: (users: number) => void): Promise<Map<string, CoupaUser>>;
+  /** The users with these keys, each found as `find` does (a `--deltas` run of a few rows need not read everyone). */
+  readKeys(keys: readonly string[], onUser?: () => void): Promise<Map<string, CoupaUser>>;
   /** The seeds' step 2: `GET /api/users?<key>=<value>` for the user (and its id). */
   find(key: string): Promise<Found>;
   /** `GET /api/users/:id` with the mapped elements (the seeds' step 5, validation). */
@@ -42,8 +45,8 @@ export function reasonOf(outcome: CoupaOutcome): string {
 }
 
 /**
- * The Users API for one mapping. `elements`: the mapped element paths; `concurrency`: pages read at once
- * while reading every user (offset pages in waves; a short page ends the read).
+ * The Users API for one mapping. `elements`: the mapped element paths; `concurrency`: requests at once
+ * while reading every user (offset pages; a short page ends the read) or a list of keys.
  */
 export function usersApi(
   client: CoupaClient,
@@ -67,39 +70,55 @@ export function usersApi(
     return (outcome.body as unknown[]).flatMap((doc) => userOf(doc) ?? []);
   };
 
+  const find = async (key: string): Promise<Found> => {
+    const outcome = await client.send({ method: 'GET', path: '/api/users', query: { [keyElement]: key, fields }, key });
+    if (
+      outcome.kind === 'answer' &&
+      (outcome.status === 404 || (outcome.status === 200 && Array.isArray(outcome.body) && outcome.body.length === 0))
+    ) {
+      return { kind: 'absent' };
+    }
+    if (outcome.kind !== 'answer' || outcome.status !== 200 || !Array.isArray(outcome.body))
+      return { kind: 'error', reason: reasonOf(outcome) };
+    // An exact match first: a caseless database may answer several spellings.
+    const found = (outcome.body as unknown[]).flatMap((doc) => userOf(doc) ?? []);
+    const user = found.find((u) => u.key === key) ?? found.find((u) => foldKey(u.key) === foldKey(key));
+    return user === undefined ? { kind: 'absent' } : { kind: 'found', user };
+  };
+
   return {
     async readAll(onPage) {
       const users = new Map<string, CoupaUser>();
-      const keep = (p: readonly CoupaUser[]): void => {
+      // The first page alone (a small instance ends there), then `concurrency` pages in flight, each worker
+      // taking the next offset, until a short page says the end is reached.
+      const keep = (p: readonly CoupaUser[]): boolean => {
         for (const u of p) if (u.key !== '') users.set(foldKey(u.key), u);
         onPage?.(p.length);
+        return p.length === PAGE_SIZE;
       };
-      // The first page alone (most runs against a small instance end there), then `concurrency` pages at once.
-      const first = await page(0);
-      keep(first);
-      if (first.length < PAGE_SIZE) return users;
-      const wave = Math.max(1, concurrency);
-      for (let offset = PAGE_SIZE; ; offset += wave * PAGE_SIZE) {
-        const pages = await Promise.all(Array.from({ length: wave }, (_, i) => page(offset + i * PAGE_SIZE)));
-        pages.forEach(keep);
-        if (pages.some((p) => p.length < PAGE_SIZE)) return users;
-      }
+      let more = keep(await page(0));
+      let next = PAGE_SIZE;
+      const worker = async (): Promise<void> => {
+        while (more) {
+          const offset = next;
+          next += PAGE_SIZE;
+          if (!keep(await page(offset))) more = false;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+      return users;
     },
-    async find(key) {
-      const outcome = await client.send({ method: 'GET', path: '/api/users', query: { [keyElement]: key, fields }, key });
-      if (
-        outcome.kind === 'answer' &&
-        (outcome.status === 404 || (outcome.status === 200 && Array.isArray(outcome.body) && outcome.body.length === 0))
-      ) {
-        return { kind: 'absent' };
-      }
-      if (outcome.kind !== 'answer' || outcome.status !== 200 || !Array.isArray(outcome.body))
-        return { kind: 'error', reason: reasonOf(outcome) };
-      // An exact match first: a caseless database may answer several spellings.
-      const found = (outcome.body as unknown[]).flatMap((doc) => userOf(doc) ?? []);
-      const user = found.find((u) => u.key === key) ?? found.find((u) => foldKey(u.key) === foldKey(key));
-      return user === undefined ? { kind: 'absent' } : { kind: 'found', user };
+    async readKeys(keys, onUser) {
+      const users = new Map<string, CoupaUser>();
+      await mapPool(keys, concurrency, async (key) => {
+        const found = await find(key);
+        if (found.kind === 'error') throw new Error(`reading the user ${key}: ${found.reason}`);
+        if (found.kind === 'found') users.set(foldKey(key), found.user);
+        onUser?.();
+      });
+      return users;
     },
+    find,
     async show(id, key) {
       const outcome = await client.send({
         method: 'GET',
