@@ -151,7 +151,7 @@ describe('roster sync through faults', () => {
     expect((body as { login: string }[]).map((u) => u.login).sort()).toEqual(LATE);
   }, 60_000);
 
-  it('draws progress bars at a terminal, and none with --quiet', async () => {
+  it('draws progress bars at a terminal, and none with --quiet', () => {
     // A few changes (--deltas), so the run is short.
     const input = writeIn(
       dir,
