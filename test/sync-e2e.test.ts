@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from './helpers/cli.js';
+import { runBinary, tempDir } from './helpers/cli.js';
 import { PG_URL } from './helpers/dialects.js';
 import { startInbox, type Inbox } from './helpers/smtp.js';
 import { createServer, type Server } from 'node:http';
@@ -33,6 +33,8 @@ fields:
 const HEADER = 'user_name,work_email,given_name,family_name,emp_id';
 const row = (login: string, lastname: string, email = `${login.toLowerCase()}@example.com`): string =>
   `${login},${email},Pat,${lastname.includes(',') ? `"${lastname}"` : lastname},E-${login}`;
+const HOOK_PASSWORD = 'hook-password-42';
+const HOOK_TOKEN = 'hook-token-4242';
 const KEEP = ['keep1', 'keep2', 'keep3', 'keep4', 'keep5'];
 /** The rows of the users still active after the guard test, unchanged. */
 const STAYING = [
@@ -50,6 +52,7 @@ interface Report {
   unchanged: number;
   failed: number;
   withheld: number;
+  withheldKeys: string[];
   guard: string | null;
   failures: { key: string; action: string; reason: string }[];
   exit: number;
@@ -197,6 +200,37 @@ describe.each(dialects)('roster sync against roster serve (%s)', (dialect) => {
     expect((sources.body as { status: string }[]).map((s) => s.status)).toContain('Done');
   });
 
+  it('by CSV, refuses credentials that cannot follow the loads before putting anything', async () => {
+    const created = await runBinary(
+      'keys',
+      'create',
+      '--name',
+      'users-only',
+      '--scopes',
+      'core.user.read core.user.write',
+      ...target.flags,
+    );
+    const key = (JSON.parse(created.stdout) as { key: string }).key;
+    const input = writeIn(
+      dir,
+      'hr3.csv',
+      [
+        HEADER,
+        row('USER_TEST', 'never by csv'),
+        ...KEEP.slice(0, 4).map((k) => row(k, k)),
+        row('returner', 'returner'),
+        row('newbie', 'Newbie'),
+        row('csvnew', 'Created, by CSV'),
+      ].join('\n'),
+    );
+    const sftp = `sftp://acme-hr:${encodeURIComponent(SFTP_PASSWORD)}@127.0.0.1:${target.sftpPort}`;
+    const run = await runSync([...flags(input, 'csv-scope'), '--via', 'csv', '--sftp-url', sftp], { ROSTER_SYNC_API_KEY: key });
+    outputs.push(run.stdout, run.stderr);
+    expect(run.code, run.stdout).toBe(1);
+    expect(run.stdout).toContain('(the credentials need core.integration.read); nothing was uploaded');
+    expect((await userByLogin(target, 'USER_TEST'))?.['lastname']).toBe('by csv');
+  });
+
   it('refuses an export far smaller than the last accepted one, and changes nothing', async () => {
     const input = writeIn(dir, 'cut.csv', [HEADER, row('USER_TEST', 'cut short')].join('\n'));
     const run = await runSync(flags(input, 'cut'), auth());
@@ -213,7 +247,7 @@ describe.each(dialects)('roster sync against roster serve (%s)', (dialect) => {
       let body = '';
       req.on('data', (d: Buffer) => (body += d.toString()));
       req.on('end', () => {
-        hooks.push(JSON.parse(body));
+        hooks.push({ authorization: req.headers.authorization, ...(JSON.parse(body) as object) });
         res.end();
       });
     });
@@ -241,7 +275,7 @@ describe.each(dialects)('roster sync against roster serve (%s)', (dialect) => {
           '--notify-email',
           'hr-ops@example.com',
           '--notify-url',
-          `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
+          `http://hooks:${HOOK_PASSWORD}@127.0.0.1:${(hook.address() as AddressInfo).port}/hook?token=${HOOK_TOKEN}`,
         ],
         auth(),
       );
@@ -253,7 +287,17 @@ describe.each(dialects)('roster sync against roster serve (%s)', (dialect) => {
       expect((await userByLogin(target, 'USER_TEST'))?.['lastname']).toBe('limited');
       expect(inbox.received.map((m) => m.subject)).toEqual([`roster sync stopped by a guard (${target.url})`]);
       expect(inbox.received[0]?.text).toContain('guard: 3 deactivations planned, over the limit of 1');
-      expect(hooks).toMatchObject([{ event: 'roster.sync.report', report: { withheld: 3, exit: 3 } }]);
+      expect(report.withheldKeys).toEqual(['keep2', 'keep3', 'keep4']);
+      expect(run.stdout).toContain('  withheld: keep2, keep3, keep4');
+      // The webhook's user and password went as Basic authorization, never into the URL written anywhere.
+      expect(hooks).toMatchObject([
+        {
+          authorization: `Basic ${Buffer.from(`hooks:${HOOK_PASSWORD}`).toString('base64')}`,
+          event: 'roster.sync.report',
+          report: { withheld: 3, exit: 3 },
+        },
+      ]);
+      expect(journalOf('limit').some((e) => e['note'] === `guard: ${report.guard ?? ''}`)).toBe(true);
     } finally {
       await inbox.close();
       await new Promise<void>((r) => hook.close(() => r()));
@@ -323,9 +367,24 @@ describe.each(dialects)('roster sync against roster serve (%s)', (dialect) => {
     expect((await userByLogin(target, 'USER_TEST'))?.['lastname']).not.toBe('never');
   });
 
+  it('takes a URL that answers 404 for a wrong one, not for an empty Coupa: exit 1, nothing written', async () => {
+    const run = await runSync([...flags(first(), 'wrong-url'), '--url', `${target.url}/nope`], auth());
+    outputs.push(run.stdout, run.stderr);
+    expect(run.code, run.stdout).toBe(1);
+    expect(run.stdout).toMatch(/error: reading users at offset 0: HTTP 404/);
+    expect(journalOf('wrong-url').filter((e) => e['method'] !== 'GET')).toEqual([]);
+  });
+
   it('never writes a secret into its journal, report or output', () => {
     const everything = [...written.map((f) => readFileSync(f, 'utf8')), ...outputs].join('\n');
-    for (const secret of [target.apiKey, target.clientSecret, SFTP_PASSWORD, encodeURIComponent(SFTP_PASSWORD)]) {
+    for (const secret of [
+      target.apiKey,
+      target.clientSecret,
+      SFTP_PASSWORD,
+      encodeURIComponent(SFTP_PASSWORD),
+      HOOK_PASSWORD,
+      HOOK_TOKEN,
+    ]) {
       expect(secret.length).toBeGreaterThan(8);
       expect(everything).not.toContain(secret);
     }

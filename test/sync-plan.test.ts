@@ -82,7 +82,8 @@ describe('the export through the mapping', () => {
         { u: 'ada', buyer: 'Y', start: '03/09/2026' },
         { u: 'bob', buyer: 'maybe', start: '' },
         { u: '', buyer: 'N', start: '' },
-        { u: 'ADA', buyer: 'N', start: '' },
+        { u: 'CY', buyer: 'N', start: '' },
+        { u: 'cy', buyer: 'Y', start: '' },
       ),
       m,
       false,
@@ -91,9 +92,10 @@ describe('the export through the mapping', () => {
     expect(d.failures).toEqual([
       { key: 'bob', action: 'input', reason: 'line 3: purchasing-user: "maybe" is not a boolean (Yes/No, True/False, Y/N, 1/0)' },
       { key: '', action: 'input', reason: 'line 4: no login' },
-      { key: 'ADA', action: 'input', reason: 'line 5: login ADA is also on line 2; the later row is ignored' },
+      { key: 'cy', action: 'input', reason: 'line 6: login cy is also on line 5; neither row is applied' },
     ]);
-    expect(d.leftAlone.has('bob')).toBe(true);
+    // A refused row's user, and a duplicated key's, are left alone (never deactivated as absent).
+    expect([d.leftAlone.has('bob'), d.leftAlone.has('cy'), d.users.has('cy')]).toEqual([true, true, false]);
   });
 
   it('says which mapped columns the export lacks', () => {

@@ -76,7 +76,8 @@ async function credentialsOf(f: SyncFlags): Promise<Credentials> {
   if (f.apiKey !== undefined) return { kind: 'api-key', key: f.apiKey };
   if (f.clientId === undefined)
     throw new SyncFatalError('credentials needed: --api-key (or ROSTER_SYNC_API_KEY), or --client-id with a client secret');
-  let secret = f.clientSecret;
+  // An empty variable (ROSTER_SYNC_CLIENT_SECRET=) is no secret: the file may still give one.
+  let secret = f.clientSecret === '' ? undefined : f.clientSecret;
   if (secret === undefined && f.clientSecretFile !== undefined) {
     try {
       secret = (await readFile(f.clientSecretFile, 'utf8')).trim();
@@ -118,7 +119,7 @@ export function syncCommand(program: Command): void {
     .addOption(new Option('--sftp-key <file>', 'with --via csv: an OpenSSH private key file'))
     .addOption(new Option('--sftp-folder <path>', 'with --via csv: the drop folder').default('/Incoming/Users'))
     .option('--dry-run', 'print the plan and change nothing')
-    .option('--plan <file>', 'with --dry-run: write the plan as JSON')
+    .option('--plan <file>', 'write the plan as JSON (before applying it, or instead with --dry-run)')
     .option('--report <file>', 'write the report as JSON')
     .option('--journal <file>', 'append every HTTP call as JSON Lines')
     .option('--max-deactivations <n|p%>', 'most deactivations a run applies (default: the lower of 200 and 20% of active users)')

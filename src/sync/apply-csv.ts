@@ -61,6 +61,14 @@ export async function applyByCsv(
   options: { readonly signal?: AbortSignal; readonly onItem?: () => void },
 ): Promise<ItemResult[]> {
   if (changes.length === 0) return [];
+  // The loads are followed through the Data File Sources API: a key that cannot read it would upload, change
+  // users, and then not know what became of them. Checked before anything is put.
+  const check = await client.send({ method: 'GET', path: '/api/data_file_sources', query: { limit: '1' } });
+  if (check.kind !== 'answer' || check.status !== 200) {
+    throw new SyncFatalError(
+      `--via csv follows its loads at /api/data_file_sources, which answered ${reasonOf(check)} (the credentials need core.integration.read); nothing was uploaded`,
+    );
+  }
   const byKey = new Map(changes.map((c) => [foldKey(c.key), c]));
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, 'Z');
   const files = writeUsersCsv(changes.map(csvRow), keyElement, { baseName: `roster-sync-${stamp}-${process.pid}` });

@@ -89,10 +89,14 @@ export function desiredUsers(rows: readonly InputRow[], mapping: Mapping, deltas
     const folded = foldKey(key);
     const earlier = seen.get(folded);
     if (earlier !== undefined) {
+      // Which row is right is not the run's to guess: neither is applied, and the user is left alone.
+      users.delete(folded);
+      deactivate.delete(folded);
+      leftAlone.add(folded);
       failures.push({
         key,
         action: 'input',
-        reason: `line ${line}: ${mapping.key} ${key} is also on line ${earlier}; the later row is ignored`,
+        reason: `line ${line}: ${mapping.key} ${key} is also on line ${earlier}; neither row is applied`,
       });
       continue;
     }

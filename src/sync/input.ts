@@ -49,7 +49,7 @@ function readCsv(file: string, text: string): InputFile {
     throw new SyncFatalError(`the input ${file} is not valid CSV: ${(err as Error).message}`);
   }
   const [header, ...body] = records;
-  if (header === undefined) return { columns: [], rows: [] };
+  if (header === undefined) throw new SyncFatalError(`the input ${file} is empty: a CSV export needs a header row`);
   const columns = header.record.map((c) => c.trim());
   const rows = body.map(({ record, info }) => {
     const cells: Record<string, string> = {};

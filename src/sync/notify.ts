@@ -43,21 +43,24 @@ export async function notify(report: SyncReport, targets: NotifyTargets, journal
   }
   if (targets.url !== undefined) {
     const started = Date.now();
+    const safeUrl = withoutUserinfo(targets.url);
     let status: number | null = null;
     let error: string | undefined;
     try {
-      const res = await fetch(targets.url, {
+      // fetch refuses a URL with credentials (and its error would quote them): they go as Basic auth instead.
+      const { url, authorization } = splitCredentials(targets.url);
+      const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(authorization === undefined ? {} : { authorization }) },
         body: JSON.stringify({ event: 'roster.sync.report', report }),
         signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
       });
       status = res.status;
       await res.arrayBuffer();
     } catch (err) {
-      error = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      const text = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      error = text.split(targets.url).join(safeUrl);
     }
-    const safeUrl = withoutUserinfo(targets.url);
     journal.write({
       time: new Date(started).toISOString(),
       method: 'POST',
@@ -69,6 +72,16 @@ export async function notify(report: SyncReport, targets: NotifyTargets, journal
     outcomes.push(`webhook ${safeUrl}: ${status !== null && status < 300 ? `HTTP ${status}` : (error ?? `HTTP ${status}`)}`);
   }
   return outcomes;
+}
+
+/** `url` without its `user:password@`, and those as a Basic authorization header (RFC 7617). */
+function splitCredentials(url: string): { url: string; authorization?: string } {
+  const u = new URL(url);
+  if (u.username === '' && u.password === '') return { url };
+  const pair = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+  u.username = '';
+  u.password = '';
+  return { url: u.toString(), authorization: `Basic ${Buffer.from(pair).toString('base64')}` };
 }
 
 /** A URL without `user:password@` and without its query (a webhook's token often rides there). */

@@ -19,6 +19,8 @@ export interface SyncReport extends Counts {
   readonly interrupted: boolean;
   /** Set when a guard held deactivations back or refused the export. */
   readonly guard: string | null;
+  /** The keys of the users whose deactivation the guard held back, for review before `--allow-deactivations`. */
+  readonly withheldKeys: readonly string[];
   /** A fatal problem that ended the run early. */
   readonly fatal: string | null;
   readonly failures: readonly Failure[];
@@ -95,9 +97,17 @@ export function reportText(r: SyncReport): string {
     `roster sync ${r.dryRun ? 'dry run ' : ''}(${r.mode}, via ${r.via}): ${r.fatal !== null ? 'FAILED' : r.interrupted ? 'interrupted' : 'finished'}`,
     `  ${r.dryRun ? 'would create' : 'created'} ${r.created}, ${r.dryRun ? 'update' : 'updated'} ${r.updated}, ${r.dryRun ? 'deactivate' : 'deactivated'} ${r.deactivated}, ${r.dryRun ? 'reactivate' : 'reactivated'} ${r.reactivated}; unchanged ${r.unchanged}, skipped ${r.skipped}, failed ${r.failed}${r.withheld > 0 ? `, withheld ${r.withheld}` : ''}${r.pending > 0 ? `, not started ${r.pending}` : ''}`,
   ];
-  if (!r.dryRun)
-    lines.push(`  ${r.requests.total} requests, ${r.requests.retries} retries, ${r.requests.throttled} answered 429`);
+  if (!r.dryRun) {
+    const { total, retries, throttled } = r.requests;
+    lines.push(
+      `  ${total} request${total === 1 ? '' : 's'}, ${retries} ${retries === 1 ? 'retry' : 'retries'}, ${throttled} answered 429`,
+    );
+  }
   if (r.guard !== null) lines.push(`  guard: ${r.guard}`);
+  if (r.withheldKeys.length > 0) {
+    const more = r.withheldKeys.length > 20 ? `, … (${r.withheldKeys.length} in all, see --report)` : '';
+    lines.push(`  withheld: ${r.withheldKeys.slice(0, 20).join(', ')}${more}`);
+  }
   if (r.fatal !== null) lines.push(`  error: ${r.fatal}`);
   const shown = r.failures.slice(0, 50);
   if (shown.length > 0) lines.push('  failures:');

@@ -63,6 +63,8 @@ interface PlanFile {
   readonly counts: Counts;
   readonly guard: string | null;
   readonly changes: readonly PlannedChange[];
+  /** Keys of the deactivations the guard held back. */
+  readonly withheld: readonly string[];
   readonly failures: readonly Failure[];
 }
 
@@ -79,6 +81,7 @@ export async function runSync(o: SyncOptions): Promise<SyncReport> {
   let counts = emptyCounts();
   let failures: Failure[] = [];
   let guard: string | null = null;
+  let withheldKeys: string[] = [];
   let pending = 0;
   let fatal: string | null = null;
   let exit: ExitStatus = EXIT.ok;
@@ -137,15 +140,34 @@ export async function runSync(o: SyncOptions): Promise<SyncReport> {
     let withheld = 0;
     if (deactivations > limit && !o.allowDeactivations) {
       withheld = deactivations;
+      withheldKeys = changes.flatMap((c) => (c.action === 'deactivate' ? [c.key] : []));
       changes = changes.filter((c) => c.action !== 'deactivate');
       guard = `${deactivations} deactivations planned, over the limit of ${limit} (--max-deactivations; --allow-deactivations for this run): none applied`;
+      journal.write({
+        time: new Date().toISOString(),
+        method: 'NOTE',
+        url: '',
+        status: null,
+        durationMs: 0,
+        note: `guard: ${guard}`,
+      });
     }
 
+    if (o.planFile !== undefined) {
+      const planFile: PlanFile = {
+        url: o.url,
+        mode,
+        counts: countPlan(plan, changes, withheld),
+        guard,
+        changes,
+        withheld: withheldKeys,
+        failures: plan.inputFailures,
+      };
+      await writeFile(o.planFile, `${JSON.stringify(planFile, null, 2)}\n`);
+    }
     if (o.dryRun) {
       counts = countPlan(plan, changes, withheld);
       failures = [...plan.inputFailures];
-      const planFile: PlanFile = { url: o.url, mode, counts, guard, changes, failures };
-      if (o.planFile !== undefined) await writeFile(o.planFile, `${JSON.stringify(planFile, null, 2)}\n`);
       o.print(planText(changes));
     } else {
       const step = {
@@ -167,10 +189,11 @@ export async function runSync(o: SyncOptions): Promise<SyncReport> {
       o.progress.start('validating', applied.length);
       const validation = await validateApplied(applied, api, step).finally(() => o.progress.stop());
       ({ counts, failures } = countRun(plan, results, validation, withheld));
-      if (!o.deltas && o.signal?.aborted !== true) await writeState(o.stateFile, o.url, { rows: inScope, at: started });
     }
     exit =
       o.signal?.aborted === true ? EXIT.interrupted : guard !== null ? EXIT.guard : counts.failed > 0 ? EXIT.partial : EXIT.ok;
+    // Only a clean run's export becomes the size later ones are measured against.
+    if (!o.dryRun && !o.deltas && exit === EXIT.ok) await writeState(o.stateFile, o.url, { rows: inScope, at: started });
   } catch (err) {
     if (!(err instanceof SyncFatalError)) throw err;
     fatal = err.exit === EXIT.guard ? null : err.message;
@@ -189,6 +212,7 @@ export async function runSync(o: SyncOptions): Promise<SyncReport> {
     pending,
     interrupted: o.signal?.aborted === true,
     guard,
+    withheldKeys,
     fatal,
     failures,
     requests:

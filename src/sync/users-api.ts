@@ -28,6 +28,17 @@ export type Written =
   | { readonly kind: 'refused'; readonly reason: string }
   | { readonly kind: 'unknown'; readonly reason: string };
 
+/**
+ * Whether an answer is Coupa's "no results" (an index with nothing to show: `[]` in JSON, or a 404 whose
+ * error says "No results match your search criteria."). Any other 404 (a wrong URL, a missing route) is an
+ * error: taking it for an empty Coupa would plan to create everyone.
+ */
+function noResults(outcome: CoupaOutcome): boolean {
+  if (outcome.kind !== 'answer') return false;
+  if (outcome.status === 200) return Array.isArray(outcome.body) && outcome.body.length === 0;
+  return outcome.status === 404 && /no results/i.test(outcome.errorText ?? '');
+}
+
 /** Coupa's largest index page (seed 000: `limit` up to 50). */
 export const PAGE_SIZE = 50;
 
@@ -63,21 +74,18 @@ export function usersApi(
       path: '/api/users',
       query: { fields, limit: String(PAGE_SIZE), offset: String(offset), order_by: 'id' },
     });
-    if (outcome.kind === 'answer' && outcome.status === 404) return [];
+    if (noResults(outcome)) return [];
     if (outcome.kind !== 'answer' || outcome.status !== 200 || !Array.isArray(outcome.body)) {
-      throw new Error(`reading users at offset ${offset}: ${reasonOf(outcome)}`);
+      const hint =
+        outcome.kind === 'answer' && outcome.status === 400 ? ' (is every element in the mapping a Coupa user element?)' : '';
+      throw new Error(`reading users at offset ${offset}: ${reasonOf(outcome)}${hint}`);
     }
     return (outcome.body as unknown[]).flatMap((doc) => userOf(doc) ?? []);
   };
 
   const find = async (key: string): Promise<Found> => {
     const outcome = await client.send({ method: 'GET', path: '/api/users', query: { [keyElement]: key, fields }, key });
-    if (
-      outcome.kind === 'answer' &&
-      (outcome.status === 404 || (outcome.status === 200 && Array.isArray(outcome.body) && outcome.body.length === 0))
-    ) {
-      return { kind: 'absent' };
-    }
+    if (noResults(outcome)) return { kind: 'absent' };
     if (outcome.kind !== 'answer' || outcome.status !== 200 || !Array.isArray(outcome.body))
       return { kind: 'error', reason: reasonOf(outcome) };
     // An exact match first: a caseless database may answer several spellings.

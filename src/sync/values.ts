@@ -84,11 +84,18 @@ export function writeBody(changes: ElementValues): Record<string, unknown> {
   return body;
 }
 
+/**
+ * Whether two values of an element are the same to Coupa: exact text, except an association's name
+ * (`department.name`), which Coupa finds without regard to case and answers in its own spelling.
+ */
+const same = (element: string, a: string | undefined, b: string): boolean =>
+  a === b || (a !== undefined && element.includes('.') && a.toLowerCase() === b.toLowerCase());
+
 /** The elements of `desired` whose value differs from `current` (all of them when there is no current user). */
 export function differences(desired: ElementValues, current: ElementValues | undefined): Record<string, string> {
   const changes: Record<string, string> = {};
   for (const [element, value] of Object.entries(desired)) {
-    if (current === undefined || current[element] !== value) changes[element] = value;
+    if (current === undefined || !same(element, current[element], value)) changes[element] = value;
   }
   return changes;
 }

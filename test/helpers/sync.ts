@@ -20,6 +20,8 @@ export interface SyncTarget {
   readonly apiKey: string;
   readonly clientId: string;
   readonly clientSecret: string;
+  /** The data flags of its database (`--data DIR` or `--database-url URL`), for other `roster` commands. */
+  readonly flags: readonly string[];
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function startSyncTarget(dialect: 'sqlite' | 'postgres'): Promise<S
     apiKey: key['key'] ?? '',
     clientId: client['client_id'] ?? '',
     clientSecret: client['client_secret'] ?? '',
+    flags,
     stop: async () => {
       await served.stop();
       await drop();
