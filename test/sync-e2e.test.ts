@@ -189,7 +189,9 @@ describe.each(dialects)('roster sync against roster serve (%s)', (dialect) => {
       ].join('\n'),
     );
     const sftp = `sftp://acme-hr:${encodeURIComponent(SFTP_PASSWORD)}@127.0.0.1:${target.sftpPort}`;
-    const run = await runSync([...flags(input, 'csv'), '--via', 'csv', '--sftp-url', sftp], auth());
+    // The host key pinned as the banner shows it, as a careful operator would.
+    const hostKey = /host key (SHA256:\S+?)\)/.exec(target.served.banner)?.[1] ?? 'missing';
+    const run = await runSync([...flags(input, 'csv'), '--via', 'csv', '--sftp-url', sftp, '--sftp-host-key', hostKey], auth());
     outputs.push(run.stdout, run.stderr);
     expect(run.code, run.stderr + run.stdout).toBe(0);
     expect(counts(reportOf('csv'))).toEqual([1, 1, 1, 0, 6, 0]);

@@ -23,6 +23,7 @@ interface SyncFlags {
   readonly sftpUrl?: string;
   readonly sftpKey?: string;
   readonly sftpFolder: string;
+  readonly sftpHostKey?: string;
   readonly dryRun?: boolean;
   readonly plan?: string;
   readonly report?: string;
@@ -117,6 +118,12 @@ export function syncCommand(program: Command): void {
     )
     .addOption(new Option('--sftp-url <url>', 'with --via csv: sftp://user[:password]@host[:port]').env('ROSTER_SYNC_SFTP_URL'))
     .addOption(new Option('--sftp-key <file>', 'with --via csv: an OpenSSH private key file'))
+    .addOption(
+      new Option(
+        '--sftp-host-key <fingerprint>',
+        "with --via csv: the server's host key (SHA256:…, as ssh-keygen -lf prints it)",
+      ),
+    )
     .addOption(new Option('--sftp-folder <path>', 'with --via csv: the drop folder').default('/Incoming/Users'))
     .option('--dry-run', 'print the plan and change nothing')
     .option('--plan <file>', 'write the plan as JSON (before applying it, or instead with --dry-run)')
@@ -171,6 +178,7 @@ export function syncCommand(program: Command): void {
                   pollMs: 1000,
                   timeoutMs: parseDuration('--load-timeout', f.loadTimeout),
                   ...(f.sftpKey === undefined ? {} : { privateKeyFile: f.sftpKey }),
+                  ...(f.sftpHostKey === undefined ? {} : { hostKey: f.sftpHostKey }),
                 },
               }),
           dryRun: f.dryRun === true,

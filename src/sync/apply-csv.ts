@@ -16,6 +16,8 @@ export interface CsvTarget {
   readonly sftpUrl: string;
   /** An OpenSSH private key file, instead of (or beside) the password. */
   readonly privateKeyFile?: string;
+  /** The server's host key as OpenSSH prints it (`SHA256:…`): any other ends the connection before signing in. */
+  readonly hostKey?: string;
   /** Coupa's drop folder for users (seed 002: `/Incoming/Users`). */
   readonly folder: string;
   /** How often the data file source is polled, and for how long in all (ms). */
@@ -75,7 +77,12 @@ export async function applyByCsv(
   const sftp = parseSftpUrl(target.sftpUrl);
   const privateKey = target.privateKeyFile === undefined ? undefined : await readKey(target.privateKeyFile);
   const started = Date.now();
-  const { hostKey } = await uploadFiles({ ...sftp, ...(privateKey === undefined ? {} : { privateKey }) }, target.folder, files);
+  const { hostKey } = await uploadFiles(
+    { ...sftp, ...(privateKey === undefined ? {} : { privateKey }) },
+    target.folder,
+    files,
+    target.hostKey === undefined ? {} : { hostKey: target.hostKey },
+  );
   journal.write({
     time: new Date(started).toISOString(),
     method: 'SFTP',

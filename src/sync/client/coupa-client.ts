@@ -92,7 +92,7 @@ const USER_AGENT = 'roster-sync/0.1';
 
 /** `raw` as `scheme://host[:port][/prefix]` without a trailing slash. Throws SyncFatalError (never echoing `raw`: it may hold a password). */
 function normaliseBase(raw: string): string {
-  if (!URL.canParse(raw)) throw new SyncFatalError('The Coupa URL is not a valid URL');
+  if (!URL.canParse(raw)) throw new SyncFatalError('The Coupa URL is not a valid URL (http://host:port or https://host)');
   const url = new URL(raw);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new SyncFatalError(`The Coupa URL must be http or https, not ${url.protocol}`);
