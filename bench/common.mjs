@@ -1,4 +1,4 @@
-// What the benchmark scripts share (bench/run.mjs, bench/cso.mjs): child processes, memory
+// What the benchmark scripts share (bench/run.mjs, bench/cso.mjs, bench/sync.mjs): child processes, memory
 // sampling, percentiles, argument checks and the machine's description.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -101,4 +101,40 @@ export async function freshSchema(url, prefix) {
       await c.end();
     },
   };
+}
+
+/**
+ * Starts a server child and resolves once its output matches `ready` (with the match). Its
+ * output is read to the end (a full pipe would block it); what it writes after the banner is
+ * echoed to stderr and kept in `logged`: at --log-level warn that is only warnings and errors.
+ */
+export function startChild(argv, ready, env = {}, nodeFlags = []) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeFlags, ...argv], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const logged = [];
+    let out = '';
+    let started = false;
+    const onData = (d) => {
+      if (started) {
+        logged.push(String(d));
+        process.stderr.write(d);
+        return;
+      }
+      out += d;
+      const m = ready.exec(out);
+      if (m) {
+        started = true;
+        child.off('exit', onExit);
+        resolve({ child, match: m, banner: out, logged });
+      }
+    };
+    const onExit = (code) => reject(new Error(`${argv.join(' ')} exited with ${code}:\n${out}`));
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', onExit);
+  });
 }

@@ -30,7 +30,7 @@
 // `--only bulk` (a regexp over the rows' names: `show`, `page`, `bulk`) runs some rows; `--cpu-prof
 // DIR` starts the server under `node --cpu-prof` (200 µs) and leaves its profile in DIR at the end.
 // It runs the built server (dist/), so build first (`npm run bench:cso` does).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -42,6 +42,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import {
+  startChild,
   count,
   fixed,
   freshSchema,
@@ -104,42 +105,6 @@ const TARGET_SHOW = 0.5;
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (\`npm run bench:cso\` does)`);
 
 const wanted = (name) => !ONLY || ONLY.test(name);
-
-/**
- * Starts a server child and resolves once its output matches `ready` (with the match). Its
- * output is read to the end (a full pipe would block it); what it writes after the banner is
- * echoed to stderr and kept in `logged`: at --log-level warn that is only warnings and errors.
- */
-function start(argv, ready, env = {}, nodeFlags = []) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeFlags, ...argv], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const logged = [];
-    let out = '';
-    let started = false;
-    const onData = (d) => {
-      if (started) {
-        logged.push(String(d));
-        process.stderr.write(d);
-        return;
-      }
-      out += d;
-      const m = ready.exec(out);
-      if (m) {
-        started = true;
-        child.off('exit', onExit);
-        resolve({ child, match: m, banner: out, logged });
-      }
-    };
-    const onExit = (code) => reject(new Error(`${argv.join(' ')} exited with ${code}:\n${out}`));
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', onExit);
-  });
-}
 
 /** One autocannon run; latencies are collected here in float ms (autocannon's own histogram rounds to 1 ms). */
 function load(url, pathOf, seconds, headers) {
@@ -398,7 +363,7 @@ async function main() {
     if (args.analyze) await analyze(target, tmp);
 
     if (CPU_PROF) mkdirSync(CPU_PROF, { recursive: true });
-    const real = await start(
+    const real = await startChild(
       [
         CLI,
         'serve',
@@ -466,7 +431,7 @@ async function main() {
     }
     const routesFile = path.join(tmp, 'bare-routes.json');
     writeFileSync(routesFile, JSON.stringify(routes));
-    const bare = await start([BARE], /at (http:\/\/[\d.:]+)/, {
+    const bare = await startChild([BARE], /at (http:\/\/[\d.:]+)/, {
       BARE_BODIES: routesFile,
       BARE_CSO_BULK: '/api/users',
       PORT: '0',

@@ -175,7 +175,7 @@ const { default: os } = await import('node:os');
 const { parseArgs } = await import('node:util');
 const { setInterval, clearInterval } = await import('node:timers');
 const { default: pg } = await import('pg');
-const { count, fixed, freshSchema, log, machine, mb, stop } = await import('./common.mjs');
+const { count, fixed, freshSchema, log, machine, mb, startChild, stop } = await import('./common.mjs');
 
 const { values: args } = parseArgs({
   options: {
@@ -275,31 +275,9 @@ async function cli(argv) {
 }
 
 /** Starts `roster serve` and resolves once its banner names its URL; later output (warnings) is kept and echoed. */
-function serve(argv) {
-  return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [CLI, 'serve', ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    const logged = [];
-    let out = '';
-    let started = false;
-    const onData = (d) => {
-      if (started) {
-        logged.push(String(d));
-        process.stderr.write(d);
-        return;
-      }
-      out += d;
-      const m = /at (http:\/\/[\d.:]+)/.exec(out);
-      if (m) {
-        started = true;
-        c.off('exit', onExit);
-        resolve({ child: c, url: m[1], logged });
-      }
-    };
-    const onExit = (code) => reject(new Error(`roster serve exited with ${code}:\n${out}`));
-    c.stdout.on('data', onData);
-    c.stderr.on('data', onData);
-    c.on('exit', onExit);
-  });
+async function serve(argv) {
+  const { child, match, logged } = await startChild([CLI, 'serve', ...argv], /at (http:\/\/[\d.:]+)/);
+  return { child, url: match[1], logged };
 }
 
 /** A fresh database: a temp dir (SQLite) or a schema of its own (PostgreSQL). */

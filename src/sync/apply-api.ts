@@ -1,4 +1,4 @@
-import type { Journal } from './journal.js';
+import { writeNote, type Journal } from './journal.js';
 import { mapPool } from './pool.js';
 import type { CoupaUser, DesiredUser, ElementValues, Failure, PlannedChange } from './types.js';
 import type { UsersApi } from './users-api.js';
@@ -75,15 +75,7 @@ export async function applyByApi(
         case 'refused':
           return fail(written.reason);
         case 'unknown':
-          journal.write({
-            time: new Date().toISOString(),
-            method: 'NOTE',
-            url: '',
-            status: null,
-            durationMs: 0,
-            key: change.key,
-            note: `write outcome unknown (${written.reason}); reading the user again before any retry`,
-          });
+          writeNote(journal, `write outcome unknown (${written.reason}); reading the user again before any retry`, change.key);
           break;
       }
     }

@@ -87,3 +87,16 @@ export async function openJournal(file: string | undefined): Promise<Journal> {
     },
   };
 }
+
+/** Writes a `NOTE` line: a decision of the run (a guard, a write to re-read, a notice), for the user `key` if any. */
+export function writeNote(journal: Journal, note: string, key?: string): void {
+  journal.write({
+    time: new Date().toISOString(),
+    method: 'NOTE',
+    url: '',
+    status: null,
+    durationMs: 0,
+    note,
+    ...(key === undefined ? {} : { key }),
+  });
+}

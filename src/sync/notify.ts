@@ -1,5 +1,5 @@
 import { createMailer } from '../mail/mailer.js';
-import type { Journal } from './journal.js';
+import { writeNote, type Journal } from './journal.js';
 import { reportText, type SyncReport } from './report.js';
 
 /** Where a run's problems are announced (seeds 002/003: "a notification must be sent to the relevant person"). */
@@ -27,7 +27,7 @@ export async function notify(report: SyncReport, targets: NotifyTargets, journal
   const outcomes: string[] = [];
   const note = (text: string): void => {
     outcomes.push(text);
-    journal.write({ time: new Date().toISOString(), method: 'NOTE', url: '', status: null, durationMs: 0, note: text });
+    writeNote(journal, text);
   };
   if (targets.emails.length > 0) {
     const mailer = createMailer(targets.smtpUrl);

@@ -7,7 +7,7 @@ import type { Credentials } from './client/credentials.js';
 import { desiredUsers, missingColumns } from './desired.js';
 import { deactivationLimit, readState, shrinkRefusal, writeState, type DeactivationLimit } from './guards.js';
 import { readInput } from './input.js';
-import { openJournal, type Journal } from './journal.js';
+import { openJournal, writeNote, type Journal } from './journal.js';
 import { loadMapping } from './mapping.js';
 import { needsNotice, notify, type NotifyTargets } from './notify.js';
 import { planChanges } from './plan.js';
@@ -143,14 +143,7 @@ export async function runSync(o: SyncOptions): Promise<SyncReport> {
       withheldKeys = changes.flatMap((c) => (c.action === 'deactivate' ? [c.key] : []));
       changes = changes.filter((c) => c.action !== 'deactivate');
       guard = `${deactivations} deactivations planned, over the limit of ${limit} (--max-deactivations; --allow-deactivations for this run): none applied`;
-      journal.write({
-        time: new Date().toISOString(),
-        method: 'NOTE',
-        url: '',
-        status: null,
-        durationMs: 0,
-        note: `guard: ${guard}`,
-      });
+      writeNote(journal, `guard: ${guard}`);
     }
 
     if (o.planFile !== undefined) {
