@@ -52,6 +52,10 @@ export interface Config {
   readonly jobLease: number;
   /** Integration contacts: e-mailed when a flat file fails (Coupa's admin notification). */
   readonly notifyEmails: readonly string[];
+  /** Admin keys accepted from the command line (`--admin-key`): they open the controls (`/_roster/…`). */
+  readonly adminKeys: readonly string[];
+  /** Requests the journal keeps per process (`/_roster/requests`); 0 turns it off. */
+  readonly journalSize: number;
 }
 
 export const DEFAULTS: Config = {
@@ -81,6 +85,8 @@ export const DEFAULTS: Config = {
   flatfileLimit: 8 * 1024 * 1024,
   jobLease: 30_000,
   notifyEmails: [],
+  adminKeys: [],
+  journalSize: 1000,
 };
 
 export function makeConfig(overrides: Partial<Config> = {}): Config {

@@ -289,15 +289,15 @@ describe('roster clients and roster keys, against the data a running server uses
     expect(listed.stdout).not.toContain(full.key);
     expect(listed.stdout).not.toContain(hashApiKey(reader.key));
     const keys = JSON.parse(listed.stdout) as ListedKey[];
-    // The keys the server generated at its first start (a core and a CSO one), and the two made here.
+    // The keys the server generated at its first start (a core, a CSO and an admin one), and the two made here.
     expect(keys.map((k) => [k.id, k.name, k.api, k.scopes, k.revoked_at])).toEqual(
       expect.arrayContaining([
         [reader.id, 'reader', 'core', 'core.user.read', null],
         [full.id, 'command line', 'core', null, null],
       ]),
     );
-    expect(keys.filter((k) => k.name === 'generated at first start').map((k) => k.api)).toEqual(['core', 'cso']);
-    expect(keys).toHaveLength(4);
+    expect(keys.filter((k) => k.name === 'generated at first start').map((k) => k.api)).toEqual(['core', 'cso', 'admin']);
+    expect(keys).toHaveLength(5);
     for (const k of keys) expect(Object.keys(k).sort()).toEqual(['api', 'created_at', 'id', 'name', 'revoked_at', 'scopes']);
 
     expect(await rosterJson('keys', 'revoke', String(reader.id), ...dataArgs())).toEqual({ id: reader.id, revoked: true });

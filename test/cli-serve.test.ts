@@ -45,14 +45,22 @@ describe('roster serve', () => {
     const cso = await fetch(`${served.csoUrl ?? ''}/api/users`, { headers: { 'X-CSO-API-KEY': csoKey ?? '' } });
     expect([cso.status, await cso.json()]).toEqual([200, { total: 0, users: [] }]);
     expect((await fetch(`${served.csoUrl ?? ''}/api/users`, { headers: { 'X-CSO-API-KEY': key ?? '' } })).status).toBe(401);
+    // And an admin key (X-Roster-Admin-Key) for the controls, which neither API key opens.
+    const adminKey = /admin key: (rk_\S+)/.exec(served.banner)?.[1];
+    const base = served.url;
+    const controls = (k: string | undefined) => fetch(`${base}/_roster/requests`, { headers: { 'X-Roster-Admin-Key': k ?? '' } });
+    expect((await controls(adminKey)).status).toBe(200);
+    expect((await controls(key)).status).toBe(401);
+    expect((await fetch(`${served.url}/api/users`, { headers: { 'X-COUPA-API-KEY': adminKey ?? '' } })).status).toBe(401);
     await served.stop();
 
     const db = new Database(path.join(data, 'roster.sqlite'), { readonly: true });
     const rows = db.prepare('select key_hash, api from api_keys order by id').all() as Array<{ key_hash: string; api: string }>;
     db.close();
-    expect(rows.map((r) => r.api)).toEqual(['core', 'cso']);
+    expect(rows.map((r) => r.api)).toEqual(['core', 'cso', 'admin']);
     expect(JSON.stringify(rows)).not.toContain(key);
     expect(JSON.stringify(rows)).not.toContain(csoKey);
+    expect(JSON.stringify(rows)).not.toContain(adminKey);
 
     // A second start keeps the key and prints none.
     served = await startServer(['--data', data]);

@@ -24,6 +24,9 @@ function examples(markdown: string): Example[] {
   return out;
 }
 
+/** The admin key the controls page's server is started with, and its readers have in ROSTER_ADMIN_KEY. */
+const DOCS_ADMIN_KEY = 'docs-admin-key-0123456789';
+
 /**
  * The pages whose examples are run, with how many each has at least (so an emptied page fails)
  * and the flags their server needs beyond a data directory.
@@ -34,6 +37,7 @@ const PAGES: ReadonlyArray<readonly [string, number, readonly string[]]> = [
   ['docs/flat-files.md', 9, ['--flatfile-interval', '1s']],
   ['docs/cso-api.md', 10, []],
   ['docs/sync.md', 10, ['--flatfile-interval', '1s']],
+  ['docs/controls.md', 2, ['--admin-key', DOCS_ADMIN_KEY]],
 ];
 
 describe.each(PAGES)('%s', (page, least, flags) => {
@@ -70,6 +74,7 @@ describe.each(PAGES)('%s', (page, least, flags) => {
         ROSTER_URL: served.url,
         ROSTER_CSO_URL: served.csoUrl ?? '',
         ROSTER_DATA: data,
+        ROSTER_ADMIN_KEY: DOCS_ADMIN_KEY,
         // The SFTP port the banner shows (startServer takes a free one), and a HOME of its own for known_hosts.
         ROSTER_SFTP_PORT: /sftp -P (\d+)/.exec(served.banner)?.[1] ?? '',
         HOME: tempDir(),

@@ -1,4 +1,3 @@
-import { API_FAMILIES, type ApiFamily } from '../catalog/families.js';
 import { Option, type Command } from 'commander';
 import { splitScopes } from '../catalog/scopes.js';
 import { makeConfig } from '../config.js';
@@ -6,7 +5,7 @@ import { CredentialService } from '../domain/credential-service.js';
 import { isRosterError } from '../domain/errors.js';
 import { apiUserFactory } from '../domain/api-users.js';
 import { Engine } from '../domain/engine.js';
-import { ApiKeyRepository } from '../store/api-key-repository.js';
+import { ApiKeyRepository, KEY_APIS, type KeyApi } from '../store/api-key-repository.js';
 import { ClientRepository } from '../store/client-repository.js';
 import type { Store } from '../store/database.js';
 import { addDataOptions, openDataStore, type DataOptions } from './options.js';
@@ -82,9 +81,11 @@ export function keysCommand(program: Command): void {
       .command('create')
       .description('create a key; prints it (only now: just its hash is stored)')
       .addOption(new Option('--name <name>', 'what the key is for').default('command line'))
-      .addOption(new Option('--api <api>', 'the API the key opens').choices(API_FAMILIES).default('core'))
+      .addOption(
+        new Option('--api <api>', "what the key opens: an API, or Roster's controls (admin)").choices(KEY_APIS).default('core'),
+      )
       .addOption(new Option('--scopes <scopes>', 'space-separated scopes (core keys); without it the key may do everything')),
-  ).action((opts: DataOptions & { name: string; api: ApiFamily; scopes?: string }) =>
+  ).action((opts: DataOptions & { name: string; api: KeyApi; scopes?: string }) =>
     withCredentials(opts, async (c) => {
       const { record, key } = await c.createKey({
         name: opts.name,

@@ -19,11 +19,14 @@ import {
 import { formatDuration, parseDuration } from './duration.js';
 import { incomingFolder, LOADABLE } from '../domain/loads/load-service.js';
 import { startSftpServer, type SftpServer } from '../sftp/server.js';
+import { RequestJournal } from '../http/controls/request-journal.js';
 
 interface ServeOptions extends DataOptions, MailOptions, LoaderOptions {
   readonly host: string;
   readonly port: string;
   readonly apiKey?: string[];
+  readonly adminKey?: string[];
+  readonly journalSize: string;
   readonly logLevel: string;
   readonly rateLimit: string;
   readonly redisUrl?: string;
@@ -83,18 +86,22 @@ export async function serve(config: Config): Promise<void> {
   const credentials = credentialService(store);
   for (const key of config.apiKeys) await credentials.ensureKey(key, 'command line');
   for (const key of config.csoApiKeys) await credentials.ensureKey(key, 'command line', 'cso');
+  for (const key of config.adminKeys) await credentials.ensureKey(key, 'command line', 'admin');
   let generated: string | undefined;
   let generatedCso: string | undefined;
+  let generatedAdmin: string | undefined;
+  // One journal for both listeners: /_roster/requests shows the CSO port's requests too.
+  const journal = new RequestJournal(config.journalSize);
   let app: Awaited<ReturnType<typeof buildApp>>;
   let cso: Awaited<ReturnType<typeof buildApp>> | undefined;
   let address: string;
   let csoAddress: string | undefined;
   let sftp: SftpServer | undefined;
   try {
-    app = await buildApp({ config, store, logger: { level: config.logLevel } });
+    app = await buildApp({ config, store, logger: { level: config.logLevel }, journal });
     address = await listenOn(app, config.host, config.port, '--port');
     if (config.csoPort !== null) {
-      cso = await buildApp({ config, store, logger: { level: config.logLevel }, family: 'cso' });
+      cso = await buildApp({ config, store, logger: { level: config.logLevel }, family: 'cso', journal });
       csoAddress = await listenOn(cso, config.host, config.csoPort, '--cso-port');
     }
     if (config.sftpPort !== null) {
@@ -117,6 +124,9 @@ export async function serve(config: Config): Promise<void> {
     if ((await keys.countActive('cso')) === 0) {
       generatedCso = (await credentials.createKey({ name: 'generated at first start', scopes: null, api: 'cso' })).key;
     }
+    if ((await keys.countActive('admin')) === 0) {
+      generatedAdmin = (await credentials.createKey({ name: 'generated at first start', scopes: null, api: 'admin' })).key;
+    }
   } catch (err) {
     await sftp?.close();
     await cso?.close();
@@ -137,6 +147,9 @@ export async function serve(config: Config): Promise<void> {
   lines.push(
     `  try:     curl -H "X-CSO-API-KEY: <key>" -H "Accept: application/json" ${csoAddress ?? `${address}/cso`}/api/users`,
   );
+  if (generatedAdmin) lines.push(`  admin key: ${generatedAdmin}   (X-Roster-Admin-Key, for ${address}/_roster/…; printed once)`);
+  else if (config.adminKeys.length > 0) lines.push(`  admin key: the keys given with --admin-key, for ${address}/_roster/…`);
+  else lines.push(`  admin key: use one you created before (roster keys create --api admin), or pass --admin-key KEY`);
   if (sftp) {
     lines.push(
       `  sftp:    sftp -P ${sftp.port} <account>@${config.host}   (roster sftp-users create; host key ${sftp.fingerprint})`,
@@ -159,6 +172,14 @@ export async function serve(config: Config): Promise<void> {
   process.once('SIGTERM', () => void stop());
 }
 
+/** `--journal-size`: a whole number of requests, 0 for none. */
+function parseJournalSize(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 1_000_000)
+    throw new Error(`--journal-size must be a whole number from 0 to 1000000, got '${text}'`);
+  return n;
+}
+
 export function serveCommand(program: Command): void {
   const cmd = program.command('serve').description('serve the Coupa-compatible API');
   cmd
@@ -166,6 +187,16 @@ export function serveCommand(program: Command): void {
     .addOption(new Option('--port <port>', 'port to listen on').env('PORT').default('3000'))
     .addOption(
       new Option('--api-key <key>', 'accept this full-access API key (repeatable)').env('ROSTER_API_KEY').argParser(collect),
+    )
+    .addOption(
+      new Option('--admin-key <key>', "accept this admin key for Roster's controls, X-Roster-Admin-Key (repeatable)")
+        .env('ROSTER_ADMIN_KEY')
+        .argParser(collect),
+    )
+    .addOption(
+      new Option('--journal-size <n>', 'requests the journal keeps (/_roster/requests); 0 turns it off')
+        .env('ROSTER_JOURNAL_SIZE')
+        .default(String(DEFAULTS.journalSize)),
     )
     .addOption(new Option('--log-level <level>', 'pino log level').env('LOG_LEVEL').default('info'))
     .addOption(
@@ -218,6 +249,8 @@ export function serveCommand(program: Command): void {
         dataDir: opts.data,
         databaseUrl: opts.databaseUrl,
         apiKeys: opts.apiKey ?? [],
+        adminKeys: opts.adminKey ?? [],
+        journalSize: parseJournalSize(opts.journalSize),
         seedFile: opts.seed,
         logLevel: opts.logLevel,
         rateLimit: parseRateLimit(opts.rateLimit),

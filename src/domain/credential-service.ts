@@ -1,11 +1,14 @@
-import { FAMILIES, type ApiFamily } from '../catalog/families.js';
+import { FAMILIES } from '../catalog/families.js';
 import { randomBytes } from 'node:crypto';
 import { isKnownScope } from '../catalog/scopes.js';
-import { generateApiKey, type ApiKeyRecord, type ApiKeyRepository } from '../store/api-key-repository.js';
+import { generateApiKey, type ApiKeyRecord, type ApiKeyRepository, type KeyApi } from '../store/api-key-repository.js';
 import type { ClientRecord, ClientRepository } from '../store/client-repository.js';
 import { RosterError } from './errors.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { ApiUserFactory } from './api-users.js';
+
+/** `a Coupa core API key`, `a CSO … key`, `an admin key`: what a key opens, for messages. */
+const keyTitle = (api: KeyApi): string => (api === 'admin' ? 'an admin' : `a ${FAMILIES[api].title}`);
 
 /** RFC 6749 client ids are visible ASCII; Roster keeps to URL-safe characters so they need no escaping. */
 const CLIENT_ID = /^[A-Za-z0-9._~-]{1,100}$/;
@@ -87,10 +90,12 @@ export class CredentialService {
     name: string;
     scopes: readonly string[] | null;
     key?: string;
-    api?: ApiFamily;
+    api?: KeyApi;
   }): Promise<{ record: ApiKeyRecord; key: string }> {
     const api = opts.api ?? 'core';
     if (api === 'cso' && opts.scopes) throw new RosterError('validation_failed', 'A CSO key has no scopes: it opens the CSO API');
+    if (api === 'admin' && opts.scopes)
+      throw new RosterError('validation_failed', 'An admin key has no scopes: it opens the controls');
     if (opts.scopes) checkScopes(opts.scopes);
     const key = opts.key ?? generateApiKey();
     const userId = api === 'core' ? await this.createApiUser(`api.key.${randomBytes(4).toString('hex')}`, opts.name) : null;
@@ -101,10 +106,10 @@ export class CredentialService {
    * A key given on the command line at every start: created (with its API user) the first time
    * only. Throws when the secret is already a key of the other API.
    */
-  async ensureKey(key: string, name: string, api: ApiFamily = 'core'): Promise<ApiKeyRecord> {
+  async ensureKey(key: string, name: string, api: KeyApi = 'core'): Promise<ApiKeyRecord> {
     const found = await this.keys.findByKey(key);
     if (found && found.api !== api) {
-      throw new RosterError('validation_failed', `That key is already a ${FAMILIES[found.api].title} key; a key opens one API`);
+      throw new RosterError('validation_failed', `That key is already ${keyTitle(found.api)} key; a key opens one API`);
     }
     return found ?? (await this.createKey({ name, scopes: null, key, api })).record;
   }

@@ -15,6 +15,9 @@ import { registerCoreApi } from './core-api.js';
 import { csoApi } from './cso/api.js';
 import { registerDrainOnError } from './drain.js';
 import { frameworkErrorAnswer, registerErrorHandling } from './error-handler.js';
+import { controlsApi } from './controls/api.js';
+import { registerJournalHook } from './controls/journal-hook.js';
+import { RequestJournal } from './controls/request-journal.js';
 import { registerXmlParser } from './format/body.js';
 import { registerMultipartParser } from './format/upload.js';
 import { registerHealth } from './health.js';
@@ -22,6 +25,7 @@ import { registerInputGuard } from './input-guard.js';
 import { maskLogLine } from './log-redaction.js';
 import { redactUrl } from './log-url.js';
 import { registerOpenApiRoutes } from './openapi/routes.js';
+import { newRequestId, registerRequestId } from './request-id.js';
 import { registerRouteScopes } from './route-scopes.js';
 import './fastify-types.js';
 
@@ -38,6 +42,8 @@ export interface BuildAppOptions {
    * mounts the CSO API under `/cso`; `cso` is the CSO listener's app, the CSO API alone.
    */
   readonly family?: ApiFamily;
+  /** The request journal (`/_roster/requests`); serve shares one between its listeners. A new one of `config.journalSize` when absent. */
+  readonly journal?: RequestJournal;
 }
 
 /** The request as logged: Fastify's default fields, with secret query and path `;` parameters masked. */
@@ -65,8 +71,10 @@ export async function buildApp({
   logger = false,
   clock = systemClock,
   family = 'core',
+  journal = new RequestJournal(config.journalSize),
 }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
+    genReqId: newRequestId,
     logger:
       logger === false
         ? false
@@ -92,6 +100,8 @@ export async function buildApp({
   const engine = await Engine.open(store, { reportingCurrency: config.reportingCurrency });
   app.addHook('onClose', () => engine.close());
 
+  registerRequestId(app);
+  registerJournalHook(app, journal);
   registerErrorHandling(app, family);
   registerXmlParser(app);
   registerInputGuard(app);
@@ -129,6 +139,8 @@ export async function buildApp({
     });
     // The CSO API on the main port too, for single-port deployments (docs/cso-api.md).
     await app.register(csoApi, { ...csoDeps, prefix: '/cso' });
+    // Roster's own controls (docs/controls.md): the main port only.
+    await app.register(controlsApi, { keys, journal, prefix: '/_roster' });
   } else {
     await app.register(csoApi, csoDeps);
   }

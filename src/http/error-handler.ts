@@ -5,7 +5,7 @@ import { unsupportedMediaType } from './format/body.js';
 import { sendErrorAs } from './reply.js';
 
 /** Fastify's own request errors, mapped onto the catalogue. */
-function codeForFastify(err: FastifyError): ErrorCode {
+export function codeForFastify(err: FastifyError): ErrorCode {
   const status = err.statusCode ?? 500;
   if (status === 413 || err.code === 'FST_REQ_FILE_TOO_LARGE') return 'payload_too_large';
   if (status === 415 || err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'unsupported_media_type';

@@ -14,9 +14,13 @@ declare module 'fastify' {
     accepts?: string;
     /** The API family the route belongs to (catalog/families.ts): its credentials, scopes and error shape. Core when absent. */
     family?: ApiFamily;
+    /** One of Roster's own emulator controls (`/_roster/…`): the admin key, JSON errors, never journaled. */
+    controls?: boolean;
   }
   interface FastifyRequest {
     actor: Actor;
+    /** The messages of the error answer sent, for the request journal; null until one is. */
+    errorMessages: readonly string[] | null;
   }
   interface FastifyInstance {
     /** The flat-file loader of this app: `serve` starts its timer; `pass()` runs one now. */

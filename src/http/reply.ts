@@ -50,10 +50,12 @@ export function sendErrorAs(
   resource: string,
   family: ApiFamily = request.routeOptions.config.family ?? 'core',
 ): FastifyReply {
-  const { status, headers, body } =
-    family === 'cso'
+  const { status, headers, body } = request.routeOptions.config.controls
+    ? controlsErrorResponse(code, messages)
+    : family === 'cso'
       ? csoErrorResponse(code, messages, prefersXml(request))
       : errorResponse(code, messages, wantsJson(request), resource);
+  request.errorMessages = messages;
   return reply.code(status).headers(headers).send(body);
 }
 
@@ -68,6 +70,18 @@ export function csoErrorResponse(code: ErrorCode, messages: readonly string[], x
     status,
     headers: { 'content-type': xml ? XML_TYPE : JSON_TYPE, 'x-roster-error-code': code },
     body: xml ? renderXmlErrors(messages, true) : JSON.stringify(csoErrorBody(code, messages)),
+  };
+}
+
+/**
+ * An error of Roster's own controls (`/_roster/…`, docs/controls.md): `{"error": {"code", "messages"}}`,
+ * the code also in `X-Roster-Error-Code`. Not Coupa's shape: no Coupa client calls these. Pure.
+ */
+export function controlsErrorResponse(code: ErrorCode, messages: readonly string[]): ErrorResponse {
+  return {
+    status: ERROR_CATALOG[code].status,
+    headers: { 'content-type': JSON_TYPE, 'x-roster-error-code': code },
+    body: JSON.stringify({ error: { code, messages } }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { isApiFamily, type ApiFamily } from '../catalog/families.js';
+import { API_FAMILIES, isApiFamily, type ApiFamily } from '../catalog/families.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { datetimeFromDb, nowIso } from './codec.js';
 import { CredentialCache } from './credential-cache.js';
@@ -6,14 +6,22 @@ import type { Store } from './database.js';
 import { revokeRow } from './revoke.js';
 import { PreparedQuery } from './prepared.js';
 
+/**
+ * What a key opens: an API family (`X-COUPA-API-KEY` for core, `X-CSO-API-KEY` for CSO), or Roster's own
+ * emulator controls (`admin`: `X-Roster-Admin-Key`, `/_roster/…`). A key opens exactly one.
+ */
+export type KeyApi = ApiFamily | 'admin';
+export const KEY_APIS: readonly KeyApi[] = [...API_FAMILIES, 'admin'];
+const isKeyApi = (text: string): text is KeyApi => isApiFamily(text) || text === 'admin';
+
 export interface ApiKeyRecord {
   readonly id: number;
   readonly name: string;
   readonly scopes: readonly string[] | null;
   /** The API user records written with this key are stamped with; null for keys made before API users. */
   readonly userId: number | null;
-  /** The API family the key opens (`X-COUPA-API-KEY` for core, `X-CSO-API-KEY` for CSO); never the other. */
-  readonly api: ApiFamily;
+  /** What the key opens (an API family, or the controls); never another. */
+  readonly api: KeyApi;
   readonly createdAt: string;
   readonly revokedAt: string | null;
 }
@@ -30,7 +38,7 @@ function decode(row: Record<string, unknown>): ApiKeyRecord {
     name: String(row['name']),
     scopes: typeof scopes === 'string' && scopes !== '' ? scopes.split(' ') : null,
     userId: row['user_id'] == null ? null : Number(row['user_id']),
-    api: typeof row['api'] === 'string' && isApiFamily(row['api']) ? row['api'] : 'core',
+    api: typeof row['api'] === 'string' && isKeyApi(row['api']) ? row['api'] : 'core',
     createdAt: datetimeFromDb(row['created_at']) ?? '',
     revokedAt: datetimeFromDb(row['revoked_at']),
   };
@@ -59,7 +67,7 @@ export class ApiKeyRepository {
     name: string,
     scopes: readonly string[] | null = null,
     userId: number | null = null,
-    api: ApiFamily = 'core',
+    api: KeyApi = 'core',
   ): Promise<ApiKeyRecord> {
     const keyHash = hashApiKey(key);
     const existing = await this.store.db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
@@ -100,7 +108,7 @@ export class ApiKeyRepository {
   }
 
   /** How many keys of `api` are active. */
-  async countActive(api: ApiFamily = 'core'): Promise<number> {
+  async countActive(api: KeyApi = 'core'): Promise<number> {
     const r = await this.store.db
       .selectFrom('api_keys')
       .select((eb) => eb.fn.countAll<number>().as('n'))

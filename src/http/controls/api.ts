@@ -1,0 +1,98 @@
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { isRosterError, RosterError, type ErrorCode } from '../../domain/errors.js';
+import type { ApiKeyRepository } from '../../store/api-key-repository.js';
+import { codeForFastify } from '../error-handler.js';
+import { controlsErrorResponse } from '../reply.js';
+import type { JournalFilter, RequestJournal } from './request-journal.js';
+
+/** The header the controls read the admin key from (`roster serve --admin-key`, docs/controls.md). */
+export const ADMIN_KEY_HEADER = 'x-roster-admin-key';
+
+export interface ControlsDeps {
+  readonly keys: ApiKeyRepository;
+  readonly journal: RequestJournal;
+}
+
+const send = (request: FastifyRequest, reply: FastifyReply, code: ErrorCode, messages: readonly string[]): FastifyReply => {
+  const { status, headers, body } = controlsErrorResponse(code, messages);
+  request.errorMessages = messages;
+  return reply.code(status).headers(headers).send(body);
+};
+
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 10_000;
+
+/** `?status=4xx|404&method=PUT&path=/api/users&limit=N` → a filter; a bad value is `invalid_query`. */
+function journalFilter(query: Readonly<Record<string, string | string[] | undefined>>): JournalFilter {
+  const one = (name: string): string | undefined => {
+    const v = query[name];
+    if (Array.isArray(v)) throw new RosterError('invalid_query', `Query parameter '${name}' may be given once`);
+    return v;
+  };
+  const status = one('status');
+  const method = one('method');
+  const path = one('path');
+  const limit = one('limit');
+  let statusFilter: JournalFilter['status'];
+  if (status !== undefined) {
+    const m = /^([1-5])(?:xx|XX|(\d\d))$/.exec(status);
+    if (!m)
+      throw new RosterError('invalid_query', `Query parameter 'status' must be a status (404) or a class (4xx), not '${status}'`);
+    statusFilter = m[2] === undefined ? { class: Number(m[1]) } : { exact: Number(status) };
+  }
+  if (method !== undefined && !/^[A-Za-z]+$/.test(method))
+    throw new RosterError('invalid_query', `Query parameter 'method' must be an HTTP method`);
+  if (path !== undefined && !path.startsWith('/'))
+    throw new RosterError('invalid_query', `Query parameter 'path' must start with /`);
+  const n = limit === undefined ? DEFAULT_LIMIT : Number(limit);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {
+    throw new RosterError('invalid_query', `Query parameter 'limit' must be a whole number from 1 to ${MAX_LIMIT}`);
+  }
+  return {
+    limit: n,
+    ...(statusFilter === undefined ? {} : { status: statusFilter }),
+    ...(method === undefined ? {} : { method: method.toUpperCase() }),
+    ...(path === undefined ? {} : { path }),
+  };
+}
+
+/**
+ * Roster's own emulator controls, under `/_roster/` on the main port (docs/controls.md): JSON in and out,
+ * opened only by an admin key in `X-Roster-Admin-Key`. A Coupa API key or token opens none of them, they
+ * are never counted by the Coupa rate limit (their routes are outside the Coupa authentication), and
+ * their errors are `{"error": {"code", "messages"}}`.
+ */
+export const controlsApi: FastifyPluginAsync<ControlsDeps> = (app, { keys, journal }) => {
+  const config = { controls: true, public: true };
+  app.addHook('onRequest', async (request) => {
+    const header = request.headers[ADMIN_KEY_HEADER];
+    const key = Array.isArray(header) ? header[0] : header;
+    if (key === undefined || key === '') {
+      throw new RosterError('unauthorized', 'The controls need an admin key in X-Roster-Admin-Key (roster serve --admin-key)');
+    }
+    const found = await keys.findActive(key);
+    if (found?.api !== 'admin') throw new RosterError('unauthorized', 'Invalid admin key');
+    request.actor = { name: found.name, userId: null };
+  });
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (isRosterError(err)) return send(request, reply, err.code, err.messages);
+    const code = codeForFastify(err);
+    if (code === 'internal') {
+      request.log.error({ err }, 'unhandled error');
+      return send(request, reply, code, ['An unexpected error occurred; it has been logged.']);
+    }
+    return send(request, reply, code, [err.message]);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    send(request, reply, 'route_not_found', [`No control at ${request.method} ${request.url.split('?')[0] ?? ''}`]),
+  );
+
+  app.get('/requests', { config }, (request) => ({
+    requests: journal.list(journalFilter(request.query as Record<string, string | string[] | undefined>)),
+  }));
+  app.delete('/requests', { config }, (_request, reply) => {
+    journal.clear();
+    return reply.code(204).send();
+  });
+  return Promise.resolve();
+};

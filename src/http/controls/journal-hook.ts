@@ -1,0 +1,46 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { maskText } from '../log-redaction.js';
+import { redactUrl } from '../log-url.js';
+import type { RequestJournal } from './request-journal.js';
+
+/** The most of a request body the journal keeps, in characters. */
+const BODY_LIMIT = 4096;
+
+/** The body as the journal shows it: text (JSON as sent again), cut at 4 KiB, secrets masked; null if none. */
+function bodyText(request: FastifyRequest): string | null {
+  const body = request.body;
+  if (body === undefined || body === null) return null;
+  let text: string;
+  if (typeof body === 'string') text = body;
+  else if (Buffer.isBuffer(body)) text = `(${body.length} bytes)`;
+  else text = JSON.stringify(body);
+  return maskText(text.length > BODY_LIMIT ? text.slice(0, BODY_LIMIT) : text);
+}
+
+/**
+ * Records every answered request in `journal` (not the controls' own: they would drown it), once
+ * the answer is sent. Costs one object per request; nothing when the journal is off.
+ */
+export function registerJournalHook(app: FastifyInstance, journal: RequestJournal): void {
+  if (!app.hasRequestDecorator('errorMessages')) app.decorateRequest('errorMessages', null);
+  if (!journal.enabled) return;
+  app.addHook('onResponse', (request, reply, done) => {
+    if (!request.routeOptions.config.controls && !request.url.startsWith('/_roster/')) {
+      const failed = reply.statusCode >= 400;
+      const code = reply.getHeader('x-roster-error-code');
+      journal.record({
+        id: request.id,
+        time: new Date().toISOString(),
+        method: request.method,
+        url: redactUrl(request.url),
+        status: reply.statusCode,
+        'duration-ms': Math.round(reply.elapsedTime * 100) / 100,
+        credential: request.actor.name === 'anonymous' ? null : request.actor.name,
+        'error-code': failed && typeof code === 'string' ? code : null,
+        errors: failed ? request.errorMessages : null,
+        body: bodyText(request),
+      });
+    }
+    done();
+  });
+}

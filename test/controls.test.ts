@@ -1,0 +1,176 @@
+// Roster's emulator controls (docs/controls.md), first part: the admin key, X-Request-Id, and the request
+// journal (`/_roster/requests`), on each dialect.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { credentialService } from '../src/cli/credentials.js';
+import { ApiKeyRepository } from '../src/store/api-key-repository.js';
+import { DIALECTS } from './helpers/dialects.js';
+import { JSON_IO, makeTestApp, TEST_KEY, type TestApp } from './helpers/test-app.js';
+
+const ADMIN_KEY = 'admin-key-0123456789';
+const CLIENT_SECRET = 'controls-client-secret-42';
+
+interface Entry {
+  id: string;
+  method: string;
+  url: string;
+  status: number;
+  'duration-ms': number;
+  credential: string | null;
+  'error-code': string | null;
+  errors: string[] | null;
+  body: string | null;
+}
+
+describe.each(DIALECTS)('controls ($name)', (dialect) => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await makeTestApp(dialect, { journalSize: 50 });
+    await new ApiKeyRepository(t.store).add(ADMIN_KEY, 'ci harness', null, null, 'admin');
+  });
+  afterEach(() => t.close());
+
+  const control = (
+    method: 'GET' | 'DELETE' | 'POST',
+    url: string,
+    headers: Record<string, string> = { 'x-roster-admin-key': ADMIN_KEY },
+  ) => t.app.inject({ method, url, headers });
+  const journal = async (query = ''): Promise<Entry[]> => {
+    const res = await control('GET', `/_roster/requests${query}`);
+    expect(res.statusCode, res.body).toBe(200);
+    return (JSON.parse(res.body) as { requests: Entry[] }).requests;
+  };
+
+  it('opens only with the admin key: not without one, a wrong one, a Coupa API key or an OAuth token', async () => {
+    const { client, secret } = await credentialService(t.store).createClient({
+      name: 'oauth',
+      scopes: ['core.user.read'],
+      secret: CLIENT_SECRET,
+    });
+    const token = JSON.parse(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/oauth2/token',
+          payload: `grant_type=client_credentials&client_id=${client.clientId}&client_secret=${secret}&scope=core.user.read`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        })
+      ).body,
+    ) as { access_token: string };
+    expect(token.access_token).toMatch(/^ey/);
+    const refusals: [Record<string, string>, string][] = [
+      [{}, 'The controls need an admin key in X-Roster-Admin-Key (roster serve --admin-key)'],
+      [{ 'x-roster-admin-key': 'not-the-key' }, 'Invalid admin key'],
+      [{ 'x-roster-admin-key': TEST_KEY }, 'Invalid admin key'],
+      [{ 'x-coupa-api-key': TEST_KEY }, 'The controls need an admin key in X-Roster-Admin-Key (roster serve --admin-key)'],
+      [
+        { authorization: `Bearer ${token.access_token}` },
+        'The controls need an admin key in X-Roster-Admin-Key (roster serve --admin-key)',
+      ],
+    ];
+    for (const [headers, message] of refusals) {
+      for (const url of ['/_roster/requests', '/_roster/no-such-control']) {
+        const res = await control('GET', url, headers);
+        expect([res.statusCode, res.headers['x-roster-error-code'], JSON.parse(res.body)]).toEqual([
+          401,
+          'unauthorized',
+          { error: { code: 'unauthorized', messages: [message] } },
+        ]);
+      }
+    }
+    // An admin key never opens the Coupa API.
+    const api = await t.app.inject({
+      method: 'GET',
+      url: '/api/users',
+      headers: { 'x-coupa-api-key': ADMIN_KEY, accept: 'application/json' },
+    });
+    expect(api.statusCode).toBe(401);
+    // With it: the controls, and a JSON 404 for one that does not exist.
+    expect((await control('GET', '/_roster/requests')).statusCode).toBe(200);
+    const unknown = await control('GET', '/_roster/no-such-control');
+    expect([unknown.statusCode, JSON.parse(unknown.body)]).toEqual([
+      404,
+      { error: { code: 'route_not_found', messages: ['No control at GET /_roster/no-such-control'] } },
+    ]);
+  });
+
+  it('journals a failed create with the code and messages the client got, under the X-Request-Id it answered, and no secret', async () => {
+    const res = await t.request({
+      method: 'POST',
+      url: '/api/users?password=hunter2-in-the-query',
+      headers: JSON_IO,
+      payload: JSON.stringify({ login: 'ada', password: 'correct horse battery staple', firstname: 'Ada' }),
+    });
+    expect(res.statusCode).toBe(400);
+    const id = res.headers['x-request-id'];
+    expect(id).toMatch(/^[0-9a-f]{16}$/);
+    const [entry] = await journal();
+    const sent = (JSON.parse(res.body) as { errors: { user: string[] } }).errors.user;
+    expect(entry).toMatchObject({
+      id,
+      method: 'POST',
+      status: 400,
+      credential: 'test',
+      'error-code': 'validation_failed',
+      errors: sent,
+    });
+    expect(entry?.url).toBe('/api/users?password=[Redacted]');
+    expect(entry?.body).toContain('"login":"ada"');
+    const text = JSON.stringify(entry);
+    for (const secret of ['hunter2-in-the-query', 'correct horse battery staple', TEST_KEY]) expect(text).not.toContain(secret);
+  });
+
+  it('filters by status class or code, method and path prefix, newest first, with a limit; DELETE empties it', async () => {
+    await t.request({ method: 'GET', url: '/api/users', headers: JSON_IO });
+    await t.request({ method: 'GET', url: '/api/users/9999', headers: JSON_IO });
+    await t.request({ method: 'GET', url: '/api/departments', headers: JSON_IO });
+    await t.app.inject({ method: 'GET', url: '/api/users' });
+    expect((await journal()).map((e) => `${e.method} ${e.url} ${e.status}`)).toEqual([
+      'GET /api/users 401',
+      'GET /api/departments 200',
+      'GET /api/users/9999 404',
+      'GET /api/users 200',
+    ]);
+    expect((await journal('?status=4xx')).map((e) => e.status)).toEqual([401, 404]);
+    expect((await journal('?status=404')).map((e) => e.url)).toEqual(['/api/users/9999']);
+    expect((await journal('?path=/api/users&limit=2')).map((e) => e.url)).toEqual(['/api/users', '/api/users/9999']);
+    expect((await journal('?method=get&path=/api/dep')).map((e) => e.url)).toEqual(['/api/departments']);
+    expect((await journal('?status=4xx')).find((e) => e.status === 401)?.credential).toBeNull();
+    // The controls' own requests are not journaled.
+    expect((await journal()).some((e) => e.url.startsWith('/_roster'))).toBe(false);
+    for (const bad of [
+      '?status=42',
+      '?status=4x',
+      '?limit=0',
+      '?limit=x',
+      '?path=api',
+      '?method=G3T',
+      '?status=4xx&status=5xx',
+    ]) {
+      const res = await control('GET', `/_roster/requests${bad}`);
+      expect([res.statusCode, res.headers['x-roster-error-code']], bad).toEqual([400, 'invalid_query']);
+    }
+    expect((await control('DELETE', '/_roster/requests')).statusCode).toBe(204);
+    expect(await journal()).toEqual([]);
+  });
+
+  it('keeps only the last --journal-size requests, and none at 0; every answer has an X-Request-Id', async () => {
+    for (let i = 0; i < 60; i++) await t.request({ method: 'GET', url: `/api/users?offset=${i}`, headers: JSON_IO });
+    const kept = await journal('?limit=1000');
+    expect(kept).toHaveLength(50);
+    expect(kept[0]?.url).toBe('/api/users?offset=59');
+    const off = await makeTestApp(dialect, { journalSize: 0 });
+    try {
+      await new ApiKeyRepository(off.store).add(ADMIN_KEY, 'ci harness', null, null, 'admin');
+      const res = await off.request({ method: 'GET', url: '/api/users', headers: JSON_IO });
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f]{16}$/);
+      const list = await off.app.inject({
+        method: 'GET',
+        url: '/_roster/requests',
+        headers: { 'x-roster-admin-key': ADMIN_KEY },
+      });
+      expect(JSON.parse(list.body)).toEqual({ requests: [] });
+    } finally {
+      await off.close();
+    }
+  });
+});
