@@ -4,7 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { credentialService } from '../src/cli/credentials.js';
 import { ApiKeyRepository } from '../src/store/api-key-repository.js';
 import { DIALECTS } from './helpers/dialects.js';
-import { JSON_IO, makeTestApp, TEST_KEY, type TestApp } from './helpers/test-app.js';
+import { JSON_IO, makeTestApp, TEST_KEY, validUser, type TestApp } from './helpers/test-app.js';
+
+const validJson = (login: string): Record<string, string> => ({ ...validUser(login), login });
 
 const ADMIN_KEY = 'admin-key-0123456789';
 const CLIENT_SECRET = 'controls-client-secret-42';
@@ -33,7 +35,8 @@ describe.each(DIALECTS)('controls ($name)', (dialect) => {
     method: 'GET' | 'DELETE' | 'POST',
     url: string,
     headers: Record<string, string> = { 'x-roster-admin-key': ADMIN_KEY },
-  ) => t.app.inject({ method, url, headers });
+    body?: unknown,
+  ) => t.app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: JSON.stringify(body) }) });
   const journal = async (query = ''): Promise<Entry[]> => {
     const res = await control('GET', `/_roster/requests${query}`);
     expect(res.statusCode, res.body).toBe(200);
@@ -172,5 +175,106 @@ describe.each(DIALECTS)('controls ($name)', (dialect) => {
     } finally {
       await off.close();
     }
+  });
+
+  it('injects faults: two 503s with Retry-After on PUT /api/users/*, then the write, once; the journal shows three attempts', async () => {
+    const created = await t.request({
+      method: 'POST',
+      url: '/api/users',
+      headers: JSON_IO,
+      payload: JSON.stringify(validJson('grace')),
+    });
+    const id = (JSON.parse(created.body) as { id: number }).id;
+    const add = await control(
+      'POST',
+      '/_roster/faults',
+      { 'x-roster-admin-key': ADMIN_KEY, 'content-type': 'application/json' },
+      {
+        method: 'PUT',
+        path: '/api/users/*',
+        status: 503,
+        times: 2,
+        'retry-after': 1,
+      },
+    );
+    expect(add.statusCode, add.body).toBe(201);
+    const faultId = (JSON.parse(add.body) as { id: number }).id;
+    expect(JSON.parse((await control('GET', '/_roster/faults')).body)).toEqual({
+      faults: [{ id: faultId, method: 'PUT', path: '/api/users/*', status: 503, times: 2, 'retry-after': 1, 'times-left': 2 }],
+    });
+    // A client that retries what the server says it did not do (503).
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const res = await t.request({
+        method: 'PUT',
+        url: `/api/users/${id}`,
+        headers: JSON_IO,
+        payload: JSON.stringify({ lastname: 'Hopper' }),
+      });
+      statuses.push(res.statusCode);
+      if (res.statusCode === 503) {
+        expect([res.headers['retry-after'], res.headers['x-roster-error-code']]).toEqual(['1', 'injected_fault']);
+        expect(JSON.parse(res.body)).toEqual({
+          errors: { base: ['Injected fault: 503 for PUT /api/users/* (POST /_roster/faults)'] },
+        });
+      } else break;
+    }
+    expect(statuses).toEqual([503, 503, 200]);
+    expect((await journal('?method=PUT')).map((e) => [e.status, e['error-code']])).toEqual([
+      [200, null],
+      [503, 'injected_fault'],
+      [503, 'injected_fault'],
+    ]);
+    // Used up, the fault is gone; other methods and paths were never touched.
+    expect(JSON.parse((await control('GET', '/_roster/faults')).body)).toEqual({ faults: [] });
+    const user = JSON.parse((await t.request({ method: 'GET', url: `/api/users/${id}`, headers: JSON_IO })).body) as {
+      lastname: string;
+    };
+    expect(user.lastname).toBe('Hopper');
+  });
+
+  it('drops the connection, or delays the answer, as a fault says; DELETE clears one or all', async () => {
+    const json = { 'x-roster-admin-key': ADMIN_KEY, 'content-type': 'application/json' };
+    await control('POST', '/_roster/faults', json, { method: 'GET', path: '/api/**', drop: true });
+    const slow = JSON.parse(
+      (await control('POST', '/_roster/faults', json, { path: '/api/departments', 'delay-ms': 300 })).body,
+    ) as { id: number };
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    await expect(fetch(`${address}/api/users/1`, { headers: { 'x-coupa-api-key': TEST_KEY } })).rejects.toThrow();
+    const started = Date.now();
+    const delayed = await fetch(`${address}/api/departments`, {
+      headers: { 'x-coupa-api-key': TEST_KEY, accept: 'application/json' },
+    });
+    expect([delayed.status, Date.now() - started >= 250]).toEqual([200, true]);
+    await control('POST', '/_roster/faults', json, { path: '/api/departments', 'delay-ms': 300, times: 5 });
+    expect((await control('DELETE', `/_roster/faults/${slow.id}`)).statusCode).toBe(404); // used up already
+    expect((await control('DELETE', '/_roster/faults')).statusCode).toBe(204);
+    expect(JSON.parse((await control('GET', '/_roster/faults')).body)).toEqual({ faults: [] });
+  });
+
+  it('refuses a bad fault with a 400 and adds nothing', async () => {
+    const json = { 'x-roster-admin-key': ADMIN_KEY, 'content-type': 'application/json' };
+    const bad: [unknown, string][] = [
+      [{ path: 'api/users', status: 503 }, "A fault's path must be a pattern starting with /"],
+      [{ path: '/_roster/requests', status: 503 }, "A fault's path must be a pattern starting with /"],
+      [{ path: '/api/users', status: 200 }, "A fault's status must be a whole number from 400 to 599"],
+      [{ path: '/api/users', status: 503, times: 0 }, "A fault's times must be a whole number from 1 to 1000000"],
+      [{ path: '/api/users', method: 'BREW', status: 503 }, "A fault's method must be one of"],
+      [{ path: '/api/users' }, 'A fault needs a status, drop: true, or a delay-ms'],
+      [{ path: '/api/users', 'retry-after': 5, drop: true }, "A fault's retry-after goes with a status"],
+      [{ path: '/api/users', status: 503, colour: 'red' }, 'A fault has no colour'],
+      [[1, 2], 'A fault is a JSON object'],
+    ];
+    for (const [body, message] of bad) {
+      const res = await control('POST', '/_roster/faults', json, body);
+      expect([res.statusCode, res.headers['x-roster-error-code']], JSON.stringify(body)).toEqual([400, 'invalid_query']);
+      expect((JSON.parse(res.body) as { error: { messages: string[] } }).error.messages[0]).toContain(message);
+    }
+    const malformed = await t.app.inject({ method: 'POST', url: '/_roster/faults', headers: json, payload: '{"path": ' });
+    expect([malformed.statusCode, (JSON.parse(malformed.body) as { error: { code: string } }).error.code]).toEqual([
+      400,
+      'malformed_body',
+    ]);
+    expect(JSON.parse((await control('GET', '/_roster/faults')).body)).toEqual({ faults: [] });
   });
 });

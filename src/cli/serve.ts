@@ -19,6 +19,7 @@ import {
 import { formatDuration, parseDuration } from './duration.js';
 import { incomingFolder, LOADABLE } from '../domain/loads/load-service.js';
 import { startSftpServer, type SftpServer } from '../sftp/server.js';
+import { FaultTable } from '../http/controls/faults.js';
 import { RequestJournal } from '../http/controls/request-journal.js';
 
 interface ServeOptions extends DataOptions, MailOptions, LoaderOptions {
@@ -90,18 +91,19 @@ export async function serve(config: Config): Promise<void> {
   let generated: string | undefined;
   let generatedCso: string | undefined;
   let generatedAdmin: string | undefined;
-  // One journal for both listeners: /_roster/requests shows the CSO port's requests too.
+  // One journal and one fault table for both listeners: the controls on the main port see and reach the CSO port too.
   const journal = new RequestJournal(config.journalSize);
+  const faults = new FaultTable();
   let app: Awaited<ReturnType<typeof buildApp>>;
   let cso: Awaited<ReturnType<typeof buildApp>> | undefined;
   let address: string;
   let csoAddress: string | undefined;
   let sftp: SftpServer | undefined;
   try {
-    app = await buildApp({ config, store, logger: { level: config.logLevel }, journal });
+    app = await buildApp({ config, store, logger: { level: config.logLevel }, journal, faults });
     address = await listenOn(app, config.host, config.port, '--port');
     if (config.csoPort !== null) {
-      cso = await buildApp({ config, store, logger: { level: config.logLevel }, family: 'cso', journal });
+      cso = await buildApp({ config, store, logger: { level: config.logLevel }, family: 'cso', journal, faults });
       csoAddress = await listenOn(cso, config.host, config.csoPort, '--cso-port');
     }
     if (config.sftpPort !== null) {

@@ -74,6 +74,11 @@ export const ERROR_CATALOG = {
   unsupported_grant_type: { status: 400, oauth: true, description: 'Token request: only client_credentials is supported.' },
   invalid_scope: { status: 400, oauth: true, description: 'Token request: a scope is unknown or was not granted to the client.' },
   internal: { status: 500, description: 'An unexpected server fault; it is logged with the request id.' },
+  injected_fault: {
+    status: 503,
+    description:
+      'A fault injected with `POST /_roster/faults` (docs/controls.md): answered with the status the fault names (400–599, 503 by default), before anything is read or written.',
+  },
 } as const satisfies Record<string, { status: number; description: string; oauth?: true }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

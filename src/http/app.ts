@@ -16,6 +16,8 @@ import { csoApi } from './cso/api.js';
 import { registerDrainOnError } from './drain.js';
 import { frameworkErrorAnswer, registerErrorHandling } from './error-handler.js';
 import { controlsApi } from './controls/api.js';
+import { registerFaultHook } from './controls/fault-hook.js';
+import { FaultTable } from './controls/faults.js';
 import { registerJournalHook } from './controls/journal-hook.js';
 import { RequestJournal } from './controls/request-journal.js';
 import { registerXmlParser } from './format/body.js';
@@ -44,6 +46,8 @@ export interface BuildAppOptions {
   readonly family?: ApiFamily;
   /** The request journal (`/_roster/requests`); serve shares one between its listeners. A new one of `config.journalSize` when absent. */
   readonly journal?: RequestJournal;
+  /** The injected faults (`/_roster/faults`); serve shares one table between its listeners. */
+  readonly faults?: FaultTable;
 }
 
 /** The request as logged: Fastify's default fields, with secret query and path `;` parameters masked. */
@@ -72,6 +76,7 @@ export async function buildApp({
   clock = systemClock,
   family = 'core',
   journal = new RequestJournal(config.journalSize),
+  faults = new FaultTable(),
 }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     genReqId: newRequestId,
@@ -102,6 +107,7 @@ export async function buildApp({
 
   registerRequestId(app);
   registerJournalHook(app, journal);
+  registerFaultHook(app, faults, family);
   registerErrorHandling(app, family);
   registerXmlParser(app);
   registerInputGuard(app);
@@ -140,7 +146,7 @@ export async function buildApp({
     // The CSO API on the main port too, for single-port deployments (docs/cso-api.md).
     await app.register(csoApi, { ...csoDeps, prefix: '/cso' });
     // Roster's own controls (docs/controls.md): the main port only.
-    await app.register(controlsApi, { keys, journal, prefix: '/_roster' });
+    await app.register(controlsApi, { keys, journal, faults, prefix: '/_roster' });
   } else {
     await app.register(csoApi, csoDeps);
   }

@@ -3,6 +3,7 @@ import { isRosterError, RosterError, type ErrorCode } from '../../domain/errors.
 import type { ApiKeyRepository } from '../../store/api-key-repository.js';
 import { codeForFastify } from '../error-handler.js';
 import { controlsErrorResponse } from '../reply.js';
+import { faultSpec, type FaultTable } from './faults.js';
 import type { JournalFilter, RequestJournal } from './request-journal.js';
 
 /** The header the controls read the admin key from (`roster serve --admin-key`, docs/controls.md). */
@@ -11,6 +12,7 @@ export const ADMIN_KEY_HEADER = 'x-roster-admin-key';
 export interface ControlsDeps {
   readonly keys: ApiKeyRepository;
   readonly journal: RequestJournal;
+  readonly faults: FaultTable;
 }
 
 const send = (request: FastifyRequest, reply: FastifyReply, code: ErrorCode, messages: readonly string[]): FastifyReply => {
@@ -62,7 +64,7 @@ function journalFilter(query: Readonly<Record<string, string | string[] | undefi
  * are never counted by the Coupa rate limit (their routes are outside the Coupa authentication), and
  * their errors are `{"error": {"code", "messages"}}`.
  */
-export const controlsApi: FastifyPluginAsync<ControlsDeps> = (app, { keys, journal }) => {
+export const controlsApi: FastifyPluginAsync<ControlsDeps> = (app, { keys, journal, faults }) => {
   const config = { controls: true, public: true };
   app.addHook('onRequest', async (request) => {
     const header = request.headers[ADMIN_KEY_HEADER];
@@ -92,6 +94,19 @@ export const controlsApi: FastifyPluginAsync<ControlsDeps> = (app, { keys, journ
   }));
   app.delete('/requests', { config }, (_request, reply) => {
     journal.clear();
+    return reply.code(204).send();
+  });
+
+  app.post('/faults', { config }, (request, reply) => reply.code(201).send({ id: faults.add(faultSpec(request.body)) }));
+  app.get('/faults', { config }, () => ({ faults: faults.list() }));
+  app.delete('/faults', { config }, (_request, reply) => {
+    faults.clear();
+    return reply.code(204).send();
+  });
+  app.delete<{ Params: { id: string } }>('/faults/:id', { config }, (request, reply) => {
+    const id = Number(request.params.id);
+    if (!Number.isInteger(id) || !faults.remove(id))
+      throw new RosterError('not_found', `No fault has the id ${request.params.id}`);
     return reply.code(204).send();
   });
   return Promise.resolve();

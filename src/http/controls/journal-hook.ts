@@ -17,6 +17,13 @@ function bodyText(request: FastifyRequest): string | null {
   return maskText(text.length > BODY_LIMIT ? text.slice(0, BODY_LIMIT) : text);
 }
 
+/** The name of the credential that authenticated; null when none did (or none was checked: a fault answered first). */
+function credentialOf(request: FastifyRequest): string | null {
+  // The decorator starts as null; authentication sets it, and a request answered before it never gets one.
+  const actor = request.actor as FastifyRequest['actor'] | null;
+  return actor === null || actor.name === 'anonymous' ? null : actor.name;
+}
+
 /**
  * Records every answered request in `journal` (not the controls' own: they would drown it), once
  * the answer is sent. Costs one object per request; nothing when the journal is off.
@@ -35,7 +42,7 @@ export function registerJournalHook(app: FastifyInstance, journal: RequestJourna
         url: redactUrl(request.url),
         status: reply.statusCode,
         'duration-ms': Math.round(reply.elapsedTime * 100) / 100,
-        credential: request.actor.name === 'anonymous' ? null : request.actor.name,
+        credential: credentialOf(request),
         'error-code': failed && typeof code === 'string' ? code : null,
         errors: failed ? request.errorMessages : null,
         body: bodyText(request),
