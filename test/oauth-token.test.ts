@@ -528,7 +528,8 @@ for (const dialect of DIALECTS) {
         expect(routes.filter((r) => path(r).startsWith('/cso/')).map(unnamed)).toEqual(
           [...cso, ...openApi.map((p) => `GET /cso${p}`)].map(unnamed).sort(),
         );
-        // Outside /api: the public API routes, and the pages (docs/flat-files.md), which answer HTML to a signed-in session.
+        // Outside /api: the public API routes, the pages (docs/flat-files.md), which answer HTML to a signed-in
+        // session, and Roster's own controls (docs/controls.md), which only an admin key opens.
         expect(routes.filter((r) => !path(r).startsWith('/api/') && !path(r).startsWith('/cso/'))).toEqual(
           [
             'GET /health',
@@ -541,6 +542,12 @@ for (const dialect of DIALECTS) {
             'GET /data_sources',
             'GET /data_sources/:id',
             ...openApi.map((p) => `GET ${p}`),
+            'GET /_roster/requests',
+            'DELETE /_roster/requests',
+            'POST /_roster/faults',
+            'GET /_roster/faults',
+            'DELETE /_roster/faults',
+            'DELETE /_roster/faults/:id',
           ].sort(),
         );
       });
