@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -10,6 +10,13 @@ describe('roster serve', () => {
   afterEach(async () => {
     await served?.stop();
     served = undefined;
+  });
+
+  it('prints its version, from package.json, as the built binary and from the sources', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const run of [await runBinary('--version'), await runInProcess('--version'), await runBinary('-V')]) {
+      expect([run.code, run.stdout]).toEqual([0, `${version}\n`]);
+    }
   });
 
   // Help and refusals end before anything listens: they run in-process (test/helpers/cli.ts).

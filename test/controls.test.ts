@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { credentialService } from '../src/cli/credentials.js';
 import { ApiKeyRepository } from '../src/store/api-key-repository.js';
+import { MailRepository } from '../src/store/mail-repository.js';
 import { DIALECTS } from './helpers/dialects.js';
 import { JSON_IO, makeTestApp, TEST_KEY, validUser, type TestApp } from './helpers/test-app.js';
 
@@ -276,5 +277,33 @@ describe.each(DIALECTS)('controls ($name)', (dialect) => {
       'malformed_body',
     ]);
     expect(JSON.parse((await control('GET', '/_roster/faults')).body)).toEqual({ faults: [] });
+  });
+
+  it('lists the recorded mail as roster mail list prints it, filtered by ?to=, and DELETE forgets it', async () => {
+    const mail = new MailRepository(t.store);
+    await mail.record(
+      { to: 'ada@example.com', from: 'Coupa <do_not_reply@roster.localhost>', subject: 'Welcome', text: 'Hello Ada' },
+      { accepted: false, error: 'no SMTP server configured' },
+    );
+    await mail.record(
+      { to: 'bob@example.com', from: 'Coupa <do_not_reply@roster.localhost>', subject: 'Welcome', text: 'Hello Bob' },
+      { accepted: true, messageId: '<1@x>' },
+    );
+    const all = JSON.parse((await control('GET', '/_roster/mail')).body) as {
+      to: string;
+      accepted: boolean;
+      error: string | null;
+    }[];
+    expect(all.map((m) => [m.to, m.accepted, m.error])).toEqual([
+      ['ada@example.com', false, 'no SMTP server configured'],
+      ['bob@example.com', true, null],
+    ]);
+    expect(all).toEqual(await mail.list());
+    expect(
+      (JSON.parse((await control('GET', '/_roster/mail?to=bob@example.com')).body) as { to: string }[]).map((m) => m.to),
+    ).toEqual(['bob@example.com']);
+    expect((await control('DELETE', '/_roster/mail')).statusCode).toBe(204);
+    expect(JSON.parse((await control('GET', '/_roster/mail')).body)).toEqual([]);
+    expect((await control('GET', '/_roster/mail', {})).statusCode).toBe(401);
   });
 });

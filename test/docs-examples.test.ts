@@ -37,7 +37,7 @@ const PAGES: ReadonlyArray<readonly [string, number, readonly string[]]> = [
   ['docs/flat-files.md', 9, ['--flatfile-interval', '1s']],
   ['docs/cso-api.md', 10, []],
   ['docs/sync.md', 10, ['--flatfile-interval', '1s']],
-  ['docs/controls.md', 3, ['--admin-key', DOCS_ADMIN_KEY]],
+  ['docs/controls.md', 4, ['--admin-key', DOCS_ADMIN_KEY]],
 ];
 
 describe.each(PAGES)('%s', (page, least, flags) => {

@@ -548,6 +548,8 @@ for (const dialect of DIALECTS) {
             'GET /_roster/faults',
             'DELETE /_roster/faults',
             'DELETE /_roster/faults/:id',
+            'GET /_roster/mail',
+            'DELETE /_roster/mail',
           ].sort(),
         );
       });

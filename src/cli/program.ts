@@ -7,12 +7,14 @@ import { serveCommand } from './serve.js';
 import { sftpUsersCommand } from './sftp-users.js';
 import { syncCommand } from './sync.js';
 import { usersCommand } from './users.js';
+import { rosterVersion } from './version.js';
 
 /** The `roster` command line, every command on it; main.ts parses process.argv with it, tests run it in-process. */
 export function buildProgram(): Command {
   const program = new Command()
     .name('roster')
     .description("Roster: a self-hostable server that speaks Coupa's people APIs.")
+    .version(rosterVersion(), '-V, --version', 'print the version')
     .showHelpAfterError();
   serveCommand(program);
   seedCommand(program);

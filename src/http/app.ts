@@ -9,6 +9,7 @@ import { ApiKeyRepository } from '../store/api-key-repository.js';
 import { openBucketStore, redisNamespace } from '../store/bucket-stores.js';
 import { ClientRepository } from '../store/client-repository.js';
 import type { Store } from '../store/database.js';
+import { MailRepository } from '../store/mail-repository.js';
 import { loadSigningKey } from '../store/signing-key-repository.js';
 import { clientErrorHandler, serverTimeouts } from './client-errors.js';
 import { registerCoreApi } from './core-api.js';
@@ -146,7 +147,7 @@ export async function buildApp({
     // The CSO API on the main port too, for single-port deployments (docs/cso-api.md).
     await app.register(csoApi, { ...csoDeps, prefix: '/cso' });
     // Roster's own controls (docs/controls.md): the main port only.
-    await app.register(controlsApi, { keys, journal, faults, prefix: '/_roster' });
+    await app.register(controlsApi, { keys, journal, faults, mail: new MailRepository(store), prefix: '/_roster' });
   } else {
     await app.register(csoApi, csoDeps);
   }

@@ -60,4 +60,10 @@ export class MailRepository {
       error: typeof row['error'] === 'string' ? row['error'] : null,
     }));
   }
+
+  /** Forgets every recorded message (`DELETE /_roster/mail`); returns how many there were. */
+  async clear(): Promise<number> {
+    const result = await this.store.db.deleteFrom('mail_messages').executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { isRosterError, RosterError, type ErrorCode } from '../../domain/errors.js';
 import type { ApiKeyRepository } from '../../store/api-key-repository.js';
+import type { MailRepository } from '../../store/mail-repository.js';
 import { codeForFastify } from '../error-handler.js';
 import { controlsErrorResponse } from '../reply.js';
 import { faultSpec, type FaultTable } from './faults.js';
@@ -13,6 +14,7 @@ export interface ControlsDeps {
   readonly keys: ApiKeyRepository;
   readonly journal: RequestJournal;
   readonly faults: FaultTable;
+  readonly mail: MailRepository;
 }
 
 const send = (request: FastifyRequest, reply: FastifyReply, code: ErrorCode, messages: readonly string[]): FastifyReply => {
@@ -64,7 +66,7 @@ function journalFilter(query: Readonly<Record<string, string | string[] | undefi
  * are never counted by the Coupa rate limit (their routes are outside the Coupa authentication), and
  * their errors are `{"error": {"code", "messages"}}`.
  */
-export const controlsApi: FastifyPluginAsync<ControlsDeps> = (app, { keys, journal, faults }) => {
+export const controlsApi: FastifyPluginAsync<ControlsDeps> = (app, { keys, journal, faults, mail }) => {
   const config = { controls: true, public: true };
   app.addHook('onRequest', async (request) => {
     const header = request.headers[ADMIN_KEY_HEADER];
@@ -94,6 +96,17 @@ export const controlsApi: FastifyPluginAsync<ControlsDeps> = (app, { keys, journ
   }));
   app.delete('/requests', { config }, (_request, reply) => {
     journal.clear();
+    return reply.code(204).send();
+  });
+
+  // The mail as `roster mail list` prints it: a JSON array, oldest first (`?to=` keeps one address's).
+  app.get<{ Querystring: { to?: string | string[] } }>('/mail', { config }, (request) => {
+    const to = request.query.to;
+    if (Array.isArray(to)) throw new RosterError('invalid_query', "Query parameter 'to' may be given once");
+    return mail.list(to);
+  });
+  app.delete('/mail', { config }, async (_request, reply) => {
+    await mail.clear();
     return reply.code(204).send();
   });
 
