@@ -38,8 +38,8 @@ const text = (header: string, natural?: string): ColumnSpec =>
 const flag = (header: string): ColumnSpec => ({ header, kind: 'boolean' });
 
 /**
- * Users API element → Users Import column, vendored from Coupa's column list
- * (../shared/reference/coupa-user-csv-columns.tsv, Coupa's "Users Import" page as a table; the
+ * Users API element → Users Import column, vendored from Coupa's column list (Coupa's "Users
+ * Import" page, https://compass.coupa.com/en-us/products/product-documentation/integration-technical-documentation/coupa-core-flat-files-(csv)/flat-file-(csv)-import/users-import, as a table; the
  * titles as the page spells them, without the `*` the list puts on `Email*` and `Default
  * Currency*`), plus the columns the page itself lists beyond that table (Invoicing User, the CLM
  * licence, Seniority Level, Business Function, the mobile-upload flag). Element names are the
