@@ -274,8 +274,21 @@ async function cli(argv) {
   return r.stdout;
 }
 
-/** Starts `roster serve` and resolves once its banner names its URL; later output (warnings) is kept and echoed. */
-async function serve(argv) {
+/** Starts `roster serve` on `database` with `--rate-limit rateLimit` (other listeners off) and resolves once its banner names its URL; later output (warnings) is kept and echoed. */
+async function serve(database, rateLimit) {
+  const argv = [
+    ...database.args,
+    '--port',
+    '0',
+    '--sftp-port',
+    'off',
+    '--cso-port',
+    'off',
+    '--rate-limit',
+    rateLimit,
+    '--log-level',
+    'warn',
+  ];
   const { child, match, logged } = await startChild([CLI, 'serve', ...argv], /at (http:\/\/[\d.:]+)/);
   return { child, url: match[1], logged };
 }
@@ -568,19 +581,7 @@ async function main() {
     log(`seeding ${thousands(USERS)} users into ${big.label}...`);
     const seeded = await seed(big, USERS);
     const users = seeded.users;
-    const server = await serve([
-      ...big.args,
-      '--port',
-      '0',
-      '--sftp-port',
-      'off',
-      '--cso-port',
-      'off',
-      '--rate-limit',
-      'off',
-      '--log-level',
-      'warn',
-    ]);
+    const server = await serve(big, 'off');
     servers.push(server.child);
     const serverPid = server.child.pid;
     log(`roster serve at ${server.url} (pid ${serverPid}), ${thousands(users.length)} users to export`);
@@ -717,19 +718,7 @@ async function main() {
     log(`seeding ${thousands(LIMITED_USERS)} users into a second database for the rate-limited server...`);
     const limitedSeed = await seed(small, LIMITED_USERS);
     const limitedUsers = limitedSeed.users;
-    const limited = await serve([
-      ...small.args,
-      '--port',
-      '0',
-      '--sftp-port',
-      'off',
-      '--cso-port',
-      'off',
-      '--rate-limit',
-      `${LIMIT.rate}/${LIMIT.burst}`,
-      '--log-level',
-      'warn',
-    ]);
+    const limited = await serve(small, `${LIMIT.rate}/${LIMIT.burst}`);
     servers.push(limited.child);
     const limitedTaken = new Set();
     const onUsers = pickUsers(limitedUsers, LIMITED_WRITES, limitedTaken);

@@ -32,7 +32,8 @@ export async function openDataStore(config: Config): Promise<{ store: Store; opt
   return { store: await openPreparedStore(options, { seedFile: config.seedFile }), options };
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+/** A repeatable flag's values, in the order given (commander's argParser for `--x a --x b`). */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** The mail flags of the commands that send mail (`serve`, `flatfile run`). */
 export function addMailOptions(cmd: Command): Command {

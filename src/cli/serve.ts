@@ -10,6 +10,7 @@ import {
   addDataOptions,
   addLoaderOptions,
   addMailOptions,
+  collect,
   loaderSettings,
   openDataStore,
   type DataOptions,
@@ -38,8 +39,6 @@ interface ServeOptions extends DataOptions, MailOptions, LoaderOptions {
   readonly csoApiKey?: string[];
   readonly flatfileInterval: string;
 }
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** A listener's port flag (`--sftp-port`, `--cso-port`): a port number, `0` for any free port, or `off` (null). */
 export function parseListenerPort(flag: string, text: string): number | null {

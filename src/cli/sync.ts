@@ -8,6 +8,7 @@ import { progressFor } from '../sync/progress.js';
 import { runSync } from '../sync/run-sync.js';
 import { EXIT, SyncFatalError } from '../sync/types.js';
 import { parseDuration } from './duration.js';
+import { collect } from './options.js';
 
 /** The flags of `roster sync`, as commander hands them over. */
 interface SyncFlags {
@@ -44,8 +45,6 @@ interface SyncFlags {
   readonly loadTimeout: string;
   readonly quiet?: boolean;
 }
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 const EXAMPLES = `
 Examples:

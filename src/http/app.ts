@@ -19,6 +19,7 @@ import { frameworkErrorAnswer, registerErrorHandling } from './error-handler.js'
 import { controlsApi } from './controls/api.js';
 import { registerFaultHook } from './controls/fault-hook.js';
 import { FaultTable } from './controls/faults.js';
+import { CONTROLS_PREFIX } from './controls/prefix.js';
 import { registerJournalHook } from './controls/journal-hook.js';
 import { RequestJournal } from './controls/request-journal.js';
 import { registerXmlParser } from './format/body.js';
@@ -147,7 +148,7 @@ export async function buildApp({
     // The CSO API on the main port too, for single-port deployments (docs/cso-api.md).
     await app.register(csoApi, { ...csoDeps, prefix: '/cso' });
     // Roster's own controls (docs/controls.md): the main port only.
-    await app.register(controlsApi, { keys, journal, faults, mail: new MailRepository(store), prefix: '/_roster' });
+    await app.register(controlsApi, { keys, journal, faults, mail: new MailRepository(store), prefix: CONTROLS_PREFIX });
   } else {
     await app.register(csoApi, csoDeps);
   }

@@ -14,6 +14,19 @@ export function codeForFastify(err: FastifyError): ErrorCode {
   return 'internal';
 }
 
+/** What a client is told of one of Fastify's own request errors, mapped to `code` (codeForFastify). */
+export function fastifyErrorMessage(err: FastifyError, code: ErrorCode, request: FastifyRequest): string {
+  return code === 'malformed_body' && err.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
+    ? `Malformed JSON: ${err.message}`
+    : code === 'malformed_body' && err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+      ? 'Malformed JSON: the body is empty'
+      : code === 'unsupported_media_type'
+        ? unsupportedMediaType(request.headers['content-type'], request.routeOptions.config.accepts)
+        : code === 'payload_too_large'
+          ? 'Request body is too large'
+          : err.message;
+}
+
 /** An unexpected fault: logged with the request, answered without detail, in `family`'s shape (the route's by default). */
 export function sendInternalError(
   request: FastifyRequest,
@@ -42,17 +55,7 @@ export function registerErrorHandling(app: FastifyInstance, family: ApiFamily = 
     if (isRosterError(err)) return answer(request, reply, err.code, err.messages);
     const code = codeForFastify(err);
     if (code === 'internal') return sendInternalError(request, reply, err, request.routeOptions.config.family ?? family);
-    const message =
-      code === 'malformed_body' && err.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
-        ? `Malformed JSON: ${err.message}`
-        : code === 'malformed_body' && err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
-          ? 'Malformed JSON: the body is empty'
-          : code === 'unsupported_media_type'
-            ? unsupportedMediaType(request.headers['content-type'], request.routeOptions.config.accepts)
-            : code === 'payload_too_large'
-              ? 'Request body is too large'
-              : err.message;
-    return answer(request, reply, code, [message]);
+    return answer(request, reply, code, [fastifyErrorMessage(err, code, request)]);
   });
   app.setNotFoundHandler((request, reply) => sendErrorAs(request, reply, 'route_not_found', [noRoute(request)], 'base', family));
 }

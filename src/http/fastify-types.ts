@@ -14,8 +14,6 @@ declare module 'fastify' {
     accepts?: string;
     /** The API family the route belongs to (catalog/families.ts): its credentials, scopes and error shape. Core when absent. */
     family?: ApiFamily;
-    /** One of Roster's own emulator controls (`/_roster/…`): the admin key, JSON errors, never journaled. */
-    controls?: boolean;
   }
   interface FastifyRequest {
     actor: Actor;

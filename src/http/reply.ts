@@ -50,13 +50,22 @@ export function sendErrorAs(
   resource: string,
   family: ApiFamily = request.routeOptions.config.family ?? 'core',
 ): FastifyReply {
-  const { status, headers, body } = request.routeOptions.config.controls
-    ? controlsErrorResponse(code, messages)
-    : family === 'cso'
-      ? csoErrorResponse(code, messages, prefersXml(request))
-      : errorResponse(code, messages, wantsJson(request), resource);
+  const { status, headers, body } = errorResponseFor(request, code, messages, resource, family);
   request.errorMessages = messages;
   return reply.code(status).headers(headers).send(body);
+}
+
+/** The error answer `family` gives this request (CSO's shape, or Coupa's in the format it asked for). Pure. */
+export function errorResponseFor(
+  request: FastifyRequest,
+  code: ErrorCode,
+  messages: readonly string[],
+  resource: string,
+  family: ApiFamily,
+): ErrorResponse {
+  return family === 'cso'
+    ? csoErrorResponse(code, messages, prefersXml(request))
+    : errorResponse(code, messages, wantsJson(request), resource);
 }
 
 /**

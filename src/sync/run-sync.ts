@@ -146,11 +146,12 @@ export async function runSync(o: SyncOptions): Promise<SyncReport> {
       writeNote(journal, `guard: ${guard}`);
     }
 
+    const planned = countPlan(plan, changes, withheld);
     if (o.planFile !== undefined) {
       const planFile: PlanFile = {
         url: o.url,
         mode,
-        counts: countPlan(plan, changes, withheld),
+        counts: planned,
         guard,
         changes,
         withheld: withheldKeys,
@@ -159,7 +160,7 @@ export async function runSync(o: SyncOptions): Promise<SyncReport> {
       await writeFile(o.planFile, `${JSON.stringify(planFile, null, 2)}\n`);
     }
     if (o.dryRun) {
-      counts = countPlan(plan, changes, withheld);
+      counts = planned;
       failures = [...plan.inputFailures];
       o.print(planText(changes));
     } else {

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } f
 import { isRosterError, RosterError, type ErrorCode } from '../../domain/errors.js';
 import type { ApiKeyRepository } from '../../store/api-key-repository.js';
 import type { MailRepository } from '../../store/mail-repository.js';
-import { codeForFastify } from '../error-handler.js';
+import { codeForFastify, fastifyErrorMessage } from '../error-handler.js';
 import { controlsErrorResponse } from '../reply.js';
 import { faultSpec, type FaultTable } from './faults.js';
 import type { JournalFilter, RequestJournal } from './request-journal.js';
@@ -67,7 +67,8 @@ function journalFilter(query: Readonly<Record<string, string | string[] | undefi
  * their errors are `{"error": {"code", "messages"}}`.
  */
 export const controlsApi: FastifyPluginAsync<ControlsDeps> = (app, { keys, journal, faults, mail }) => {
-  const config = { controls: true, public: true };
+  // Outside the Coupa authentication (and so its rate limit): the hook below checks the admin key.
+  const config = { public: true };
   app.addHook('onRequest', async (request) => {
     const header = request.headers[ADMIN_KEY_HEADER];
     const key = Array.isArray(header) ? header[0] : header;
@@ -85,7 +86,7 @@ export const controlsApi: FastifyPluginAsync<ControlsDeps> = (app, { keys, journ
       request.log.error({ err }, 'unhandled error');
       return send(request, reply, code, ['An unexpected error occurred; it has been logged.']);
     }
-    return send(request, reply, code, [err.message]);
+    return send(request, reply, code, [fastifyErrorMessage(err, code, request)]);
   });
   app.setNotFoundHandler((request, reply) =>
     send(request, reply, 'route_not_found', [`No control at ${request.method} ${request.url.split('?')[0] ?? ''}`]),

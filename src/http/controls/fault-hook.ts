@@ -1,8 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ApiFamily } from '../../catalog/families.js';
 import type { FastifyInstance } from 'fastify';
-import { wantsJson, prefersXml } from '../format/negotiate.js';
-import { csoErrorResponse, errorResponse } from '../reply.js';
+import { errorResponseFor } from '../reply.js';
+import { isControlPath } from './prefix.js';
 import type { FaultTable } from './faults.js';
 
 /**
@@ -12,7 +12,7 @@ import type { FaultTable } from './faults.js';
  */
 export function registerFaultHook(app: FastifyInstance, faults: FaultTable, family: ApiFamily): void {
   app.addHook('onRequest', async (request, reply) => {
-    if (request.url.startsWith('/_roster/')) return;
+    if (isControlPath(request.url)) return;
     const fault = faults.take(request.method, request.url.split('?')[0] ?? '');
     if (fault === undefined) return;
     if (fault['delay-ms'] !== undefined) await delay(fault['delay-ms']);
@@ -23,10 +23,9 @@ export function registerFaultHook(app: FastifyInstance, faults: FaultTable, fami
     }
     if (fault.status === undefined) return;
     const messages = [`Injected fault: ${fault.status} for ${fault.method} ${fault.path} (POST /_roster/faults)`];
-    const { headers, body } =
-      family === 'cso' || request.url.startsWith('/cso/')
-        ? csoErrorResponse('injected_fault', messages, prefersXml(request))
-        : errorResponse('injected_fault', messages, wantsJson(request), 'base');
+    // Under /cso on the main port a request is the CSO family's, even on a path no route serves.
+    const shape = family === 'cso' || request.url.startsWith('/cso/') ? 'cso' : 'core';
+    const { headers, body } = errorResponseFor(request, 'injected_fault', messages, 'base', shape);
     request.errorMessages = messages;
     if (fault['retry-after'] !== undefined) void reply.header('retry-after', String(fault['retry-after']));
     return reply.code(fault.status).headers(headers).send(body);

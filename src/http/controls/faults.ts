@@ -1,4 +1,5 @@
 import { RosterError } from '../../domain/errors.js';
+import { CONTROLS_PREFIX } from './prefix.js';
 
 /**
  * A fault to inject (`POST /_roster/faults`, docs/controls.md): the next `times` requests matching
@@ -46,7 +47,7 @@ export function faultSpec(body: unknown): FaultSpec {
     throw new RosterError('invalid_query', `A fault's method must be one of ${METHODS.join(', ')}`);
   }
   const path = doc['path'];
-  if (typeof path !== 'string' || !/^\/[\x21-\x7e]*$/.test(path) || path.startsWith('/_roster')) {
+  if (typeof path !== 'string' || !/^\/[\x21-\x7e]*$/.test(path) || path.startsWith(CONTROLS_PREFIX)) {
     throw new RosterError(
       'invalid_query',
       "A fault's path must be a pattern starting with / (not /_roster), * for a segment, ** for any run",

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { maskText } from '../log-redaction.js';
 import { redactUrl } from '../log-url.js';
+import { isControlPath } from './prefix.js';
 import type { RequestJournal } from './request-journal.js';
 
 /** The most of a request body the journal keeps, in characters. */
@@ -32,7 +33,7 @@ export function registerJournalHook(app: FastifyInstance, journal: RequestJourna
   if (!app.hasRequestDecorator('errorMessages')) app.decorateRequest('errorMessages', null);
   if (!journal.enabled) return;
   app.addHook('onResponse', (request, reply, done) => {
-    if (!request.routeOptions.config.controls && !request.url.startsWith('/_roster/')) {
+    if (!isControlPath(request.url)) {
       const failed = reply.statusCode >= 400;
       const code = reply.getHeader('x-roster-error-code');
       journal.record({
