@@ -18,20 +18,21 @@ export default tseslint.config(
       '@typescript-eslint/no-confusing-void-expression': 'off',
     },
   },
-  // Layers, lowest first: mail, catalog < query < store < render < domain < pages, sftp < http < cli. A
-  // module imports only from its own layer and those below it (docs/architecture.md). sync/ is a Coupa
+  // Layers, lowest first: mail, catalog < query < store < render < domain < pages, sftp, controls < http < cli.
+  // A module imports only from its own layer and those below it (docs/architecture.md). sync/ is a Coupa
   // client beside them: it imports only mail/, so it runs against a real Coupa unchanged.
   ...[
-    ['mail', ['catalog', 'query', 'store', 'render', 'domain', 'http', 'sftp', 'pages', 'cli', 'sync']],
-    ['catalog', ['mail', 'query', 'store', 'render', 'domain', 'http', 'sftp', 'pages', 'cli', 'sync']],
-    ['query', ['store', 'render', 'domain', 'http', 'sftp', 'pages', 'cli', 'sync']],
-    ['store', ['render', 'domain', 'http', 'sftp', 'pages', 'cli', 'sync']],
-    ['render', ['domain', 'http', 'sftp', 'pages', 'cli', 'sync']],
-    ['domain', ['http', 'sftp', 'pages', 'cli', 'sync']],
+    ['mail', ['catalog', 'query', 'store', 'render', 'domain', 'http', 'sftp', 'pages', 'controls', 'cli', 'sync']],
+    ['catalog', ['mail', 'query', 'store', 'render', 'domain', 'http', 'sftp', 'pages', 'controls', 'cli', 'sync']],
+    ['query', ['store', 'render', 'domain', 'http', 'sftp', 'pages', 'controls', 'cli', 'sync']],
+    ['store', ['render', 'domain', 'http', 'sftp', 'pages', 'controls', 'cli', 'sync']],
+    ['render', ['domain', 'http', 'sftp', 'pages', 'controls', 'cli', 'sync']],
+    ['domain', ['http', 'sftp', 'pages', 'controls', 'cli', 'sync']],
     ['http', ['cli', 'sync']],
-    ['sftp', ['http', 'pages', 'cli', 'sync']],
-    ['pages', ['http', 'sftp', 'cli', 'sync']],
-    ['sync', ['catalog', 'query', 'store', 'render', 'domain', 'http', 'sftp', 'pages', 'cli']],
+    ['sftp', ['http', 'pages', 'controls', 'cli', 'sync']],
+    ['pages', ['http', 'sftp', 'controls', 'cli', 'sync']],
+    ['controls', ['http', 'sftp', 'pages', 'cli', 'sync']],
+    ['sync', ['catalog', 'query', 'store', 'render', 'domain', 'http', 'sftp', 'pages', 'controls', 'cli']],
   ].map(([layer, above]) => ({
     files: [`src/${layer}/**/*.ts`],
     rules: {

@@ -1,6 +1,7 @@
 // Bundles the built CLI (dist/cli/main.js) into one file, dist/roster.mjs, which `roster` and
 // `npm start` run: loading one file instead of some 900 modules is most of a fast start-up
 // (docs/performance.md). Native and optional modules stay outside the bundle.
+import { chmodSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { build } from 'esbuild';
 
 await build({
@@ -20,3 +21,11 @@ await build({
   logLevel: 'warning',
   legalComments: 'none',
 });
+
+// `npx roster` in a checkout runs node_modules/.bin/roster when there is one, and otherwise fetches
+// the unrelated `roster` package from the registry and runs that. npm links the bins of the
+// dependencies, never the project's own, so the build links it (npm ci runs the build).
+chmodSync('dist/roster.mjs', 0o755);
+mkdirSync('node_modules/.bin', { recursive: true });
+rmSync('node_modules/.bin/roster', { force: true });
+symlinkSync('../../dist/roster.mjs', 'node_modules/.bin/roster');

@@ -151,7 +151,7 @@ describe.each(DIALECTS)('controls ($name)', (dialect) => {
       '?status=4xx&status=5xx',
     ]) {
       const res = await control('GET', `/_roster/requests${bad}`);
-      expect([res.statusCode, res.headers['x-roster-error-code']], bad).toEqual([400, 'invalid_query']);
+      expect([res.statusCode, res.headers['x-roster-error-code']], bad).toEqual([400, 'invalid_control']);
     }
     expect((await control('DELETE', '/_roster/requests')).statusCode).toBe(204);
     expect(await journal()).toEqual([]);
@@ -268,7 +268,7 @@ describe.each(DIALECTS)('controls ($name)', (dialect) => {
     ];
     for (const [body, message] of bad) {
       const res = await control('POST', '/_roster/faults', json, body);
-      expect([res.statusCode, res.headers['x-roster-error-code']], JSON.stringify(body)).toEqual([400, 'invalid_query']);
+      expect([res.statusCode, res.headers['x-roster-error-code']], JSON.stringify(body)).toEqual([400, 'invalid_control']);
       expect((JSON.parse(res.body) as { error: { messages: string[] } }).error.messages[0]).toContain(message);
     }
     const malformed = await t.app.inject({ method: 'POST', url: '/_roster/faults', headers: json, payload: '{"path": ' });

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { credentialService } from '../src/cli/credentials.js';
+import { openPreparedStore } from '../src/store/prepare.js';
 import { runInProcess, tempDir } from './helpers/cli.js';
 import { DIALECTS } from './helpers/dialects.js';
 import { makeTestApp, type TestApp } from './helpers/test-app.js';
@@ -32,6 +34,8 @@ describe("Coupa's standard scope set", () => {
   it('roster clients create grants all of them; a scope Coupa does not define is still refused', async () => {
     const dir = tempDir();
     dirs.push(dir);
+    // `roster clients` administers a server's data: make the database `serve` would.
+    await (await openPreparedStore({ kind: 'sqlite', filename: path.join(dir, 'roster.sqlite') })).close();
     const created = await runInProcess('clients', 'create', '--name', 'IBM tools', '--scopes', STANDARD.join(' '), '--data', dir);
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);

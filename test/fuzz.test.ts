@@ -349,7 +349,7 @@ for (const dialect of DIALECTS) {
               // Lines logged once the response is out ('request completed') are written by now.
               await new Promise((resolve) => setImmediate(resolve));
               const written = log.text().slice(logFrom);
-              if (!written.includes('"msg":"incoming request"')) problems.push('the request left no line in the log');
+              if (!written.includes('"msg":"request completed"')) problems.push('the request left no line in the log');
               for (const secret of req.options.secrets ?? []) carried.add(secret);
               problems.push(...leaks(written, req.options.secrets ?? []));
             }

@@ -550,6 +550,15 @@ for (const dialect of DIALECTS) {
             'DELETE /_roster/faults/:id',
             'GET /_roster/mail',
             'DELETE /_roster/mail',
+            'GET /_roster/export',
+            'POST /_roster/reset',
+            'GET /_roster/snapshots',
+            'POST /_roster/snapshots',
+            'POST /_roster/snapshots/:name/restore',
+            'DELETE /_roster/snapshots/:name',
+            'GET /_roster/clock',
+            'PUT /_roster/clock',
+            'DELETE /_roster/clock',
           ].sort(),
         );
       });

@@ -207,7 +207,7 @@ describe('roster seed --workers on SQLite', () => {
 
     const neither = await runInProcess('seed', '--data', dir, '--random-seed', '1');
     expect(neither.code).toBe(1);
-    expect(neither.stderr).toMatch(/seed needs --users <n>, --workers <n>, --cso-users <n> or --cso-companies <n>/);
+    expect(neither.stderr).toMatch(/seed needs --demo, --users <n>, --workers <n>, --cso-users <n> or --cso-companies <n>/);
     expect(neither.stdout).toBe('');
 
     const bad = await runInProcess('seed', '--workers', 'lots', '--data', dir);

@@ -80,6 +80,12 @@ export interface ResourceDef {
    * for (domain/record-input.ts).
    */
   readonly alternateKeys?: readonly string[];
+  /**
+   * The elements a seed fixture names a row by (`--seed`, `GET /_roster/export`, docs/controls.md)
+   * where `key` is the id, which differs from one database to the next: a worker's names and
+   * date of birth. `key` when absent.
+   */
+  readonly fixtureKey?: readonly string[];
   /** Elements rendered when a row is nested in another record (Coupa's `UserSimple`, a role inside a user). */
   readonly simple: readonly string[];
   /** What `return_object=shallow` keeps of a nested row; the id and the natural key unless given. */

@@ -19,7 +19,7 @@ export function credentialService(store: Store): CredentialService {
 /** Opens the same data `serve` uses (also while it runs), runs `body`, prints its JSON result. */
 async function withCredentials(opts: DataOptions, body: (c: CredentialService) => Promise<unknown>): Promise<void> {
   const config = makeConfig({ dataDir: opts.data, databaseUrl: opts.databaseUrl, seedFile: opts.seed });
-  const { store } = await openDataStore(config);
+  const { store } = await openDataStore(config, { existing: true });
   try {
     process.stdout.write(`${JSON.stringify(await body(credentialService(store)), null, 2)}\n`);
   } catch (err) {

@@ -19,7 +19,8 @@ export function mailCommand(program: Command): void {
     .description('print every recorded message as JSON (to, subject, time, whether SMTP accepted it)')
     .option('--to <address>', 'only messages to this address');
   addDataOptions(list).action(async (opts: MailListOptions) => {
-    const { store } = await openDataStore(makeConfig({ dataDir: opts.data, databaseUrl: opts.databaseUrl, seedFile: opts.seed }));
+    const config = makeConfig({ dataDir: opts.data, databaseUrl: opts.databaseUrl, seedFile: opts.seed });
+    const { store } = await openDataStore(config, { existing: true });
     try {
       const messages = await new MailRepository(store).list(opts.to);
       process.stdout.write(`${JSON.stringify(messages, null, 2)}\n`);

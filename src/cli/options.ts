@@ -1,9 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { DEFAULTS, sqliteFile, type Config } from '../config.js';
+import { DEFAULTS, type Config } from '../config.js';
+import { requireExistingDatabase, storeOptionsOf } from './data-location.js';
 import { parseDuration } from './duration.js';
-import { storeOptionsFor, type Store, type StoreOptions } from '../store/database.js';
+import type { Store, StoreOptions } from '../store/database.js';
 import { openPreparedStore } from '../store/prepare.js';
+import { Engine } from '../domain/engine.js';
+import { readSeedFile } from '../controls/fixture-file.js';
+import { applySeedFixture } from '../controls/fixture-load.js';
 
 /** The database flags every command that touches data shares with `serve`. */
 export function addDataOptions(cmd: Command): Command {
@@ -11,7 +15,9 @@ export function addDataOptions(cmd: Command): Command {
     .addOption(new Option('--data <dir>', 'data directory for the embedded SQLite database').env('ROSTER_DATA').default('./data'))
     .addOption(new Option('--database-url <url>', 'a postgres:// URL switches from SQLite to PostgreSQL').env('DATABASE_URL'))
     .addOption(
-      new Option('--seed <file>', 'JSON or YAML fixture of extra reference data (roles, departments, ...)').env('ROSTER_SEED'),
+      new Option('--seed <file>', 'JSON or YAML fixture: reference data (roles, departments, ...), users and workers').env(
+        'ROSTER_SEED',
+      ),
     );
 }
 
@@ -23,13 +29,29 @@ export interface DataOptions {
 
 /**
  * Opens the database a command's config names, as `serve` does: the data directory is made
- * for SQLite, migrations run, default reference data and the `--seed` fixture are loaded.
- * Returns the options too, for commands that say where the data is.
+ * for SQLite, migrations run, default reference data and the `--seed` fixture (its reference
+ * data, users and workers: controls/fixture-load.ts) are loaded.
+ * Returns the options too, for commands that say where the data is. With `existing`, an SQLite
+ * data directory must already hold a database (commands that administer a server's data).
  */
-export async function openDataStore(config: Config): Promise<{ store: Store; options: StoreOptions }> {
-  const options = storeOptionsFor(config.databaseUrl, sqliteFile(config));
+export async function openDataStore(
+  config: Config,
+  { existing = false }: { existing?: boolean } = {},
+): Promise<{ store: Store; options: StoreOptions }> {
+  const options = storeOptionsOf(config);
+  if (existing) requireExistingDatabase(options, config.dataDir);
   if (options.kind === 'sqlite') await mkdir(config.dataDir, { recursive: true });
-  return { store: await openPreparedStore(options, { seedFile: config.seedFile }), options };
+  const store = await openPreparedStore(options);
+  if (config.seedFile === undefined) return { store, options };
+  try {
+    // Its users and workers are written as the API writes them, with the instance's settings.
+    const engine = Engine.detached(store, { reportingCurrency: config.reportingCurrency });
+    await applySeedFixture(store, engine, await readSeedFile(config.seedFile));
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return { store, options };
 }
 
 /** A repeatable flag's values, in the order given (commander's argParser for `--x a --x b`). */

@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { clientsCommand, keysCommand } from './credentials.js';
+import { addExamples } from './examples.js';
 import { flatfileCommand } from './flatfile.js';
 import { mailCommand } from './mail.js';
+import { resetCommand } from './reset.js';
 import { seedCommand } from './seed.js';
 import { serveCommand } from './serve.js';
 import { sftpUsersCommand } from './sftp-users.js';
@@ -21,10 +23,13 @@ export function buildProgram(): Command {
   clientsCommand(program);
   keysCommand(program);
   mailCommand(program);
+  resetCommand(program);
   flatfileCommand(program);
   usersCommand(program);
   sftpUsersCommand(program);
   syncCommand(program);
+  // Last, so every command is there to get its examples.
+  addExamples(program);
   return program;
 }
 

@@ -6,9 +6,12 @@ import { seedUsers } from '../store/user-seeder.js';
 import { seedWorkers } from '../store/worker-seeder.js';
 import { Engine } from '../domain/engine.js';
 import { seedCso } from '../domain/seed/cso-seeder.js';
+import { demoFixture } from '../controls/demo-fixture.js';
+import { applySeedFixture } from '../controls/fixture-load.js';
 import { addDataOptions, openDataStore, type DataOptions } from './options.js';
 
 interface SeedCommandOptions extends DataOptions {
+  readonly demo?: boolean;
   readonly users?: string;
   readonly workers?: string;
   readonly csoUsers?: string;
@@ -50,6 +53,12 @@ export function seedCommand(program: Command): void {
     .description(
       'fill the database with generated, realistic users, workers, and CSO companies and users (for demos and benchmarks)',
     )
+    .addOption(
+      new Option(
+        '--demo',
+        'add the small, fixed demo set (USER_TEST and 24 more users, 10 workers); running it again changes nothing',
+      ),
+    )
     .addOption(new Option('--users <n>', 'how many users to add'))
     .addOption(
       new Option('--workers <n>', 'how many workers to add, with their e-mails, phones, addresses, skills and identifiers'),
@@ -59,8 +68,8 @@ export function seedCommand(program: Command): void {
     .addOption(new Option('--batch-size <n>', 'users or workers per transaction'))
     .addOption(new Option('--random-seed <n>', 'seed for the generator, to repeat a run exactly'));
   addDataOptions(cmd).action(async (opts: SeedCommandOptions) => {
-    if ([opts.users, opts.workers, opts.csoUsers, opts.csoCompanies].every((n) => n === undefined)) {
-      throw new Error('seed needs --users <n>, --workers <n>, --cso-users <n> or --cso-companies <n>');
+    if (opts.demo !== true && [opts.users, opts.workers, opts.csoUsers, opts.csoCompanies].every((n) => n === undefined)) {
+      throw new Error('seed needs --demo, --users <n>, --workers <n>, --cso-users <n> or --cso-companies <n>');
     }
     const csoUsers = opts.csoUsers === undefined ? undefined : positiveInt('--cso-users', opts.csoUsers, true);
     const csoCompanies = opts.csoCompanies === undefined ? undefined : positiveInt('--cso-companies', opts.csoCompanies, true);
@@ -76,6 +85,14 @@ export function seedCommand(program: Command): void {
     const { store, options } = await openDataStore(config);
     const where = whereOf(options);
     try {
+      if (opts.demo === true) {
+        const result = await applySeedFixture(store, Engine.detached(store), demoFixture());
+        const said = Object.entries(result.records).map(
+          ([name, c]) =>
+            `${count(c.created + c.updated + c.unchanged)} ${name} (${count(c.created)} new, ${count(c.updated)} changed)`,
+        );
+        process.stdout.write(`Seeded the demo set: ${said.join(' and ')} into ${where}\n`);
+      }
       if (users !== undefined) {
         const progress = progressOf('users', users);
         const result = await seedUsers(store, { users, ...common, ...(progress ? { onProgress: progress } : {}) });

@@ -18,10 +18,13 @@ import {
   type MailOptions,
 } from './options.js';
 import { formatDuration, parseDuration } from './duration.js';
+import { makeKeyHint } from './data-location.js';
 import { incomingFolder, LOADABLE } from '../domain/loads/load-service.js';
 import { startSftpServer, type SftpServer } from '../sftp/server.js';
 import { FaultTable } from '../http/controls/faults.js';
 import { RequestJournal } from '../http/controls/request-journal.js';
+import type { LogDestination } from '../http/log-pretty.js';
+import { chooseLogFormat, LOG_FORMATS, logStreamFor, type LogFormat } from './log-format.js';
 
 interface ServeOptions extends DataOptions, MailOptions, LoaderOptions {
   readonly host: string;
@@ -30,6 +33,7 @@ interface ServeOptions extends DataOptions, MailOptions, LoaderOptions {
   readonly adminKey?: string[];
   readonly journalSize: string;
   readonly logLevel: string;
+  readonly logFormat?: LogFormat;
   readonly rateLimit: string;
   readonly redisUrl?: string;
   readonly reportingCurrency: string;
@@ -79,7 +83,8 @@ async function listenOn(app: FastifyInstance, host: string, port: number, flag: 
   }
 }
 
-export async function serve(config: Config): Promise<void> {
+/** Serves until SIGINT or SIGTERM; `logStream` is where the log goes (log-format.ts), JSON lines on stdout when absent. */
+export async function serve(config: Config, logStream?: LogDestination): Promise<void> {
   const pgUrl =
     config.databaseUrl !== undefined && /^postgres/.test(config.databaseUrl) ? new URL(config.databaseUrl) : undefined;
   const { store } = await openDataStore(config);
@@ -98,11 +103,13 @@ export async function serve(config: Config): Promise<void> {
   let address: string;
   let csoAddress: string | undefined;
   let sftp: SftpServer | undefined;
+  // Both listeners log to one stream.
+  const logger = { level: config.logLevel, ...(logStream === undefined ? {} : { stream: logStream }) };
   try {
-    app = await buildApp({ config, store, logger: { level: config.logLevel }, journal, faults });
+    app = await buildApp({ config, store, logger, journal, faults });
     address = await listenOn(app, config.host, config.port, '--port');
     if (config.csoPort !== null) {
-      cso = await buildApp({ config, store, logger: { level: config.logLevel }, family: 'cso', journal, faults });
+      cso = await buildApp({ config, store, logger, family: 'cso', journal, faults });
       csoAddress = await listenOn(cso, config.host, config.csoPort, '--cso-port');
     }
     if (config.sftpPort !== null) {
@@ -139,18 +146,18 @@ export async function serve(config: Config): Promise<void> {
   if (generated) lines.push(`  API key: ${generated}   (printed once; only its hash is stored)`);
   else if (config.apiKeys.length > 0)
     lines.push(`  API key: the ${config.apiKeys.length === 1 ? 'key' : 'keys'} given with --api-key`);
-  else lines.push('  API key: use one you created before, or pass --api-key KEY');
+  else lines.push(`  API key: ${makeKeyHint(config, 'core')}`);
   lines.push(`  try:     curl -H "X-COUPA-API-KEY: <key>" ${address}/api/users`);
   lines.push(`  CSO API: ${csoAddress ?? 'own port off (--cso-port off)'} and ${address}/cso`);
   if (generatedCso) lines.push(`  CSO key: ${generatedCso}   (X-CSO-API-KEY; printed once)`);
   else if (config.csoApiKeys.length > 0) lines.push('  CSO key: the keys given with --cso-api-key');
-  else lines.push('  CSO key: use one you created before (roster keys create --api cso), or pass --cso-api-key KEY');
+  else lines.push(`  CSO key: ${makeKeyHint(config, 'cso')}`);
   lines.push(
     `  try:     curl -H "X-CSO-API-KEY: <key>" -H "Accept: application/json" ${csoAddress ?? `${address}/cso`}/api/users`,
   );
   if (generatedAdmin) lines.push(`  admin key: ${generatedAdmin}   (X-Roster-Admin-Key, for ${address}/_roster/…; printed once)`);
   else if (config.adminKeys.length > 0) lines.push(`  admin key: the keys given with --admin-key, for ${address}/_roster/…`);
-  else lines.push(`  admin key: use one you created before (roster keys create --api admin), or pass --admin-key KEY`);
+  else lines.push(`  admin key: ${makeKeyHint(config, 'admin')}`);
   if (sftp) {
     lines.push(
       `  sftp:    sftp -P ${sftp.port} <account>@${config.host}   (roster sftp-users create; host key ${sftp.fingerprint})`,
@@ -200,6 +207,11 @@ export function serveCommand(program: Command): void {
         .default(String(DEFAULTS.journalSize)),
     )
     .addOption(new Option('--log-level <level>', 'pino log level').env('LOG_LEVEL').default('info'))
+    .addOption(
+      new Option('--log-format <format>', 'one readable line a request (pretty) or JSON lines; pretty at a terminal')
+        .env('ROSTER_LOG_FORMAT')
+        .choices(LOG_FORMATS),
+    )
     .addOption(
       new Option('--rate-limit <limit>', "per-client limit: RATE/BURST requests per second, or 'off'")
         .env('ROSTER_RATE_LIMIT')
@@ -268,6 +280,7 @@ export function serveCommand(program: Command): void {
         ...loaderSettings(opts),
         notifyEmails: opts.notifyEmail ?? [],
       }),
+      logStreamFor(chooseLogFormat(opts.logFormat, process.stdout.isTTY)),
     );
   });
 }

@@ -49,15 +49,15 @@ interface SyncFlags {
 const EXAMPLES = `
 Examples:
   # preview: what would change, written to plan.json; nothing is written to Coupa
-  $ roster sync --input hr.csv --mapping mapping.yaml --url https://acme.coupahost.com \\
+  $ npx roster sync --input hr.csv --mapping mapping.yaml --url https://acme.coupahost.com \\
       --client-id "$ID" --dry-run --plan plan.json      # secret from ROSTER_SYNC_CLIENT_SECRET
 
   # apply by the Users API, with a journal of every call and a JSON report
-  $ ROSTER_SYNC_API_KEY=… roster sync --input hr.csv --mapping mapping.yaml \\
+  $ ROSTER_SYNC_API_KEY=… npx roster sync --input hr.csv --mapping mapping.yaml \\
       --url http://127.0.0.1:3000 --journal sync.jsonl --report report.json
 
   # apply by a Users CSV put over SFTP into /Incoming/Users
-  $ roster sync --input hr.jsonl --mapping mapping.yaml --url http://127.0.0.1:3000 \\
+  $ npx roster sync --input hr.jsonl --mapping mapping.yaml --url http://127.0.0.1:3000 \\
       --via csv --sftp-url sftp://acme-hr@127.0.0.1:2222 --sftp-key ~/.ssh/id_ed25519
 
 Exit status: 0 applied and validated; 1 fatal error; 2 some users failed; 3 a guard

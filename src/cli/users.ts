@@ -19,7 +19,9 @@ export function usersCommand(program: Command): void {
       .argument('<login>')
       .addOption(new Option('--password <password>', 'the new password').makeOptionMandatory()),
   ).action(async (login: string, opts: DataOptions & { password: string }) => {
-    const { store } = await openDataStore(makeConfig({ dataDir: opts.data, databaseUrl: opts.databaseUrl, seedFile: opts.seed }));
+    const config = makeConfig({ dataDir: opts.data, databaseUrl: opts.databaseUrl, seedFile: opts.seed });
+    // A user to set a password for exists only in a database a server already has.
+    const { store } = await openDataStore(config, { existing: true });
     try {
       const service = Engine.detached(store).service(USERS);
       const id = await service.idByKey(login);

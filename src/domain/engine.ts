@@ -1,7 +1,9 @@
 import { RESOURCES, resourceNamed } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
 import type { InstanceSettings } from '../catalog/types.js';
-import { openChangeFeed, type ChangeFeed } from '../store/change-feed.js';
+import { ALL_TABLES, openChangeFeed, type ChangeFeed } from '../store/change-feed.js';
+import { loadClock, SETTINGS_TABLE } from '../store/clock-setting.js';
+import { forgetCredentials } from '../store/credential-cache.js';
 import type { Store } from '../store/database.js';
 import { RecordCaches } from '../store/record-caches.js';
 import { RecordRepository } from '../store/record-repository.js';
@@ -51,8 +53,29 @@ export class Engine {
   static async open(store: Store, settings: InstanceSettings = DEFAULT_SETTINGS): Promise<Engine> {
     const engine = new Engine(store, settings);
     await engine.checkSettings();
-    engine.feed = await openChangeFeed(store, (table) => engine.caches.forget(table));
+    await loadClock(store);
+    engine.feed = await openChangeFeed(store, (table) => engine.heard(table));
     return engine;
+  }
+
+  /** What this process drops when `table` changed (every table when undefined): another process's reset, restore or clock. */
+  private heard(table?: string): void {
+    if (table === undefined || table === SETTINGS_TABLE) {
+      // Read again rather than passed in the notice: the row is the one truth, and a lost notice heals on the next.
+      loadClock(this.store).catch(() => undefined);
+      if (table === SETTINGS_TABLE) return;
+      forgetCredentials(this.store);
+    }
+    this.caches.forget(table);
+  }
+
+  /**
+   * Tells this process and every other on the database that `table` changed, or every table
+   * (a reset, a restored snapshot: caches and remembered credentials are dropped everywhere).
+   */
+  async announce(table?: string): Promise<void> {
+    this.heard(table);
+    await this.feed?.publish(table ?? ALL_TABLES);
   }
 
   private async checkSettings(): Promise<void> {

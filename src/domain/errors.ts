@@ -79,6 +79,17 @@ export const ERROR_CATALOG = {
     description:
       'A fault injected with `POST /_roster/faults` (docs/controls.md): answered with the status the fault names (400–599, 503 by default), before anything is read or written.',
   },
+  invalid_control: {
+    status: 400,
+    description:
+      'A control under `/_roster/` was sent what it does not take: a fault, a clock time, a snapshot name or a journal filter that does not parse, or an element it has no use for.',
+  },
+  snapshot_not_found: { status: 404, description: 'No snapshot has the name in the path (`/_roster/snapshots/N`).' },
+  snapshot_other_schema: {
+    status: 409,
+    description:
+      'The snapshot was saved by a Roster with other tables (an earlier release); it cannot be restored into this one.',
+  },
 } as const satisfies Record<string, { status: number; description: string; oauth?: true }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -11,7 +11,7 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const blank = (v: ScalarValue | null | undefined): boolean =>
   v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 
-function checkScalar(el: ScalarElement, value: ScalarValue | null, messages: string[]): void {
+function checkScalar(el: ScalarElement, value: ScalarValue | null, messages: string[], today?: string): void {
   const label = humanize(el.name);
   if (el.required && blank(value)) {
     messages.push(`${label} can't be blank`);
@@ -26,8 +26,9 @@ function checkScalar(el: ScalarElement, value: ScalarValue | null, messages: str
   if (el.minimum !== undefined && (typeof value === 'number' || el.type === 'decimal') && Number(value) < el.minimum) {
     messages.push(`${label} must be greater than or equal to ${el.minimum}`);
   }
-  // Dates are `YYYY-MM-DD`, so text order is date order.
-  if (el.past && typeof value === 'string' && value > new Date().toISOString().slice(0, 10)) {
+  // Dates are `YYYY-MM-DD`, so text order is date order. Only a record's own values are dated
+  // (a worker's date of birth); nested find-or-create values have none.
+  if (el.past && today !== undefined && typeof value === 'string' && value > today) {
     messages.push(`${label} can't be in the future`);
   }
 }
@@ -56,16 +57,17 @@ export function validateNestedValues(def: ResourceDef, values: ReadonlyMap<strin
  * Rails-style validation messages for a create (every required element must be present)
  * or an update (only what was sent is checked), over any resource's elements. Minimum
  * lengths and formats are reported after the per-element checks, as Rails runs those
- * validators after the presence and length ones.
+ * validators after the presence and length ones. `today` is the server's date (`YYYY-MM-DD`):
+ * no date of birth may come after it.
  */
-export function validateRecord(def: ResourceDef, input: ParsedInput, mode: 'create' | 'update'): string[] {
+export function validateRecord(def: ResourceDef, input: ParsedInput, mode: 'create' | 'update', today: string): string[] {
   const index = indexCatalog(def);
   const messages = [...input.problems];
   // An element whose value did not parse is reported once, by the parser, not also as blank.
   for (const el of index.writableScalars) {
     const sent = input.scalars.has(el);
     if ((!sent && mode === 'update') || input.refused.has(el.name)) continue;
-    checkScalar(el, sent ? (input.scalars.get(el) ?? null) : (el.default ?? null), messages);
+    checkScalar(el, sent ? (input.scalars.get(el) ?? null) : (el.default ?? null), messages, today);
   }
   for (const el of index.writableScalars) {
     const value = input.scalars.get(el);
@@ -99,7 +101,7 @@ export function validateRecord(def: ResourceDef, input: ParsedInput, mode: 'crea
     const label = humanize(el.name);
     for (const item of items) {
       if (item.destroy) continue;
-      for (const m of validateRecord(child, item.input, item.id === undefined ? 'create' : 'update')) {
+      for (const m of validateRecord(child, item.input, item.id === undefined ? 'create' : 'update', today)) {
         messages.push(`${label} ${m.charAt(0).toLowerCase()}${m.slice(1)}`);
       }
     }

@@ -11,7 +11,6 @@ import type {
   ReferenceElement,
   ScalarValue,
 } from '../catalog/types.js';
-import { nowIso } from '../store/codec.js';
 import type { Row, Store } from '../store/database.js';
 import type { RecordCaches } from '../store/record-caches.js';
 import type { StoredRecord } from '../store/record-codec.js';
@@ -243,7 +242,12 @@ export class RecordWriter {
   /** Validates and resolves everything before any write, so a bad request changes nothing. */
   private async check(input: ParsedInput, current?: StoredRecord): Promise<ResolvedAssociations> {
     this.deps.caches.refresh();
-    const messages = validateRecord(this.def, input, current === undefined ? 'create' : 'update');
+    const messages = validateRecord(
+      this.def,
+      input,
+      current === undefined ? 'create' : 'update',
+      this.deps.store.clock.iso().slice(0, 10),
+    );
     if (current) {
       for (const [el, value] of input.scalars) {
         const was = current.values.get(el.name) ?? null;
@@ -344,7 +348,7 @@ export class RecordWriter {
 
   /** Timestamps and audit users a write stamps on a row of `def`. */
   private stamps(def: ResourceDef, actor: Actor, mode: 'create' | 'update'): Row {
-    const now = nowIso();
+    const now = this.deps.store.clock.iso();
     const row: Row = {};
     for (const el of def.elements) {
       if (el.kind !== 'scalar' && el.kind !== 'reference') continue;

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { ApiFamily } from '../catalog/families.js';
 import type { Config } from '../config.js';
 import { Engine } from '../domain/engine.js';
-import { systemClock, type Clock } from '../domain/clock.js';
+import type { Clock } from '../domain/clock.js';
 import { RateLimiter } from '../domain/rate-limit.js';
 import { TokenService } from '../domain/tokens.js';
 import { ApiKeyRepository } from '../store/api-key-repository.js';
@@ -30,6 +30,7 @@ import { maskLogLine } from './log-redaction.js';
 import { redactUrl } from './log-url.js';
 import { registerOpenApiRoutes } from './openapi/routes.js';
 import { newRequestId, registerRequestId } from './request-id.js';
+import { registerAbortLog, RequestLogController } from './request-log.js';
 import { registerRouteScopes } from './route-scopes.js';
 import './fastify-types.js';
 
@@ -39,7 +40,7 @@ export interface BuildAppOptions {
   readonly store: Store;
   /** Logger: false in tests, pino options in the server. */
   readonly logger?: boolean | object;
-  /** Time for token expiry and rate limits; tests set it. */
+  /** Time for token expiry and rate limits; the store's clock (`PUT /_roster/clock`) unless a test sets one. */
   readonly clock?: Clock;
   /**
    * The API family the app serves at its root (catalog/families.ts): `core` (the default) also
@@ -75,13 +76,15 @@ export async function buildApp({
   config,
   store,
   logger = false,
-  clock = systemClock,
+  clock: givenClock,
   family = 'core',
   journal = new RequestJournal(config.journalSize),
   faults = new FaultTable(),
 }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     genReqId: newRequestId,
+    // Fastify's two lines a request (incoming, completed) give way to one, with why it failed (request-log.ts).
+    ...(logger === false ? {} : { logController: new RequestLogController() }),
     logger:
       logger === false
         ? false
@@ -104,10 +107,12 @@ export async function buildApp({
     // Paths are case-sensitive (find-my-way's default); a trailing slash is ignored, as Rails does.
     routerOptions: { ignoreTrailingSlash: true },
   });
+  const clock = givenClock ?? (() => store.clock.now());
   const engine = await Engine.open(store, { reportingCurrency: config.reportingCurrency });
   app.addHook('onClose', () => engine.close());
 
   registerRequestId(app);
+  if (logger !== false) registerAbortLog(app);
   registerJournalHook(app, journal);
   registerFaultHook(app, faults, family);
   registerErrorHandling(app, family);
@@ -148,7 +153,15 @@ export async function buildApp({
     // The CSO API on the main port too, for single-port deployments (docs/cso-api.md).
     await app.register(csoApi, { ...csoDeps, prefix: '/cso' });
     // Roster's own controls (docs/controls.md): the main port only.
-    await app.register(controlsApi, { keys, journal, faults, mail: new MailRepository(store), prefix: CONTROLS_PREFIX });
+    await app.register(controlsApi, {
+      keys,
+      journal,
+      faults,
+      mail: new MailRepository(store),
+      engine,
+      seedFile: config.seedFile,
+      prefix: CONTROLS_PREFIX,
+    });
   } else {
     await app.register(csoApi, csoDeps);
   }

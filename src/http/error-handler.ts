@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { isRosterError, type ErrorCode } from '../domain/errors.js';
 import { unsupportedMediaType } from './format/body.js';
 import { sendErrorAs } from './reply.js';
+import { logFrameworkAnswer } from './request-log.js';
 
 /** Fastify's own request errors, mapped onto the catalogue. */
 export function codeForFastify(err: FastifyError): ErrorCode {
@@ -70,6 +71,7 @@ const noRoute = (request: FastifyRequest): string => `No route matches ${request
  */
 export function frameworkErrorAnswer(family: ApiFamily) {
   return (_err: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    logFrameworkAnswer(request, reply);
     void sendErrorAs(request, reply, 'route_not_found', [noRoute(request)], 'base', family);
   };
 }

@@ -1,6 +1,6 @@
 import { API_FAMILIES, isApiFamily, type ApiFamily } from '../catalog/families.js';
 import { createHash, randomBytes } from 'node:crypto';
-import { datetimeFromDb, nowIso } from './codec.js';
+import { datetimeFromDb } from './codec.js';
 import { CredentialCache } from './credential-cache.js';
 import type { Store } from './database.js';
 import { revokeRow } from './revoke.js';
@@ -74,7 +74,14 @@ export class ApiKeyRepository {
     if (existing) return decode(existing);
     const row = await this.store.db
       .insertInto('api_keys')
-      .values({ name, key_hash: keyHash, scopes: scopes ? scopes.join(' ') : null, user_id: userId, api, created_at: nowIso() })
+      .values({
+        name,
+        key_hash: keyHash,
+        scopes: scopes ? scopes.join(' ') : null,
+        user_id: userId,
+        api,
+        created_at: this.store.clock.iso(),
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     return decode(row);

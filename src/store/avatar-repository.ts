@@ -1,6 +1,5 @@
 import { indexCatalog } from '../catalog/lookup.js';
 import { avatarOwner, type ResourceDef } from '../catalog/resource.js';
-import { nowIso } from './codec.js';
 import type { Store } from './database.js';
 import type { WriteDb } from './write-db.js';
 
@@ -56,7 +55,7 @@ export class AvatarRepository {
     await trx
       .updateTable(this.def.table)
       .set({
-        [columns.updatedAt]: nowIso(),
+        [columns.updatedAt]: this.store.clock.iso(),
         ...(columns.url ? { [columns.url]: url } : {}),
         ...(columns.fileName ? { [columns.fileName]: avatar?.filename ?? null } : {}),
         ...(columns.contentType ? { [columns.contentType]: avatar?.contentType ?? null } : {}),
@@ -67,7 +66,7 @@ export class AvatarRepository {
 
   /** Saves the image and describes it on the owner, in one transaction; `url` makes the thumb URL from a version. */
   async save(id: number, avatar: Omit<Avatar, 'updatedAt'>, url: (version: string) => string): Promise<void> {
-    const updatedAt = nowIso();
+    const updatedAt = this.store.clock.iso();
     await this.store.db.transaction().execute(async (trx) => {
       const row = { content_type: avatar.contentType, filename: avatar.filename, data: avatar.data, updated_at: updatedAt };
       // An upsert, so concurrent uploads to one owner never collide on the key: the last one wins.

@@ -31,10 +31,12 @@ export class DatabaseBuckets implements BucketStore {
   async take(bucket: string, now: number, limit: RateLimit): Promise<Decision> {
     const { interval, tolerance, admit } = gcraParams(limit);
     const { greatest } = this.store.dialect;
+    // As gcra(): a tat beyond `admit` ahead means the clock went back, and the bucket starts full.
+    const from = sql`case when rate_limits.tat > ${now + admit} then ${now} else ${greatest}(rate_limits.tat, ${now}) end`;
     const allowed = await sql<{ tat: number }>`
       insert into rate_limits (bucket, tat) values (${bucket}, ${now + interval})
-      on conflict (bucket) do update set tat = ${greatest}(rate_limits.tat, ${now}) + ${interval}
-      where ${greatest}(rate_limits.tat, ${now}) + ${interval} - ${now} <= ${admit}
+      on conflict (bucket) do update set tat = ${from} + ${interval}
+      where ${from} + ${interval} - ${now} <= ${admit}
       returning tat`.execute(this.store.db);
     if (allowed.rows.length > 0) return { allowed: true, retryAfterMs: 0 };
     const row = await this.store.db.selectFrom('rate_limits').select('tat').where('bucket', '=', bucket).executeTakeFirst();
@@ -59,6 +61,7 @@ local interval = tonumber(ARGV[2])
 local tolerance = tonumber(ARGV[3])
 local admit = tonumber(ARGV[4])
 local tat = tonumber(redis.call('GET', KEYS[1]) or ARGV[1])
+if tat > now + admit then tat = now end
 local nxt = math.max(tat, now) + interval
 if nxt - now > admit then return {0, string.format('%.17g', nxt - now - tolerance)} end
 redis.call('SET', KEYS[1], string.format('%.17g', nxt), 'PX', math.ceil(nxt - now) + 1000)

@@ -12,7 +12,7 @@ import type { Store } from './database.js';
  *   whole. Apps sharing one connection (in one process) are told directly.
  */
 export interface ChangeFeed {
-  /** Announces a committed change to `table` to the other processes. */
+  /** Announces a committed change to `table` (every table: `ALL_TABLES`) to the other processes. */
   publish(table: string): Promise<void>;
   /** SQLite: drops the caches if another connection committed since the last check. */
   poll(): void;
@@ -20,6 +20,11 @@ export interface ChangeFeed {
 }
 
 const CHANNEL = 'roster_changes';
+
+/** What `publish` is given when every table changed at once (a reset, a restored snapshot). */
+export const ALL_TABLES = '*';
+
+const named = (table: string | undefined): string | undefined => (table === ALL_TABLES ? undefined : table);
 
 /** The feeds open on each SQLite connection: they share a data_version, so they tell each other. */
 const SQLITE_LISTENERS = new WeakMap<object, Set<(table: string) => void>>();
@@ -39,7 +44,7 @@ export async function openChangeFeed(store: Store, forget: (table?: string) => v
       SQLITE_LISTENERS.set(sqlite, listeners);
     }
     const peers = listeners;
-    const hear = (table: string) => forget(table);
+    const hear = (table: string) => forget(named(table));
     peers.add(hear);
     return {
       publish(table) {
@@ -67,7 +72,7 @@ export async function openChangeFeed(store: Store, forget: (table?: string) => v
   if (!pool) throw new Error('A store has either a SQLite handle or a PostgreSQL pool');
   const client: pg.PoolClient = await pool.connect();
   const onNotification = (msg: pg.Notification) => {
-    if (msg.channel === CHANNEL) forget(msg.payload);
+    if (msg.channel === CHANNEL) forget(named(msg.payload));
   };
   // A lost listener connection could miss changes: drop everything and let reads refill.
   const onError = () => forget();

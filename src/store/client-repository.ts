@@ -1,4 +1,4 @@
-import { datetimeFromDb, nowIso } from './codec.js';
+import { datetimeFromDb } from './codec.js';
 import { CredentialCache } from './credential-cache.js';
 import type { Row, Store } from './database.js';
 import { revokeRow } from './revoke.js';
@@ -50,7 +50,7 @@ export class ClientRepository {
         secret_hash: client.secretHash,
         scopes: client.scopes.join(' '),
         user_id: client.userId,
-        created_at: nowIso(),
+        created_at: this.store.clock.iso(),
       })
       .returningAll()
       .executeTakeFirstOrThrow();

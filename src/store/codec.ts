@@ -37,13 +37,12 @@ export function datetimeFromDb(value: unknown): string | null {
 }
 
 /**
- * Current time as stored: ISO-8601 UTC (sorts as text in SQLite), to the whole second as
- * Coupa keeps and renders it, so `updated-at[gt]=<a rendered value>` never returns the same
- * second's rows again.
+ * Real time as stored (ISO 8601 UTC, whole seconds), for what keeps real time whatever the
+ * server's clock says: the pages' sessions, whose cookies a browser expires by its own clock.
+ * Everything else stamps `store.clock.iso()` (store/server-clock.ts).
  */
 export function nowIso(): string {
   const second = Math.floor(Date.now() / 1000);
-  // A bulk write stamps hundreds of rows in the same second: the text is made once per second.
   if (second !== stamp.second) stamp = { second, text: new Date(second * 1000).toISOString() };
   return stamp.text;
 }

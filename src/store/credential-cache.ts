@@ -11,7 +11,9 @@ export class CredentialCache<V> {
   constructor(
     private readonly ttlMs: number,
     private readonly max = 1000,
-  ) {}
+  ) {
+    ALL.add(this);
+  }
 
   private entries(store: Store): Map<string, { value: V; expires: number }> {
     let entries = this.byStore.get(store);
@@ -41,4 +43,14 @@ export class CredentialCache<V> {
   clear(store: Store): void {
     this.entries(store).clear();
   }
+}
+
+const ALL = new Set<CredentialCache<unknown>>();
+
+/**
+ * Forgets every remembered credential of `store`: after a reset or a restore, a credential's
+ * API user is another row, and no request may act as the old one.
+ */
+export function forgetCredentials(store: Store): void {
+  for (const cache of ALL) cache.clear(store);
 }

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { dialectNamed, type StoreDialect } from './dialects/index.js';
 import { DECIMAL_KEY_FUNCTION, decimalKey } from './dialects/sqlite.js';
 import { Chunks } from './chunks.js';
+import { ServerClock } from './server-clock.js';
 import type { WriteDb } from './write-db.js';
 
 /** Tables are derived from the catalogues at run time, so rows are typed loosely here and mapped by the repositories. */
@@ -42,6 +43,8 @@ export interface Store {
   afterCommit(effect: () => Promise<void>): Promise<void>;
   /** Everything that differs between the databases (store/dialects/). */
   readonly dialect: StoreDialect;
+  /** The server's time (`PUT /_roster/clock`): what every stored timestamp and time-decided outcome reads. */
+  readonly clock: ServerClock;
   /** The raw handles, for bulk work (seeding) that would be too slow through Kysely. */
   readonly sqlite?: Sqlite.Database;
   readonly pool?: pg.Pool;
@@ -92,10 +95,14 @@ function withStatementCache(sqlite: Sqlite.Database, max = 1000): SqliteDatabase
 }
 
 /** A store over `db`: its queries join a running chunk (store/chunks.ts). */
-function storeOver(db: Kysely<Database>, rest: Omit<Store, 'db' | 'chunk' | 'transact' | 'inChunk' | 'afterCommit'>): Store {
+function storeOver(
+  db: Kysely<Database>,
+  rest: Omit<Store, 'db' | 'chunk' | 'transact' | 'inChunk' | 'afterCommit' | 'clock'>,
+): Store {
   const chunks = new Chunks(db);
   return {
     ...rest,
+    clock: new ServerClock(),
     get db() {
       return chunks.db;
     },

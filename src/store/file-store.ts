@@ -1,4 +1,4 @@
-import { datetimeFromDb, nowIso } from './codec.js';
+import { datetimeFromDb } from './codec.js';
 import type { Row, Store } from './database.js';
 import type { WriteDb } from './write-db.js';
 
@@ -95,7 +95,7 @@ export class FileStore {
 
   /** Stores a new file; returns its id. A taken `path` throws (use `replace` to overwrite). */
   async add(file: NewFile, db: WriteDb = this.store.db): Promise<number> {
-    const now = nowIso();
+    const now = this.store.clock.iso();
     const row = await db
       .insertInto('stored_files')
       .values({
@@ -139,7 +139,7 @@ export class FileStore {
         .set({
           path: to,
           filename,
-          updated_at: nowIso(),
+          updated_at: this.store.clock.iso(),
           ...(owner ? { owner_table: owner.table, owner_id: owner.id, slot: owner.slot } : {}),
         })
         .where('path', '=', from)

@@ -31,7 +31,10 @@ export function gcraParams(limit: RateLimit): { interval: number; tolerance: num
  */
 export function gcra(tat: number | undefined, now: number, limit: RateLimit): Decision & { tat: number } {
   const { interval, tolerance, admit } = gcraParams(limit);
-  const next = Math.max(tat ?? now, now) + interval;
+  // No admitted request leaves its bucket's `tat` further ahead than `admit`: one that is means
+  // the server's clock went back (PUT /_roster/clock), and the bucket starts full again.
+  const from = tat === undefined || tat > now + admit ? now : Math.max(tat, now);
+  const next = from + interval;
   if (next - now > admit) return { allowed: false, retryAfterMs: next - now - tolerance, tat: tat ?? now };
   return { allowed: true, retryAfterMs: 0, tat: next };
 }

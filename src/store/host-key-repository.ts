@@ -1,4 +1,3 @@
-import { nowIso } from './codec.js';
 import type { Store } from './database.js';
 
 /**
@@ -11,7 +10,7 @@ import type { Store } from './database.js';
 export async function ensureHostKey(store: Store, name: string, generate: () => string): Promise<string> {
   await store.db
     .insertInto('host_keys')
-    .values({ name, private_key: generate(), created_at: nowIso() })
+    .values({ name, private_key: generate(), created_at: store.clock.iso() })
     .onConflict((oc) => oc.column('name').doNothing())
     .execute();
   const row = await store.db.selectFrom('host_keys').select('private_key').where('name', '=', name).executeTakeFirstOrThrow();

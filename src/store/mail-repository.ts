@@ -1,5 +1,5 @@
 import type { MailMessage, SendOutcome } from '../mail/mailer.js';
-import { datetimeFromDb, fromDb, nowIso } from './codec.js';
+import { datetimeFromDb, fromDb } from './codec.js';
 import type { Store } from './database.js';
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -39,7 +39,7 @@ export class MailRepository {
         accepted: dialect.toDb('boolean', outcome.accepted),
         message_id: outcome.messageId ?? null,
         error: outcome.error ?? null,
-        created_at: dialect.toDb('datetime', nowIso()),
+        created_at: dialect.toDb('datetime', this.store.clock.iso()),
       })
       .execute();
   }

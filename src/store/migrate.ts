@@ -11,6 +11,7 @@ import { referenceElementsMigration } from './migrations/009-reference-elements.
 import { caselessKeysMigration } from './migrations/010-caseless-keys.js';
 import { flatFilesMigration } from './migrations/011-flat-files.js';
 import { csoMigration } from './migrations/012-cso.js';
+import { controlsMigration } from './migrations/013-controls.js';
 import type { Store } from './database.js';
 import type { StoreDialect } from './dialects/index.js';
 
@@ -29,7 +30,13 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '010-caseless-keys': caselessKeysMigration,
     '011-flat-files': flatFilesMigration(dialect),
     '012-cso': csoMigration(dialect),
+    '013-controls': controlsMigration(dialect),
   };
+}
+
+/** The newest migration's name: what a snapshot records, so it is never restored into another schema. */
+export function latestMigration(dialect: StoreDialect): string {
+  return Object.keys(migrations(dialect)).at(-1) ?? '';
 }
 
 function provider(store: Store): MigrationProvider {

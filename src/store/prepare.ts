@@ -1,23 +1,28 @@
 import { openStore, type Store, type StoreOptions } from './database.js';
 import { defaultReferenceData } from './default-reference-data.js';
 import { migrateToLatest } from './migrate.js';
-import { loadFixture, readFixtureFile } from './reference-seed.js';
+import { loadClock } from './clock-setting.js';
+import { loadFixture } from './reference-seed.js';
 
-export interface PrepareOptions {
-  /** Fixture (JSON/YAML) of extra reference data, upserted by natural key. */
-  readonly seedFile?: string | undefined;
-}
-
-/** Opens the database, runs pending migrations and fills empty reference tables with defaults. */
-export async function openPreparedStore(options: StoreOptions, prepare: PrepareOptions = {}): Promise<Store> {
+/**
+ * Opens the database, runs pending migrations and fills empty reference tables with defaults.
+ * A `--seed` fixture is applied above the store (controls/fixture-load.ts): its users and
+ * workers are written through their record services.
+ */
+export async function openPreparedStore(options: StoreOptions): Promise<Store> {
   const store = openStore(options);
   try {
     await migrateToLatest(store);
-    await loadFixture(store, defaultReferenceData(), true);
-    if (prepare.seedFile) await loadFixture(store, await readFixtureFile(prepare.seedFile));
+    await loadDefaults(store);
+    await loadClock(store);
     return store;
   } catch (err) {
     await store.close();
     throw err;
   }
+}
+
+/** Fills the empty reference tables with what a first start gives them (currencies, countries, Coupa's role names…). */
+export async function loadDefaults(store: Store): Promise<void> {
+  await loadFixture(store, defaultReferenceData(), true);
 }

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { indexCatalog, normalizeName } from '../catalog/lookup.js';
 import { ownedBy, RESOURCES, resourceNamed } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
+import type { RecordId } from '../catalog/types.js';
 import { coerceScalar } from '../catalog/values.js';
-import { nowIso } from './codec.js';
 import type { Row, Store } from './database.js';
 import type { Fixture, FixtureRow, LazyFixture } from './default-reference-data.js';
 import { RecordRepository } from './record-repository.js';
@@ -13,7 +13,7 @@ import { RecordRepository } from './record-repository.js';
  * name (a column a later migration added may point at a table the registry lists later:
  * an account group's account type).
  */
-const FIXTURE_RESOURCES = dependencyOrder(RESOURCES.filter((r) => r.cached));
+export const FIXTURE_RESOURCES = dependencyOrder(RESOURCES.filter((r) => r.cached));
 
 function dependencyOrder(defs: readonly ResourceDef[]): ResourceDef[] {
   const ordered: ResourceDef[] = [];
@@ -30,7 +30,7 @@ function dependencyOrder(defs: readonly ResourceDef[]): ResourceDef[] {
 }
 
 /** Names are matched loosely: `approval-limits`, `approval_limits` and `approvalLimits` all work. */
-function resourceFor(name: string): ResourceDef | undefined {
+export function resourceFor(name: string): ResourceDef | undefined {
   const wanted = name
     .replace(/([a-z])([A-Z])/g, '$1_$2')
     .toLowerCase()
@@ -67,6 +67,7 @@ export async function loadFixture(store: Store, fixture: Fixture | LazyFixture, 
     if (empty) await repo.insertMany(decoded.map((row) => ({ ...defaultsOf(store, def), ...row })));
     else for (const row of decoded) await upsert(store, repo, row);
     await replaceChildren(store, repo, rows);
+    await replaceCollections(store, repo, rows);
     written += rows.length;
   }
   return written;
@@ -96,6 +97,38 @@ async function replaceChildren(store: Store, owners: RecordRepository, rows: rea
   }
 }
 
+/**
+ * A fixture row's collections (a user group's `content-groups`), each item a row of the target
+ * by natural key (`{name: …}` or the key alone), replace the ones its row had, in its order.
+ */
+async function replaceCollections(store: Store, owners: RecordRepository, rows: readonly FixtureRow[]): Promise<void> {
+  const index = indexCatalog(owners.def);
+  for (const el of index.collections) {
+    const target = new RecordRepository(store, resourceNamed(el.target));
+    for (const row of rows) {
+      const fields = new Map(Object.entries(row).map(([k, v]) => [normalizeName(k), v]));
+      const items = fields.get(el.name);
+      if (items === undefined) continue;
+      if (!Array.isArray(items)) throw new Error(`${owners.def.name} row ${JSON.stringify(row)}: ${el.name} must be a list`);
+      const ownerId = await owners.idByKey(String(fields.get(index.key.name)));
+      if (ownerId === undefined) continue;
+      const ids: RecordId[] = [];
+      for (const item of items as unknown[])
+        ids.push(await idOfNamed(target, item, `${owners.def.name} row ${JSON.stringify(row)}`));
+      await owners.setMemberships(store.db, ownerId, el.membership, ids);
+    }
+  }
+}
+
+/** The id of the row `raw` names by its natural key (the key, or an object holding it); throws naming `where` if none has it. */
+async function idOfNamed(repo: RecordRepository, raw: unknown, where: string): Promise<RecordId> {
+  const target = repo.def;
+  const key = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[target.key] : raw;
+  const found = await repo.idByKey(String(key));
+  if (found === undefined) throw new Error(`${where}: no ${target.singular} with ${target.key} '${String(key)}'`);
+  return found;
+}
+
 async function upsert(store: Store, repo: RecordRepository, row: Row): Promise<void> {
   const keyColumn = indexCatalog(repo.def).key.column;
   const existing = await repo.idByKey(String(row[keyColumn]));
@@ -123,7 +156,7 @@ async function decodeRow(store: Store, def: ResourceDef, row: FixtureRow): Promi
   const index = indexCatalog(def);
   const input = new Map(Object.entries(row).map(([k, v]) => [normalizeName(k), v]));
   const columns: Row = {};
-  const now = nowIso();
+  const now = store.clock.iso();
   for (const el of index.scalars) {
     if (el.auto === 'created-at' || el.auto === 'updated-at') {
       columns[el.column] = now;
@@ -140,13 +173,22 @@ async function decodeRow(store: Store, def: ResourceDef, row: FixtureRow): Promi
   for (const el of index.references) {
     const raw = input.get(el.name);
     if (el.auto !== undefined || raw === undefined || raw === null) continue;
-    const target = resourceNamed(el.target);
-    const key = typeof raw === 'object' ? (raw as Record<string, unknown>)[target.key] : raw;
-    const found = await new RecordRepository(store, target).idByKey(String(key));
-    if (found === undefined) {
-      throw new Error(`${def.name} row ${JSON.stringify(row)}: no ${target.singular} with ${target.key} '${String(key)}'`);
+    const target = new RecordRepository(store, resourceNamed(el.target));
+    columns[el.column] = await idOfNamed(target, raw, `${def.name} row ${JSON.stringify(row)}`);
+  }
+  // A value object (a contact's `phone-work`) is given as an object of its parts.
+  for (const el of index.composites) {
+    const raw = input.get(el.name);
+    if (raw === undefined) continue;
+    if (raw !== null && (typeof raw !== 'object' || Array.isArray(raw)))
+      throw new Error(`${def.name} row ${JSON.stringify(row)}: ${el.name} must be an object of its parts`);
+    const parts = new Map(Object.entries((raw ?? {}) as Record<string, unknown>).map(([k, v]) => [normalizeName(k), v]));
+    for (const f of el.fields) {
+      const v = parts.get(f.name);
+      if (v !== undefined && v !== null && typeof v !== 'string' && typeof v !== 'number')
+        throw new Error(`${def.name} row ${JSON.stringify(row)}: ${el.name} ${f.name} must be text`);
+      columns[f.column] = v === undefined || v === null || v === '' ? null : String(v);
     }
-    columns[el.column] = found;
   }
   if (columns[index.key.column] == null) throw new Error(`${def.name} row ${JSON.stringify(row)} has no ${def.key}`);
   return columns;

@@ -1,4 +1,3 @@
-import { nowIso } from './codec.js';
 import type { Store } from './database.js';
 
 /**
@@ -9,7 +8,7 @@ import type { Store } from './database.js';
 export async function revokeRow(store: Store, table: string, column: string, value: string | number): Promise<boolean> {
   const result = await store.db
     .updateTable(table)
-    .set({ revoked_at: nowIso() })
+    .set({ revoked_at: store.clock.iso() })
     .where(column, '=', value)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();

@@ -1,4 +1,4 @@
-import { datetimeFromDb, nowIso } from './codec.js';
+import { datetimeFromDb } from './codec.js';
 import type { Row, Store } from './database.js';
 import { revokeRow } from './revoke.js';
 
@@ -55,7 +55,7 @@ export class SftpAccountRepository {
           name: account.name,
           password_digest: account.passwordDigest,
           public_keys: account.publicKeys.length === 0 ? null : account.publicKeys.join('\n'),
-          created_at: nowIso(),
+          created_at: this.store.clock.iso(),
         })
         .returningAll()
         .executeTakeFirstOrThrow();

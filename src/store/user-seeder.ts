@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { CompositeElement, Element, ScalarElement, ScalarValue } from '../catalog/types.js';
 import { assertNever, indexCatalog } from '../catalog/lookup.js';
 import { resourceNamed } from '../catalog/registry.js';
-import { fromDb, nowIso } from './codec.js';
+import { fromDb } from './codec.js';
 import type { Store } from './database.js';
 import {
   analyzeSqlite,
@@ -427,7 +427,7 @@ export async function seedUsers(store: Store, options: SeedOptions): Promise<See
   const rnd = mulberry32(options.randomSeed ?? Date.now());
   const runIds: number[] = [];
   const plan = await makePlan(store, rnd, runIds);
-  const maker = new RowMaker(plan, rnd, Date.parse(nowIso()));
+  const maker = new RowMaker(plan, rnd, Date.parse(store.clock.iso()));
   const onProgress = options.onProgress ?? (() => undefined);
   let counts: Counts;
   // Bulk loading goes through the driver's own handle: a transaction of prepared multi-row

@@ -4,7 +4,6 @@ import type { ResourceDef } from '../catalog/resource.js';
 import type { Element, ScalarElement, ScalarValue } from '../catalog/types.js';
 import { assertNever } from '../catalog/lookup.js';
 import { ownedBy, resourceNamed } from '../catalog/registry.js';
-import { nowIso } from './codec.js';
 import type { Store } from './database.js';
 import {
   analyzeSqlite,
@@ -786,7 +785,7 @@ export async function seedWorkers(store: Store, options: WorkerSeedOptions): Pro
   const rnd = mulberry32(options.randomSeed ?? Date.now());
   const refs = await loadReferences(store);
   const plan = makePlan(store, refs);
-  const maker = new WorkerMaker(refs, rnd, Date.parse(nowIso()));
+  const maker = new WorkerMaker(refs, rnd, Date.parse(store.clock.iso()));
   const onProgress = options.onProgress ?? (() => undefined);
   const counts: Counts = {
     inserted: 0,

@@ -128,10 +128,15 @@ export function startServer(args: string[], env: NodeJS.ProcessEnv = {}): Promis
       clearTimeout(timer);
       reject(new Error(`server exited with ${code}: ${err}`));
     });
+    let started = false;
     child.stdout.on('data', (d: Buffer) => {
+      // Once started, what it prints is its log (a failed request is a warn line): read, so the pipe
+      // never fills, and left alone, so stop()'s exit listener stays.
+      if (started) return;
       out += d.toString();
       const m = /at (http:\/\/\S+)/.exec(out);
       if (m?.[1] && out.includes('try:')) {
+        started = true;
         clearTimeout(timer);
         child.removeAllListeners('exit');
         resolve({

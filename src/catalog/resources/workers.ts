@@ -67,6 +67,8 @@ export const WORKERS = defineResource({
     ...auditUsers().map((el) => ({ ...el, nested: USER_SMALL })),
   ],
   key: 'id',
+  // A fixture names a worker as a person is told apart: no other element is required and unique.
+  fixtureKey: ['first-name', 'last-name', 'date-of-birth'],
   simple: ['id', 'first-name', 'last-name'],
   avatar: { table: 'worker_avatars' },
   api: {

@@ -6,8 +6,8 @@ import { DATA_FILE_SOURCES, DATA_FILE_STATUSES, type DataFileStatus } from '../.
 import { UPLOAD_ERRORS } from '../../catalog/resources/upload-errors.js';
 import { idCodecOf, serialId } from '../../catalog/ids.js';
 import type { RecordId, ScalarValue } from '../../catalog/types.js';
-import { nowIso } from '../../store/codec.js';
 import type { FileStore } from '../../store/file-store.js';
+import type { ServerClock } from '../../store/server-clock.js';
 import type { ClaimedJob, JobRepository } from '../../store/job-repository.js';
 import type { LoadRowRepository, RowOutcome } from '../../store/load-row-repository.js';
 import type { StoredRecord } from '../../store/record-codec.js';
@@ -61,6 +61,8 @@ export interface LoadDeps {
   readonly files: FileStore;
   readonly jobs: JobRepository;
   readonly rows: LoadRowRepository;
+  /** The server's time, for `start-time` and `end-time`. */
+  readonly clock: ServerClock;
 }
 
 export interface LoadOptions {
@@ -209,7 +211,11 @@ export class LoadService {
     const plan = planHeader(def, spec, csv.header);
     if (!plan.ok) return this.finish(job, sourceId, 'Failed', plan.reason);
     if (source.values.get('status') !== 'Loading') {
-      await this.setSource(sourceId, { status: 'Loading', 'start-time': nowIso(), 'records-count': csv.rows.length });
+      await this.setSource(sourceId, {
+        status: 'Loading',
+        'start-time': this.deps.clock.iso(),
+        'records-count': csv.rows.length,
+      });
     }
     const service = this.deps.service(def);
     const applied = await this.deps.rows.outcomes(sourceId);
@@ -353,7 +359,7 @@ export class LoadService {
     text: string,
     counts: Record<string, number> = {},
   ): Promise<LoadSummary> {
-    await this.setSource(id, { status, 'result-text': text, 'end-time': nowIso(), ...counts }, (trx) =>
+    await this.setSource(id, { status, 'result-text': text, 'end-time': this.deps.clock.iso(), ...counts }, (trx) =>
       this.deps.jobs.finish(trx, job.id, this.worker),
     );
     const source = await this.sources.show(id);

@@ -25,6 +25,7 @@ export function loadsOf(
       chunk: (body) => store.chunk(body),
       service: (def) => engine.service(def),
       files: new FileStore(store),
+      clock: store.clock,
       jobs: new JobRepository(store),
       rows: new LoadRowRepository(store),
     },

@@ -29,7 +29,7 @@ const FIELDS = ['method', 'path', 'status', 'times', 'delay-ms', 'retry-after', 
 
 const wholeIn = (value: unknown, name: string, min: number, max: number): number => {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new RosterError('invalid_query', `A fault's ${name} must be a whole number from ${min} to ${max}`);
+    throw new RosterError('invalid_control', `A fault's ${name} must be a whole number from ${min} to ${max}`);
   }
   return value;
 };
@@ -37,33 +37,33 @@ const wholeIn = (value: unknown, name: string, min: number, max: number): number
 /** Checks a `POST /_roster/faults` body. Throws `invalid_query` naming the problem. */
 export function faultSpec(body: unknown): FaultSpec {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw new RosterError('invalid_query', 'A fault is a JSON object');
+    throw new RosterError('invalid_control', 'A fault is a JSON object');
   const doc = body as Record<string, unknown>;
   const unknown = Object.keys(doc).filter((k) => !FIELDS.includes(k));
   if (unknown.length > 0)
-    throw new RosterError('invalid_query', `A fault has no ${unknown.join(', ')} (it has ${FIELDS.join(', ')})`);
+    throw new RosterError('invalid_control', `A fault has no ${unknown.join(', ')} (it has ${FIELDS.join(', ')})`);
   const method = doc['method'] === undefined ? '*' : doc['method'];
   if (typeof method !== 'string' || !METHODS.includes(method.toUpperCase())) {
-    throw new RosterError('invalid_query', `A fault's method must be one of ${METHODS.join(', ')}`);
+    throw new RosterError('invalid_control', `A fault's method must be one of ${METHODS.join(', ')}`);
   }
   const path = doc['path'];
   if (typeof path !== 'string' || !/^\/[\x21-\x7e]*$/.test(path) || path.startsWith(CONTROLS_PREFIX)) {
     throw new RosterError(
-      'invalid_query',
+      'invalid_control',
       "A fault's path must be a pattern starting with / (not /_roster), * for a segment, ** for any run",
     );
   }
   const drop = doc['drop'];
   if (drop !== undefined && typeof drop !== 'boolean')
-    throw new RosterError('invalid_query', "A fault's drop must be true or false");
+    throw new RosterError('invalid_control', "A fault's drop must be true or false");
   const status = doc['status'] === undefined ? undefined : wholeIn(doc['status'], 'status', 400, 599);
   const delay = doc['delay-ms'] === undefined ? undefined : wholeIn(doc['delay-ms'], 'delay-ms', 0, 60_000);
   const retryAfter = doc['retry-after'] === undefined ? undefined : wholeIn(doc['retry-after'], 'retry-after', 0, 86_400);
   if (status === undefined && drop !== true && delay === undefined) {
-    throw new RosterError('invalid_query', 'A fault needs a status, drop: true, or a delay-ms');
+    throw new RosterError('invalid_control', 'A fault needs a status, drop: true, or a delay-ms');
   }
   if (retryAfter !== undefined && status === undefined)
-    throw new RosterError('invalid_query', "A fault's retry-after goes with a status (429 or 503)");
+    throw new RosterError('invalid_control', "A fault's retry-after goes with a status (429 or 503)");
   return {
     method: method.toUpperCase(),
     path,

@@ -1,4 +1,5 @@
-import type { ColumnDataType, ColumnDefinitionBuilder, Expression, Kysely, RawBuilder } from 'kysely';
+import type Sqlite from 'better-sqlite3';
+import type { ColumnDataType, ColumnDefinitionBuilder, CompiledQuery, Expression, Kysely, RawBuilder } from 'kysely';
 import type { ScalarType, ScalarValue } from '../../catalog/types.js';
 import type { Database } from '../database.js';
 import type { WriteDb } from '../write-db.js';
@@ -15,6 +16,19 @@ export type DataType = ColumnDataType | Expression<unknown>;
 export interface MissingRow {
   readonly table?: string;
   readonly id?: string;
+}
+
+/** A table of the schema, and what numbers its ids if the database does (store/state-copy.ts). */
+export interface TableInfo {
+  readonly name: string;
+  /** PostgreSQL: the id's sequence; SQLite: the table's own name when AUTOINCREMENT numbers it. */
+  readonly counter?: string;
+}
+
+/** The raw handles a whole-state operation may run on. */
+export interface RawHandles {
+  readonly db: Kysely<Database>;
+  readonly sqlite?: Sqlite.Database;
 }
 
 /**
@@ -102,4 +116,29 @@ export interface StoreDialect {
   startIds(db: Kysely<Database>, table: string, first: string): Promise<void>;
   /** The schema Kysely's migrator must keep its bookkeeping in, if the database has schemas. */
   migrationSchema(db: Kysely<Database>): Promise<string | undefined>;
+  /**
+   * Makes every foreign key of the schema checkable at commit (`SET CONSTRAINTS ALL DEFERRED`),
+   * so a whole state can be copied in whatever order its tables come: PostgreSQL's keys are
+   * immediate unless declared deferrable; SQLite's can be deferred as they are.
+   */
+  makeForeignKeysDeferrable(db: Kysely<Database>): Promise<void>;
+
+  // Whole-state operations: reset and snapshots (store/state-copy.ts)
+  /** The schema's tables (not the database's own catalogue), with what numbers each one's ids. */
+  tables(db: Kysely<Database>): Promise<TableInfo[]>;
+  /** Statements that delete every row of `tables` (one table may point at another), leaving id counters alone. */
+  emptyTables(db: Kysely<Database>, tables: readonly string[]): CompiledQuery[];
+  /** A statement that copies the id counters of `tables` into a new table `into` (`table_name`, `next_id`). */
+  saveCounters(db: Kysely<Database>, into: string, tables: readonly TableInfo[]): CompiledQuery;
+  /** Statements that set the id counters of `tables` from such a copy (a table it lacks numbers from 1). */
+  restoreCounters(db: Kysely<Database>, from: string, tables: readonly TableInfo[]): CompiledQuery[];
+  /** Statements that make each table's next id `next` (decimal text), as a fresh database numbers them. */
+  setCounters(db: Kysely<Database>, next: ReadonlyMap<TableInfo, string>): CompiledQuery[];
+  /**
+   * Runs `statements` as one transaction that no other query of the store sees half done and no
+   * other query of this process interleaves with. Foreign keys are checked at its end
+   * (PostgreSQL) or not at all (SQLite, where checking each of a whole state's rows against
+   * every table that points at it would cost seconds; the rows come whole from one consistent copy).
+   */
+  runWhole(handles: RawHandles, statements: readonly CompiledQuery[]): Promise<void>;
 }

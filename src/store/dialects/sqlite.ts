@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { ScalarType } from '../../catalog/types.js';
-import type { DataType, StoreDialect } from './dialect.js';
+import type { DataType, StoreDialect, TableInfo } from './dialect.js';
 
 /** The SQL function, registered on every SQLite connection (store/database.ts), that `decimalKey` is. */
 export const DECIMAL_KEY_FUNCTION = 'roster_decimal_key';
@@ -88,4 +88,58 @@ export const SQLITE: StoreDialect = {
     await sql`insert into sqlite_sequence (name, seq) values (${table}, ${sql.raw(String(BigInt(first) - 1n))})`.execute(db);
   },
   migrationSchema: () => Promise.resolve(undefined),
+  makeForeignKeysDeferrable: () => Promise.resolve(),
+  async tables(db) {
+    const { rows } = await sql<{ name: string; sql: string | null }>`
+      select name, sql from sqlite_master where type = 'table' and substr(name, 1, 7) <> 'sqlite_'`.execute(db);
+    return rows.map((r) => (/\bautoincrement\b/i.test(r.sql ?? '') ? { name: r.name, counter: r.name } : { name: r.name }));
+  },
+  emptyTables: (db, tables) => tables.map((t) => sql`delete from ${sql.id(t)}`.compile(db)),
+  saveCounters: (db, into, tables) =>
+    sql`create table ${sql.id(into)} as select name as table_name, seq + 1 as next_id from sqlite_sequence
+        where name in (${sql.join(countedNames(tables))})`.compile(db),
+  restoreCounters: (db, from, tables) => [
+    sql`delete from sqlite_sequence where name in (${sql.join(countedNames(tables))})`.compile(db),
+    sql`insert into sqlite_sequence (name, seq) select table_name, next_id - 1 from ${sql.id(from)}
+        where table_name in (${sql.join(countedNames(tables))})`.compile(db),
+  ],
+  setCounters(db, next) {
+    const names = countedNames([...next.keys()]);
+    // A table absent from sqlite_sequence numbers from 1; one that starts higher (CSO) has its row.
+    return [
+      sql`delete from sqlite_sequence where name in (${sql.join(names)})`.compile(db),
+      ...[...next]
+        .filter(([t, n]) => t.counter !== undefined && n !== '1')
+        .map(([t, n]) =>
+          sql`insert into sqlite_sequence (name, seq) values (${t.name}, ${sql.raw(String(BigInt(n) - 1n))})`.compile(db),
+        ),
+    ];
+  },
+  async runWhole({ db, sqlite }, statements) {
+    if (!sqlite) throw new Error('A SQLite store has its handle');
+    // Holding Kysely's one connection keeps every other query of this process out; the
+    // transaction itself runs synchronously, so no prepared read (store/prepared.ts) interleaves.
+    // foreign_keys can only change outside a transaction.
+    await db.connection().execute(() => {
+      sqlite.pragma('foreign_keys = OFF');
+      try {
+        sqlite.transaction(() => {
+          for (const q of statements) {
+            const stmt = sqlite.prepare(q.sql);
+            if (stmt.reader) stmt.all(...q.parameters);
+            else stmt.run(...q.parameters);
+          }
+        })();
+      } finally {
+        sqlite.pragma('foreign_keys = ON');
+      }
+      return Promise.resolve();
+    });
+  },
 };
+
+/** The tables AUTOINCREMENT numbers (an empty list would be `in ()`, which SQLite refuses: `''` names none). */
+function countedNames(tables: readonly TableInfo[]): string[] {
+  const names = tables.filter((t) => t.counter !== undefined).map((t) => t.name);
+  return names.length > 0 ? names : [''];
+}
