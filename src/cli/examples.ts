@@ -60,13 +60,6 @@ export const EXAMPLES: Readonly<Record<string, readonly (readonly [string, strin
   'users set-password': [
     ['a password to sign in to /data_sources with', "npx roster users set-password ada --password 'correct horse battery'"],
   ],
-  reset: [
-    ['back to a fresh start (plus the fixture), keys kept, with no server running', 'npx roster reset --data ./data'],
-    [
-      'the same on PostgreSQL, with users and workers from a fixture',
-      'npx roster reset --database-url postgres://roster@127.0.0.1:5432/roster --seed fixture.yaml',
-    ],
-  ],
   'sftp-users': [
     ['an SFTP account with a password', "npx roster sftp-users create --name acme-hr --password 'a long passphrase'"],
   ],

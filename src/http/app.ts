@@ -113,7 +113,7 @@ export async function buildApp({
 
   registerRequestId(app);
   if (logger !== false) registerAbortLog(app);
-  registerJournalHook(app, journal);
+  registerJournalHook(app, journal, clock);
   registerFaultHook(app, faults, family);
   registerErrorHandling(app, family);
   registerXmlParser(app);

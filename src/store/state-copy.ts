@@ -25,9 +25,9 @@ export const KEPT_TABLES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Kept tables whose rows point at a data table (a credential's API user, `user_id`): emptied
- * with the data (PostgreSQL truncates only a closed set of tables) and put back with `user_id`
- * null, for the caller to point at the API user of the new data (controls/api-users.ts).
+ * Kept tables whose rows point at a data table (a credential's API user, `user_id`): the
+ * pointer is cleared with the data, for the caller to point it at the API user of the new data
+ * (controls/api-users.ts).
  */
 export const CREDENTIAL_TABLES: readonly { readonly table: string; readonly key: string }[] = [
   { table: 'api_keys', key: 'id' },
@@ -81,18 +81,16 @@ export type RestoreOutcome = 'restored' | 'missing' | 'other-schema';
 
 interface Layout {
   readonly data: readonly TableInfo[];
-  readonly credentials: readonly TableInfo[];
 }
 
 const layouts = new WeakMap<Store, Promise<Layout>>();
 
-/** The data and credential tables of the store's schema, read once (the schema is fixed while it runs). */
+/** The data tables of the store's schema, read once (the schema is fixed while it runs). */
 function layoutOf(store: Store): Promise<Layout> {
   let layout = layouts.get(store);
   if (!layout) {
     layout = store.dialect.tables(store.db).then((tables) => ({
       data: tables.filter((t) => !KEPT_TABLES.has(t.name) && !t.name.startsWith(SNAPSHOT_PREFIX)),
-      credentials: tables.filter((t) => CREDENTIAL_TABLES.some((c) => c.table === t.name)),
     }));
     layouts.set(store, layout);
     layout.catch(() => layouts.delete(store));
@@ -183,26 +181,19 @@ export class StateStore {
   }
 
   /**
-   * The statements that empty the data and fill it by `fill`, with the credentials kept: copied
-   * aside, emptied with the data, put back with no API user (controls/api-users.ts gives each one
-   * its API user in the new data).
+   * The statements that empty the data and fill it by `fill`, credentials kept with no API
+   * user (controls/api-users.ts gives each one its API user in the new data).
    */
   private async replacing(fill: (db: Store['db']) => CompiledQuery[]): Promise<CompiledQuery[]> {
     const { db, dialect } = this.store;
-    const { data, credentials } = await layoutOf(this.store);
-    const aside = (t: TableInfo) => sql.id(`roster_keep_${t.name}`);
+    const { data } = await layoutOf(this.store);
     return [
-      ...credentials.map((t) => sql`create temporary table ${aside(t)} as select * from ${sql.id(t.name)}`.compile(db)),
+      ...CREDENTIAL_TABLES.map(({ table }) => db.updateTable(table).set({ user_id: null }).compile()),
       ...dialect.emptyTables(
         db,
-        [...data, ...credentials].map((t) => t.name),
+        data.map((t) => t.name),
       ),
       ...fill(db),
-      ...credentials.flatMap((t) => [
-        sql`insert into ${sql.id(t.name)} select * from ${aside(t)}`.compile(db),
-        sql`update ${sql.id(t.name)} set user_id = null`.compile(db),
-        sql`drop table ${aside(t)}`.compile(db),
-      ]),
     ];
   }
 

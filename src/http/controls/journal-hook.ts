@@ -3,6 +3,7 @@ import { maskText } from '../log-redaction.js';
 import { redactUrl } from '../log-url.js';
 import { isControlPath } from './prefix.js';
 import type { RequestJournal } from './request-journal.js';
+import type { Clock } from '../../domain/clock.js';
 
 /** The most of a request body the journal keeps, in characters. */
 const BODY_LIMIT = 4096;
@@ -27,9 +28,9 @@ function credentialOf(request: FastifyRequest): string | null {
 
 /**
  * Records every answered request in `journal` (not the controls' own: they would drown it), once
- * the answer is sent. Costs one object per request; nothing when the journal is off.
+ * the answer is sent, at the time `clock` (the server's) says. Costs one object per request; nothing when the journal is off.
  */
-export function registerJournalHook(app: FastifyInstance, journal: RequestJournal): void {
+export function registerJournalHook(app: FastifyInstance, journal: RequestJournal, clock: Clock): void {
   if (!app.hasRequestDecorator('errorMessages')) app.decorateRequest('errorMessages', null);
   if (!journal.enabled) return;
   app.addHook('onResponse', (request, reply, done) => {
@@ -38,7 +39,7 @@ export function registerJournalHook(app: FastifyInstance, journal: RequestJourna
       const code = reply.getHeader('x-roster-error-code');
       journal.record({
         id: request.id,
-        time: new Date().toISOString(),
+        time: new Date(clock()).toISOString(),
         method: request.method,
         url: redactUrl(request.url),
         status: reply.statusCode,

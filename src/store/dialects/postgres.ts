@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { ScalarType } from '../../catalog/types.js';
 import { DECIMAL_PRECISION, DECIMAL_SCALE } from '../../catalog/values.js';
+import type { Database } from '../database.js';
 import type { DataType, StoreDialect, TableInfo } from './dialect.js';
 
 /**
@@ -125,24 +126,39 @@ export const POSTGRES: StoreDialect = {
     ];
   },
   async runWhole({ db }, statements) {
-    // Repeatable read: a snapshot's copies of every table come from one instant.
-    await db
-      .transaction()
-      .setIsolationLevel('repeatable read')
-      .execute(async (trx) => {
-        // A superuser skips the foreign-key triggers: the rows come whole from one consistent
-        // copy, and checking each deleted user against every table that points at users costs
-        // seconds. Other roles check every key at commit.
-        const { rows } = await sql<{
-          replica: boolean;
-        }>`select rolsuper as replica from pg_roles where rolname = current_user`.execute(trx);
-        if (rows[0]?.replica) await sql`set local session_replication_role = replica`.execute(trx);
-        else await sql`set constraints all deferred`.execute(trx);
-        for (const q of statements) await trx.executeQuery(q);
-      });
+    // Another process writing (or resetting) at the same moment can make this transaction
+    // unserializable or deadlock it; nothing of it is then kept, and it runs again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await runWholeOnce(db, statements);
+        return;
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        if (attempt >= 3 || (code !== '40001' && code !== '40P01')) throw err;
+      }
+    }
   },
 };
 
 /** The tables with a sequence numbering their ids. */
 const counted = (tables: readonly TableInfo[]): (TableInfo & { counter: string })[] =>
   tables.filter((t): t is TableInfo & { counter: string } => t.counter !== undefined);
+
+/** One whole-state transaction (see runWhole). */
+async function runWholeOnce(db: Kysely<Database>, statements: readonly CompiledQuery[]): Promise<void> {
+  // Repeatable read: a snapshot's copies of every table come from one instant.
+  await db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      // A superuser skips the foreign-key triggers: the rows come whole from one consistent
+      // copy, and checking each deleted user against every table that points at users costs
+      // seconds. Other roles check every key at commit.
+      const { rows } = await sql<{
+        replica: boolean;
+      }>`select rolsuper as replica from pg_roles where rolname = current_user`.execute(trx);
+      if (rows[0]?.replica) await sql`set local session_replication_role = replica`.execute(trx);
+      else await sql`set constraints all deferred`.execute(trx);
+      for (const q of statements) await trx.executeQuery(q);
+    });
+}
