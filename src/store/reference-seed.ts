@@ -73,21 +73,32 @@ export async function loadFixture(store: Store, fixture: Fixture | LazyFixture, 
   return written;
 }
 
+/** Each fixture row that gives the list `name`, with the list and the row's id (a list must be a list). */
+async function* listsOf(
+  owners: RecordRepository,
+  rows: readonly FixtureRow[],
+  name: string,
+): AsyncGenerator<{ row: FixtureRow; items: readonly unknown[]; ownerId: RecordId }> {
+  const key = indexCatalog(owners.def).key.name;
+  for (const row of rows) {
+    const fields = new Map(Object.entries(row).map(([k, v]) => [normalizeName(k), v]));
+    const items = fields.get(name);
+    if (items === undefined) continue;
+    if (!Array.isArray(items)) throw new Error(`${owners.def.name} row ${JSON.stringify(row)}: ${name} must be a list`);
+    const ownerId = await owners.idByKey(String(fields.get(key)));
+    if (ownerId !== undefined) yield { row, items: items as unknown[], ownerId };
+  }
+}
+
 /** A fixture row's owned children (a warehouse's `warehouse-locations`) replace the ones its row had. */
 async function replaceChildren(store: Store, owners: RecordRepository, rows: readonly FixtureRow[]): Promise<void> {
   const index = indexCatalog(owners.def);
   for (const el of index.children) {
     const { child, owner } = ownedBy(el);
     const repo = new RecordRepository(store, child);
-    for (const row of rows) {
-      const fields = new Map(Object.entries(row).map(([k, v]) => [normalizeName(k), v]));
-      const items = fields.get(el.name);
-      if (items === undefined) continue;
-      if (!Array.isArray(items)) throw new Error(`${owners.def.name} row ${JSON.stringify(row)}: ${el.name} must be a list`);
-      const ownerId = await owners.idByKey(String(fields.get(index.key.name)));
-      if (ownerId === undefined) continue;
+    for await (const { row, items, ownerId } of listsOf(owners, rows, el.name)) {
       await store.db.deleteFrom(child.table).where(owner.column, '=', ownerId).execute();
-      for (const item of items as unknown[]) {
+      for (const item of items) {
         if (typeof item !== 'object' || item === null || Array.isArray(item))
           throw new Error(`${owners.def.name} row ${JSON.stringify(row)}: each of ${el.name} must be an object`);
         const columns = await decodeRow(store, child, item as FixtureRow);
@@ -105,16 +116,9 @@ async function replaceCollections(store: Store, owners: RecordRepository, rows: 
   const index = indexCatalog(owners.def);
   for (const el of index.collections) {
     const target = new RecordRepository(store, resourceNamed(el.target));
-    for (const row of rows) {
-      const fields = new Map(Object.entries(row).map(([k, v]) => [normalizeName(k), v]));
-      const items = fields.get(el.name);
-      if (items === undefined) continue;
-      if (!Array.isArray(items)) throw new Error(`${owners.def.name} row ${JSON.stringify(row)}: ${el.name} must be a list`);
-      const ownerId = await owners.idByKey(String(fields.get(index.key.name)));
-      if (ownerId === undefined) continue;
+    for await (const { row, items, ownerId } of listsOf(owners, rows, el.name)) {
       const ids: RecordId[] = [];
-      for (const item of items as unknown[])
-        ids.push(await idOfNamed(target, item, `${owners.def.name} row ${JSON.stringify(row)}`));
+      for (const item of items) ids.push(await idOfNamed(target, item, `${owners.def.name} row ${JSON.stringify(row)}`));
       await owners.setMemberships(store.db, ownerId, el.membership, ids);
     }
   }
