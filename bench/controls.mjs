@@ -480,7 +480,8 @@ async function main() {
     const data = dataTablesOf(await direct.tables());
     const counts = async () => ({ users: await direct.count('users'), workers: await direct.count('workers') });
     const big = await counts();
-    if (big.users < USERS || big.workers < WORKERS) throw new Error(`seeded ${JSON.stringify(big)}, wanted ${USERS} and ${WORKERS}`);
+    if (big.users < USERS || big.workers < WORKERS)
+      throw new Error(`seeded ${JSON.stringify(big)}, wanted ${USERS} and ${WORKERS}`);
     const firstSaveMs = await timed(server.url, 'POST', '/snapshots', { name: BIG }, 201);
     log(`saved ${BIG} (${big.users} users, ${big.workers} workers, ${data.length} data tables) in ${fixed(firstSaveMs, 1)} ms`);
 
@@ -623,7 +624,12 @@ async function main() {
       const unjournaled = await (await admin(j0.url, 'GET', '/requests?limit=10')).json();
       const faultLeft = left.faults?.[0]?.['times-left'];
       if (faultLeft !== FAULT.times) throw new Error(`the fault was used: ${JSON.stringify(left)}`);
-      if (journaled.requests?.length !== 1000) throw new Error(`the journal holds ${journaled.requests?.length} requests, not 1000`);
+      const journalWant = Math.min(
+        1000,
+        sides.find((s) => s.key === 'j1000').slices.reduce((n, x) => n + x.requests, 0),
+      );
+      if (!(journaled.requests?.length >= journalWant))
+        throw new Error(`the journal holds ${journaled.requests?.length} requests, not ${journalWant}`);
       if (unjournaled.requests?.length !== 0) throw new Error('--journal-size 0 journaled');
       for (const s of sides) {
         const latencies = s.slices.flatMap((x) => x.latencies).sort((a, b) => a - b);
@@ -679,10 +685,15 @@ async function main() {
         `Each control's wall time from the request sent to its answer read, ${ROUNDS} rounds (restore: two a round); ` +
           'bare: the same tables emptied and copied straight in the database from this process (better-sqlite3 or pg), one transaction.',
         '',
-        '| operation, 10k users + 10k workers | Roster median ms | range | bare median ms | Roster / bare | target |',
+        `| operation, ${thousands(USERS)} users + ${thousands(WORKERS)} workers | Roster median ms | range | bare median ms | Roster / bare | target |`,
         '| --- | ---: | ---: | ---: | ---: | --- |',
         row('POST /_roster/reset, first (builds the baseline)', samples.firstReset, samples.bareReset),
-        row('POST /_roster/reset, steady state (copies the baseline back)', samples.reset, samples.bareReset, `≤ ${TARGET_RESET_MS} ms`),
+        row(
+          'POST /_roster/reset, steady state (copies the baseline back)',
+          samples.reset,
+          samples.bareReset,
+          `≤ ${TARGET_RESET_MS} ms`,
+        ),
         row(`POST /_roster/snapshots/${BIG}/restore`, samples.restore, samples.bareRestore, `≤ ${TARGET_RESTORE_MS} ms`),
         row(`POST /_roster/snapshots (save, replacing)`, samples.save, samples.bareSave),
         '',
@@ -715,7 +726,7 @@ async function main() {
       ...(wanted('reset')
         ? [
             `| reset, steady state, ≤ ${TARGET_RESET_MS} ms | ${fixed(median(samples.reset), 1)} ms | ${verdict(median(samples.reset) <= TARGET_RESET_MS)} |`,
-            `| restore of 10k+10k, ≤ ${TARGET_RESTORE_MS} ms | ${fixed(median(samples.restore), 1)} ms | ${verdict(median(samples.restore) <= TARGET_RESTORE_MS)} |`,
+            `| restore of ${thousands(USERS)} users + ${thousands(WORKERS)} workers, ≤ ${TARGET_RESTORE_MS} ms | ${fixed(median(samples.restore), 1)} ms | ${verdict(median(samples.restore) <= TARGET_RESTORE_MS)} |`,
           ]
         : []),
       ...(show
@@ -735,7 +746,18 @@ async function main() {
     writeFileSync(
       `${base}.json`,
       JSON.stringify(
-        { date: new Date().toISOString(), code, target: target.label, big, small, loads, samples, show, seedSeconds, firstSaveMs },
+        {
+          date: new Date().toISOString(),
+          code,
+          target: target.label,
+          big,
+          small,
+          loads,
+          samples,
+          show,
+          seedSeconds,
+          firstSaveMs,
+        },
         null,
         2,
       ),
