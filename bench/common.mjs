@@ -1,12 +1,13 @@
 // What the benchmark scripts share (bench/run.mjs, bench/cso.mjs, bench/sync.mjs): child processes, memory
 // sampling, percentiles, argument checks and the machine's description.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { clearInterval, setInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
 import pg from 'pg';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -137,4 +138,67 @@ export function startChild(argv, ready, env = {}, nodeFlags = []) {
     child.stderr.on('data', onData);
     child.on('exit', onExit);
   });
+}
+
+/**
+ * One autocannon run of GETs (`pathOf()` gives each request's path); latencies are collected
+ * here in float ms (autocannon's own histogram rounds to 1 ms).
+ */
+export function autocannonSlice(url, pathOf, seconds, headers, connections, timeout = 120) {
+  return new Promise((resolve, reject) => {
+    const latencies = [];
+    const statuses = {};
+    const instance = autocannon(
+      {
+        url,
+        connections,
+        duration: seconds,
+        timeout,
+        headers,
+        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: pathOf() }) }],
+      },
+      (err, result) => {
+        if (err) return reject(err);
+        latencies.sort((a, b) => a - b);
+        const ok = latencies.length;
+        resolve({
+          rate: result.requests.total / result.duration,
+          seconds: result.duration,
+          latencies,
+          bytesTotal: result.throughput.total,
+          p50: percentile(latencies, 50),
+          p99: percentile(latencies, 99),
+          max: ok > 0 ? latencies[ok - 1] : NaN,
+          requests: result.requests.total,
+          non2xx: result.requests.total - ok,
+          statuses,
+          errors: result.errors + result.timeouts,
+          bytes: result.requests.total > 0 ? result.throughput.total / result.requests.total : 0,
+        });
+      },
+    );
+    instance.on('response', (_client, status, _bytes, responseTime) => {
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      if (status >= 200 && status < 300) latencies.push(responseTime);
+    });
+  });
+}
+
+const TICK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU milliseconds a process has used so far (user + system), from /proc (Linux; NaN elsewhere). */
+export function cpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICK;
+  } catch {
+    return NaN;
+  }
 }

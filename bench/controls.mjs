@@ -47,15 +47,28 @@
 // It runs the built server (dist/), so build first (`npm run bench:controls` does).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import pg from 'pg';
-import { count, fixed, freshSchema, log, machine, mb, memory, percentile, randomInt, startChild, stop } from './common.mjs';
+import {
+  autocannonSlice,
+  count,
+  cpuMs,
+  fixed,
+  freshSchema,
+  log,
+  machine,
+  mb,
+  memory,
+  percentile,
+  randomInt,
+  startChild,
+  stop,
+} from './common.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist/roster.mjs');
@@ -310,60 +323,7 @@ async function directDb(target, dir) {
 /** The data tables as Roster's StateStore picks them: not kept, not a snapshot's. */
 const dataTablesOf = (tables) => tables.filter((t) => !KEPT_TABLES.has(t.name) && !t.name.startsWith(SNAPSHOT_PREFIX));
 
-/** One autocannon slice; latencies collected here in float ms. */
-function load(url, pathOf, seconds, headers) {
-  return new Promise((resolve, reject) => {
-    const latencies = [];
-    const statuses = {};
-    const instance = autocannon(
-      {
-        url,
-        connections: CONNECTIONS,
-        duration: seconds,
-        timeout: 60,
-        headers,
-        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: pathOf() }) }],
-      },
-      (err, result) => {
-        if (err) return reject(err);
-        latencies.sort((a, b) => a - b);
-        resolve({
-          rate: result.requests.total / result.duration,
-          p50: percentile(latencies, 50),
-          p99: percentile(latencies, 99),
-          requests: result.requests.total,
-          non2xx: result.requests.total - latencies.length,
-          statuses,
-          errors: result.errors + result.timeouts,
-          latencies,
-        });
-      },
-    );
-    instance.on('response', (_client, status, _bytes, responseTime) => {
-      statuses[status] = (statuses[status] ?? 0) + 1;
-      if (status >= 200 && status < 300) latencies.push(responseTime);
-    });
-  });
-}
-
-const TICK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** CPU milliseconds a process has used so far (user + system), from /proc (Linux; NaN elsewhere). */
-function cpuMs(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICK;
-  } catch {
-    return NaN;
-  }
-}
+const load = (url, pathOf, seconds, headers) => autocannonSlice(url, pathOf, seconds, headers, CONNECTIONS, 60);
 
 /** Waits until the server has finished the requests autocannon left behind: /health answers fast. */
 async function drain(url) {

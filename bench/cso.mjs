@@ -39,9 +39,9 @@ import { performance } from 'node:perf_hooks';
 import { clearInterval, setInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import {
+  autocannonSlice,
   startChild,
   count,
   fixed,
@@ -106,46 +106,7 @@ if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` 
 
 const wanted = (name) => !ONLY || ONLY.test(name);
 
-/** One autocannon run; latencies are collected here in float ms (autocannon's own histogram rounds to 1 ms). */
-function load(url, pathOf, seconds, headers) {
-  return new Promise((resolve, reject) => {
-    const latencies = [];
-    const statuses = {};
-    const instance = autocannon(
-      {
-        url,
-        connections: CONNECTIONS,
-        duration: seconds,
-        timeout: 120,
-        headers,
-        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: pathOf() }) }],
-      },
-      (err, result) => {
-        if (err) return reject(err);
-        latencies.sort((a, b) => a - b);
-        const ok = latencies.length;
-        resolve({
-          rate: result.requests.total / result.duration,
-          seconds: result.duration,
-          latencies,
-          bytesTotal: result.throughput.total,
-          p50: percentile(latencies, 50),
-          p99: percentile(latencies, 99),
-          max: ok > 0 ? latencies[ok - 1] : NaN,
-          requests: result.requests.total,
-          non2xx: result.requests.total - ok,
-          statuses,
-          errors: result.errors + result.timeouts,
-          bytes: result.requests.total > 0 ? result.throughput.total / result.requests.total : 0,
-        });
-      },
-    );
-    instance.on('response', (_client, status, _bytes, responseTime) => {
-      statuses[status] = (statuses[status] ?? 0) + 1;
-      if (status >= 200 && status < 300) latencies.push(responseTime);
-    });
-  });
-}
+const load = (url, pathOf, seconds, headers) => autocannonSlice(url, pathOf, seconds, headers, CONNECTIONS);
 
 /** Several `load` slices of one side as one: rates over their summed time, percentiles over every latency. */
 function merge(slices) {

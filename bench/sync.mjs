@@ -48,6 +48,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { cpuMs } from './common.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist/roster.mjs');
@@ -205,25 +206,6 @@ if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` 
 if (CHANGES + 3 * WRITES > USERS * 0.9) throw new Error('--changes plus three times --writes must stay under 90 % of --users');
 if (LIMITED_WRITES + 2 * CONTRAST_WRITES > LIMITED_USERS * 0.9)
   throw new Error('--limited-writes plus twice --contrast-writes must stay under 90 % of --limited-users');
-
-const TICK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** CPU milliseconds a process has used so far (user + system), from /proc (Linux; NaN elsewhere). */
-function cpuMs(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICK;
-  } catch {
-    return NaN;
-  }
-}
 
 /**
  * Runs a child to completion: its exit code, output, and wall time from spawn to exit in ms. With

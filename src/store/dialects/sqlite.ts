@@ -119,13 +119,9 @@ export const SQLITE: StoreDialect = {
     if (!sqlite) throw new Error('A SQLite store has its handle');
     // Holding Kysely's one connection keeps every other query of this process out; the
     // transaction itself runs synchronously, so no prepared read (store/prepared.ts) interleaves.
-    // foreign_keys can only change outside a transaction. A whole state fills the WAL past its
-    // auto-checkpoint, which would then run inside the commit (a third of a restore's time): it
-    // runs once the answer has gone instead.
-    const autocheckpoint = Number(sqlite.pragma('wal_autocheckpoint', { simple: true }));
+    // foreign_keys can only change outside a transaction.
     await db.connection().execute(() => {
       sqlite.pragma('foreign_keys = OFF');
-      sqlite.pragma('wal_autocheckpoint = 0');
       try {
         sqlite.transaction(() => {
           for (const q of statements) {
@@ -136,18 +132,8 @@ export const SQLITE: StoreDialect = {
         })();
       } finally {
         sqlite.pragma('foreign_keys = ON');
-        sqlite.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
       }
       return Promise.resolve();
-    });
-    setImmediate(() => {
-      // PASSIVE: never waits for a reader; what it leaves (or a transaction then open keeps it
-      // from), the next auto-checkpoint takes.
-      try {
-        if (sqlite.open) sqlite.pragma('wal_checkpoint(PASSIVE)');
-      } catch {
-        // left to the next auto-checkpoint
-      }
     });
   },
 };
