@@ -5,7 +5,7 @@ import { credentialService } from '../src/cli/credentials.js';
 import { ApiKeyRepository } from '../src/store/api-key-repository.js';
 import { MailRepository } from '../src/store/mail-repository.js';
 import { DIALECTS } from './helpers/dialects.js';
-import { JSON_IO, makeTestApp, TEST_KEY, validUser, type TestApp } from './helpers/test-app.js';
+import { clientToken, JSON_IO, makeTestApp, TEST_KEY, validUser, type TestApp } from './helpers/test-app.js';
 
 const validJson = (login: string): Record<string, string> => ({ ...validUser(login), login });
 
@@ -50,16 +50,7 @@ describe.each(DIALECTS)('controls ($name)', (dialect) => {
       scopes: ['core.user.read'],
       secret: CLIENT_SECRET,
     });
-    const token = JSON.parse(
-      (
-        await t.app.inject({
-          method: 'POST',
-          url: '/oauth2/token',
-          payload: `grant_type=client_credentials&client_id=${client.clientId}&client_secret=${secret}&scope=core.user.read`,
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        })
-      ).body,
-    ) as { access_token: string };
+    const token = await clientToken(t.app, client.clientId, secret, 'core.user.read');
     expect(token.access_token).toMatch(/^ey/);
     const refusals: [Record<string, string>, string][] = [
       [{}, 'The controls need an admin key in X-Roster-Admin-Key (roster serve --admin-key)'],

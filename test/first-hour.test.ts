@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/cli/program.js';
-import { CLI, runBinary, runInProcess, startServer, tempDir, type Served } from './helpers/cli.js';
+import { npxRosterBin, runBinary, runInProcess, startServer, tempDir, type Served } from './helpers/cli.js';
 
 /**
  * The first hour of a new user (issue 22): the README's walkthrough as written, every command's
@@ -124,13 +124,7 @@ describe("the README's walkthrough", () => {
     const data = path.join(folder, 'data');
     mkdirSync(data);
     served = await startServer(['--data', data]);
-    const bin = tempDir();
-    const npx = path.join(bin, 'npx');
-    writeFileSync(
-      npx,
-      `#!/bin/sh\n[ "$1" = roster ] || { echo "npx: only roster here" >&2; exit 1; }\nshift\nexec "${process.execPath}" "${CLI}" "$@"\n`,
-    );
-    chmodSync(npx, 0o755);
+    const bin = npxRosterBin();
     const marker = (i: number) => `@@block ${i}@@`;
     // Its server listens where this test's does, not on 3000: the one substitution made.
     const script = ['set -euo pipefail', ...WALKTHROUGH.flatMap((b, i) => [`echo '${marker(i)}'`, b.script])]

@@ -10,7 +10,7 @@ import { ApiKeyRepository } from '../src/store/api-key-repository.js';
 import { openPreparedStore } from '../src/store/prepare.js';
 import { CREDENTIAL_TABLES, KEPT_TABLES } from '../src/store/state-copy.js';
 import { adminQuery, DIALECTS, PG_URL, scratchSchema } from './helpers/dialects.js';
-import { JSON_IO, makeTestApp, TEST_KEY, validUser, type TestApp } from './helpers/test-app.js';
+import { clientToken, JSON_IO, makeTestApp, TEST_KEY, validUser, type TestApp } from './helpers/test-app.js';
 
 const ADMIN_KEY = 'admin-key-0123456789';
 const ADMIN = { 'x-roster-admin-key': ADMIN_KEY, 'content-type': 'application/json' };
@@ -225,16 +225,7 @@ describe.each(DIALECTS)('state controls ($name)', (dialect) => {
       scopes: ['core.user.read'],
       secret: 'clock-client-secret-1',
     });
-    const token = JSON.parse(
-      (
-        await t.app.inject({
-          method: 'POST',
-          url: '/oauth2/token',
-          payload: `grant_type=client_credentials&client_id=${client.clientId}&client_secret=${secret}&scope=core.user.read`,
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        })
-      ).body,
-    ) as { access_token: string; expires_in: number };
+    const token = await clientToken(t.app, client.clientId, secret, 'core.user.read');
     const read = () =>
       t.app.inject({ method: 'GET', url: '/api/users', headers: { ...JSON_IO, authorization: `Bearer ${token.access_token}` } });
     expect((await read()).statusCode).toBe(200);

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, tempDir } from './helpers/cli.js';
+import { npxRosterBin, tempDir } from './helpers/cli.js';
 
 /**
  * docs/testing-with-roster.md (issue 22), run as a reader runs it in CI: its `sh` blocks in order in
@@ -96,13 +96,7 @@ describe('docs/testing-with-roster.md', () => {
     const folder = tempDir();
     mkdirSync(path.join(folder, 'examples'));
     copyFileSync(EXAMPLE, path.join(folder, 'examples', 'connector.test.mjs'));
-    const bin = tempDir();
-    const npx = path.join(bin, 'npx');
-    writeFileSync(
-      npx,
-      `#!/bin/sh\n[ "$1" = roster ] || { echo "npx: only roster here" >&2; exit 1; }\nshift\nexec "${process.execPath}" "${CLI}" "$@"\n`,
-    );
-    chmodSync(npx, 0o755);
+    const bin = npxRosterBin();
 
     const port = String(await freePort());
     const marker = (i: number) => `@@block ${i}@@`;

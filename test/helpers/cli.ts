@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CommanderError, type Command } from 'commander';
@@ -153,4 +153,19 @@ export function startServer(args: string[], env: NodeJS.ProcessEnv = {}): Promis
       }
     });
   });
+}
+
+/**
+ * A folder holding an `npx` that runs only `npx roster …`, as the built CLI: a reader's
+ * `npx roster` in a docs walkthrough, without the registry. Put it first on PATH.
+ */
+export function npxRosterBin(): string {
+  const bin = tempDir();
+  const npx = path.join(bin, 'npx');
+  writeFileSync(
+    npx,
+    `#!/bin/sh\n[ "$1" = roster ] || { echo "npx: only roster here" >&2; exit 1; }\nshift\nexec "${process.execPath}" "${CLI}" "$@"\n`,
+  );
+  chmodSync(npx, 0o755);
+  return bin;
 }

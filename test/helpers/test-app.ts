@@ -77,3 +77,24 @@ export const validUser = (n: number | string = 1): Record<string, string> => ({
   firstname: 'Ada',
   lastname: 'Lovelace',
 });
+
+/** A token of the client credentials grant, asked of `app` for `scope` (`/oauth2/token`, RFC 6749 §4.4). */
+export async function clientToken(
+  app: FastifyInstance,
+  clientId: string,
+  secret: string,
+  scope: string,
+): Promise<{ access_token: string; expires_in: number }> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/oauth2/token',
+    payload: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: secret,
+      scope,
+    }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  return JSON.parse(res.body) as { access_token: string; expires_in: number };
+}
