@@ -20,6 +20,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import {
   count,
+  cpuMs,
   fixed,
   freshSchema,
   log,
@@ -61,6 +62,8 @@ const DATABASE_URL = args['database-url'];
 const ONLY = args.only === undefined ? undefined : new RegExp(args.only);
 const API_KEY = `bench-${randomBytes(12).toString('hex')}`;
 const PAGE = 50;
+/** Users in the hot-set row: a test suite's fixtures. */
+const HOT_SET = 1000;
 /** Items in each bulk request of the stall row: the most one bulk request may hold. */
 const BULK_ITEMS = 1000;
 
@@ -383,8 +386,17 @@ async function main() {
     const runId = randomBytes(4).toString('hex');
     const dayAgo = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
     let created = 0;
+    // A test suite's fixtures: the same few users read again and again.
+    const hotSet = Array.from({ length: HOT_SET }, () => randomInt(sample.lo, sample.hi));
     const scenarios = [
       { name: 'bare Fastify, constant user JSON', server: bare, path: () => '/user', headers: {} },
+      { name: 'bare Fastify, constant user JSON as a Buffer', server: bare, path: () => '/user.buf', headers: {} },
+      {
+        name: `GET /api/users/:id, a hot set of ${HOT_SET} (JSON)`,
+        server: real,
+        path: () => `/api/users/${pick(hotSet)}`,
+        headers: JSON_ACCEPT,
+      },
       {
         name: 'GET /api/users/:id (JSON)',
         server: real,
@@ -434,6 +446,8 @@ async function main() {
         headers: JSON_ACCEPT,
       },
       { name: 'bare Fastify, constant page of 50 (JSON)', server: bare, path: () => '/page.json', headers: {} },
+      { name: 'bare Fastify, constant page of 50 as a Buffer (JSON)', server: bare, path: () => '/page.json.buf', headers: {} },
+      { name: 'bare Fastify, constant page of 50 as a Buffer (XML)', server: bare, path: () => '/page.xml.buf', headers: {} },
       {
         name: 'GET /api/users?offset=K<10000, 50 users (JSON)',
         server: real,
@@ -522,12 +536,15 @@ async function main() {
       await drain(s.server.url, s.server === real ? DATABASE_URL : undefined);
       log(`${s.name}: ${DURATION} s at ${CONNECTIONS} connections...`);
       const background = s.during?.();
+      const cpuBefore = cpuMs(s.server.child.pid);
       const r = await withPeakRss(s.server.child.pid, () => load(s.server.url, setupRequest, DURATION, s.method, opts));
+      // Server CPU per answer: what the server spends, whoever (client or server) limits req/s.
+      r.cpuUs = ((cpuMs(s.server.child.pid) - cpuBefore) * 1000) / Math.max(1, r.requests);
       const bulks = background ? await background.stop() : undefined;
       await drain(s.server.url, s.server === real ? DATABASE_URL : undefined);
       results.push({ ...s, ...r, bulks });
       log(
-        `  ${fixed(r.rps, 0)} req/s, p50 ${fixed(r.p50)} ms, p99 ${fixed(r.p99)} ms, max ${fixed(r.max)} ms, peak RSS ${mb(r.peakRss)} MB`,
+        `  ${fixed(r.rps, 0)} req/s, ${fixed(r.cpuUs, 0)} µs CPU each, p50 ${fixed(r.p50)} ms, p99 ${fixed(r.p99)} ms, max ${fixed(r.max)} ms, peak RSS ${mb(r.peakRss)} MB`,
       );
       if (bulks) log(`  ${bulks.length} bulks of ${BULK_ITEMS}, ${bulks.map((t) => fixed(t / 1000, 1)).join(', ')} s each`);
     }
@@ -539,12 +556,12 @@ async function main() {
     const rows = results.map((r) => {
       const problems = r.non2xx + r.errors > 0 ? ` (${r.non2xx} non-2xx, ${r.errors} errors)` : '';
       return (
-        `| ${r.name}${problems} | ${fixed(r.rps, 0)} | ${fixed(r.rps / base.rps)} | ${fixed(r.p50)} | ${fixed(r.p50 / base.p50, 1)} | ` +
+        `| ${r.name}${problems} | ${fixed(r.rps, 0)} | ${fixed(r.rps / base.rps)} | ${fixed(r.cpuUs, 0)} | ${fixed(r.p50)} | ${fixed(r.p50 / base.p50, 1)} | ` +
         `${fixed(r.p99)} | ${fixed(r.p99 / base.p99, 1)} | ${mb(r.peakRss)} | ${fixed(r.peakRss / base.peakRss, 1)} | ${fixed(r.bytes / 1024, 1)} |`
       );
     });
     // A row left out (`--only`) is NaN: its targets read n/a and not met.
-    const MISSING = { rps: NaN, p99: NaN, max: NaN };
+    const MISSING = { rps: NaN, p99: NaN, max: NaN, cpuUs: NaN };
     const byName = (prefix) => results.find((r) => r.name.startsWith(prefix)) ?? MISSING;
     const ratio = (name, bareName) => byName(name).rps / byName(bareName).rps;
     const show = results.find((r) => r.name === 'GET /api/users/:id (JSON)') ?? MISSING;
@@ -556,7 +573,21 @@ async function main() {
     const api = results.filter((r) => r.server === real);
     const worstP99 = api.reduce((a, b) => (b.p99 > a.p99 ? b : a));
     const verdict = (ok) => (ok ? 'met' : '**not met**');
+    // Issue 23's targets, against the bare route sending the same bytes as a ready Buffer: by
+    // server CPU per answer (bare's over Roster's), since on two shared cores the load generator
+    // itself limits req/s for big pages; the req/s ratio is shown beside it.
+    const cpuRatio = (name, bareName) => byName(bareName).cpuUs / byName(name).cpuUs;
+    const buffered = [
+      [`GET /api/users/:id, a hot set of ${HOT_SET} (JSON)`, 'bare Fastify, constant user JSON as a Buffer', 0.5],
+      ['GET /api/users/:id (JSON)', 'bare Fastify, constant user JSON as a Buffer', 0.25],
+      ['GET /api/users?offset=K, 50 users (JSON)', 'bare Fastify, constant page of 50 as a Buffer (JSON)', 0.5],
+      ['GET /api/users?offset=K, 50 users (XML)', 'bare Fastify, constant page of 50 as a Buffer (XML)', 0.5],
+    ];
     const targets = [
+      ...buffered.map(
+        ([name, bareName, want]) =>
+          `| ${name} >= ${want}x ${bareName}, by server CPU per answer | ${fixed(cpuRatio(name, bareName))}x (req/s ${fixed(ratio(name, bareName))}x) | ${verdict(cpuRatio(name, bareName) >= want)} |`,
+      ),
       `| GET /api/users/:id JSON >= 0.5x bare req/s | ${fixed(show.rps / base.rps)}x | ${verdict(show.rps / base.rps >= 0.5)} |`,
       `| ?login= XML >= 0.4x bare req/s | ${fixed(login.rps / base.rps)}x | ${verdict(login.rps / base.rps >= 0.4)} |`,
       `| bearer token within 10% of API key, :id JSON req/s | ${fixed(bearer.rps / show.rps)}x | ${verdict(bearer.rps / show.rps >= 0.9)} |`,
@@ -582,7 +613,7 @@ async function main() {
               `| ${name} >= ${want}x ${bareName} req/s | ${fixed(ratio(name, bareName))}x | ${verdict(ratio(name, bareName) >= want)} |`,
           )
         : []),
-      `| one deep page (offset ${maxOffset}), unloaded, < 50 ms | ${fixed(deepMs, 1)} ms | ${verdict(deepMs < 50)} |`,
+      `| one deep page (offset ${maxOffset}), unloaded, <= 10 ms | ${fixed(deepMs, 1)} ms | ${verdict(deepMs <= 10)} |`,
       `| start-up to a serving /health <= 300 ms (median of 3) | ${fixed(startupMs, 0)} ms | ${verdict(startupMs <= 300)} |`,
     ];
     const report = [
@@ -601,8 +632,8 @@ async function main() {
       `- bulks during the stall row: ${stalled.bulks.length} of ${BULK_ITEMS} users each, ${stalled.bulks.map((t) => fixed(t / 1000, 1)).join(', ')} s`,
       `- peak RSS over the run (VmHWM): server ${mb(serverHwm)} MB, bare ${mb(bareHwm)} MB; worst p99 ${fixed(worstP99.p99)} ms (${worstP99.name})`,
       '',
-      '| scenario | req/s | x bare | p50 ms | x bare | p99 ms | x bare | peak RSS MB | x bare | KiB/resp |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| scenario | req/s | x bare | server CPU µs/req | p50 ms | x bare | p99 ms | x bare | peak RSS MB | x bare | KiB/resp |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...rows,
       '',
       'n/a: no request of that row finished within its window.',

@@ -56,6 +56,8 @@ export interface Config {
   readonly adminKeys: readonly string[];
   /** Requests the journal keeps per process (`/_roster/requests`); 0 turns it off. */
   readonly journalSize: number;
+  /** Bytes of rendered responses kept per process (render/response-cache.ts); 0 turns the cache off. */
+  readonly responseCache: number;
 }
 
 export const DEFAULTS: Config = {
@@ -87,6 +89,7 @@ export const DEFAULTS: Config = {
   notifyEmails: [],
   adminKeys: [],
   journalSize: 1000,
+  responseCache: 32 * 1024 * 1024,
 };
 
 export function makeConfig(overrides: Partial<Config> = {}): Config {

@@ -23,6 +23,7 @@ import { incomingFolder, LOADABLE } from '../domain/loads/load-service.js';
 import { startSftpServer, type SftpServer } from '../sftp/server.js';
 import { FaultTable } from '../http/controls/faults.js';
 import { RequestJournal } from '../http/controls/request-journal.js';
+import { ResponseCache } from '../render/response-cache.js';
 import type { LogDestination } from '../http/log-pretty.js';
 import { chooseLogFormat, LOG_FORMATS, logStreamFor, type LogFormat } from './log-format.js';
 
@@ -32,6 +33,7 @@ interface ServeOptions extends DataOptions, MailOptions, LoaderOptions {
   readonly apiKey?: string[];
   readonly adminKey?: string[];
   readonly journalSize: string;
+  readonly responseCache: string;
   readonly logLevel: string;
   readonly logFormat?: LogFormat;
   readonly rateLimit: string;
@@ -98,6 +100,7 @@ export async function serve(config: Config, logStream?: LogDestination): Promise
   // One journal and one fault table for both listeners: the controls on the main port see and reach the CSO port too.
   const journal = new RequestJournal(config.journalSize);
   const faults = new FaultTable();
+  const responses = config.responseCache > 0 ? new ResponseCache(config.responseCache) : undefined;
   let app: Awaited<ReturnType<typeof buildApp>>;
   let cso: Awaited<ReturnType<typeof buildApp>> | undefined;
   let address: string;
@@ -106,10 +109,10 @@ export async function serve(config: Config, logStream?: LogDestination): Promise
   // Both listeners log to one stream.
   const logger = { level: config.logLevel, ...(logStream === undefined ? {} : { stream: logStream }) };
   try {
-    app = await buildApp({ config, store, logger, journal, faults });
+    app = await buildApp({ config, store, logger, journal, faults, responses });
     address = await listenOn(app, config.host, config.port, '--port');
     if (config.csoPort !== null) {
-      cso = await buildApp({ config, store, logger, family: 'cso', journal, faults });
+      cso = await buildApp({ config, store, logger, family: 'cso', journal, faults, responses });
       csoAddress = await listenOn(cso, config.host, config.csoPort, '--cso-port');
     }
     if (config.sftpPort !== null) {
@@ -180,6 +183,19 @@ export async function serve(config: Config, logStream?: LogDestination): Promise
   process.once('SIGTERM', () => void stop());
 }
 
+/** `--response-cache`: `off`, or a size in bytes with an optional unit (`64MiB`, `512k`, `1g`; powers of 1024). */
+export function parseResponseCache(text: string): number {
+  const t = text.trim().toLowerCase();
+  if (t === 'off' || t === '0') return 0;
+  const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/.exec(t);
+  const unit = { b: 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 }[(m?.[2] ?? 'b').charAt(0) as 'b' | 'k' | 'm' | 'g'];
+  const n = m ? Math.floor(Number(m[1]) * unit) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1024 || n > 64 * 2 ** 30) {
+    throw new Error(`--response-cache must be off or a size from 1KiB to 64GiB (e.g. 32MiB), got '${text}'`);
+  }
+  return n;
+}
+
 /** `--journal-size`: a whole number of requests, 0 for none. */
 function parseJournalSize(text: string): number {
   const n = Number(text);
@@ -205,6 +221,11 @@ export function serveCommand(program: Command): void {
       new Option('--journal-size <n>', 'requests the journal keeps (/_roster/requests); 0 turns it off')
         .env('ROSTER_JOURNAL_SIZE')
         .default(String(DEFAULTS.journalSize)),
+    )
+    .addOption(
+      new Option('--response-cache <size>', 'rendered responses kept in memory per process (e.g. 64MiB), or off')
+        .env('ROSTER_RESPONSE_CACHE')
+        .default('32MiB'),
     )
     .addOption(new Option('--log-level <level>', 'pino log level').env('LOG_LEVEL').default('info'))
     .addOption(
@@ -264,6 +285,7 @@ export function serveCommand(program: Command): void {
         apiKeys: opts.apiKey ?? [],
         adminKeys: opts.adminKey ?? [],
         journalSize: parseJournalSize(opts.journalSize),
+        responseCache: parseResponseCache(opts.responseCache),
         seedFile: opts.seed,
         logLevel: opts.logLevel,
         rateLimit: parseRateLimit(opts.rateLimit),

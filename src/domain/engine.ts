@@ -7,6 +7,8 @@ import { forgetCredentials } from '../store/credential-cache.js';
 import type { Store } from '../store/database.js';
 import { RecordCaches } from '../store/record-caches.js';
 import { RecordRepository } from '../store/record-repository.js';
+import { ResponseCache } from '../render/response-cache.js';
+import type { RecordId } from '../catalog/types.js';
 import { RecordService } from './record-service.js';
 import type { EngineDeps } from './record-writer.js';
 
@@ -27,6 +29,8 @@ export class Engine {
   private constructor(
     readonly store: Store,
     readonly settings: InstanceSettings,
+    /** Rendered responses (render/response-cache.ts), shared by the apps of one process; none when off. */
+    readonly responses: ResponseCache | undefined,
   ) {
     this.caches = new RecordCaches(
       (name) => this.repository(name),
@@ -36,10 +40,16 @@ export class Engine {
       store,
       repository: (name) => this.repository(name),
       caches: this.caches,
+      responses,
       settings,
       changed: async (name) => {
         this.caches.forget(name);
+        this.responses?.evictTable(name);
         await this.feed?.publish(name);
+      },
+      rowsChanged: async (name, ids) => {
+        this.responses?.evictRows(name, ids);
+        await this.feed?.publish(name, ids);
       },
     };
     for (const def of RESOURCES) this.services.set(def.name, new RecordService(def, deps));
@@ -50,16 +60,29 @@ export class Engine {
    * setting a creation default names has no row (`--reporting-currency XYZ`), so a server with
    * such a setting never starts.
    */
-  static async open(store: Store, settings: InstanceSettings = DEFAULT_SETTINGS): Promise<Engine> {
-    const engine = new Engine(store, settings);
+  static async open(
+    store: Store,
+    settings: InstanceSettings = DEFAULT_SETTINGS,
+    responses: ResponseCache | undefined = undefined,
+  ): Promise<Engine> {
+    const engine = new Engine(store, settings, responses);
     await engine.checkSettings();
     await loadClock(store);
-    engine.feed = await openChangeFeed(store, (table) => engine.heard(table));
+    engine.feed = await openChangeFeed(store, (table, ids) => engine.heard(table, ids));
     return engine;
   }
 
-  /** What this process drops when `table` changed (every table when undefined): another process's reset, restore or clock. */
-  private heard(table?: string): void {
+  /**
+   * What this process drops when `table` changed (every table when undefined: another process's
+   * reset, restore or clock), or only rows `ids` of it (another process's write to them).
+   */
+  private heard(table?: string, ids?: readonly RecordId[]): void {
+    if (table !== undefined && ids !== undefined) {
+      this.responses?.evictRows(table, ids);
+      return;
+    }
+    if (table === undefined) this.responses?.clear();
+    else this.responses?.evictTable(table);
     if (table === undefined || table === SETTINGS_TABLE) {
       // Read again rather than passed in the notice: the row is the one truth, and a lost notice heals on the next.
       loadClock(this.store).catch(() => undefined);
@@ -97,7 +120,7 @@ export class Engine {
    * and exits (credentials), where no cache lives long enough to go stale.
    */
   static detached(store: Store, settings: InstanceSettings = DEFAULT_SETTINGS): Engine {
-    return new Engine(store, settings);
+    return new Engine(store, settings, undefined);
   }
 
   repository(name: string): RecordRepository {

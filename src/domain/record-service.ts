@@ -12,6 +12,9 @@ import { parseQuery, parseViewQuery, type Parsed, type QueryResource, type ViewQ
 import { querySchema } from '../query/schema.js';
 import type { OutObject } from '../render/out.js';
 import { presentAs, shapeOfResource, type PresentLookups } from '../render/present-record.js';
+import type { RowName } from '../render/response-cache.js';
+import { recordingLookups, shownRows, viewKey } from '../render/shown-rows.js';
+import { formOf, pageBytes, recordBytes, type RecordForm, type WireFormat } from '../render/wire-bytes.js';
 import type { View } from '../query/view.js';
 import type { StoredRecord } from '../store/record-codec.js';
 import type { RecordRepository } from '../store/record-repository.js';
@@ -26,6 +29,8 @@ export interface WriteResult {
   readonly record: StoredRecord;
   /** Element names the client sent that were ignored (read-only or unknown). */
   readonly ignored: readonly string[];
+  /** The response cache's mark taken before `record` was read back (`bytesOf` may then keep its rendering). */
+  readonly mark: number;
 }
 
 /** A batch's result: one outcome per item, in order; `succeeded + failed` is the number of items. */
@@ -204,6 +209,119 @@ export class RecordService {
     return records.flatMap((r) => presentAs(this.def, r, lookups, view) ?? []);
   }
 
+  /**
+   * Row `id` (of `ownerId`, for a served child) as `view` shows it in `format`, as the bytes a
+   * show sends: from the response cache when it holds them (no query at all), else read,
+   * rendered and kept. Throws not_found as `show` does.
+   */
+  async showBytes(id: RecordId, ownerId: RecordId | undefined, view: View, format: WireFormat): Promise<Buffer> {
+    const form = formOf(format, false);
+    const responses = this.deps.responses;
+    // Another SQLite connection's commit empties the caches: seen before trusting them.
+    this.deps.caches.refresh();
+    const hit = responses?.get(this.entryKey(id, ownerId, form, view));
+    if (hit) return hit;
+    const mark = responses?.mark() ?? 0;
+    const [bytes] = await this.rendered([await this.show(id, ownerId)], view, form, mark);
+    if (!bytes) throw new Error(`${this.def.name} ${String(id)} rendered nothing`);
+    return bytes;
+  }
+
+  /**
+   * One record as `view` shows it in `format`, alone (a write's answer); undefined for
+   * `return_object=none`. With the `mark` taken before `record` was read, the bytes are kept.
+   */
+  async bytesOf(record: StoredRecord, view: View, format: WireFormat, mark?: number): Promise<Buffer | undefined> {
+    if (view.kind === 'none') return undefined;
+    const [bytes] = await this.rendered([record], view, formOf(format, false), mark);
+    return bytes;
+  }
+
+  /**
+   * An index page in `format` (a bare JSON array, or Rails' `<users type="array">`), or
+   * undefined when no row matches. Ids are picked first; only records the response cache does
+   * not hold are read in full and rendered.
+   */
+  async pageBytes(query: ParsedQuery, ownerId: RecordId | undefined, format: WireFormat): Promise<Buffer | undefined> {
+    const form = formOf(format, true);
+    const scoped = this.scoped(query, ownerId);
+    const point = pointLookup(scoped);
+    this.deps.caches.refresh();
+    const mark = this.deps.responses?.mark() ?? 0;
+    let items: readonly Buffer[];
+    if (point) {
+      const found = await this.repo.findByUnique(point.column, this.deps.store.dialect.toDb(point.type, point.value));
+      items = await this.rendered(found, query.view, form, mark);
+    } else {
+      const ids = await this.repo.pickPage(
+        compileQuery(this.deps.store.dialect, this.def.table, scoped),
+        scoped.offset,
+        scoped.limit,
+      );
+      items = await this.cachedOrRendered(ids, ownerId, query.view, form, mark);
+    }
+    return items.length === 0 ? undefined : pageBytes(format, this.def.plural, items);
+  }
+
+  /** The bytes of each id, in order: the cache's, the rest read in one query and rendered (ids with no row left out). */
+  private async cachedOrRendered(
+    ids: readonly RecordId[],
+    ownerId: RecordId | undefined,
+    view: View,
+    form: RecordForm,
+    mark: number,
+  ): Promise<Buffer[]> {
+    const responses = this.deps.responses;
+    const found = new Map<RecordId, Buffer>();
+    const missing: RecordId[] = [];
+    for (const id of ids) {
+      const hit = responses?.get(this.entryKey(id, ownerId, form, view));
+      if (hit) found.set(id, hit);
+      else missing.push(id);
+    }
+    if (missing.length > 0) {
+      const records = await this.repo.findByIds(missing);
+      const bytes = await this.rendered(records, view, form, mark);
+      records.forEach((r, i) => {
+        const b = bytes[i];
+        if (b) found.set(r.id, b);
+      });
+    }
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
+  /**
+   * Renders each record to its bytes in `form` (none for `return_object=none`); with a `mark`,
+   * each is kept in the response cache, with the rows it shows.
+   */
+  private async rendered(records: readonly StoredRecord[], view: View, form: RecordForm, mark?: number): Promise<Buffer[]> {
+    if (view.kind === 'none') return [];
+    const lookups = await this.lookups(records);
+    const responses = mark === undefined ? undefined : this.deps.responses;
+    return records.flatMap((r) => {
+      const looked: RowName[] = [];
+      const out = presentAs(this.def, r, responses ? recordingLookups(lookups, looked) : lookups, view);
+      if (!out) return [];
+      const bytes = recordBytes(out, form);
+      if (responses && mark !== undefined) {
+        responses.put(this.entryKey(r.id, this.ownerOf(r), form, view), bytes, shownRows(this.def, r, looked), mark);
+      }
+      return [bytes];
+    });
+  }
+
+  /**
+   * A response's cache key: the record, the form and the view. A served child's key names its
+   * owner too, so a show under another owner's path never finds it (it reads, and 404s).
+   */
+  private entryKey(id: RecordId, ownerId: RecordId | undefined, form: RecordForm, view: View): string {
+    return `${this.def.name}#${id}${ownerId === undefined ? '' : `@${ownerId}`}|${form}|${viewKey(view)}`;
+  }
+
+  private ownerOf(r: StoredRecord): RecordId | undefined {
+    return this.owner ? (r.refs.get(this.owner.name) ?? undefined) : undefined;
+  }
+
   /** The query with, for a served child, the condition that the rows are `ownerId`'s. */
   private scoped(query: ParsedQuery, ownerId: RecordId | undefined): ParsedQuery {
     if (ownerId === undefined || !this.owner) return query;
@@ -226,7 +344,7 @@ export class RecordService {
   /** Deletes row `id` (with its owned children), only from `ownerId` when given; returns it as it was. */
   async destroy(id: RecordId, ownerId?: RecordId): Promise<StoredRecord> {
     const record = await this.show(id, ownerId);
-    await this.writer.remove(id);
+    await this.writer.remove(record);
     return record;
   }
 
@@ -246,6 +364,15 @@ export class RecordService {
   /** The stored hash of secret element `name` (a user's `password`) of row `id`; null when unset or no such row. */
   async secretOf(id: RecordId, name: string): Promise<string | null> {
     return (await this.repo.secret(id, name)) ?? null;
+  }
+
+  /**
+   * Tells this process and every other that row `id` changed beside this service's writes (its
+   * avatar was stored or removed): the responses showing it are evicted.
+   */
+  async changedBeside(id: RecordId): Promise<void> {
+    if (this.def.cached) await this.deps.changed(this.def.name);
+    else await this.deps.rowsChanged(this.def.name, [id]);
   }
 
   /** Whether row `id` exists. */
@@ -334,7 +461,8 @@ export class RecordService {
 
   private async single(outcome: ItemOutcome): Promise<WriteResult> {
     if (!outcome.ok) throw outcome.error;
-    return { record: await this.show(outcome.id), ignored: outcome.ignored };
+    const mark = this.deps.responses?.mark() ?? 0;
+    return { record: await this.show(outcome.id), ignored: outcome.ignored, mark };
   }
 
   /** Loads every association the given records (and their owned children) render, so presenting them needs no I/O. */

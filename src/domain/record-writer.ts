@@ -1,5 +1,5 @@
 import { findElement, humanize, indexCatalog } from '../catalog/lookup.js';
-import { ownedBy, resourceNamed } from '../catalog/registry.js';
+import { ownedBy, ownerReferenceOf, resourceNamed } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
 import type {
   AssociationDefault,
@@ -13,6 +13,7 @@ import type {
 } from '../catalog/types.js';
 import type { Row, Store } from '../store/database.js';
 import type { RecordCaches } from '../store/record-caches.js';
+import type { ResponseCache } from '../render/response-cache.js';
 import type { StoredRecord } from '../store/record-codec.js';
 import type { RecordRepository } from '../store/record-repository.js';
 import { missingRecord } from '../store/missing-row.js';
@@ -68,8 +69,12 @@ export interface EngineDeps {
   readonly caches: RecordCaches;
   /** The instance's settings, which creation defaults may name (its reporting currency). */
   readonly settings: InstanceSettings;
+  /** Rendered responses of this process, when kept (render/response-cache.ts). */
+  readonly responses: ResponseCache | undefined;
   /** Called after a committed write to a cached resource, so every process drops its copies. */
   changed(name: string): Promise<void>;
+  /** Called after a committed write to rows `ids` of an uncached resource: every process evicts the responses showing them. */
+  rowsChanged(name: string, ids: readonly RecordId[]): Promise<void>;
 }
 
 /** What a successful write returns before the record is read back. */
@@ -101,6 +106,9 @@ function partColumns(el: CompositeElement, parts: CompositeParts | null): Row {
  * outcome carries the RosterError a single write answers with.
  */
 export class RecordWriter {
+  /** The reference naming an owned child's owner, whose responses show the child. */
+  private readonly owner: ReferenceElement | undefined;
+
   constructor(
     private readonly def: ResourceDef,
     private readonly deps: EngineDeps,
@@ -108,7 +116,9 @@ export class RecordWriter {
     private readonly resolver: ReferenceResolver,
     /** The current row of an update, or the not_found its id answers. */
     private readonly load: (id: RecordId) => Promise<StoredRecord>,
-  ) {}
+  ) {
+    this.owner = ownerReferenceOf(def);
+  }
 
   /** Rails' message for a taken unique value; a clash in another resource's table (a find-or-create) names that resource. */
   private takenMessage(def: ResourceDef, element: string): string {
@@ -151,13 +161,14 @@ export class RecordWriter {
     const associations = await this.check(input);
     const columns = { ...this.creating(this.def, actor), ...(await this.columns(input)), ...this.systemColumns(options) };
     const writer = this.rowWriter(actor);
+    const ownerColumn = this.owner === undefined ? undefined : columns[this.owner.column];
     const id = await this.write(async (trx) => {
       const newId = await this.repo.insert(trx, { ...columns, ...(await this.referenceColumns(trx, associations, writer)) });
       await this.writeCollections(trx, newId, associations, writer);
       await this.writeChildren(trx, newId, associations, actor, writer);
       await options.alongside?.(trx, newId);
       return newId;
-    });
+    }, ownerColumn);
     return { id, ignored: input.ignored };
   }
 
@@ -180,7 +191,7 @@ export class RecordWriter {
       await this.writeChildren(trx, id, associations, actor, writer);
       await options.alongside?.(trx, id);
       return id;
-    });
+    }, this.owner === undefined ? undefined : current.refs.get(this.owner.name));
     return { id, ignored: input.ignored };
   }
 
@@ -451,11 +462,16 @@ export class RecordWriter {
   }
 
   /** Deletes one row and, by the foreign keys' cascade, its owned children; of concurrent deletes, the others are not_found. */
-  async remove(id: RecordId): Promise<void> {
-    await this.write(async (trx) => {
-      if (!(await this.repo.remove(trx, id))) throw this.gone(this.def, String(id));
-      return id;
-    });
+  /** Deletes the row `record` was read from (with its owned children). */
+  async remove(record: StoredRecord): Promise<void> {
+    const { id } = record;
+    await this.write(
+      async (trx) => {
+        if (!(await this.repo.remove(trx, id))) throw this.gone(this.def, String(id));
+        return id;
+      },
+      this.owner === undefined ? undefined : record.refs.get(this.owner.name),
+    );
   }
 
   /** Rails' 404 for a row that is not there (any more). */
@@ -469,7 +485,7 @@ export class RecordWriter {
    * is reported at once; the database's unique indexes still decide races between writers,
    * on any table the write touches.
    */
-  private async write(body: (trx: WriteDb) => Promise<RecordId>): Promise<RecordId> {
+  private async write(body: (trx: WriteDb) => Promise<RecordId>, ownerId?: unknown): Promise<RecordId> {
     let id: RecordId;
     try {
       // Its own transaction, or a savepoint when it runs in a chunk (a CSV load's rows).
@@ -484,6 +500,12 @@ export class RecordWriter {
     }
     // Other processes re-read the table once the write is theirs to see: after the chunk's commit, in a chunk.
     if (this.def.cached) await this.deps.store.afterCommit(() => this.deps.changed(this.def.name));
+    else await this.deps.store.afterCommit(() => this.deps.rowsChanged(this.def.name, [id]));
+    // An owned child shows in its owner's responses (a worker's documents).
+    const owner = this.owner;
+    if (owner && (typeof ownerId === 'number' || typeof ownerId === 'string')) {
+      await this.deps.store.afterCommit(() => this.deps.rowsChanged(owner.target, [ownerId]));
+    }
     return id;
   }
 }

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { ApiFamily } from '../catalog/families.js';
 import type { Config } from '../config.js';
+import { ResponseCache } from '../render/response-cache.js';
 import { Engine } from '../domain/engine.js';
 import type { Clock } from '../domain/clock.js';
 import { RateLimiter } from '../domain/rate-limit.js';
@@ -51,6 +52,11 @@ export interface BuildAppOptions {
   readonly journal?: RequestJournal;
   /** The injected faults (`/_roster/faults`); serve shares one table between its listeners. */
   readonly faults?: FaultTable;
+  /**
+   * Rendered responses (render/response-cache.ts); serve shares one between its listeners. A new
+   * one of `config.responseCache` bytes when absent; none when that is 0.
+   */
+  readonly responses?: ResponseCache;
 }
 
 /** The request as logged: Fastify's default fields, with secret query and path `;` parameters masked. */
@@ -80,6 +86,7 @@ export async function buildApp({
   family = 'core',
   journal = new RequestJournal(config.journalSize),
   faults = new FaultTable(),
+  responses = config.responseCache > 0 ? new ResponseCache(config.responseCache) : undefined,
 }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     genReqId: newRequestId,
@@ -108,7 +115,7 @@ export async function buildApp({
     routerOptions: { ignoreTrailingSlash: true },
   });
   const clock = givenClock ?? (() => store.clock.now());
-  const engine = await Engine.open(store, { reportingCurrency: config.reportingCurrency });
+  const engine = await Engine.open(store, { reportingCurrency: config.reportingCurrency }, responses);
   app.addHook('onClose', () => engine.close());
 
   registerRequestId(app);

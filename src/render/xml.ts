@@ -87,6 +87,13 @@ export function renderXml(o: OutObject): string {
   return out.join('');
 }
 
+/** One resource as an item of a list (`renderXmlList`'s lines for it, indented one level). */
+export function renderXmlItem(o: OutObject): string {
+  const out: string[] = [];
+  writeObject(o.tag, o, '  ', out);
+  return out.join('');
+}
+
 /** A list, Rails style: `<users type="array"><user>…</user></users>`. */
 export function renderXmlList(plural: string, items: readonly OutObject[]): string {
   const out = [XML_DECLARATION];

@@ -1,19 +1,25 @@
 import type pg from 'pg';
+import type { RecordId } from '../catalog/types.js';
 import type { Store } from './database.js';
 
 /**
- * Tells every Roster process on one database that a cached table changed, so none renders a
- * stale department after another process renamed it.
+ * Tells every Roster process on one database that a cached table changed, or which rows of a
+ * table did, so none renders a stale department after another process renamed it, nor sends a
+ * user's cached response after another process updated the user.
  *
- * - PostgreSQL: `NOTIFY roster_changes, '<table>'` after the commit; each process LISTENs on
- *   one held connection and drops that table's cache when told (within milliseconds).
+ * - PostgreSQL: `NOTIFY roster_changes, '<table>'` (or `'<table>#<id>,<id>…'`) after the commit;
+ *   each process LISTENs on one held connection and drops what it holds of them when told
+ *   (within milliseconds).
  * - SQLite: `PRAGMA data_version` moves when another connection commits; it is read before a
  *   request's first use of the caches (at most once a millisecond), which are then dropped
  *   whole. Apps sharing one connection (in one process) are told directly.
  */
 export interface ChangeFeed {
-  /** Announces a committed change to `table` (every table: `ALL_TABLES`) to the other processes. */
-  publish(table: string): Promise<void>;
+  /**
+   * Announces a committed change to `table` (every table: `ALL_TABLES`) to the other processes;
+   * with `ids`, to those rows of it only.
+   */
+  publish(table: string, ids?: readonly RecordId[]): Promise<void>;
   /** SQLite: drops the caches if another connection committed since the last check. */
   poll(): void;
   close(): Promise<void>;
@@ -24,13 +30,45 @@ const CHANNEL = 'roster_changes';
 /** What `publish` is given when every table changed at once (a reset, a restored snapshot). */
 export const ALL_TABLES = '*';
 
-const named = (table: string | undefined): string | undefined => (table === ALL_TABLES ? undefined : table);
+/** What a change names: a table (undefined: every table), and with `ids` only those rows of it. */
+export type Forget = (table?: string, ids?: readonly string[]) => void;
+
+/** A NOTIFY payload stays under PostgreSQL's 8,000 bytes: ids go in notices of at most this many characters. */
+const MAX_PAYLOAD = 7000;
+
+/** The notices telling `table`'s change: `table`, or `table#id,id,…` in as many as the ids need. */
+function notices(table: string, ids: readonly RecordId[] | undefined): string[] {
+  if (ids === undefined) return [table];
+  const out: string[] = [];
+  let chunk: string[] = [];
+  let length = 0;
+  for (const id of ids) {
+    const text = String(id);
+    if (chunk.length > 0 && length + text.length + 1 > MAX_PAYLOAD) {
+      out.push(`${table}#${chunk.join(',')}`);
+      chunk = [];
+      length = 0;
+    }
+    chunk.push(text);
+    length += text.length + 1;
+  }
+  if (chunk.length > 0) out.push(`${table}#${chunk.join(',')}`);
+  return out;
+}
+
+/** A notice back as what it names (`Forget`'s arguments). */
+function heardOf(notice: string | undefined, forget: Forget): void {
+  if (notice === undefined || notice === ALL_TABLES) return forget();
+  const hash = notice.indexOf('#');
+  if (hash < 0) return forget(notice);
+  forget(notice.slice(0, hash), notice.slice(hash + 1).split(','));
+}
 
 /** The feeds open on each SQLite connection: they share a data_version, so they tell each other. */
-const SQLITE_LISTENERS = new WeakMap<object, Set<(table: string) => void>>();
+const SQLITE_LISTENERS = new WeakMap<object, Set<(notice: string) => void>>();
 
-/** `forget(table)` drops one table's cache, `forget()` all of them. */
-export async function openChangeFeed(store: Store, forget: (table?: string) => void): Promise<ChangeFeed> {
+/** `forget(table)` drops one table's cache, `forget(table, ids)` what shows those rows, `forget()` everything. */
+export async function openChangeFeed(store: Store, forget: Forget): Promise<ChangeFeed> {
   const { sqlite, pool } = store;
   if (sqlite) {
     // Prepared once: `Database#pragma` prepares its statement anew on every call.
@@ -44,11 +82,11 @@ export async function openChangeFeed(store: Store, forget: (table?: string) => v
       SQLITE_LISTENERS.set(sqlite, listeners);
     }
     const peers = listeners;
-    const hear = (table: string) => forget(named(table));
+    const hear = (notice: string) => heardOf(notice, forget);
     peers.add(hear);
     return {
-      publish(table) {
-        for (const peer of peers) if (peer !== hear) peer(table);
+      publish(table, ids) {
+        for (const notice of notices(table, ids)) for (const peer of peers) if (peer !== hear) peer(notice);
         return Promise.resolve();
       },
       poll() {
@@ -72,7 +110,7 @@ export async function openChangeFeed(store: Store, forget: (table?: string) => v
   if (!pool) throw new Error('A store has either a SQLite handle or a PostgreSQL pool');
   const client: pg.PoolClient = await pool.connect();
   const onNotification = (msg: pg.Notification) => {
-    if (msg.channel === CHANNEL) forget(named(msg.payload));
+    if (msg.channel === CHANNEL) heardOf(msg.payload, forget);
   };
   // A lost listener connection could miss changes: drop everything and let reads refill.
   const onError = () => forget();
@@ -80,8 +118,8 @@ export async function openChangeFeed(store: Store, forget: (table?: string) => v
   client.on('error', onError);
   await client.query(`LISTEN ${CHANNEL}`);
   return {
-    async publish(table) {
-      await pool.query('select pg_notify($1, $2)', [CHANNEL, table]);
+    async publish(table, ids) {
+      for (const notice of notices(table, ids)) await pool.query('select pg_notify($1, $2)', [CHANNEL, notice]);
     },
     poll: () => undefined,
     async close() {

@@ -180,19 +180,31 @@ export class RecordRepository {
 
   /** A page of rows; `query` adds the filters and ordering compiled from the query string. */
   async findPage(query: RecordQuery, offset: number, limit: number): Promise<StoredRecord[]> {
-    // Pick the page by id first: skipping `offset` rows then reads ids only, and the wide rows
-    // and their memberships are read for the page alone.
+    return this.findByIds(await this.pickPage(query, offset, limit));
+  }
+
+  /**
+   * The ids of a page, in its order. A page is picked by id first: skipping `offset` rows then
+   * reads ids only, and the wide rows and their memberships are read for the page alone (or not
+   * at all, for records whose rendering is cached).
+   */
+  async pickPage(query: RecordQuery, offset: number, limit: number): Promise<RecordId[]> {
     const picked = await query(this.store.db.selectFrom(this.def.table).select(this.idSelected))
       .offset(offset)
       .limit(limit)
       .execute();
-    const ids = picked.map((r) => this.ids.fromDb(r['id']));
+    return picked.map((r) => this.ids.fromDb(r['id']));
+  }
+
+  /** Full rows (as `findById`) of `ids`, in their order; ids with no row are left out. */
+  async findByIds(ids: readonly RecordId[]): Promise<StoredRecord[]> {
     if (ids.length === 0) return [];
     let full = this.byIds.get(ids.length);
     if (!full) {
       const placeholders = ids.map(() => 0);
       full = new PreparedQuery(this.store, (db) => this.selectFull(db).where(`${this.def.table}.id`, 'in', placeholders));
-      this.byIds.set(ids.length, full);
+      // A page has at most a few hundred; other lengths are only compiled anew.
+      if (this.byIds.size < 300) this.byIds.set(ids.length, full);
     }
     const rows = await full.execute(ids);
     const byId = new Map(rows.map((r) => [this.ids.fromDb(r['id']), r]));

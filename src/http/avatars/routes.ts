@@ -45,6 +45,7 @@ export function registerAvatarRoutes(app: FastifyInstance, def: ResourceDef, dep
     await service.show(id);
     const upload = await readUpload(request, spec);
     await avatars.save(id, upload, (v) => `${base}/${id}/avatar?v=${v}`);
+    await service.changedBeside(id);
     const status = listed.get(`${request.method} /:id/avatar`)?.status ?? 200;
     return sendRecord(service, request, reply, status, await service.show(id), view);
   };
@@ -71,6 +72,7 @@ export function registerAvatarRoutes(app: FastifyInstance, def: ResourceDef, dep
       const view = viewOf(service, request, reply, 'write');
       await service.show(id);
       await avatars.remove(id);
+      await service.changedBeside(id);
       return sendRecord(service, request, reply, 200, await service.show(id), view);
     });
   }

@@ -9,11 +9,13 @@ import type { View } from '../../query/view.js';
 import type { StoredRecord } from '../../store/record-codec.js';
 import { readDocument } from '../format/body.js';
 import { isBulk, sendBulk, withoutBulk } from './bulk.js';
-import { wantsJson } from '../format/negotiate.js';
 import { headerList } from '../header-value.js';
-import { sendError, sendList, sendObject } from '../reply.js';
+import { formatOf, sendBytes, sendError } from '../reply.js';
 
 export type IdParams = { Params: { id: string } };
+
+/** Coupa's JSON answer to a query nothing matches (XML's is the no_results error). */
+const EMPTY_JSON_LIST = Buffer.from('[]');
 
 /** Route parameters of any record route: the id, and for a served child its owner's (`worker_id`). */
 type RecordParams = { Params: Record<string, string | undefined> };
@@ -32,7 +34,10 @@ export function viewOf(service: RecordService, request: FastifyRequest, reply: F
   return view;
 }
 
-/** Answers with one record as the view asks (nothing at all for `return_object=none`). */
+/**
+ * Answers with one record as the view asks (nothing at all for `return_object=none`); with the
+ * response cache's `mark` taken before `record` was read, its bytes are kept for later reads.
+ */
 export async function sendRecord(
   service: RecordService,
   request: FastifyRequest,
@@ -40,9 +45,10 @@ export async function sendRecord(
   status: number,
   record: StoredRecord,
   view: View,
+  mark?: number,
 ): Promise<FastifyReply> {
-  const [body] = await service.present([record], view);
-  return body ? sendObject(request, reply, status, body) : reply.code(status).send();
+  const format = formatOf(request);
+  return sendBytes(reply, status, format, await service.bytesOf(record, view, format, mark));
 }
 
 /** Answers a write; Coupa ignores elements it does not accept, and the header tells a connector developer which. */
@@ -55,7 +61,7 @@ export async function sendWrite(
   view: View,
 ): Promise<FastifyReply> {
   if (result.ignored.length > 0) void reply.header('x-roster-ignored-elements', headerList(result.ignored));
-  return sendRecord(service, request, reply, status, result.record, view);
+  return sendRecord(service, request, reply, status, result.record, view, result.mark);
 }
 
 /**
@@ -82,11 +88,12 @@ export function registerRecordRoutes(app: FastifyInstance, def: ResourceDef, ser
         app.get<RecordParams>(base, { config }, async (request, reply) => {
           const ownerId = await ownerOf(request);
           const query = service.parseQuery(queryOf(request));
-          const page = await service.list(query, ownerId);
-          if (page.length === 0 && !wantsJson(request)) {
+          const format = formatOf(request);
+          const page = await service.pageBytes(query, ownerId, format);
+          if (page === undefined && format === 'xml') {
             return sendError(request, reply, 'no_results', ['No results match your search criteria.']);
           }
-          return sendList(request, reply, def.plural, await service.present(page, query.view));
+          return sendBytes(reply, 200, format, page ?? EMPTY_JSON_LIST);
         });
         break;
       case 'show':
@@ -94,7 +101,8 @@ export function registerRecordRoutes(app: FastifyInstance, def: ResourceDef, ser
           const ownerId = await ownerOf(request);
           const id = idOf(request);
           const view = viewOf(service, request, reply, 'read');
-          return sendRecord(service, request, reply, 200, await service.show(id, ownerId), view);
+          const format = formatOf(request);
+          return sendBytes(reply, 200, format, await service.showBytes(id, ownerId, view, format));
         });
         break;
       case 'create':
