@@ -8,6 +8,7 @@
 // BARE_CSO_BULK, when set, is a path that takes a POST like CSO's bulk create (`{"users": […]}`):
 // Fastify's own JSON parser reads the body, and the answer is CSO's shape with one new 19-digit
 // string id per item, `201 {"result":[…],"added":N,"users":[{"id":"…"}]}`, with no other work.
+import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 

@@ -1,7 +1,7 @@
 import { RESOURCES, resourceNamed } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
 import type { InstanceSettings } from '../catalog/types.js';
-import { ALL_TABLES, openChangeFeed, type ChangeFeed } from '../store/change-feed.js';
+import { ALL_TABLES, openChangeFeed, publishingFeed, type ChangeFeed } from '../store/change-feed.js';
 import { loadClock, SETTINGS_TABLE } from '../store/clock-setting.js';
 import { forgetCredentials } from '../store/credential-cache.js';
 import type { Store } from '../store/database.js';
@@ -43,12 +43,11 @@ export class Engine {
       responses,
       settings,
       changed: async (name) => {
-        this.caches.forget(name);
-        this.responses?.evictTable(name);
+        this.heard(name);
         await this.feed?.publish(name);
       },
       rowsChanged: async (name, ids) => {
-        this.responses?.evictRows(name, ids);
+        this.heard(name, ids);
         await this.feed?.publish(name, ids);
       },
     };
@@ -60,11 +59,7 @@ export class Engine {
    * setting a creation default names has no row (`--reporting-currency XYZ`), so a server with
    * such a setting never starts.
    */
-  static async open(
-    store: Store,
-    settings: InstanceSettings = DEFAULT_SETTINGS,
-    responses: ResponseCache | undefined = undefined,
-  ): Promise<Engine> {
+  static async open(store: Store, settings: InstanceSettings = DEFAULT_SETTINGS, responses?: ResponseCache): Promise<Engine> {
     const engine = new Engine(store, settings, responses);
     await engine.checkSettings();
     await loadClock(store);
@@ -77,6 +72,8 @@ export class Engine {
    * reset, restore or clock), or only rows `ids` of it (another process's write to them).
    */
   private heard(table?: string, ids?: readonly RecordId[]): void {
+    if (table === undefined) for (const repo of this.repositories.values()) repo.forgetBookmarks();
+    else this.repositories.get(table)?.forgetBookmarks();
     if (table !== undefined && ids !== undefined) {
       this.responses?.evictRows(table, ids);
       return;
@@ -116,11 +113,15 @@ export class Engine {
   }
 
   /**
-   * An engine that hears of no other process's changes: for a command that writes a few rows
-   * and exits (credentials), where no cache lives long enough to go stale.
+   * An engine that hears of no other process's changes, but tells them of its own writes: for
+   * a command that writes a few rows and exits (credentials), where no cache lives long enough
+   * to go stale.
    */
   static detached(store: Store, settings: InstanceSettings = DEFAULT_SETTINGS): Engine {
-    return new Engine(store, settings, undefined);
+    const engine = new Engine(store, settings, undefined);
+    // It still tells the others what it writes.
+    engine.feed = publishingFeed(store);
+    return engine;
   }
 
   repository(name: string): RecordRepository {

@@ -188,7 +188,8 @@ export class RecordService {
     query = this.scoped(query, ownerId);
     const point = pointLookup(query);
     if (point) return this.repo.findByUnique(point.column, this.deps.store.dialect.toDb(point.type, point.value));
-    return this.repo.findPage(compileQuery(this.deps.store.dialect, this.def.table, query), query.offset, query.limit);
+    const compiled = compileQuery(this.deps.store.dialect, this.def.table, query);
+    return this.repo.findPage(compiled, query.offset, query.limit, keysetOf(query));
   }
 
   /**
@@ -253,11 +254,8 @@ export class RecordService {
       const found = await this.repo.findByUnique(point.column, this.deps.store.dialect.toDb(point.type, point.value));
       items = await this.rendered(found, query.view, form, mark);
     } else {
-      const ids = await this.repo.pickPage(
-        compileQuery(this.deps.store.dialect, this.def.table, scoped),
-        scoped.offset,
-        scoped.limit,
-      );
+      const compiled = compileQuery(this.deps.store.dialect, this.def.table, scoped);
+      const ids = await this.repo.pickPage(compiled, scoped.offset, scoped.limit, keysetOf(scoped));
       items = await this.cachedOrRendered(ids, ownerId, query.view, form, mark);
     }
     return items.length === 0 ? undefined : pageBytes(format, this.def.plural, items);
@@ -510,6 +508,17 @@ export const ROUNDED_ID = 'id must be given as a string of digits (this number i
 /** A document without its `id` (a create reads none). */
 function withoutId(doc: Document): Document {
   return Object.fromEntries(Object.entries(doc).filter(([name]) => name !== 'id'));
+}
+
+/**
+ * The id order of a query whose deep pages may start from a bookmark (store/page-bookmarks.ts):
+ * ordered by id alone, with conditions on the resource's own columns only (a write to another
+ * table cannot move its rows).
+ */
+function keysetOf(query: ParsedQuery): 'asc' | 'desc' | undefined {
+  if (query.conditions.some((c) => c.path.length > 0)) return undefined;
+  if (!query.order) return 'asc';
+  return query.order.field.column === 'id' ? query.order.dir : undefined;
 }
 
 /**

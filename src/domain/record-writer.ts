@@ -183,15 +183,18 @@ export class RecordWriter {
       ...this.stamps(this.def, actor, 'update'),
     };
     const writer = this.rowWriter(actor);
-    await this.write(async (trx) => {
-      const row = { ...columns, ...(await this.referenceColumns(trx, associations, writer)) };
-      // The row was read above; a concurrent delete may have won since.
-      if (!(await this.repo.update(trx, id, row))) throw this.gone(this.def, String(id));
-      await this.writeCollections(trx, id, associations, writer);
-      await this.writeChildren(trx, id, associations, actor, writer);
-      await options.alongside?.(trx, id);
-      return id;
-    }, this.owner === undefined ? undefined : current.refs.get(this.owner.name));
+    await this.write(
+      async (trx) => {
+        const row = { ...columns, ...(await this.referenceColumns(trx, associations, writer)) };
+        // The row was read above; a concurrent delete may have won since.
+        if (!(await this.repo.update(trx, id, row))) throw this.gone(this.def, String(id));
+        await this.writeCollections(trx, id, associations, writer);
+        await this.writeChildren(trx, id, associations, actor, writer);
+        await options.alongside?.(trx, id);
+        return id;
+      },
+      this.owner === undefined ? undefined : current.refs.get(this.owner.name),
+    );
     return { id, ignored: input.ignored };
   }
 

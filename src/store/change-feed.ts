@@ -64,31 +64,59 @@ function heardOf(notice: string | undefined, forget: Forget): void {
   forget(notice.slice(0, hash), notice.slice(hash + 1).split(','));
 }
 
-/** The feeds open on each SQLite connection: they share a data_version, so they tell each other. */
-const SQLITE_LISTENERS = new WeakMap<object, Set<(notice: string) => void>>();
+/**
+ * The feeds open in this process on one SQLite connection or one PostgreSQL pool: they are told
+ * directly and at once (a SQLite connection's own commits do not move its data_version; a
+ * NOTIFY reaches a listener only after a round trip).
+ */
+const LOCAL_PEERS = new WeakMap<object, Set<(notice: string) => void>>();
+
+function localPeers(store: Store): Set<(notice: string) => void> {
+  const handle: object | undefined = store.sqlite ?? store.pool;
+  if (!handle) throw new Error('A store has either a SQLite handle or a PostgreSQL pool');
+  let peers = LOCAL_PEERS.get(handle);
+  if (!peers) {
+    peers = new Set();
+    LOCAL_PEERS.set(handle, peers);
+  }
+  return peers;
+}
+
+/** Tells the local peers but `self`, then (PostgreSQL) every other process. */
+async function tell(store: Store, self: unknown, table: string, ids: readonly RecordId[] | undefined): Promise<void> {
+  const peers = localPeers(store);
+  for (const notice of notices(table, ids)) {
+    for (const peer of peers) if (peer !== self) peer(notice);
+    if (store.pool) await store.pool.query('select pg_notify($1, $2)', [CHANNEL, notice]);
+  }
+}
+
+/**
+ * A feed that tells and never hears: for a command that writes a few rows and exits (or a
+ * detached engine in a test), so the servers on the database still drop what those rows change.
+ */
+export function publishingFeed(store: Store): ChangeFeed {
+  return {
+    publish: (table, ids) => tell(store, undefined, table, ids),
+    poll: () => undefined,
+    close: () => Promise.resolve(),
+  };
+}
 
 /** `forget(table)` drops one table's cache, `forget(table, ids)` what shows those rows, `forget()` everything. */
 export async function openChangeFeed(store: Store, forget: Forget): Promise<ChangeFeed> {
   const { sqlite, pool } = store;
+  const peers = localPeers(store);
+  const hear = (notice: string) => heardOf(notice, forget);
   if (sqlite) {
     // Prepared once: `Database#pragma` prepares its statement anew on every call.
     const statement = sqlite.prepare('pragma data_version').pluck();
     const version = (): unknown => statement.get();
     let seen = version();
     let checkedAt = 0;
-    let listeners = SQLITE_LISTENERS.get(sqlite);
-    if (!listeners) {
-      listeners = new Set();
-      SQLITE_LISTENERS.set(sqlite, listeners);
-    }
-    const peers = listeners;
-    const hear = (notice: string) => heardOf(notice, forget);
     peers.add(hear);
     return {
-      publish(table, ids) {
-        for (const notice of notices(table, ids)) for (const peer of peers) if (peer !== hear) peer(notice);
-        return Promise.resolve();
-      },
+      publish: (table, ids) => tell(store, hear, table, ids),
       poll() {
         // At most once a millisecond: the check costs tens of microseconds, and under load a
         // process answers several requests a millisecond. A change is seen within 1 ms.
@@ -117,12 +145,12 @@ export async function openChangeFeed(store: Store, forget: Forget): Promise<Chan
   client.on('notification', onNotification);
   client.on('error', onError);
   await client.query(`LISTEN ${CHANNEL}`);
+  peers.add(hear);
   return {
-    async publish(table, ids) {
-      for (const notice of notices(table, ids)) await pool.query('select pg_notify($1, $2)', [CHANNEL, notice]);
-    },
+    publish: (table, ids) => tell(store, hear, table, ids),
     poll: () => undefined,
     async close() {
+      peers.delete(hear);
       client.off('notification', onNotification);
       client.off('error', onError);
       try {

@@ -7,6 +7,7 @@ import type { ChildrenElement, RecordId } from '../catalog/types.js';
 import type { Database, Row, Store } from './database.js';
 import type { JsonCarried } from './dialects/dialect.js';
 import { caseless, comparedCaseless } from '../query/caseless.js';
+import { BOOKMARK_EVERY, PageBookmarks } from './page-bookmarks.js';
 import { PreparedQuery } from './prepared.js';
 import { joinedName, recordCodec, type RecordCodec, type StoredRecord } from './record-codec.js';
 import type { WriteDb } from './write-db.js';
@@ -29,6 +30,8 @@ export class RecordRepository {
   private readonly byIds = new Map<number, PreparedQuery>();
   private readonly byUnique = new Map<string, PreparedQuery>();
   private existsById: PreparedQuery | undefined;
+  /** Where deep pages of id-ordered queries start. */
+  private readonly bookmarks = new PageBookmarks();
   private readonly takenBy = new Map<string, PreparedQuery>();
   private readonly insertOf = new Map<string, PreparedQuery>();
   /** Each children element with the child's repository and the column naming the owner. */
@@ -179,21 +182,62 @@ export class RecordRepository {
   }
 
   /** A page of rows; `query` adds the filters and ordering compiled from the query string. */
-  async findPage(query: RecordQuery, offset: number, limit: number): Promise<StoredRecord[]> {
-    return this.findByIds(await this.pickPage(query, offset, limit));
+  async findPage(query: RecordQuery, offset: number, limit: number, keyset?: 'asc' | 'desc'): Promise<StoredRecord[]> {
+    return this.findByIds(await this.pickPage(query, offset, limit, keyset));
   }
 
   /**
    * The ids of a page, in its order. A page is picked by id first: skipping `offset` rows then
    * reads ids only, and the wide rows and their memberships are read for the page alone (or not
-   * at all, for records whose rendering is cached).
+   * at all, for records whose rendering is cached). `keyset` (the query's id order) says the
+   * query orders by id alone and its conditions read only this table's columns: deep pages then
+   * start from a bookmark.
    */
-  async pickPage(query: RecordQuery, offset: number, limit: number): Promise<RecordId[]> {
-    const picked = await query(this.store.db.selectFrom(this.def.table).select(this.idSelected))
-      .offset(offset)
-      .limit(limit)
+  async pickPage(query: RecordQuery, offset: number, limit: number, keyset?: 'asc' | 'desc'): Promise<RecordId[]> {
+    const ids = query(this.store.db.selectFrom(this.def.table).select(this.idSelected));
+    let start = offset;
+    let picked = ids;
+    const blocks = keyset ? Math.floor(offset / BOOKMARK_EVERY) : 0;
+    if (keyset && blocks > 0) {
+      // Deep in an id ordering: from the last bookmark before the offset (store/page-bookmarks.ts).
+      const { sql: text, parameters } = ids.compile();
+      const marks = await this.bookmarks.marks(`${text}\n${JSON.stringify(parameters)}`, blocks, (count) =>
+        this.readBookmarks(query, keyset, count),
+      );
+      const mark = marks[Math.min(blocks, marks.length) - 1];
+      if (mark !== undefined) {
+        start = offset - Math.min(blocks, marks.length) * BOOKMARK_EVERY;
+        picked = ids.where(`${this.def.table}.id`, keyset === 'asc' ? '>' : '<', mark);
+      }
+    }
+    const rows = await picked.offset(start).limit(limit).execute();
+    return rows.map((r) => this.ids.fromDb(r['id']));
+  }
+
+  /** The id at every `BOOKMARK_EVERY`-th position of the id-ordered `query`, the first `count` of them, in one pass. */
+  private async readBookmarks(query: RecordQuery, dir: 'asc' | 'desc', count: number): Promise<RecordId[]> {
+    const { table } = this.def;
+    const numbered = query(
+      this.store.db
+        .selectFrom(table)
+        .select([
+          this.idSelected,
+          sql<number>`row_number() over (order by ${sql.ref(`${table}.id`)} ${sql.raw(dir)})`.as('roster_position'),
+        ]),
+    );
+    const rows = await this.store.db
+      .selectFrom(numbered.as('numbered'))
+      .select('numbered.id')
+      .where(sql<number>`numbered.roster_position % ${sql.lit(BOOKMARK_EVERY)}`, '=', 0)
+      .orderBy('numbered.roster_position')
+      .limit(count)
       .execute();
-    return picked.map((r) => this.ids.fromDb(r['id']));
+    return rows.map((r) => this.ids.fromDb(r['id']));
+  }
+
+  /** The table changed (through any process): deep pages find their bookmarks again. */
+  forgetBookmarks(): void {
+    this.bookmarks.forget();
   }
 
   /** Full rows (as `findById`) of `ids`, in their order; ids with no row are left out. */
