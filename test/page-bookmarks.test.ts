@@ -8,7 +8,7 @@ import type { Store } from '../src/store/database.js';
 import { seedUsers } from '../src/store/user-seeder.js';
 import { DIALECTS } from './helpers/dialects.js';
 
-const USERS = 2 * BOOKMARK_EVERY + 500;
+const USERS = 5 * BOOKMARK_EVERY + 500;
 const actor = { name: 'test', userId: null };
 
 /** A small deterministic generator (mulberry32). */
@@ -80,8 +80,8 @@ for (const dialect of DIALECTS) {
         for (const query of queries) {
           for (const offset of [
             BOOKMARK_EVERY - 1,
-            BOOKMARK_EVERY + Math.floor(next() * BOOKMARK_EVERY),
-            2 * BOOKMARK_EVERY + 3,
+            BOOKMARK_EVERY + Math.floor(next() * 4 * BOOKMARK_EVERY),
+            5 * BOOKMARK_EVERY + 3,
           ]) {
             const params = query(offset);
             const want = await plain(params);

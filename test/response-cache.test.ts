@@ -6,12 +6,12 @@ const user = (id: number) => ({ resource: 'users', id });
 const department = (id: number) => ({ resource: 'departments', id });
 
 describe('the response cache', () => {
-  it('keeps bytes by key, least recently used out first, within its capacity', () => {
+  it('keeps bytes by key within its capacity, the oldest not read since out first', () => {
     const cache = new ResponseCache(4096);
     for (let id = 1; id <= 4; id++) cache.put(`u${id}`, bytes(1000), [user(id)], cache.mark());
     expect(cache.get('u1')?.length).toBe(1000);
     cache.put('u5', bytes(1000), [user(5)], cache.mark());
-    // u2 was the least recently used (u1 was read since).
+    // u1 is the oldest, but was read since: u2 goes.
     expect(cache.get('u2')).toBeUndefined();
     expect(cache.get('u1')).toBeDefined();
     expect(cache.stats().bytes).toBeLessThanOrEqual(4096);

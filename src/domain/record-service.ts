@@ -216,16 +216,25 @@ export class RecordService {
    * rendered and kept. Throws not_found as `show` does.
    */
   async showBytes(id: RecordId, ownerId: RecordId | undefined, view: View, format: WireFormat): Promise<Buffer> {
-    const form = formOf(format, false);
-    const responses = this.deps.responses;
-    // Another SQLite connection's commit empties the caches: seen before trusting them.
-    this.deps.caches.refresh();
-    const hit = responses?.get(this.entryKey(id, ownerId, form, view));
+    const hit = this.cachedBytes(id, ownerId, view, format);
     if (hit) return hit;
-    const mark = responses?.mark() ?? 0;
+    const form = formOf(format, false);
+    const mark = this.deps.responses?.mark() ?? 0;
     const [bytes] = await this.rendered([await this.show(id, ownerId)], view, form, mark);
     if (!bytes) throw new Error(`${this.def.name} ${String(id)} rendered nothing`);
     return bytes;
+  }
+
+  /**
+   * What `showBytes` would answer, if the response cache holds it; synchronous, so a route can
+   * answer a hit without a promise. A served child's owner is checked by the key (`entryKey`).
+   */
+  cachedBytes(id: RecordId, ownerId: RecordId | undefined, view: View, format: WireFormat): Buffer | undefined {
+    const responses = this.deps.responses;
+    if (!responses) return undefined;
+    // Another SQLite connection's commit empties the caches: seen before trusting them.
+    this.deps.caches.refresh();
+    return responses.get(this.entryKey(id, ownerId, formOf(format, false), view));
   }
 
   /**

@@ -4,7 +4,7 @@ import type { Actor } from '../domain/actor.js';
 import { RosterError } from '../domain/errors.js';
 import type { RateLimiter } from '../domain/rate-limit.js';
 import type { TokenService } from '../domain/tokens.js';
-import type { ApiKeyRepository } from '../store/api-key-repository.js';
+import type { ApiKeyRecord, ApiKeyRepository } from '../store/api-key-repository.js';
 import type { ClientRepository } from '../store/client-repository.js';
 
 export const API_KEY_HEADER = FAMILIES.core.keyHeader;
@@ -30,9 +30,13 @@ const AUTHENTICATION_REQUIRED: Readonly<Record<ApiFamily, string>> = {
 
 /**
  * One way of authenticating. It returns undefined when the request does not carry its kind
- * of credential, and throws `unauthorized` when it carries a bad one.
+ * of credential, and throws `unauthorized` when it carries a bad one; synchronously when it
+ * needs no I/O (a credential checked a moment ago).
  */
-export type Authenticator = (request: FastifyRequest, reply: FastifyReply) => Promise<Credential | undefined>;
+export type Authenticator = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+) => Credential | undefined | Promise<Credential | undefined>;
 
 /**
  * An API key in the header of `family` (`X-COUPA-API-KEY`, `X-CSO-API-KEY`), valid only if it
@@ -40,11 +44,7 @@ export type Authenticator = (request: FastifyRequest, reply: FastifyReply) => Pr
  */
 export function apiKeyAuthenticator(keys: ApiKeyRepository, family: ApiFamily = 'core'): Authenticator {
   const name = FAMILIES[family].keyHeader;
-  return async (request, reply) => {
-    const header = request.headers[name];
-    const key = Array.isArray(header) ? header[0] : header;
-    if (key === undefined || key === '') return undefined;
-    const found = await keys.findActive(key);
+  const credentialOf = (found: ApiKeyRecord | undefined, reply: FastifyReply): Credential => {
     const record = found?.api === family ? found : undefined;
     if (!record) {
       // RFC 7235: every 401 carries a challenge.
@@ -58,13 +58,24 @@ export function apiKeyAuthenticator(keys: ApiKeyRepository, family: ApiFamily = 
       bearer: false,
     };
   };
+  return (request, reply) => {
+    const header = request.headers[name];
+    const key = Array.isArray(header) ? header[0] : header;
+    if (key === undefined || key === '') return undefined;
+    const remembered = keys.remembered(key);
+    if (remembered) return credentialOf(remembered.value, reply);
+    return keys.findActive(key).then((found) => credentialOf(found, reply));
+  };
 }
 
 /** `Authorization: Bearer <token>` from the client-credentials grant; a revoked client's tokens die with it. */
 export function bearerAuthenticator(tokens: TokenService, clients: ClientRepository): Authenticator {
-  return async (request, reply) => {
+  return (request, reply) => {
     const header = request.headers.authorization;
-    if (header === undefined) return undefined;
+    return header === undefined ? undefined : bearer(header, reply);
+  };
+
+  async function bearer(header: string, reply: FastifyReply): Promise<Credential> {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const invalid = (message: string) => {
       void reply.header('www-authenticate', `${CHALLENGE}, error="invalid_token"`);
@@ -83,7 +94,7 @@ export function bearerAuthenticator(tokens: TokenService, clients: ClientReposit
     // A token never carries more than its client is granted now.
     const scopes = claims.scopes.filter((s) => client.scopes.includes(s));
     return { actor: { name: client.name, userId: client.userId }, scopes, bucket: `client:${client.clientId}`, bearer: true };
-  };
+  }
 }
 
 /**
@@ -103,35 +114,66 @@ export function registerAuth(
   // Set on every request by the hook below; a reference value may not be shared as a default.
   if (!app.hasRequestDecorator('actor')) app.decorateRequest('actor', null as unknown as Actor);
   const required = AUTHENTICATION_REQUIRED[family];
-  app.addHook('onRequest', async (request, reply) => {
-    request.actor = ANONYMOUS;
-    const config = request.routeOptions.config;
-    // Each family's hook checks its own routes (the CSO API is mounted inside the core app too;
-    // the core app's hook runs first, then the CSO plugin's).
-    if ((config.family ?? 'core') !== family) return;
-    if (request.is404 || config.public) return;
-    let credential: Credential | undefined;
-    for (const authenticate of authenticators) {
-      credential = await authenticate(request, reply);
-      if (credential) break;
+
+  /** The credential the first authenticator that recognises the request gives, without awaiting what needs no I/O. */
+  const authenticate = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    from = 0,
+  ): Credential | undefined | Promise<Credential | undefined> => {
+    for (let i = from; i < authenticators.length; i++) {
+      const found = authenticators[i]?.(request, reply);
+      if (found instanceof Promise) return found.then((c) => c ?? authenticate(request, reply, i + 1));
+      if (found) return found;
     }
+    return undefined;
+  };
+
+  /** Scopes, then the rate limit; a promise only when the limiter is consulted. */
+  const admit = (request: FastifyRequest, reply: FastifyReply, credential: Credential | undefined): Promise<void> | void => {
     if (!credential) {
       void reply.header('www-authenticate', CHALLENGE);
       throw new RosterError('unauthorized', required);
     }
+    const config = request.routeOptions.config;
     // registerRouteScopes gives every non-public route a scope; one without is refused all the same.
     if (credential.scopes && (config.scope === undefined || !credential.scopes.includes(config.scope))) {
       if (credential.bearer)
         void reply.header('www-authenticate', `${CHALLENGE}, error="insufficient_scope", scope="${config.scope ?? ''}"`);
       throw new RosterError('forbidden', `This credential lacks the scope ${config.scope ?? '(none declared)'}`);
     }
-    if (limiter) {
-      const decision = await limiter.take(credential.bucket);
+    if (!limiter) {
+      request.actor = credential.actor;
+      return;
+    }
+    return limiter.take(credential.bucket).then((decision) => {
       if (!decision.allowed) {
         void reply.header('retry-after', String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))));
         throw new RosterError('rate_limited', 'Rate limit exceeded; retry after the time in the Retry-After header');
       }
+      request.actor = credential.actor;
+    });
+  };
+
+  // Callback style: a credential checked a moment ago (and no rate limit) admits the request
+  // without a promise; anything needing I/O continues asynchronously.
+  app.addHook('onRequest', (request, reply, done) => {
+    request.actor = ANONYMOUS;
+    const config = request.routeOptions.config;
+    // Each family's hook checks its own routes (the CSO API is mounted inside the core app too;
+    // the core app's hook runs first, then the CSO plugin's).
+    if ((config.family ?? 'core') !== family || request.is404 || config.public) {
+      done();
+      return;
     }
-    request.actor = credential.actor;
+    try {
+      const found = authenticate(request, reply);
+      const admitted =
+        found instanceof Promise ? found.then((credential) => admit(request, reply, credential)) : admit(request, reply, found);
+      if (admitted instanceof Promise) admitted.then(() => done(), done);
+      else done();
+    } catch (err) {
+      done(err as Error);
+    }
   });
 }

@@ -45,11 +45,15 @@ function drain(raw: IncomingMessage): Promise<void> {
  * the socket once it is sent, so a slow or endless body cannot keep the connection.
  */
 export function registerDrainOnError(app: FastifyInstance): void {
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (reply.statusCode >= 400) {
-      await drain(request.raw);
-      if (!request.raw.complete) reply.header('connection', 'close');
+  // Callback style: a success passes straight on, without a promise a request.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (reply.statusCode < 400) {
+      done(null, payload);
+      return;
     }
-    return payload;
+    drain(request.raw).then(() => {
+      if (!request.raw.complete) void reply.header('connection', 'close');
+      done(null, payload);
+    }, done);
   });
 }

@@ -10,6 +10,8 @@ interface Entry {
   readonly bytes: Buffer;
   /** The rows the bytes show something of (the record itself first): its evictions' keys. */
   readonly rows: readonly RowName[];
+  /** Read since it was stored or last spared: the next time it is the oldest, it is spared once more. */
+  used: boolean;
 }
 
 /** Evictions remembered for `put`'s check; a read older than the oldest of them is not stored. */
@@ -23,7 +25,7 @@ const rowKey = (resource: string, id: RecordId | string): string => `${resource}
 /**
  * Rendered responses, as the bytes sent, per record, wire form and view (issue 23): a show or a
  * page assembles its answer from these without reading or rendering the record again. Bounded by
- * bytes (least recently used goes first); every entry names the rows its bytes show (the record,
+ * bytes (the oldest not read since goes first: second chance); every entry names the rows its bytes show (the record,
  * the rows it nests, its owned children), and a write to any of them evicts it:
  *
  * - `evictRows(resource, ids)`: a record's own write (and its owner's, for a served child);
@@ -60,9 +62,9 @@ export class ResponseCache {
       return undefined;
     }
     this.hits++;
-    // Map keeps insertion order: re-inserting makes this the most recently used.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    // Second chance (CLOCK) rather than strict LRU: a hit only sets a flag, where moving the
+    // entry to the end of the Map cost more than the rest of the lookup.
+    entry.used = true;
     return entry.bytes;
   }
 
@@ -78,7 +80,7 @@ export class ResponseCache {
   put(key: string, bytes: Buffer, rows: readonly RowName[], mark: number): void {
     if (bytes.length > this.capacity / 4 || this.evictedSince(mark, rows)) return;
     this.drop(key);
-    this.entries.set(key, { bytes, rows });
+    this.entries.set(key, { bytes, rows, used: false });
     this.size += bytes.length;
     for (const row of rows) {
       const name = rowKey(row.resource, row.id);
@@ -95,9 +97,16 @@ export class ResponseCache {
       }
       keys.add(key);
     }
-    for (const [oldest] of this.entries) {
+    // Oldest first (Map keeps insertion order); one read since it was stored or spared spares it once more.
+    for (const [oldest, entry] of this.entries) {
       if (this.size <= this.capacity) break;
-      this.drop(oldest);
+      if (entry.used) {
+        entry.used = false;
+        this.entries.delete(oldest);
+        this.entries.set(oldest, entry);
+      } else {
+        this.drop(oldest);
+      }
     }
   }
 

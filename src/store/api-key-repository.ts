@@ -94,6 +94,14 @@ export class ApiKeyRepository {
   }
 
   /** The active key with this secret, if any (of any family: the caller checks `api`). */
+  /**
+   * The active key `key`, if it was looked up a moment ago (the credential cache): boxed, so a
+   * remembered "no such key" is told from a miss. Synchronous: a request's fast path.
+   */
+  remembered(key: string): { readonly value: ApiKeyRecord | undefined } | undefined {
+    return verified.get(this.store, hashApiKey(key), Date.now());
+  }
+
   async findActive(key: string): Promise<ApiKeyRecord | undefined> {
     const hash = hashApiKey(key);
     const now = Date.now();

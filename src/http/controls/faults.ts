@@ -118,6 +118,11 @@ export class FaultTable {
     this.faults.length = 0;
   }
 
+  /** Whether no fault is set: the request hook's fast path. */
+  get empty(): boolean {
+    return this.faults.length === 0;
+  }
+
   /** The first fault matching this request, used once (and dropped when used up); undefined if none. */
   take(method: string, path: string): FaultSpec | undefined {
     if (this.faults.length === 0) return undefined;

@@ -39,11 +39,27 @@ export function prefersXml(request: Pick<FastifyRequest, 'headers'>): boolean {
 
 const JSON_FIRST = ['application/json', 'application/xml', 'text/xml'];
 
+/** `Accept` values seen → what they choose; a client sends the same one every time. */
+const CHOSEN = new Map<string, 'json' | 'xml' | 'either'>();
+
+/** What an `Accept` that names JSON or XML chooses; `either` when it accepts neither offered type. */
+function chosenBy(accept: string): 'json' | 'xml' | 'either' {
+  let chosen = CHOSEN.get(accept);
+  if (chosen === undefined) {
+    const best = new Negotiator({ headers: { accept: withoutParameters(accept) } }).mediaType(OFFERED);
+    chosen = best === undefined ? 'either' : best === 'application/json' ? 'json' : 'xml';
+    // Bounded: a client inventing a new header each time only recomputes.
+    if (CHOSEN.size >= 256) CHOSEN.clear();
+    CHOSEN.set(accept, chosen);
+  }
+  return chosen;
+}
+
 export function wantsJson(request: Pick<FastifyRequest, 'headers'>): boolean {
   const accept = request.headers.accept;
   if (accept !== undefined && /json|xml/i.test(accept)) {
-    const best = new Negotiator({ headers: { accept: withoutParameters(accept) } }).mediaType(OFFERED);
-    if (best !== undefined) return best === 'application/json';
+    const chosen = chosenBy(accept);
+    if (chosen !== 'either') return chosen === 'json';
   }
   return (request.headers['content-type'] ?? '').includes('json');
 }

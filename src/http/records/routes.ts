@@ -97,12 +97,23 @@ export function registerRecordRoutes(app: FastifyInstance, def: ResourceDef, ser
         });
         break;
       case 'show':
-        app.get<RecordParams>(`${base}/:id`, { config }, async (request, reply) => {
-          const ownerId = await ownerOf(request);
+        app.get<RecordParams>(`${base}/:id`, { config }, (request, reply) => {
+          // A served child: its owner is checked (and 404s) first.
+          if (ownerParam !== undefined) {
+            return ownerOf(request).then(async (ownerId) => {
+              const id = idOf(request);
+              const view = viewOf(service, request, reply, 'read');
+              const format = formatOf(request);
+              return sendBytes(reply, 200, format, await service.showBytes(id, ownerId, view, format));
+            });
+          }
           const id = idOf(request);
           const view = viewOf(service, request, reply, 'read');
           const format = formatOf(request);
-          return sendBytes(reply, 200, format, await service.showBytes(id, ownerId, view, format));
+          // A cached answer goes out without a promise.
+          const hit = service.cachedBytes(id, undefined, view, format);
+          if (hit) return sendBytes(reply, 200, format, hit);
+          return service.showBytes(id, undefined, view, format).then((bytes) => sendBytes(reply, 200, format, bytes));
         });
         break;
       case 'create':
