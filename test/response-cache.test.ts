@@ -7,14 +7,15 @@ const department = (id: number) => ({ resource: 'departments', id });
 
 describe('the response cache', () => {
   it('keeps bytes by key within its capacity, the oldest not read since out first', () => {
-    const cache = new ResponseCache(4096);
+    // Each entry costs its 1,000 bytes and about 225 of bookkeeping: four fit in 5,000.
+    const cache = new ResponseCache(5000);
     for (let id = 1; id <= 4; id++) cache.put(`u${id}`, bytes(1000), [user(id)], cache.mark());
     expect(cache.get('u1')?.length).toBe(1000);
     cache.put('u5', bytes(1000), [user(5)], cache.mark());
     // u1 is the oldest, but was read since: u2 goes.
     expect(cache.get('u2')).toBeUndefined();
     expect(cache.get('u1')).toBeDefined();
-    expect(cache.stats().bytes).toBeLessThanOrEqual(4096);
+    expect(cache.stats().bytes).toBeLessThanOrEqual(5000);
     expect(cache.stats().entries).toBe(4);
   });
 
@@ -74,8 +75,24 @@ describe('the response cache', () => {
   it('forgets its bookkeeping with the entries (no growth under churn)', () => {
     const cache = new ResponseCache(10_000);
     for (let id = 0; id < 20_000; id++) cache.put(`u${id}`, bytes(100), [user(id), department(id % 7)], cache.mark());
-    expect(cache.stats().entries).toBe(100);
+    // 100 bytes, a key of about 12 and two rows: about 450 an entry.
+    expect(cache.stats().entries).toBeGreaterThan(15);
+    expect(cache.stats().entries).toBeLessThan(30);
+    expect(cache.stats().bytes).toBeLessThanOrEqual(10_000);
     cache.evictTable('departments');
     expect(cache.stats()).toMatchObject({ entries: 0, bytes: 0 });
+  });
+});
+
+describe('the response cache’s doorkeeper', () => {
+  it('admits a key on its second miss, not its first', () => {
+    const cache = new ResponseCache(1 << 20);
+    expect(cache.admits('u1')).toBe(false);
+    expect(cache.admits('u2')).toBe(false);
+    expect(cache.admits('u1')).toBe(true);
+    // Admitted once: the next miss of it starts over.
+    expect(cache.admits('u1')).toBe(false);
+    cache.clear();
+    expect(cache.admits('u2')).toBe(false);
   });
 });

@@ -14,7 +14,7 @@ import type { OutObject } from '../render/out.js';
 import { presentAs, shapeOfResource, type PresentLookups } from '../render/present-record.js';
 import type { RowName } from '../render/response-cache.js';
 import { recordingLookups, shownRows, viewKey } from '../render/shown-rows.js';
-import { formOf, pageBytes, recordBytes, type RecordForm, type WireFormat } from '../render/wire-bytes.js';
+import { formOf, pageBytes, recordBytes, type CoreFormat, type RecordForm, type WireFormat } from '../render/wire-bytes.js';
 import type { View } from '../query/view.js';
 import type { StoredRecord } from '../store/record-codec.js';
 import type { RecordRepository } from '../store/record-repository.js';
@@ -243,7 +243,8 @@ export class RecordService {
    */
   async bytesOf(record: StoredRecord, view: View, format: WireFormat, mark?: number): Promise<Buffer | undefined> {
     if (view.kind === 'none') return undefined;
-    const [bytes] = await this.rendered([record], view, formOf(format, false), mark);
+    // A client that wrote a record usually reads it back: kept at once.
+    const [bytes] = await this.rendered([record], view, formOf(format, false), mark, true);
     return bytes;
   }
 
@@ -252,7 +253,13 @@ export class RecordService {
    * undefined when no row matches. Ids are picked first; only records the response cache does
    * not hold are read in full and rendered.
    */
-  async pageBytes(query: ParsedQuery, ownerId: RecordId | undefined, format: WireFormat): Promise<Buffer | undefined> {
+  async pageBytes(query: ParsedQuery, ownerId: RecordId | undefined, format: CoreFormat): Promise<Buffer | undefined> {
+    const items = await this.pageItems(query, ownerId, format);
+    return items.length === 0 ? undefined : pageBytes(format, this.def.plural, items);
+  }
+
+  /** The bytes of each record of an index page, in order, in `format`'s page form (`pageBytes`, and CSO's page). */
+  async pageItems(query: ParsedQuery, ownerId: RecordId | undefined, format: WireFormat): Promise<readonly Buffer[]> {
     const form = formOf(format, true);
     const scoped = this.scoped(query, ownerId);
     const point = pointLookup(scoped);
@@ -267,7 +274,7 @@ export class RecordService {
       const ids = await this.repo.pickPage(compiled, scoped.offset, scoped.limit, keysetOf(scoped));
       items = await this.cachedOrRendered(ids, ownerId, query.view, form, mark);
     }
-    return items.length === 0 ? undefined : pageBytes(format, this.def.plural, items);
+    return items;
   }
 
   /** The bytes of each id, in order: the cache's, the rest read in one query and rendered (ids with no row left out). */
@@ -299,20 +306,27 @@ export class RecordService {
 
   /**
    * Renders each record to its bytes in `form` (none for `return_object=none`); with a `mark`,
-   * each is kept in the response cache, with the rows it shows.
+   * each the response cache admits (a read's second miss; every `written` answer) is kept, with
+   * the rows it shows.
    */
-  private async rendered(records: readonly StoredRecord[], view: View, form: RecordForm, mark?: number): Promise<Buffer[]> {
+  private async rendered(
+    records: readonly StoredRecord[],
+    view: View,
+    form: RecordForm,
+    mark?: number,
+    written = false,
+  ): Promise<Buffer[]> {
     if (view.kind === 'none') return [];
     const lookups = await this.lookups(records);
     const responses = mark === undefined ? undefined : this.deps.responses;
     return records.flatMap((r) => {
+      const key = responses && this.entryKey(r.id, this.ownerOf(r), form, view);
+      const keep = key !== undefined && (written || responses?.admits(key) === true);
       const looked: RowName[] = [];
-      const out = presentAs(this.def, r, responses ? recordingLookups(lookups, looked) : lookups, view);
+      const out = presentAs(this.def, r, keep ? recordingLookups(lookups, looked) : lookups, view);
       if (!out) return [];
       const bytes = recordBytes(out, form);
-      if (responses && mark !== undefined) {
-        responses.put(this.entryKey(r.id, this.ownerOf(r), form, view), bytes, shownRows(this.def, r, looked), mark);
-      }
+      if (keep && mark !== undefined) responses?.put(key, bytes, shownRows(this.def, r, looked), mark);
       return [bytes];
     });
   }

@@ -6,20 +6,20 @@ import { renderXml, renderXmlErrors, renderXmlList } from '../render/xml.js';
 import { prefersXml, wantsJson } from './format/negotiate.js';
 import { csoErrorBody } from '../render/cso-json.js';
 import type { ApiFamily } from '../catalog/families.js';
-import type { WireFormat } from '../render/wire-bytes.js';
+import type { CoreFormat, WireFormat } from '../render/wire-bytes.js';
 
 const XML_TYPE = 'application/xml; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** The wire format a request gets its records in: JSON when it asks for it, else Coupa's default XML. */
-export const formatOf = (request: FastifyRequest): WireFormat => (wantsJson(request) ? 'json' : 'xml');
+export const formatOf = (request: FastifyRequest): CoreFormat => (wantsJson(request) ? 'json' : 'xml');
 
 /** Sends rendered bytes (render/wire-bytes.ts) as they are, typed by their format; no body when undefined. */
 export function sendBytes(reply: FastifyReply, status: number, format: WireFormat, body: Buffer | undefined): FastifyReply {
   if (body === undefined) return reply.code(status).send();
   return reply
     .code(status)
-    .type(format === 'json' ? JSON_TYPE : XML_TYPE)
+    .type(format === 'xml' ? XML_TYPE : JSON_TYPE)
     .send(body);
 }
 

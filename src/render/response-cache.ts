@@ -8,6 +8,8 @@ export interface RowName {
 
 interface Entry {
   readonly bytes: Buffer;
+  /** What the entry holds in memory, in bytes: its bytes, its key, and its share of the indexes (an estimate). */
+  readonly cost: number;
   /** The rows the bytes show something of (the record itself first): its evictions' keys. */
   readonly rows: readonly RowName[];
   /** Read since it was stored or last spared: the next time it is the oldest, it is spared once more. */
@@ -16,6 +18,9 @@ interface Entry {
 
 /** Evictions remembered for `put`'s check; a read older than the oldest of them is not stored. */
 const EVICTION_LOG = 4096;
+
+/** Keys the doorkeeper remembers (`admits`): a few times what a full cache of small answers holds. */
+const DOORKEEPER = 100_000;
 
 /** What a table-wide eviction is logged as. */
 const WHOLE_TABLE = '*';
@@ -45,13 +50,15 @@ export class ResponseCache {
   /** Resource → its row keys in `byRow`, for table-wide evictions. */
   private readonly byTable = new Map<string, Set<string>>();
   private size = 0;
+  /** Keys missed once and not stored yet (the doorkeeper of `admits`); emptied when full. */
+  private readonly missedOnce = new Set<string>();
   /** Evictions so far; `log[n % EVICTION_LOG]` is the row key (or `resource#*`) of the n-th. */
   private evictions = 0;
   private readonly log: string[] = new Array<string>(EVICTION_LOG);
   hits = 0;
   misses = 0;
 
-  /** `capacity` in bytes of rendered responses (keys and bookkeeping come on top, about 10 %). */
+  /** `capacity` in bytes: the rendered responses, their keys and their index entries (estimated). */
   constructor(readonly capacity: number) {}
 
   /** The stored bytes, or undefined (counted as a miss). */
@@ -68,6 +75,19 @@ export class ResponseCache {
     return entry.bytes;
   }
 
+  /**
+   * Whether bytes missed under `key` are worth storing: only on their second miss (a doorkeeper,
+   * as TinyLFU's). Reads at random over a million records then store (and evict, and index)
+   * nothing, where every one would have pushed out an entry that was about to be read again;
+   * a suite reading its fixtures stores each on its second read.
+   */
+  admits(key: string): boolean {
+    if (this.missedOnce.delete(key)) return true;
+    if (this.missedOnce.size >= DOORKEEPER) this.missedOnce.clear();
+    this.missedOnce.add(key);
+    return false;
+  }
+
   /** A point to give `put`: take it before reading what the bytes will be rendered from. */
   mark(): number {
     return this.evictions;
@@ -80,8 +100,10 @@ export class ResponseCache {
   put(key: string, bytes: Buffer, rows: readonly RowName[], mark: number): void {
     if (bytes.length > this.capacity / 4 || this.evictedSince(mark, rows)) return;
     this.drop(key);
-    this.entries.set(key, { bytes, rows, used: false });
-    this.size += bytes.length;
+    // About 100 bytes an entry and 120 a row it names (Map and Set slots, the row key, the RowName).
+    const cost = bytes.length + 2 * key.length + 100 + 120 * rows.length;
+    this.entries.set(key, { bytes, cost, rows, used: false });
+    this.size += cost;
     for (const row of rows) {
       const name = rowKey(row.resource, row.id);
       let keys = this.byRow.get(name);
@@ -142,6 +164,7 @@ export class ResponseCache {
   clear(): void {
     // Every mark taken before now is refused: as many evictions as the log holds.
     this.evictions += EVICTION_LOG + 1;
+    this.missedOnce.clear();
     this.entries.clear();
     this.byRow.clear();
     this.byTable.clear();
@@ -158,7 +181,7 @@ export class ResponseCache {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
-    this.size -= entry.bytes.length;
+    this.size -= entry.cost;
     for (const row of entry.rows) {
       const name = rowKey(row.resource, row.id);
       const keys = this.byRow.get(name);
@@ -172,7 +195,7 @@ export class ResponseCache {
     }
   }
 
-  /** Entries and their bytes: for tests and the bench's memory check. */
+  /** Entries and what they hold (`bytes`: their estimated cost, as the capacity counts it): for tests and the bench. */
   stats(): { readonly entries: number; readonly bytes: number; readonly hits: number; readonly misses: number } {
     return { entries: this.entries.size, bytes: this.size, hits: this.hits, misses: this.misses };
   }

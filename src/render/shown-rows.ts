@@ -14,16 +14,21 @@ import type { RowName } from './response-cache.js';
  * rows' own references). A superset is safe; a row left out would leave stale bytes.
  */
 export function shownRows(def: ResourceDef, r: StoredRecord, looked: readonly RowName[]): RowName[] {
-  const rows: RowName[] = [];
+  // Each row once (a user's creator is often its updater too): the cache indexes every one.
+  const seen = new Map<string, RowName>();
+  const add = (resource: string, id: RecordId): void => {
+    const key = `${resource}#${id}`;
+    if (!seen.has(key)) seen.set(key, { resource, id });
+  };
   const visit = (d: ResourceDef, row: StoredRecord): void => {
-    rows.push({ resource: d.name, id: row.id });
+    add(d.name, row.id);
     const index = indexCatalog(d);
     for (const el of index.references) {
       const id = row.refs.get(el.name);
-      if (id != null) rows.push({ resource: el.target, id });
+      if (id != null) add(el.target, id);
     }
     for (const el of index.collections) {
-      for (const id of row.collections.get(el.membership) ?? []) rows.push({ resource: el.target, id });
+      for (const id of row.collections.get(el.membership) ?? []) add(el.target, id);
     }
     for (const el of index.children) {
       const child = resourceNamed(el.target);
@@ -31,8 +36,8 @@ export function shownRows(def: ResourceDef, r: StoredRecord, looked: readonly Ro
     }
   };
   visit(def, r);
-  rows.push(...looked);
-  return rows;
+  for (const row of looked) add(row.resource, row.id);
+  return [...seen.values()];
 }
 
 /** Lookups that note every row they are asked for in `looked`. */

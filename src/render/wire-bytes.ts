@@ -1,30 +1,45 @@
 import { assertNever } from '../catalog/lookup.js';
+import { csoObject } from './cso-json.js';
 import { renderJson } from './json.js';
 import type { OutObject } from './out.js';
 import { renderXml, renderXmlItem, XML_DECLARATION } from './xml.js';
 
 /** The two wire formats of Coupa's core API. */
-export type WireFormat = 'json' | 'xml';
+export type CoreFormat = 'json' | 'xml';
+
+/** The wire formats records go out in: the core API's two, and CSO's JSON (render/cso-json.ts). */
+export type WireFormat = CoreFormat | 'cso-json';
 
 /**
- * How one record's bytes are sent: alone (`json`, `xml`: a show, a write's answer) or as an item
- * of a page (`json` again: JSON's are the same bytes; `xml-item`: indented inside the list).
+ * How one record's bytes are sent: alone (`json`, `xml`, `cso-json`: a show, a write's answer)
+ * or as an item of a page (the same bytes in JSON; `xml-item`: indented inside the list).
  */
-export type RecordForm = 'json' | 'xml' | 'xml-item';
+export type RecordForm = WireFormat | 'xml-item';
 
 /** The form of a record in `format`, alone or in a page. */
-export const formOf = (format: WireFormat, inPage: boolean): RecordForm =>
-  format === 'json' ? 'json' : inPage ? 'xml-item' : 'xml';
+export const formOf = (format: WireFormat, inPage: boolean): RecordForm => (format === 'xml' && inPage ? 'xml-item' : format);
+
+/**
+ * UTF-8 bytes of `text` in memory of their own: `Buffer.from` cuts small buffers from a shared
+ * 8 KiB slab, and a cached one would keep the whole slab alive.
+ */
+function ownBytes(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
+  bytes.write(text, 'utf8');
+  return bytes;
+}
 
 /** One record's bytes in `form`, UTF-8: what is cached and sent. */
 export function recordBytes(o: OutObject, form: RecordForm): Buffer {
   switch (form) {
     case 'json':
-      return Buffer.from(renderJson(o), 'utf8');
+      return ownBytes(renderJson(o));
     case 'xml':
-      return Buffer.from(renderXml(o), 'utf8');
+      return ownBytes(renderXml(o));
     case 'xml-item':
-      return Buffer.from(renderXmlItem(o), 'utf8');
+      return ownBytes(renderXmlItem(o));
+    case 'cso-json':
+      return ownBytes(JSON.stringify(csoObject(o)));
     default:
       return assertNever(form);
   }
@@ -34,23 +49,37 @@ const JSON_OPEN = Buffer.from('[');
 const JSON_COMMA = Buffer.from(',');
 const JSON_CLOSE = Buffer.from(']');
 
+/** `[item,item,…]` into `parts`. */
+function jsonArray(parts: Buffer[], items: readonly Buffer[]): void {
+  parts.push(JSON_OPEN);
+  items.forEach((item, i) => {
+    if (i > 0) parts.push(JSON_COMMA);
+    parts.push(item);
+  });
+  parts.push(JSON_CLOSE);
+}
+
 /**
- * A page from its records' bytes (each in `formOf(format, true)`): a bare JSON array, or Rails'
- * `<users type="array">…</users>`; the same bytes `renderJson(list)` and `renderXmlList` write.
+ * A core page from its records' bytes (each in `formOf(format, true)`): a bare JSON array, or
+ * Rails' `<users type="array">…</users>`; the same bytes `renderJson(list)` and `renderXmlList`
+ * write.
  */
-export function pageBytes(format: WireFormat, plural: string, items: readonly Buffer[]): Buffer {
+export function pageBytes(format: CoreFormat, plural: string, items: readonly Buffer[]): Buffer {
   const parts: Buffer[] = [];
   if (format === 'json') {
-    parts.push(JSON_OPEN);
-    items.forEach((item, i) => {
-      if (i > 0) parts.push(JSON_COMMA);
-      parts.push(item);
-    });
-    parts.push(JSON_CLOSE);
+    jsonArray(parts, items);
   } else if (items.length === 0) {
     parts.push(Buffer.from(`${XML_DECLARATION}<${plural} type="array" />\n`));
   } else {
     parts.push(Buffer.from(`${XML_DECLARATION}<${plural} type="array">\n`), ...items, Buffer.from(`</${plural}>\n`));
   }
+  return Buffer.concat(parts);
+}
+
+/** A CSO page (seed 001): `{"total":N,"<plural>":[…]}`, the records' bytes in `cso-json`; JSON.stringify's bytes. */
+export function csoPageBytes(total: number, plural: string, items: readonly Buffer[]): Buffer {
+  const parts = [Buffer.from(`{"total":${total},${JSON.stringify(plural)}:`)];
+  jsonArray(parts, items);
+  parts.push(Buffer.from('}'));
   return Buffer.concat(parts);
 }

@@ -214,25 +214,26 @@ export class RecordRepository {
     return rows.map((r) => this.ids.fromDb(r['id']));
   }
 
-  /** The id at every `BOOKMARK_EVERY`-th position of the id-ordered `query`, the first `count` of them, in one pass. */
+  /**
+   * The id at every `BOOKMARK_EVERY`-th position of the id-ordered `query`, the first `count` of
+   * them: each found from the one before (`id > previous`, skipping `BOOKMARK_EVERY - 1` rows),
+   * so finding them steps over the rows once, as the plain OFFSET query would. (A window
+   * function numbering every row took 20 times longer on SQLite at a million rows.)
+   */
   private async readBookmarks(query: RecordQuery, dir: 'asc' | 'desc', count: number): Promise<RecordId[]> {
-    const { table } = this.def;
-    const numbered = query(
-      this.store.db
-        .selectFrom(table)
-        .select([
-          this.idSelected,
-          sql<number>`row_number() over (order by ${sql.ref(`${table}.id`)} ${sql.raw(dir)})`.as('roster_position'),
-        ]),
-    );
-    const rows = await this.store.db
-      .selectFrom(numbered.as('numbered'))
-      .select('numbered.id')
-      .where(sql<number>`numbered.roster_position % ${sql.lit(BOOKMARK_EVERY)}`, '=', 0)
-      .orderBy('numbered.roster_position')
-      .limit(count)
-      .execute();
-    return rows.map((r) => this.ids.fromDb(r['id']));
+    const marks: RecordId[] = [];
+    const ids = query(this.store.db.selectFrom(this.def.table).select(this.idSelected));
+    for (let previous: RecordId | undefined; marks.length < count;) {
+      const from = previous === undefined ? ids : ids.where(`${this.def.table}.id`, dir === 'asc' ? '>' : '<', previous);
+      const row = await from
+        .offset(BOOKMARK_EVERY - 1)
+        .limit(1)
+        .executeTakeFirst();
+      if (!row) break;
+      previous = this.ids.fromDb(row['id']);
+      marks.push(previous);
+    }
+    return marks;
   }
 
   /** The table changed (through any process): deep pages find their bookmarks again. */

@@ -3,7 +3,9 @@ import { assertNever } from '../../catalog/lookup.js';
 import type { ResourceDef } from '../../catalog/resource.js';
 import { RosterError } from '../../domain/errors.js';
 import { ROUNDED_ID, type BulkPolicy, type BulkResult, type RecordService } from '../../domain/record-service.js';
-import { csoObject, csoWriteAnswer, type CsoItemError, type CsoObject } from '../../render/cso-json.js';
+import { csoWriteAnswer, type CsoItemError, type CsoObject } from '../../render/cso-json.js';
+import { csoPageBytes } from '../../render/wire-bytes.js';
+import { FULL_VIEW } from '../../query/view.js';
 import { queryOf } from '../records/routes.js';
 import { readCsoDocument, readCsoItems } from './body.js';
 
@@ -72,17 +74,18 @@ export function registerCsoRoutes(app: FastifyInstance, def: ResourceDef, servic
       case 'index':
         app.get(base, { config }, async (request, reply) => {
           const query = service.parseQuery(queryOf(request));
-          const page = await service.list(query);
+          const items = await service.pageItems(query, undefined, 'cso-json');
           const total = await service.count(query);
-          const items = (await service.present(page, query.view)).map(csoObject);
-          return send(reply, 200, { total, [def.plural]: items });
+          return reply
+            .code(200)
+            .type(JSON_TYPE)
+            .send(csoPageBytes(total, def.plural, items));
         });
         break;
       case 'show':
         app.get<IdParams>(`${base}/:id`, { config }, async (request, reply) => {
-          const record = await service.show(service.idFrom(request.params.id));
-          const [body] = await service.present([record]);
-          return send(reply, 200, body ? csoObject(body) : {});
+          const bytes = await service.showBytes(service.idFrom(request.params.id), undefined, FULL_VIEW, 'cso-json');
+          return reply.code(200).type(JSON_TYPE).send(bytes);
         });
         break;
       case 'create':
