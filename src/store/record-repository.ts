@@ -223,15 +223,22 @@ export class RecordRepository {
   private async readBookmarks(query: RecordQuery, dir: 'asc' | 'desc', count: number): Promise<RecordId[]> {
     const marks: RecordId[] = [];
     const ids = query(this.store.db.selectFrom(this.def.table).select(this.idSelected));
-    for (let previous: RecordId | undefined; marks.length < count;) {
-      const from = previous === undefined ? ids : ids.where(`${this.def.table}.id`, dir === 'asc' ? '>' : '<', previous);
-      const row = await from
-        .offset(BOOKMARK_EVERY - 1)
-        .limit(1)
-        .executeTakeFirst();
+    const step = (q: typeof ids) => q.offset(BOOKMARK_EVERY - 1).limit(1);
+    const first = await step(ids).executeTakeFirst();
+    if (!first) return marks;
+    marks.push(this.ids.fromDb(first['id']));
+    // The next step, compiled once: only the previous bookmark changes (a query per bookmark,
+    // a thousand at a million rows, would otherwise be built and compiled a thousand times).
+    const sentinel = { previous: true };
+    const next = step(ids.where(`${this.def.table}.id`, dir === 'asc' ? '>' : '<', sentinel)).compile();
+    const at = next.parameters.indexOf(sentinel);
+    while (marks.length < count) {
+      const parameters = [...next.parameters];
+      parameters[at] = marks[marks.length - 1];
+      const { rows } = await this.store.db.executeQuery<Row>({ ...next, parameters });
+      const [row] = rows;
       if (!row) break;
-      previous = this.ids.fromDb(row['id']);
-      marks.push(previous);
+      marks.push(this.ids.fromDb(row['id']));
     }
     return marks;
   }
