@@ -1,26 +1,23 @@
-// Bundles the built CLI (dist/cli/main.js) into dist/roster-main.mjs, with chunks loaded when first
-// used, started by dist/roster.mjs, which `roster` and `npm start` run: loading one file instead
-// of some 900 modules is most of a fast start-up (docs/performance.md). Native and optional
-// modules stay outside the bundle.
+// Bundles the built CLI (dist/cli/main.js) into one file, dist/roster-main.mjs, started by
+// dist/roster.mjs, which `roster` and `npm start` run: loading one file instead of some 900
+// modules is most of a fast start-up (docs/performance.md). Native and optional modules stay
+// outside the bundle, and so do the large ones loaded only when first used.
 import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
-rmSync('dist/chunks', { recursive: true, force: true });
 await build({
-  entryPoints: { 'roster-main': 'dist/cli/main.js' },
-  outdir: 'dist',
-  outExtension: { '.js': '.mjs' },
-  // What is imported dynamically (nodemailer, ioredis, YAML, the sync client…) goes to chunks of
-  // its own, read only when first used: a server start parses a third less (docs/performance.md).
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
+  entryPoints: ['dist/cli/main.js'],
+  outfile: 'dist/roster-main.mjs',
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   // better-sqlite3 loads a native addon; pg-native is pg's optional native binding; ssh2 tries
   // its optional native crypto (and cpu-features) and falls back to Node's crypto without them.
-  external: ['better-sqlite3', 'pg-native', 'ssh2', 'cpu-features'],
+  // nodemailer, ioredis and yaml (a quarter of the code) are imported only when first used (mail,
+  // --redis-url, a YAML fixture or mapping): left to Node, which loads them from node_modules then,
+  // so a start does not parse them.
+  external: ['better-sqlite3', 'pg-native', 'ssh2', 'cpu-features', 'nodemailer', 'ioredis', 'yaml'],
   // CommonJS dependencies call require(); an ESM bundle has none of its own.
   banner: {
     js: "import { createRequire as __rosterRequire } from 'node:module'; const require = __rosterRequire(import.meta.url);",

@@ -1,6 +1,7 @@
 // Deep pages start from bookmarks (store/page-bookmarks.ts, issue 23): the same rows as the plain
 // OFFSET query, whatever was written since, by this engine or another on the same database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../src/store/seed/random.js';
 import { Engine } from '../src/domain/engine.js';
 import { compileQuery } from '../src/query/compile.js';
 import { BOOKMARK_EVERY } from '../src/store/page-bookmarks.js';
@@ -10,18 +11,6 @@ import { DIALECTS } from './helpers/dialects.js';
 
 const USERS = 5 * BOOKMARK_EVERY + 500;
 const actor = { name: 'test', userId: null };
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 for (const dialect of DIALECTS) {
   describe(`deep pages on ${dialect.name}`, () => {
@@ -44,7 +33,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('answer the plain query’s rows after random writes through either engine', async () => {
-      const next = random(Number(process.env['BOOKMARK_SEED'] ?? 7));
+      const next = mulberry32(Number(process.env['BOOKMARK_SEED'] ?? 7));
       const users = engine.service('users');
       const plain = async (params: Record<string, string>): Promise<number[]> => {
         const q = users.parseQuery(params);

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../src/store/seed/random.js';
 import { makeConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
 import { ApiKeyRepository } from '../src/store/api-key-repository.js';
@@ -38,18 +39,6 @@ async function postgresTarget(): Promise<Target> {
     name: 'PostgreSQL (two processes on one schema)',
     options: { kind: 'postgres', url: PG_URL ?? '', schema, poolSize: 2 },
     drop,
-  };
-}
-
-/** A small deterministic generator (mulberry32): a failure replays from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
@@ -101,7 +90,7 @@ for (const makeTarget of targets) {
     };
 
     it('every answer equals a fresh render after each random write, whichever process wrote', async () => {
-      const next = random(SEED);
+      const next = mulberry32(SEED);
       const pick = <T>(list: readonly T[]): T => {
         const item = list[Math.floor(next() * list.length)];
         if (item === undefined) throw new Error('pick from an empty list');

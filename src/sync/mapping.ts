@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { SyncFatalError, type KeyElement } from './types.js';
 
 /** A text transform, applied in the order listed (docs/sync.md, "The mapping file"). */
@@ -74,7 +73,8 @@ export async function loadMapping(file: string): Promise<Mapping> {
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    // Loaded when a mapping is read: YAML is a large module a server start never needs.
+    doc = (await import('yaml')).parse(text);
   } catch (err) {
     throw new SyncFatalError(`the mapping ${file} is not valid YAML: ${(err as Error).message.split('\n')[0] ?? ''}`);
   }
