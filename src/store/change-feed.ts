@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { RecordId } from '../catalog/types.js';
 import type { Store } from './database.js';
@@ -82,13 +83,37 @@ function localPeers(store: Store): Set<(notice: string) => void> {
   return peers;
 }
 
+/**
+ * A pool's name in its NOTIFY payloads (`<origin> <notice>`): listeners on the same pool skip
+ * what it sent, since its local peers were told at once (a write in `serve` would otherwise be
+ * heard twice more, by each listener's engine).
+ */
+const ORIGINS = new WeakMap<object, string>();
+
+function originOf(pool: object): string {
+  let origin = ORIGINS.get(pool);
+  if (origin === undefined) {
+    origin = randomBytes(6).toString('hex');
+    ORIGINS.set(pool, origin);
+  }
+  return origin;
+}
+
 /** Tells the local peers but `self`, then (PostgreSQL) every other process. */
 async function tell(store: Store, self: unknown, table: string, ids: readonly RecordId[] | undefined): Promise<void> {
   const peers = localPeers(store);
   for (const notice of notices(table, ids)) {
     for (const peer of peers) if (peer !== self) peer(notice);
-    if (store.pool) await store.pool.query('select pg_notify($1, $2)', [CHANNEL, notice]);
+    if (store.pool) await store.pool.query('select pg_notify($1, $2)', [CHANNEL, `${originOf(store.pool)} ${notice}`]);
   }
+}
+
+/** A NOTIFY payload's notice, or undefined when `origin` (this pool) sent it; a payload without an origin is another's. */
+function foreignNotice(payload: string | undefined, origin: string): string | undefined {
+  if (payload === undefined) return ALL_TABLES;
+  const space = payload.indexOf(' ');
+  if (space < 0) return payload;
+  return payload.slice(0, space) === origin ? undefined : payload.slice(space + 1);
 }
 
 /**
@@ -138,7 +163,9 @@ export async function openChangeFeed(store: Store, forget: Forget): Promise<Chan
   if (!pool) throw new Error('A store has either a SQLite handle or a PostgreSQL pool');
   const client: pg.PoolClient = await pool.connect();
   const onNotification = (msg: pg.Notification) => {
-    if (msg.channel === CHANNEL) heardOf(msg.payload, forget);
+    if (msg.channel !== CHANNEL) return;
+    const notice = foreignNotice(msg.payload, originOf(pool));
+    if (notice !== undefined) heardOf(notice, forget);
   };
   // A lost listener connection could miss changes: drop everything and let reads refill.
   const onError = () => forget();

@@ -199,14 +199,15 @@ export class RecordRepository {
     let picked = ids;
     const blocks = keyset ? Math.floor(offset / BOOKMARK_EVERY) : 0;
     if (keyset && blocks > 0) {
-      // Deep in an id ordering: from the last bookmark before the offset (store/page-bookmarks.ts).
+      // Deep in an id ordering: from the last bookmark known before the offset (store/page-bookmarks.ts).
       const { sql: text, parameters } = ids.compile();
-      const marks = await this.bookmarks.marks(`${text}\n${JSON.stringify(parameters)}`, blocks, (count) =>
-        this.readBookmarks(query, keyset, count),
+      const marks = this.bookmarks.known(`${text}\n${JSON.stringify(parameters)}`, blocks, (after, count) =>
+        this.readBookmarks(query, keyset, after, count),
       );
-      const mark = marks[Math.min(blocks, marks.length) - 1];
+      const used = Math.min(blocks, marks.length);
+      const mark = marks[used - 1];
       if (mark !== undefined) {
-        start = offset - Math.min(blocks, marks.length) * BOOKMARK_EVERY;
+        start = offset - used * BOOKMARK_EVERY;
         picked = ids.where(`${this.def.table}.id`, keyset === 'asc' ? '>' : '<', mark);
       }
     }
@@ -215,32 +216,47 @@ export class RecordRepository {
   }
 
   /**
-   * The id at every `BOOKMARK_EVERY`-th position of the id-ordered `query`, the first `count` of
-   * them: each found from the one before (`id > previous`, skipping `BOOKMARK_EVERY - 1` rows),
-   * so finding them steps over the rows once, as the plain OFFSET query would. (A window
-   * function numbering every row took 20 times longer on SQLite at a million rows.)
+   * `count` bookmarks of the id-ordered `query` after the bookmark `after` (from the start when
+   * undefined): each found from the one before (`id > previous`, skipping `BOOKMARK_EVERY - 1`
+   * rows) by one query compiled once, so finding them steps over the rows once, as the plain
+   * OFFSET query would. (A window function numbering every row took 20 times longer on SQLite
+   * at a million rows.)
    */
-  private async readBookmarks(query: RecordQuery, dir: 'asc' | 'desc', count: number): Promise<RecordId[]> {
+  private async readBookmarks(
+    query: RecordQuery,
+    dir: 'asc' | 'desc',
+    after: RecordId | undefined,
+    count: number,
+  ): Promise<RecordId[]> {
     const marks: RecordId[] = [];
     const ids = query(this.store.db.selectFrom(this.def.table).select(this.idSelected));
     const step = (q: typeof ids) => q.offset(BOOKMARK_EVERY - 1).limit(1);
-    const first = await step(ids).executeTakeFirst();
-    if (!first) return marks;
-    marks.push(this.ids.fromDb(first['id']));
-    // The next step, compiled once: only the previous bookmark changes (a query per bookmark,
-    // a thousand at a million rows, would otherwise be built and compiled a thousand times).
+    let previous = after;
+    if (previous === undefined) {
+      const first = await step(ids).executeTakeFirst();
+      if (!first) return marks;
+      previous = this.ids.fromDb(first['id']);
+      marks.push(previous);
+    }
+    // Only the previous bookmark changes from one step to the next.
     const sentinel = { previous: true };
     const next = step(ids.where(`${this.def.table}.id`, dir === 'asc' ? '>' : '<', sentinel)).compile();
     const at = next.parameters.indexOf(sentinel);
     while (marks.length < count) {
       const parameters = [...next.parameters];
-      parameters[at] = marks[marks.length - 1];
+      parameters[at] = previous;
       const { rows } = await this.store.db.executeQuery<Row>({ ...next, parameters });
       const [row] = rows;
       if (!row) break;
-      marks.push(this.ids.fromDb(row['id']));
+      previous = this.ids.fromDb(row['id']);
+      marks.push(previous);
     }
     return marks;
+  }
+
+  /** Settles when the bookmarks being found are: for tests. */
+  bookmarksFound(): Promise<void> {
+    return this.bookmarks.found();
   }
 
   /** The table changed (through any process): deep pages find their bookmarks again. */
