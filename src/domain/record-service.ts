@@ -185,11 +185,25 @@ export class RecordService {
 
   /** An index page; with `ownerId`, among that owner's rows only (a served child). */
   async list(query: ParsedQuery, ownerId?: RecordId): Promise<StoredRecord[]> {
-    query = this.scoped(query, ownerId);
-    const point = pointLookup(query);
-    if (point) return this.repo.findByUnique(point.column, this.deps.store.dialect.toDb(point.type, point.value));
-    const compiled = compileQuery(this.deps.store.dialect, this.def.table, query);
-    return this.repo.findPage(compiled, query.offset, query.limit, keysetOf(query));
+    const picked = await this.pick(query, ownerId);
+    return 'records' in picked ? picked.records : this.repo.findByIds(picked.ids);
+  }
+
+  /**
+   * An index page's rows: read whole when a point lookup names the one row (`login=…`), else
+   * only their ids, in order, picked first (from a bookmark when deep).
+   */
+  private async pick(
+    query: ParsedQuery,
+    ownerId: RecordId | undefined,
+  ): Promise<{ readonly records: StoredRecord[] } | { readonly ids: RecordId[] }> {
+    const scoped = this.scoped(query, ownerId);
+    const point = pointLookup(scoped);
+    if (point) {
+      return { records: await this.repo.findByUnique(point.column, this.deps.store.dialect.toDb(point.type, point.value)) };
+    }
+    const compiled = compileQuery(this.deps.store.dialect, this.def.table, scoped);
+    return { ids: await this.repo.pickPage(compiled, scoped.offset, scoped.limit, keysetOf(scoped)) };
   }
 
   /**
@@ -261,20 +275,12 @@ export class RecordService {
   /** The bytes of each record of an index page, in order, in `format`'s page form (`pageBytes`, and CSO's page). */
   async pageItems(query: ParsedQuery, ownerId: RecordId | undefined, format: WireFormat): Promise<readonly Buffer[]> {
     const form = formOf(format, true);
-    const scoped = this.scoped(query, ownerId);
-    const point = pointLookup(scoped);
     this.deps.caches.refresh();
     const mark = this.deps.responses?.mark() ?? 0;
-    let items: readonly Buffer[];
-    if (point) {
-      const found = await this.repo.findByUnique(point.column, this.deps.store.dialect.toDb(point.type, point.value));
-      items = await this.rendered(found, query.view, form, mark);
-    } else {
-      const compiled = compileQuery(this.deps.store.dialect, this.def.table, scoped);
-      const ids = await this.repo.pickPage(compiled, scoped.offset, scoped.limit, keysetOf(scoped));
-      items = await this.cachedOrRendered(ids, ownerId, query.view, form, mark);
-    }
-    return items;
+    const picked = await this.pick(query, ownerId);
+    return 'records' in picked
+      ? this.rendered(picked.records, query.view, form, mark)
+      : this.cachedOrRendered(picked.ids, ownerId, query.view, form, mark);
   }
 
   /** The bytes of each id, in order: the cache's, the rest read in one query and rendered (ids with no row left out). */
