@@ -1,17 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servedResources } from '../src/catalog/registry.js';
 import type { ResourceDef } from '../src/catalog/resource.js';
-import type { RecordId } from '../src/catalog/types.js';
+import type { RecordId, ScalarValue } from '../src/catalog/types.js';
 import { applySeedFixture } from '../src/controls/fixture-load.js';
 import { demoFixture } from '../src/controls/demo-fixture.js';
 import { seedCso } from '../src/domain/seed/cso-seeder.js';
 import { csoObject } from '../src/render/cso-json.js';
-import { csoPageBytes } from '../src/render/wire-bytes.js';
+import { csoPageBytes, pageBytes, recordBytes, type RecordForm } from '../src/render/wire-bytes.js';
+import { recordWriter } from '../src/render/compiled-writer.js';
+import { familyOf } from '../src/catalog/resource.js';
+import { indexCatalog } from '../src/catalog/lookup.js';
 import { Engine } from '../src/domain/engine.js';
 import type { RecordService } from '../src/domain/record-service.js';
 import type { View } from '../src/query/view.js';
 import { renderJson } from '../src/render/json.js';
-import { shapeOfResource } from '../src/render/present-record.js';
+import { presentAs, shapeOfResource } from '../src/render/present-record.js';
 import { ResponseCache } from '../src/render/response-cache.js';
 import type { CoreFormat } from '../src/render/wire-bytes.js';
 import { renderXml, renderXmlList } from '../src/render/xml.js';
@@ -155,6 +158,60 @@ for (const dialect of DIALECTS) {
         }
       });
     }
+
+    it('writes awkward values as the tree does: every scalar and part null, blank, escaped, a number, a boolean', async () => {
+      // Seeded rows hold tidy values; the compiled writers' branches for the rest are pinned here.
+      const awkward: Array<ScalarValue | null> = [
+        null,
+        '',
+        `O'Brien <b> & "q" \u0001 é 😀 ]]> \u2028`,
+        0,
+        -1.5,
+        true,
+        false,
+        '2026-12-07T10:11:12.345Z',
+      ];
+      const texts = awkward.filter((v): v is string | null => v === null || typeof v === 'string');
+      let checked = 0;
+      for (const def of [...servedResources('core'), ...servedResources('cso')]) {
+        const service = engine.service(def);
+        const [r] = await service.list(service.parseQuery({ limit: '1' }));
+        if (!r) continue;
+        const lookups = await service.lookups([r]);
+        const views = familyOf(def) === 'cso' ? [{ kind: 'full' } as const] : viewsOf(def).map((v) => v.view);
+        for (let turn = 0; turn < awkward.length; turn++) {
+          const values = new Map([...r.values.keys()].map((k, i) => [k, awkward[(turn + i) % awkward.length] ?? null]));
+          // Every composite set (none on the first turn), a part in three left out (its `blank` then shows).
+          const composites = new Map(
+            indexCatalog(def).composites.map((el, i) => [
+              el.name,
+              turn === 0
+                ? null
+                : new Map(
+                    el.fields.flatMap((f, j) =>
+                      (turn + j) % 3 === 2 ? [] : [[f.name, texts[(turn + i + j) % texts.length] ?? null]],
+                    ),
+                  ),
+            ]),
+          );
+          const odd: StoredRecord = { ...r, values, composites };
+          for (const view of views) {
+            const o = presentAs(def, odd, lookups, view);
+            if (!o) throw new Error(`${def.name} rendered nothing`);
+            const written = (form: RecordForm): string => recordWriter(def, view, form)?.(odd, lookups) ?? '';
+            if (familyOf(def) === 'cso') {
+              expect(written('cso-json')).toBe(JSON.stringify(csoObject(o)));
+            } else {
+              expect(written('json')).toBe(renderJson(o));
+              expect(written('xml')).toBe(renderXml(o));
+              expect(text(pageBytes('xml', def.plural, [recordBytes(written('xml-item'))]))).toBe(renderXmlList(def.plural, [o]));
+            }
+            checked++;
+          }
+        }
+      }
+      expect(checked).toBeGreaterThan(100);
+    });
 
     it('answered the third reads from the cache', () => {
       const { hits, misses } = cache.stats();

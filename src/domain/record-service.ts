@@ -13,6 +13,7 @@ import { querySchema } from '../query/schema.js';
 import type { OutObject } from '../render/out.js';
 import { presentAs, shapeOfResource, type PresentLookups } from '../render/present-record.js';
 import type { RowName } from '../render/response-cache.js';
+import { recordWriter } from '../render/compiled-writer.js';
 import { recordingLookups, shownRows, viewKey } from '../render/shown-rows.js';
 import { formOf, pageBytes, recordBytes, type CoreFormat, type RecordForm, type WireFormat } from '../render/wire-bytes.js';
 import type { View } from '../query/view.js';
@@ -311,7 +312,8 @@ export class RecordService {
   }
 
   /**
-   * Renders each record to its bytes in `form` (none for `return_object=none`); with a `mark`,
+   * Renders each record to its bytes in `form` with the compiled writer of its view (none for
+   * `return_object=none`); with a `mark`,
    * each the response cache admits (a read's second miss; every `written` answer) is kept, with
    * the rows it shows.
    */
@@ -322,18 +324,17 @@ export class RecordService {
     mark?: number,
     written = false,
   ): Promise<Buffer[]> {
-    if (view.kind === 'none') return [];
+    const write = recordWriter(this.def, view, form);
+    if (!write) return [];
     const lookups = await this.lookups(records);
     const responses = mark === undefined ? undefined : this.deps.responses;
-    return records.flatMap((r) => {
+    return records.map((r) => {
       const key = responses && this.entryKey(r.id, this.ownerOf(r), form, view);
       const keep = key !== undefined && (written || responses?.admits(key) === true);
       const looked: RowName[] = [];
-      const out = presentAs(this.def, r, keep ? recordingLookups(lookups, looked) : lookups, view);
-      if (!out) return [];
-      const bytes = recordBytes(out, form);
+      const bytes = recordBytes(write(r, keep ? recordingLookups(lookups, looked) : lookups));
       if (keep && mark !== undefined) responses?.put(key, bytes, shownRows(this.def, r, looked), mark);
-      return [bytes];
+      return bytes;
     });
   }
 

@@ -18,7 +18,7 @@ export interface PresentLookups {
  * Coupa's Swagger requires of the deepest rows a user nests (a default account's account
  * type's currency, with its `name`).
  */
-const FULL_DEPTH = 3;
+export const FULL_DEPTH = 3;
 
 const NULL_OBJECT: OutNode = { t: 'object', v: null };
 
@@ -51,7 +51,7 @@ function scalarNode(el: Element, r: StoredRecord): OutNode {
 }
 
 /** The row another one points at: read with it (joined), or from the lookups. */
-function referenced(r: StoredRecord, name: string, target: string, lookups: PresentLookups): StoredRecord | undefined {
+export function referenced(r: StoredRecord, name: string, target: string, lookups: PresentLookups): StoredRecord | undefined {
   const id = r.refs.get(name);
   if (id == null) return undefined;
   return r.joined.get(name) ?? lookups.record(target, id);
@@ -130,7 +130,7 @@ export function presentRecord(def: ResourceDef, r: StoredRecord, lookups: Presen
 const shallowCache = new WeakMap<ResourceDef, ReadonlyMap<string, ReadonlySet<string>>>();
 
 /** What `return_object=shallow` keeps of each association of `def`: its id and natural key (a user's login and email). */
-function shallowKeysOf(def: ResourceDef): ReadonlyMap<string, ReadonlySet<string>> {
+export function shallowKeysOf(def: ResourceDef): ReadonlyMap<string, ReadonlySet<string>> {
   let keys = shallowCache.get(def);
   if (!keys) {
     keys = new Map(

@@ -1,8 +1,4 @@
-import { assertNever } from '../catalog/lookup.js';
-import { csoObject } from './cso-json.js';
-import { renderJson } from './json.js';
-import type { OutObject } from './out.js';
-import { renderXml, renderXmlItem, XML_DECLARATION } from './xml.js';
+import { XML_DECLARATION } from './xml.js';
 
 /** The two wire formats of Coupa's core API. */
 export type CoreFormat = 'json' | 'xml';
@@ -20,29 +16,16 @@ export type RecordForm = WireFormat | 'xml-item';
 export const formOf = (format: WireFormat, inPage: boolean): RecordForm => (format === 'xml' && inPage ? 'xml-item' : format);
 
 /**
- * UTF-8 bytes of `text` in memory of their own: `Buffer.from` cuts small buffers from a shared
- * 8 KiB slab, and a cached one would keep the whole slab alive.
+ * UTF-8 bytes of one record's text (a compiled writer's, render/compiled-writer.ts) in memory
+ * of their own, to be cached and sent. `Buffer.from` cuts a text under 4 KiB from a shared
+ * 8 KiB slab, and a cached one would keep the whole slab alive; a longer text it encodes in
+ * one pass into memory of its own, where counting the bytes first would read the text twice.
  */
-function ownBytes(text: string): Buffer {
+export function recordBytes(text: string): Buffer {
+  if (text.length >= Buffer.poolSize >>> 1) return Buffer.from(text, 'utf8');
   const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
   bytes.write(text, 'utf8');
   return bytes;
-}
-
-/** One record's bytes in `form`, UTF-8: what is cached and sent. */
-export function recordBytes(o: OutObject, form: RecordForm): Buffer {
-  switch (form) {
-    case 'json':
-      return ownBytes(renderJson(o));
-    case 'xml':
-      return ownBytes(renderXml(o));
-    case 'xml-item':
-      return ownBytes(renderXmlItem(o));
-    case 'cso-json':
-      return ownBytes(JSON.stringify(csoObject(o)));
-    default:
-      return assertNever(form);
-  }
 }
 
 const JSON_OPEN = Buffer.from('[');

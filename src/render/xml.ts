@@ -4,7 +4,7 @@ import { formatDatetime, type OutNode, type OutObject } from './out.js';
 export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
 /** Rails' type attribute for each catalogue type; strings carry none. */
-const TYPE_ATTR: Partial<Record<ScalarType, string>> = {
+export const TYPE_ATTR: Partial<Record<ScalarType, string>> = {
   integer: ' type="integer"',
   boolean: ' type="boolean"',
   datetime: ' type="dateTime"',
@@ -31,7 +31,8 @@ export function escapeXml(text: string): string {
     .replaceAll('"', '&quot;');
 }
 
-function scalarText(t: ScalarType, v: unknown): string {
+/** A scalar's text in XML: a datetime to the second, anything else escaped. */
+export function scalarText(t: ScalarType, v: unknown): string {
   if (t === 'datetime' && typeof v === 'string') return formatDatetime(v);
   return escapeXml(String(v));
 }
@@ -71,7 +72,7 @@ function writeNode(name: string, n: OutNode, pad: string, out: string[]): void {
  * `active?`-style elements are not legal XML names, so XML leaves them out (the seed's XML
  * samples show none); JSON carries them.
  */
-const xmlName = (name: string): boolean => !name.endsWith('?');
+export const xmlName = (name: string): boolean => !name.endsWith('?');
 
 function writeObject(name: string, o: OutObject, pad: string, out: string[]): void {
   out.push(`${pad}<${name}>\n`);
@@ -84,13 +85,6 @@ function writeObject(name: string, o: OutObject, pad: string, out: string[]): vo
 export function renderXml(o: OutObject): string {
   const out = [XML_DECLARATION];
   writeObject(o.tag, o, '', out);
-  return out.join('');
-}
-
-/** One resource as an item of a list (`renderXmlList`'s lines for it, indented one level). */
-export function renderXmlItem(o: OutObject): string {
-  const out: string[] = [];
-  writeObject(o.tag, o, '  ', out);
   return out.join('');
 }
 
