@@ -521,7 +521,10 @@ export class RecordService {
       }
     };
     visit(this.def, records);
-    for (const [target, ids] of cachedIds) await this.deps.caches.ensure(target, ids);
+    for (const [target, ids] of cachedIds) {
+      const reading = this.deps.caches.ensure(target, ids);
+      if (reading) await reading;
+    }
     const plain = new Map<string, StoredRecord>();
     for (const [target, ids] of plainIds) {
       for (const r of await this.deps.repository(target).findPlain(ids)) plain.set(`${target}:${r.id}`, r);

@@ -69,12 +69,26 @@ export class RecordCaches {
     return row ? this.remember(name, row) : undefined;
   }
 
-  /** Makes sure every id, and every row a nested rendering of those rows shows, is in the cache. */
-  async ensure(name: string, ids: Iterable<RecordId>): Promise<void> {
+  /**
+   * Makes sure every id, and every row a nested rendering of those rows shows, is in the cache.
+   * Undefined when they all are already (no promise: most requests find them there), else a
+   * promise settled once they are read.
+   */
+  ensure(name: string, ids: Iterable<RecordId>): Promise<void> | undefined {
     const list = [...new Set(ids)];
     const missing = list.filter((id) => !this.cached(name, id));
+    return missing.length > 0 ? this.read(name, list, missing) : this.ensureLinked(name, list);
+  }
+
+  private async read(name: string, list: readonly RecordId[], missing: readonly RecordId[]): Promise<void> {
     for (const row of await this.repository(name).findPlain(missing)) this.remember(name, row);
+    await this.ensureLinked(name, list);
+  }
+
+  /** `ensure` for the cached rows that rows `list` of `name` show nested (a currency's, an account type's). */
+  private ensureLinked(name: string, list: readonly RecordId[]): Promise<void> | undefined {
     const def = resourceNamed(name);
+    const pending: Array<Promise<void>> = [];
     for (const el of indexCatalog(def).references) {
       if (!def.simple.includes(el.name) || !resourceNamed(el.target).cached) continue;
       const linked: RecordId[] = [];
@@ -82,8 +96,10 @@ export class RecordCaches {
         const l = this.cached(name, id)?.refs.get(el.name);
         if (l != null) linked.push(l);
       }
-      if (linked.length > 0) await this.ensure(el.target, linked);
+      const reading = linked.length > 0 ? this.ensure(el.target, linked) : undefined;
+      if (reading) pending.push(reading);
     }
+    return pending.length > 0 ? Promise.all(pending).then(() => undefined) : undefined;
   }
 
   /** Drops what is cached of a table (after a write to it), or of every table. */
