@@ -12,6 +12,9 @@ import { PreparedQuery } from './prepared.js';
 import { joinedName, recordCodec, type RecordCodec, type StoredRecord } from './record-codec.js';
 import type { WriteDb } from './write-db.js';
 
+/** Bookmarks found by one recursive query (`readBookmarks`). */
+const BOOKMARKS_A_QUERY = 100;
+
 /** The most values one JSON array of a child row may hold (PostgreSQL's limit on a function's arguments). */
 const MAX_JSON_ARRAY = 100;
 
@@ -217,10 +220,12 @@ export class RecordRepository {
 
   /**
    * `count` bookmarks of the id-ordered `query` after the bookmark `after` (from the start when
-   * undefined): each found from the one before (`id > previous`, skipping `BOOKMARK_EVERY - 1`
-   * rows) by one query compiled once, so finding them steps over the rows once, as the plain
-   * OFFSET query would. (A window function numbering every row took 20 times longer on SQLite
-   * at a million rows.)
+   * undefined). Each is found from the one before (`id > previous`, skipping
+   * `BOOKMARK_EVERY - 1` rows), so finding them steps over the rows once, as the plain OFFSET
+   * query would; `BOOKMARKS_A_QUERY` steps go in one recursive query (`WITH RECURSIVE`, the
+   * same on both databases). On PostgreSQL that is 10 round trips at a million rows instead of
+   * 1,000; on SQLite one statement stops the process a couple of milliseconds at most. (A
+   * window function numbering every row took 20 times longer on SQLite at a million rows.)
    */
   private async readBookmarks(
     query: RecordQuery,
@@ -229,27 +234,26 @@ export class RecordRepository {
     count: number,
   ): Promise<RecordId[]> {
     const marks: RecordId[] = [];
+    const column = `${this.def.table}.id`;
+    const op = dir === 'asc' ? '>' : '<';
     const ids = query(this.store.db.selectFrom(this.def.table).select(this.idSelected));
     const step = (q: typeof ids) => q.offset(BOOKMARK_EVERY - 1).limit(1);
-    let previous = after;
-    if (previous === undefined) {
-      const first = await step(ids).executeTakeFirst();
-      if (!first) return marks;
-      previous = this.ids.fromDb(first['id']);
-      marks.push(previous);
-    }
-    // Only the previous bookmark changes from one step to the next.
-    const sentinel = { previous: true };
-    const next = step(ids.where(`${this.def.table}.id`, dir === 'asc' ? '>' : '<', sentinel)).compile();
-    const at = next.parameters.indexOf(sentinel);
+    // The previous step's bookmark, read back in the id column's type (a bigint one is selected as text).
+    const previous =
+      this.codec.types.get('id') === 'bigint' ? sql`cast(${sql.ref('roster_marks.id')} as bigint)` : sql.ref('roster_marks.id');
+    const next = step(ids.where(column, op, previous));
+    let last = after;
     while (marks.length < count) {
-      const parameters = [...next.parameters];
-      parameters[at] = previous;
-      const { rows } = await this.store.db.executeQuery<Row>({ ...next, parameters });
-      const [row] = rows;
-      if (!row) break;
-      previous = this.ids.fromDb(row['id']);
-      marks.push(previous);
+      const first = step(last === undefined ? ids : ids.where(column, op, last));
+      const wanted = Math.min(BOOKMARKS_A_QUERY, count - marks.length);
+      const { rows } = await sql<Row>`with recursive roster_marks(n, id) as (
+        select 1, (${first})
+        union all
+        select n + 1, (${next}) from roster_marks where id is not null and n < ${wanted}
+      ) select id from roster_marks where id is not null order by n`.execute(this.store.db);
+      for (const row of rows) marks.push(this.ids.fromDb(row['id']));
+      if (rows.length < wanted) break;
+      last = marks[marks.length - 1];
     }
     return marks;
   }
