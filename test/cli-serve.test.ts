@@ -1,9 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import module from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runBinary, runInProcess, startServer, tempDir, type Served } from './helpers/cli.js';
+import { CLI, runBinary, runInProcess, startServer, tempDir, type Served } from './helpers/cli.js';
 
 describe('roster serve', () => {
   let served: Served | undefined;
@@ -16,6 +18,29 @@ describe('roster serve', () => {
     const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     for (const run of [await runBinary('--version'), await runInProcess('--version'), await runBinary('-V')]) {
       expect([run.code, run.stdout]).toEqual([0, `${version}\n`]);
+    }
+  });
+
+  it('keeps the bundle’s compiled code on disk, and starts as well from a cache it cannot use', () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const dir = tempDir();
+    const run = () => {
+      const done = spawnSync(process.execPath, [CLI, '--version'], {
+        env: { ...process.env, NODE_COMPILE_CACHE: dir },
+        encoding: 'utf8',
+      });
+      return [done.status, done.stdout];
+    };
+    expect(run()).toEqual([0, `${version}\n`]);
+    const kept = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) =>
+      statSync(path.join(dir, name)).isFile(),
+    );
+    expect(kept.length).toBeGreaterThan(0);
+    for (const name of kept) writeFileSync(path.join(dir, name), 'not V8 code');
+    expect(run()).toEqual([0, `${version}\n`]);
+    // Node 20 (no compile cache of Node's): the launcher's own cache, made anew once rejected.
+    if (!('enableCompileCache' in module)) {
+      expect(kept.map((name) => readFileSync(path.join(dir, name), 'utf8') === 'not V8 code')).not.toContain(true);
     }
   });
 
