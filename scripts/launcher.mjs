@@ -6,7 +6,7 @@
 // cache of V8's own (`vm.Script`'s `cachedData`), one a command, in a directory only this user
 // reads (as Node keeps its own). NODE_DISABLE_COMPILE_CACHE=1 turns both off.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import module, { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,6 +39,8 @@ if (module.enableCompileCache || off) {
     process.once('exit', () => {
       try {
         mkdirSync(dir, { recursive: true, mode: 0o700 });
+        // Caches of other builds or Node versions are never read again.
+        for (const name of readdirSync(dir)) if (!name.startsWith(hash)) rmSync(path.join(dir, name), { force: true });
         const partial = `${cacheFile}.${process.pid}`;
         writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
         renameSync(partial, cacheFile);

@@ -66,6 +66,13 @@ export class PageBookmarks {
     return marks;
   }
 
+  /** How many bookmarks are known, over every query: for tests. */
+  get size(): number {
+    let n = 0;
+    for (const entry of this.lists.values()) n += entry.marks.length;
+    return n;
+  }
+
   /** Settles when every search under way has: for tests. */
   async found(): Promise<void> {
     await Promise.all(this.finding.values());

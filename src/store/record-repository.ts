@@ -258,6 +258,11 @@ export class RecordRepository {
     return marks;
   }
 
+  /** How many bookmarks this table's queries have: for tests. */
+  bookmarksKnown(): number {
+    return this.bookmarks.size;
+  }
+
   /** Settles when the bookmarks being found are: for tests. */
   bookmarksFound(): Promise<void> {
     return this.bookmarks.found();
