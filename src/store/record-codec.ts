@@ -3,7 +3,7 @@ import { resourceNamed } from '../catalog/registry.js';
 import type { ResourceDef } from '../catalog/resource.js';
 import { sql, type AliasedRawBuilder } from 'kysely';
 import { idCodecOf } from '../catalog/ids.js';
-import type { RecordId, ReferenceElement, ScalarType, ScalarValue } from '../catalog/types.js';
+import type { RecordId, ReferenceElement, ScalarElement, ScalarType, ScalarValue } from '../catalog/types.js';
 import { fromDb } from './codec.js';
 import type { Row } from './database.js';
 
@@ -103,12 +103,16 @@ export function recordCodec(def: ResourceDef): RecordCodec {
     });
   const membershipKinds = new Set(index.collections.map((e) => e.membership));
 
-  const read = rowReader(def, (column) => column);
-  // A joined row is read from the same row, its columns under their joined names.
-  const joinReads = joins.map((join) => {
-    const at = (column: string) => joinedName(join.element.column, column);
-    return { name: join.element.name, id: at('id'), read: rowReader(join.target, at, new Set(join.columns)) };
-  });
+  const decodeJoined = (join: Join, row: Row): StoredRecord | undefined => {
+    const id = row[joinedName(join.element.column, 'id')];
+    if (id == null) return undefined;
+    const sub: Row = {};
+    for (const column of join.columns) sub[column] = row[joinedName(join.element.column, column)];
+    return recordCodec(join.target).decode(sub, new Map());
+  };
+
+  const ids = idCodecOf(def);
+  const refIds = new Map(index.references.map((el) => [el.name, idCodecOf(resourceNamed(el.target))] as const));
   const codec: RecordCodec = {
     def,
     columns,
@@ -120,68 +124,37 @@ export function recordCodec(def: ResourceDef): RecordCodec {
     joins,
     membershipKinds,
     decode(row, memberships = parseMemberships(row['memberships'], membershipKinds)) {
+      const composites = new Map<string, ReadonlyMap<string, string | null> | null>();
+      for (const el of index.composites) {
+        const first = el.fields[0];
+        if (!first || !(first.column in row)) continue;
+        const parts = new Map(el.fields.map((f) => [f.name, row[f.column] == null ? null : String(row[f.column])]));
+        composites.set(el.name, [...parts.values()].every((v) => v === null) ? null : parts);
+      }
       let joined = NO_JOINS;
-      if (joinReads.length > 0) {
+      if (joins.length > 0) {
         const found = new Map<string, StoredRecord>();
-        for (const join of joinReads) {
-          if (row[join.id] != null)
-            found.set(join.name, { ...join.read(row), collections: new Map(), joined: NO_JOINS, children: NO_CHILDREN });
+        for (const join of joins) {
+          const other = decodeJoined(join, row);
+          if (other) found.set(join.element.name, other);
         }
         joined = found;
       }
-      return { ...read(row), collections: memberships, joined, children: NO_CHILDREN };
+      const values = new Map<string, ScalarValue | null>();
+      for (const el of index.scalars) if (el.column in row) values.set(el.name, decodeScalar(el, row[el.column]));
+      const refs = new Map<string, RecordId | null>();
+      for (const el of index.references) {
+        const value = row[el.column];
+        if (el.column in row) refs.set(el.name, value == null ? null : (refIds.get(el.name) ?? ids).fromDb(value));
+      }
+      return { id: ids.fromDb(row['id']), values, refs, composites, collections: memberships, joined, children: NO_CHILDREN };
     },
   };
   codecs.set(def, codec);
   return codec;
 }
 
-type RowParts = Pick<StoredRecord, 'id' | 'values' | 'refs' | 'composites'>;
-
-/**
- * Reads a row's own parts (id, scalars, references, composites) from `row`, each column at the
- * name `at(column)` gives, compiled once per definition: `only` the given columns when set (a
- * joined row carries a few), else those the row has.
- */
-function rowReader(def: ResourceDef, at: (column: string) => string, only?: ReadonlySet<string>): (row: Row) => RowParts {
-  const index = indexCatalog(def);
-  const wanted = (column: string): boolean => only === undefined || only.has(column);
-  const scalars = index.scalars.filter((el) => wanted(el.column)).map((el) => ({ el, column: at(el.column) }));
-  const references = index.references
-    .filter((el) => wanted(el.column))
-    .map((el) => ({ name: el.name, column: at(el.column), ids: idCodecOf(resourceNamed(el.target)) }));
-  const composites = index.composites.flatMap((el) => {
-    const first = el.fields[0];
-    if (!first || !wanted(first.column)) return [];
-    return [{ name: el.name, first: at(first.column), parts: el.fields.map((f) => ({ name: f.name, column: at(f.column) })) }];
-  });
-  const id = at('id');
-  const ids = idCodecOf(def);
-  return (row) => {
-    const composite = new Map<string, ReadonlyMap<string, string | null> | null>();
-    for (const { name, first, parts } of composites) {
-      if (!(first in row)) continue;
-      const found = new Map<string, string | null>();
-      let any = false;
-      for (const part of parts) {
-        const value = row[part.column];
-        const text = value == null ? null : String(row[part.column]);
-        found.set(part.name, text);
-        any ||= text !== null;
-      }
-      composite.set(name, any ? found : null);
-    }
-    const values = new Map<string, ScalarValue | null>();
-    for (const { el, column } of scalars) if (column in row) values.set(el.name, fromDb(el.type, row[column]));
-    const refs = new Map<string, RecordId | null>();
-    for (const ref of references) {
-      if (!(ref.column in row)) continue;
-      const value = row[ref.column];
-      refs.set(ref.name, value == null ? null : ref.ids.fromDb(value));
-    }
-    return { id: ids.fromDb(row[id]), values, refs, composites: composite };
-  };
-}
+const decodeScalar = (el: ScalarElement, value: unknown): ScalarValue | null => fromDb(el.type, value);
 
 /** Memberships ride along in the row as `kind:ref_id,kind:ref_id`, ordered (see RecordRepository). */
 function parseMemberships(text: unknown, kinds: ReadonlySet<string>): Map<string, number[]> {
