@@ -159,16 +159,16 @@ class Compiler {
   private nested(def: ResourceDef, names: readonly string[], depth: number, selection: Selection, pad: string): RecordWriter {
     const index = indexCatalog(def);
     if (depth >= FULL_DEPTH) {
-      const parts = selected([{ name: 'id' }, { name: def.key }], selection, this.syntax);
-      const writers = parts.map(({ item }) => {
-        if (item.name === 'id') {
-          const write = this.syntax.scalar('id', idCodecOf(def).type, pad);
-          return (r: StoredRecord) => write(r.id);
-        }
-        const write = this.syntax.scalar(item.name, index.key.type, pad);
-        return (r: StoredRecord) => write(r.values.get(def.key) ?? null);
-      });
-      return joined(writers, this.syntax.sep);
+      const id = this.syntax.scalar('id', idCodecOf(def).type, pad);
+      const key = this.syntax.scalar(def.key, index.key.type, pad);
+      const parts: Array<{ readonly name: string; readonly write: FieldWriter }> = [
+        { name: 'id', write: (r) => id(r.id) },
+        { name: def.key, write: (r) => key(r.values.get(def.key) ?? null) },
+      ];
+      return joined(
+        selected(parts, selection, this.syntax).map(({ item }) => item.write),
+        this.syntax.sep,
+      );
     }
     // A name may be an element's alias: the field carries the name as given.
     const fields = names.flatMap((name) => {
