@@ -199,20 +199,12 @@ class Compiler {
       }
       case 'composite': {
         const wrap = syntax.objectField(name, pad);
-        const parts = selected(el.fields, selection, syntax).map(({ item: f }) => {
+        const parts = selected(el.fields, selection, syntax).map(({ item: f }): FieldWriter => {
           const write = syntax.scalar(f.name, 'string', wrap.inner);
-          return (values: ReadonlyMap<string, string | null>) => write(values.get(f.name) ?? f.blank ?? null);
+          return (r) => write(r.composites.get(el.name)?.get(f.name) ?? f.blank ?? null);
         });
-        return (r) => {
-          const values = r.composites.get(el.name);
-          if (!values) return wrap.nil;
-          let out = '';
-          for (const part of parts) {
-            const text = part(values);
-            if (text !== '') out = out === '' ? text : out + syntax.sep + text;
-          }
-          return wrap.open + out + wrap.close;
-        };
+        const body = joined(parts, syntax.sep);
+        return (r, lookups) => (r.composites.get(el.name) ? wrap.open + body(r, lookups) + wrap.close : wrap.nil);
       }
       case 'reference': {
         const target = resourceNamed(el.target);
