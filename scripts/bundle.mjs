@@ -21,9 +21,11 @@ await build({
   // import(), which a `vm.Script` could not run.
   supported: { 'dynamic-import': false },
   external: ['better-sqlite3', 'pg-native', 'ssh2', 'cpu-features', 'nodemailer', 'ioredis', 'yaml'],
-  // The three modules that find files next to their own (`import.meta.url`) find them next to the bundle.
+  // The three modules that find files next to their own (`import.meta.url`) find them next to the
+  // bundle. The banner comes before esbuild's own "use strict", which after a statement would no
+  // longer be a directive: it says it first, so the bundle stays as strict as the modules were.
   define: { 'import.meta.url': '__rosterUrl' },
-  banner: { js: "const __rosterUrl = require('node:url').pathToFileURL(__filename).href;" },
+  banner: { js: "'use strict';\nconst __rosterUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
   legalComments: 'none',
 });

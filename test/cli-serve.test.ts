@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import module from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -24,16 +24,19 @@ describe('roster serve', () => {
   it('keeps the bundle’s compiled code on disk, and starts as well from a cache it cannot use', () => {
     const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     const dir = tempDir();
-    const run = () => {
+    // Not the launcher's: left as it is.
+    writeFileSync(path.join(dir, 'keep-me.txt'), 'mine');
+    const run = (cache = dir) => {
       const done = spawnSync(process.execPath, [CLI, '--version'], {
-        env: { ...process.env, NODE_COMPILE_CACHE: dir },
+        env: { ...process.env, NODE_COMPILE_CACHE: cache },
         encoding: 'utf8',
       });
       return [done.status, done.stdout];
     };
     expect(run()).toEqual([0, `${version}\n`]);
-    const kept = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) =>
-      statSync(path.join(dir, name)).isFile(),
+    expect(readFileSync(path.join(dir, 'keep-me.txt'), 'utf8')).toBe('mine');
+    const kept = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(
+      (name) => name !== 'keep-me.txt' && statSync(path.join(dir, name)).isFile(),
     );
     expect(kept.length).toBeGreaterThan(0);
     for (const name of kept) writeFileSync(path.join(dir, name), 'not V8 code');
@@ -41,7 +44,20 @@ describe('roster serve', () => {
     // Node 20 (no compile cache of Node's): the launcher's own cache, made anew once rejected.
     if (!('enableCompileCache' in module)) {
       expect(kept.map((name) => readFileSync(path.join(dir, name), 'utf8') === 'not V8 code')).not.toContain(true);
+      // A directory another user could write is not used: code read from it would run as this user.
+      const open = tempDir();
+      chmodSync(open, 0o777);
+      expect(run(open)).toEqual([0, `${version}\n`]);
+      expect(readdirSync(open)).toEqual([]);
     }
+    // The bundle is as strict as the modules it was made of: its first statement says so.
+    const bundle = readFileSync(path.join(path.dirname(CLI), 'roster-main.cjs'), 'utf8');
+    expect(
+      bundle
+        .replace(/^#!.*\n/, '')
+        .trimStart()
+        .startsWith("'use strict';"),
+    ).toBe(true);
   });
 
   // Help and refusals end before anything listens: they run in-process (test/helpers/cli.ts).

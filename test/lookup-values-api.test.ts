@@ -143,6 +143,24 @@ for (const dialect of DIALECTS) {
       expect((JSON.parse(children.body) as Array<{ name: string }>).map((v) => v.name)).toEqual(['Flights']);
     });
 
+    it('a value that is its own parent (a loop of parents) still reads: the nesting ends where Coupa’s does', async () => {
+      const id = await idOf('6100');
+      const looped = await t.request({
+        method: 'PUT',
+        url: `/api/lookup_values/${id}`,
+        headers: JSON_IO,
+        payload: { parent: { id } },
+      });
+      expect(looped.statusCode, looped.body).toBe(200);
+      for (const res of [
+        await t.request({ method: 'GET', url: `/api/lookup_values/${id}`, headers: JSON_IO }),
+        await t.request({ method: 'GET', url: '/api/lookup_values?external-ref-num=6100', headers: JSON_IO }),
+      ]) {
+        expect(res.statusCode, res.body).toBe(200);
+        expect(res.body).toContain(`"parent":{"id":${id}`);
+      }
+    });
+
     it("a new lookup takes values; Coupa's own query example `[lookup][created-at][gt]` reads as lookup[created-at][gt]", async () => {
       const lookup = await t.request({
         method: 'POST',

@@ -150,7 +150,7 @@ async function tell(store: Store, self: unknown, table: string, ids: readonly Re
   const told = notices(table, ids);
   for (const notice of told) for (const peer of peers) if (peer !== self) peer(notice);
   const { pool } = store;
-  if (!pool) return;
+  if (!pool || told.length === 0) return;
   let notifier = NOTIFIERS.get(pool);
   if (!notifier) {
     notifier = new Notifier(pool);

@@ -49,7 +49,7 @@ export class PreparedQuery<R extends Row = Row> {
     // SQLite has one connection: while a transaction is open on it (a write's, a chunk's), the
     // query waits its turn through Kysely, as every other does, and never reads what is uncommitted.
     if (sqlite && !sqlite.inTransaction) {
-      this.raw ??= rawStatement(sqlite, compiled.sql);
+      if (this.raw === undefined) this.raw = rawStatement(sqlite, compiled.sql);
       if (this.raw) {
         const make = (this.maker ??= rowMaker(this.raw.columns().map((c) => c.name)));
         return (this.raw.all(parameters) as unknown[][]).map(make) as R[];

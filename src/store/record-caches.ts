@@ -5,6 +5,9 @@ import type { RecordId } from '../catalog/types.js';
 import type { StoredRecord } from './record-codec.js';
 import type { RecordRepository } from './record-repository.js';
 
+/** How many links `ensure` follows from the rows it is given (see `ensureLinked`). */
+const MAX_LINK_LEVELS = 8;
+
 interface TableCache {
   readonly byId: Map<RecordId, StoredRecord>;
   /** By natural key, case folded (query/caseless.ts): `engineering` finds Engineering, as Coupa's collation does. */
@@ -72,21 +75,27 @@ export class RecordCaches {
   /**
    * Makes sure every id, and every row a nested rendering of those rows shows, is in the cache.
    * Undefined when they all are already (no promise: most requests find them there), else a
-   * promise settled once they are read.
+   * promise settled once they are read. `level` counts the links followed from the first rows.
    */
-  ensure(name: string, ids: Iterable<RecordId>): Promise<void> | undefined {
+  ensure(name: string, ids: Iterable<RecordId>, level = 0): Promise<void> | undefined {
     const list = [...new Set(ids)];
     const missing = list.filter((id) => !this.cached(name, id));
-    return missing.length > 0 ? this.read(name, list, missing) : this.ensureLinked(name, list);
+    return missing.length > 0 ? this.read(name, list, missing, level) : this.ensureLinked(name, list, level);
   }
 
-  private async read(name: string, list: readonly RecordId[], missing: readonly RecordId[]): Promise<void> {
+  private async read(name: string, list: readonly RecordId[], missing: readonly RecordId[], level: number): Promise<void> {
     for (const row of await this.repository(name).findPlain(missing)) this.remember(name, row);
-    await this.ensureLinked(name, list);
+    await this.ensureLinked(name, list, level);
   }
 
-  /** `ensure` for the cached rows that rows `list` of `name` show nested (a currency's, an account type's). */
-  private ensureLinked(name: string, list: readonly RecordId[]): Promise<void> | undefined {
+  /**
+   * `ensure` for the cached rows that rows `list` of `name` show nested (a currency's, an account
+   * type's), up to `MAX_LINK_LEVELS` links away: a rendering nests four levels at most
+   * (render/present-record.ts), and a loop of references (a lookup value saved as its own
+   * parent) would otherwise be followed forever.
+   */
+  private ensureLinked(name: string, list: readonly RecordId[], level: number): Promise<void> | undefined {
+    if (level >= MAX_LINK_LEVELS) return undefined;
     const def = resourceNamed(name);
     const pending: Array<Promise<void>> = [];
     for (const el of indexCatalog(def).references) {
@@ -96,7 +105,7 @@ export class RecordCaches {
         const l = this.cached(name, id)?.refs.get(el.name);
         if (l != null) linked.push(l);
       }
-      const reading = linked.length > 0 ? this.ensure(el.target, linked) : undefined;
+      const reading = linked.length > 0 ? this.ensure(el.target, linked, level + 1) : undefined;
       if (reading) pending.push(reading);
     }
     return pending.length > 0 ? Promise.all(pending).then(() => undefined) : undefined;

@@ -12,9 +12,6 @@ import { PreparedQuery } from './prepared.js';
 import { joinedName, recordCodec, type RecordCodec, type StoredRecord } from './record-codec.js';
 import type { WriteDb } from './write-db.js';
 
-/** Bookmarks found by one recursive query (`readBookmarks`). */
-const BOOKMARKS_A_QUERY = 100;
-
 /** The most values one JSON array of a child row may hold (PostgreSQL's limit on a function's arguments). */
 const MAX_JSON_ARRAY = 100;
 
@@ -222,10 +219,10 @@ export class RecordRepository {
    * `count` bookmarks of the id-ordered `query` after the bookmark `after` (from the start when
    * undefined). Each is found from the one before (`id > previous`, skipping
    * `BOOKMARK_EVERY - 1` rows), so finding them steps over the rows once, as the plain OFFSET
-   * query would; `BOOKMARKS_A_QUERY` steps go in one recursive query (`WITH RECURSIVE`, the
-   * same on both databases). On PostgreSQL that is 10 round trips at a million rows instead of
-   * 1,000; on SQLite one statement stops the process a couple of milliseconds at most. (A
-   * window function numbering every row took 20 times longer on SQLite at a million rows.)
+   * query would. The dialect's `bookmarksAStatement` steps go in one recursive query (`WITH
+   * RECURSIVE`, the same SQL on both databases): on PostgreSQL 100, 10 round trips at a million
+   * rows instead of 1,000; on SQLite one, so the process answers other requests between them.
+   * (A window function numbering every row took 20 times longer on SQLite at a million rows.)
    */
   private async readBookmarks(
     query: RecordQuery,
@@ -245,7 +242,7 @@ export class RecordRepository {
     let last = after;
     while (marks.length < count) {
       const first = step(last === undefined ? ids : ids.where(column, op, last));
-      const wanted = Math.min(BOOKMARKS_A_QUERY, count - marks.length);
+      const wanted = Math.min(this.store.dialect.bookmarksAStatement, count - marks.length);
       const { rows } = await sql<Row>`with recursive roster_marks(n, id) as (
         select 1, (${first})
         union all

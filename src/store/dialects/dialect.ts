@@ -81,6 +81,13 @@ export interface StoreDialect {
   /** The aggregate JSON array of `value` over a group's rows, ordered by `orderBy`; `[]` or null when none. */
   jsonArrayAgg(value: Expression<unknown>, orderBy: Expression<unknown>): RawBuilder<unknown>;
   /**
+   * How many deep-page bookmarks one recursive query finds (store/record-repository.ts). On
+   * PostgreSQL a statement runs beside the process, and each costs a round trip: 100. A SQLite
+   * statement holds the process until it ends, and a step under a selective filter may walk a
+   * good part of the table: one, so requests are answered between the steps.
+   */
+  readonly bookmarksAStatement: number;
+  /**
    * Whether several server processes usually write this database at once (a PostgreSQL
    * shared by a fleet), so per-process state such as rate-limit buckets belongs in it.
    */

@@ -43,6 +43,7 @@ export const POSTGRES: StoreDialect = {
   ilike: sql.raw('ilike'),
   foldValue: (value) => sql`lower(${value} collate "C")`,
   stringAgg: sql.raw('string_agg'),
+  bookmarksAStatement: 100,
   greatest: sql.raw('greatest'),
   jsonValue(value, type) {
     // The driver gives a timestamptz as a Date (decoded by toISOString) and numeric as its text.

@@ -65,6 +65,7 @@ export const SQLITE: StoreDialect = {
   // SQLite's built-in lower() folds ASCII letters only.
   foldValue: (value) => sql`lower(${value})`,
   stringAgg: sql.raw('group_concat'),
+  bookmarksAStatement: 1,
   greatest: sql.raw('max'),
   // Text already holding JSON goes in as JSON, not as a string; everything else is stored as it decodes.
   jsonValue: (value, type) => (type === 'json' ? sql`json(${value})` : type === 'bigint' ? sql`cast(${value} as text)` : value),
